@@ -1,0 +1,17 @@
+"""Run every benchmark and print its figures."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import completion  # noqa: E402
+import throughput  # noqa: E402
+import timers  # noqa: E402
+
+if __name__ == "__main__":
+    for bench in (throughput, timers, completion):
+        bench.main()
+        print()

@@ -1,0 +1,27 @@
+"""Reintegra's engine: the one front door to processes, cases, deadlines and timers."""
+
+from .api import Engine, compute_deadline
+from .audit import Verification
+from .clock import Clock, SettableClock, SystemClock
+from .deadlines import Computation
+from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem
+from .scheduler import TimerScheduler
+from .views import (
+    AuditEventView,
+    CaseView,
+    DeadlineView,
+    Delivery,
+    InstanceView,
+    TimerRun,
+    TimerView,
+    Trace,
+    Version,
+    WorkItemView,
+)
+
+__all__ = [
+    "AuditEventView", "CaseView", "Clock", "Computation", "Conflict", "DeadlineView", "Delivery", "Engine",
+    "EngineError", "InstanceView", "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Problem",
+    "SettableClock", "SystemClock", "TimerRun", "TimerScheduler", "TimerView", "Trace", "Verification", "Version",
+    "WorkItemView", "compute_deadline",
+]

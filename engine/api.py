@@ -1,0 +1,233 @@
+"""The Engine: every public operation, each one unit of work, and the only place that wires the parts."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import audit, deadlines, queries, repository, runtime, views
+from .clock import Clock, SystemClock
+from .errors import Conflict, EngineError
+from .models import Case, Correlation, Database, ProcessDefinition, ProcessInstance, Timer, WorkItem
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Engine:
+    """Reintegra's engine over one database, one clock, one processes folder and one forms folder."""
+
+    def __init__(self, database_url: str, clock: Clock | None = None, *, forms_dir: Path | None = None,
+                 rules_path: Path | None = None) -> None:
+        self.clock: Clock = clock or SystemClock()
+        self.database = Database(database_url)
+        self.forms_dir = forms_dir or ROOT / "forms"
+        self.rules = deadlines.load_rules(rules_path)
+        self._specs = repository.SpecCache()
+
+    def create_schema(self) -> None:
+        """Create the tables that are missing (never drops data)."""
+        self.database.create_schema()
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.database.dispose()
+
+    def deploy(self, path_or_xml: str | bytes | Path | list, *, actor: str = "system",
+               comment: str = "") -> list[views.Version]:
+        """Validate and deploy BPMN; returns the new versions (none when nothing changed).
+
+        Raises ``InvalidModel`` listing every problem; then nothing is deployed.
+        """
+        source = repository.Source(repository.read_sources(path_or_xml), self.forms_dir, self.rules)
+        with self.database.unit_of_work() as session:
+            deployed = repository.deploy(session, source, actor=actor, comment=comment, now=self.clock.now())
+            result = [queries.version_view(row) for row in deployed]
+            session.commit()
+        return result
+
+    def definitions(self) -> list[views.Version]:
+        """Every deployed version, newest first per process id."""
+        with self.database.unit_of_work() as session:
+            return [queries.version_view(row) for row in repository.definitions(session)]
+
+    def open_case(self, *, reference: str, employee: str, employer: str, first_day_of_incapacity: date,
+                  parties: dict | None = None, actor: str) -> views.CaseView:
+        """Open a case for one person's incapacity with one employer."""
+        now = self.clock.now()
+        with self.database.unit_of_work() as session:
+            case = Case(reference=reference, employee=employee, employer=employer, parties=parties or {},
+                        first_day_of_incapacity=first_day_of_incapacity, opened_at=now, opened_by=actor)
+            session.add(case)
+            session.flush()
+            audit.append(session, f"case:{case.id}", at=now, actor=actor, action="case_opened", case_id=case.id,
+                         after={"reference": reference, "first_day_of_incapacity": first_day_of_incapacity})
+            result = queries.case_view(case)
+            session.commit()
+        return result
+
+    def case(self, case_id: int) -> views.CaseView:
+        """One case; ``NotFound`` when it does not exist."""
+        with self.database.unit_of_work() as session:
+            return queries.case_view(queries.get(session, Case, case_id, "case"))
+
+    def start(self, case_id: int, process_id: str, data: dict | None = None, *, actor: str) -> views.InstanceView:
+        """Start the newest version of ``process_id`` for a case and run it until it waits."""
+        with self.database.unit_of_work() as session:
+            case = queries.get(session, Case, case_id, "case")
+            loaded = self._specs.load(session, repository.latest(session, process_id))
+            run = runtime.start(session, case, loaded, dict(data or {}), actor, self.clock)
+            session.flush()
+            result = queries.instance_view(session, run.row)
+            session.commit()
+        return result
+
+    def instance(self, instance_id: int) -> views.InstanceView:
+        """One process instance."""
+        with self.database.unit_of_work() as session:
+            return queries.instance_view(session, queries.get(session, ProcessInstance, instance_id, "instance"))
+
+    def work_items(self, role: str | None = None, case_id: int | None = None, user: str | None = None, *,
+                   state: str | None = "ready") -> list[views.WorkItemView]:
+        """Work items by role, case and assignee; by default the ready ones, soonest due first."""
+        with self.database.unit_of_work() as session:
+            return queries.work_items(session, role=role, case_id=case_id, user=user, state=state)
+
+    def complete(self, work_item_id: int, data: dict, actor: str,
+                 expected_version: int | None = None) -> views.InstanceView:
+        """Complete a ready work item with form data and run its instance until it waits again.
+
+        Raises ``InvalidInput`` (per field) for bad data, ``Conflict`` when the item was already done or
+        the instance changed since ``expected_version``; nothing is saved then.
+        """
+        with self.database.unit_of_work() as session:
+            item = queries.get(session, WorkItem, work_item_id, "work item")
+            if item.state != "ready":
+                raise Conflict(f"work item {work_item_id} is already {item.state}")
+            run = self._load(session, item.instance_id, expected_version)
+            runtime.complete(session, run, item, data, actor)
+            session.flush()
+            result = queries.instance_view(session, run.row)
+            session.commit()
+        return result
+
+    def deliver(self, case_id: int, message: str, payload: dict | None = None, *, actor: str) -> views.Delivery:
+        """Deliver a message to the instances of a case that wait for it.
+
+        When none waits, the attempt is audited and the result says so (``is_delivered`` is False).
+        """
+        with self.database.unit_of_work() as session:
+            queries.get(session, Case, case_id, "case")
+            query = select(Correlation.instance_id).where(Correlation.case_id == case_id,
+                                                          Correlation.message == message).distinct()
+            taken = [i for i in session.scalars(query) if self._deliver_to(session, i, message, payload or {}, actor)]
+            if not taken:
+                audit.append(session, f"case:{case_id}", at=self.clock.now(), actor=actor, case_id=case_id,
+                             action="message_not_waiting", task=message, after=payload or {})
+            session.commit()
+        return views.Delivery(case_id, message, tuple(sorted(taken)))
+
+    def _deliver_to(self, session: Session, instance_id: int, message: str, payload: dict, actor: str) -> bool:
+        return runtime.deliver(session, self._load(session, instance_id), message, payload, actor)
+
+    def _load(self, session: Session, instance_id: int, expected_version: int | None = None) -> runtime.Run:
+        row = queries.get(session, ProcessInstance, instance_id, "instance")
+        if expected_version is not None and row.version != expected_version:
+            raise Conflict(f"instance {instance_id} changed since version {expected_version}; reload it")
+        if row.state != "running":
+            raise Conflict(f"instance {instance_id} is {row.state}")
+        definition = queries.get(session, ProcessDefinition, row.definition_id, "definition")
+        return runtime.load(session, row, self._specs.load(session, definition), self.clock)
+
+    def next_due(self) -> datetime | None:
+        """The earliest instant at which a waiting timer fires, or None."""
+        with self.database.unit_of_work() as session:
+            return session.scalar(select(func.min(Timer.due_at)))
+
+    def fire_due_timers(self, limit: int = 1000) -> views.TimerRun:
+        """Wake the instances whose timers are due, one transaction per instance.
+
+        Safe with several workers on one PostgreSQL: each instance is claimed with a row lock that
+        other workers skip. A failing instance is logged, marked ``error`` and audited; the others go on.
+        """
+        woken, fired, failed = 0, 0, []
+        done: set[int] = set()
+        while len(done) < limit:
+            try:
+                outcome = self._wake_next(done)
+            except EngineError as err:
+                failed.append(self._record_failure(err))
+                continue
+            if outcome is None:
+                break
+            woken, fired = woken + 1, fired + outcome
+        return views.TimerRun(woken, fired, tuple(failed))
+
+    def _wake_next(self, done: set[int]) -> int | None:
+        now = self.clock.now()
+        with self.database.unit_of_work() as session:
+            due = select(Timer.instance_id).where(Timer.due_at < now)
+            query = (select(ProcessInstance).where(ProcessInstance.state == "running", ProcessInstance.id.in_(due))
+                     .order_by(ProcessInstance.id).limit(1).with_for_update(skip_locked=True))
+            if done:
+                query = query.where(ProcessInstance.id.not_in(done))
+            row = session.scalars(query).first()
+            if row is None:
+                return None
+            done.add(row.id)
+            try:
+                fired = runtime.wake(session, self._load(session, row.id))
+            except EngineError as err:
+                err.instance_id = row.id  # type: ignore[attr-defined]
+                raise
+            session.commit()
+        return len(fired)
+
+    def _record_failure(self, err: EngineError) -> int:
+        instance_id: int = getattr(err, "instance_id", 0)
+        log.error("timer failed on instance %s: %s", instance_id, err.message)
+        with self.database.unit_of_work() as session:
+            row = queries.get(session, ProcessInstance, instance_id, "instance")
+            row.state, row.error = "error", err.message
+            audit.append(session, f"instance:{instance_id}", at=self.clock.now(), actor="scheduler",
+                         action="timer_failed", case_id=row.case_id, instance_id=instance_id,
+                         after={"error": err.message})
+            session.commit()
+        return instance_id
+
+    def deadlines(self, case_id: int) -> list[views.DeadlineView]:
+        """Every legal term computed for a case, by due date, with its verdict."""
+        with self.database.unit_of_work() as session:
+            queries.get(session, Case, case_id, "case")
+            return queries.deadlines(session, case_id=case_id)
+
+    def trace(self, instance_id: int) -> views.Trace:
+        """The audit events, deadlines, work items and waiting timers of one instance."""
+        with self.database.unit_of_work() as session:
+            return queries.trace(session, instance_id)
+
+    def audit_trail(self, stream: str) -> list[views.AuditEventView]:
+        """The events of one audit stream (``instance:<id>``, ``case:<id>``, ``repository``) in order."""
+        with self.database.unit_of_work() as session:
+            return queries.audit_events(session, stream)
+
+    def verify_audit(self, stream: str | None = None) -> audit.Verification:
+        """Check the audit hash chains (one stream, or all) and record that the check ran."""
+        with self.database.unit_of_work() as session:
+            result = audit.verify(session, stream)
+            audit.append(session, "audit", at=self.clock.now(), actor="system", action="audit_verified",
+                         after={"stream": stream, "intact": result.is_intact, "broken": result.broken})
+            session.commit()
+        return result
+
+
+def compute_deadline(rule: str, start: date | str, regime_on: date | str | None = None) -> deadlines.Computation:
+    """Compute a legal term from the rules in ``processes/`` (no database needed)."""
+    return deadlines.compute(rule, start, regime_on=regime_on)
+
+
+

@@ -1,0 +1,75 @@
+"""Domain errors of the engine, sorted by what the caller does next.
+
+Each class has a stable ``code`` that user interfaces translate; the message is English, for logs.
+Medical field values never go into a message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class EngineError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    code = "engine_error"
+
+    def __init__(self, message: str, details: list | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = list(details or [])
+
+
+class NotFound(EngineError):
+    """The case, definition, instance or work item does not exist (or is not visible to the caller)."""
+
+    code = "not_found"
+
+
+class NotAllowed(EngineError):
+    """The caller may not do this, or the law does not allow it yet (details say until when)."""
+
+    code = "not_allowed"
+
+
+class Conflict(EngineError):
+    """Someone else changed the same thing first: stale instance, task already completed, not waiting."""
+
+    code = "conflict"
+
+
+class InvalidInput(EngineError):
+    """Submitted data does not satisfy the rules; ``fields`` maps a field path to its messages."""
+
+    code = "invalid_input"
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None) -> None:
+        self.fields = dict(fields or {})
+        super().__init__(message, [{"field": k, "messages": v} for k, v in self.fields.items()])
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a process model, located by its BPMN element id where there is one."""
+
+    element_id: str | None
+    message: str
+    file: str | None = None
+    line: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        where = self.element_id or "-"
+        if self.file:
+            where = f"{self.file}:{self.line or '?'} {where}"
+        return f"{where}: {self.message}"
+
+
+class InvalidModel(EngineError):
+    """A process model (BPMN, form or rule) is not acceptable; ``problems`` lists every problem at once."""
+
+    code = "invalid_model"
+
+    def __init__(self, message: str, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(message, [p.__dict__ for p in self.problems])

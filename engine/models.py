@@ -1,0 +1,260 @@
+"""SQLAlchemy tables and the unit of work.
+
+SQLite (a file under the instance folder) by default, PostgreSQL by URL. Instants are stored as
+UTC and come back timezone-aware; legal dates are plain dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine as SqlEngine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from .errors import Conflict
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware UTC instant, stored without zone so SQLite and PostgreSQL agree."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes cannot be stored; pass an aware instant")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map = {datetime: UTCDateTime, date: Date, dict: JSON, list: JSON}
+
+
+class Bundle(Base):
+    """One deployable unit stored once per content hash: BPMN files, the forms and deadline rules they use."""
+
+    __tablename__ = "bundle"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    files: Mapped[dict]
+    forms: Mapped[dict]
+    rules: Mapped[dict]
+    created_at: Mapped[datetime]
+
+
+class ProcessDefinition(Base):
+    """One immutable, numbered version of a BPMN process id."""
+
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    bundle_hash: Mapped[str] = mapped_column(ForeignKey("bundle.hash"))
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str] = mapped_column(String(100))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class Case(Base):
+    """One person's period of incapacity with one employer."""
+
+    __tablename__ = "case_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    employee: Mapped[str] = mapped_column(String(200))
+    employer: Mapped[str] = mapped_column(String(200))
+    first_day_of_incapacity: Mapped[date]
+    parties: Mapped[dict]
+    opened_at: Mapped[datetime]
+    opened_by: Mapped[str] = mapped_column(String(100))
+
+
+class ProcessInstance(Base):
+    """One run of a definition version for a case; ``version`` is the optimistic lock."""
+
+    __tablename__ = "process_instance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    state_json: Mapped[str] = mapped_column(Text)
+    library_version: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    started_at: Mapped[datetime]
+    started_by: Mapped[str] = mapped_column(String(100))
+    ended_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class WorkItem(Base):
+    """A READY user task as the inbox sees it."""
+
+    __tablename__ = "work_item"
+    __table_args__ = (UniqueConstraint("instance_id", "task_id"), Index(None, "state", "role"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(50))
+    form: Mapped[str | None] = mapped_column(String(200))
+    assignee: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(20))
+    deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadline.id"))
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class Timer(Base):
+    """A waiting BPMN timer event with its due instant; the scheduler reads only this table."""
+
+    __tablename__ = "timer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Deadline(Base):
+    """A legal term as computed for one timer of one instance, with its explanation and verdict."""
+
+    __tablename__ = "deadline"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    rule: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    legal_source: Mapped[str] = mapped_column(String(300))
+    start_event: Mapped[str] = mapped_column(String(300))
+    start_on: Mapped[date]
+    due_on: Mapped[date]
+    expires_at: Mapped[datetime]
+    explanation: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class Correlation(Base):
+    """A message a waiting instance listens for, routed by case."""
+
+    __tablename__ = "correlation"
+    __table_args__ = (Index(None, "case_id", "message"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    message: Mapped[str] = mapped_column(String(100))
+    task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+
+
+class AuditEvent(Base):
+    """An append-only, hash-chained record; one chain per stream (an instance, a case, the repository)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("stream", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stream: Mapped[str] = mapped_column(String(60))
+    seq: Mapped[int]
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    instance_id: Mapped[int | None] = mapped_column(index=True)
+    task: Mapped[str | None] = mapped_column(String(100))
+    before: Mapped[dict]
+    after: Mapped[dict]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Database:
+    """Connections to one database and the unit of work over them."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _create_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def create_schema(self) -> None:
+        """Create missing tables; never drops or alters existing data."""
+        Base.metadata.create_all(self.engine)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """Yield a session; leaving without ``commit()`` rolls back. Lost races become ``Conflict``."""
+        session = self._sessions()
+        try:
+            yield session
+        except StaleDataError as err:
+            raise Conflict("the instance was changed by someone else; reload and try again") from err
+        except IntegrityError as err:
+            raise Conflict(f"a concurrent change won: {err.orig}") from err
+        except OperationalError as err:
+            if "locked" not in str(err.orig):
+                raise
+            raise Conflict("the database is busy with another change; try again") from err
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _create_engine(url: str) -> SqlEngine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Serialize SQLite writers (BEGIN IMMEDIATE) and enforce foreign keys."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()

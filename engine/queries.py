@@ -1,0 +1,93 @@
+"""Read-side queries: rows in, plain view objects out."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import views
+from .errors import NotFound
+from .models import AuditEvent, Case, Deadline, ProcessDefinition, ProcessInstance, Timer, WorkItem
+
+
+def version_view(row: ProcessDefinition) -> views.Version:
+    return views.Version(row.id, row.process_id, row.version, row.name, row.deployed_at, row.deployed_by,
+                         row.comment, row.bundle_hash)
+
+
+def case_view(row: Case) -> views.CaseView:
+    return views.CaseView(row.id, row.reference, row.employee, row.employer, row.first_day_of_incapacity,
+                          dict(row.parties), row.opened_at)
+
+
+def instance_view(session: Session, row: ProcessInstance) -> views.InstanceView:
+    definition = session.get(ProcessDefinition, row.definition_id)
+    assert definition is not None
+    return views.InstanceView(row.id, row.case_id, definition.process_id, definition.version, row.state,
+                              row.started_at, row.ended_at, row.version)
+
+
+def get(session: Session, model: type, key: int, what: str):  # type: ignore[no-untyped-def]
+    """The row of ``model`` with primary key ``key``, or ``NotFound``."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(f"{what} {key} does not exist")
+    return row
+
+
+def work_items(session: Session, *, role: str | None = None, case_id: int | None = None, user: str | None = None,
+               state: str | None = "ready", instance_id: int | None = None) -> list[views.WorkItemView]:
+    """Work items filtered by role, case, assignee, state and instance; soonest due first."""
+    query = select(WorkItem, Deadline).outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)
+    filters = {WorkItem.role: role, WorkItem.case_id: case_id, WorkItem.assignee: user, WorkItem.state: state,
+               WorkItem.instance_id: instance_id}
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(column == value)
+    rows = session.execute(query.order_by(Deadline.due_on.is_(None), Deadline.due_on, WorkItem.id))
+    return [work_item_view(item, deadline) for item, deadline in rows]
+
+
+def work_item_view(item: WorkItem, deadline: Deadline | None) -> views.WorkItemView:
+    return views.WorkItemView(
+        item.id, item.case_id, item.instance_id, item.bpmn_id, item.name, item.role, item.form, item.assignee,
+        item.state, item.created_at, deadline.due_on if deadline else None, deadline.rule if deadline else None,
+        deadline.legal_source if deadline else None, deadline.explanation if deadline else None,
+    )
+
+
+def deadlines(session: Session, *, case_id: int | None = None,
+              instance_id: int | None = None) -> list[views.DeadlineView]:
+    """Deadline rows of a case or an instance, by due date."""
+    query = select(Deadline).order_by(Deadline.due_on, Deadline.id)
+    if case_id is not None:
+        query = query.where(Deadline.case_id == case_id)
+    if instance_id is not None:
+        query = query.where(Deadline.instance_id == instance_id)
+    return [deadline_view(row) for row in session.scalars(query)]
+
+
+def deadline_view(row: Deadline) -> views.DeadlineView:
+    return views.DeadlineView(row.id, row.case_id, row.instance_id, row.bpmn_id, row.rule, row.kind,
+                              row.legal_source, row.start_event, row.start_on, row.due_on, row.expires_at,
+                              row.explanation, row.state, row.closed_at)
+
+
+def audit_events(session: Session, stream: str) -> list[views.AuditEventView]:
+    """The events of one audit stream, in order."""
+    query = select(AuditEvent).where(AuditEvent.stream == stream).order_by(AuditEvent.seq)
+    return [views.AuditEventView(e.seq, e.at, e.actor, e.action, e.task, e.before, e.after, e.hash)
+            for e in session.scalars(query)]
+
+
+def trace(session: Session, instance_id: int) -> views.Trace:
+    """The history and current waits of one instance."""
+    row = get(session, ProcessInstance, instance_id, "instance")
+    timers = session.scalars(select(Timer).where(Timer.instance_id == instance_id).order_by(Timer.due_at))
+    return views.Trace(
+        instance=instance_view(session, row),
+        events=tuple(audit_events(session, f"instance:{instance_id}")),
+        deadlines=tuple(deadlines(session, instance_id=instance_id)),
+        work_items=tuple(work_items(session, instance_id=instance_id, state=None)),
+        timers=tuple(views.TimerView(t.bpmn_id, t.due_at) for t in timers),
+    )

@@ -1,0 +1,227 @@
+"""Load an instance, run engine steps, save it with everything derived from it.
+
+SpiffWorkflow reads the wall clock inside its timer module; ``_ClockedDatetime`` makes it read the
+engine's clock instead, for the duration of a step (a context variable, so threads don't mix).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from typing import Any
+from uuid import UUID
+
+import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
+from jsonschema import Draft202012Validator
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from . import audit, calendar, deadlines, projection, serialization
+from .clock import Clock, SystemClock
+from .errors import Conflict, EngineError, InvalidInput, InvalidModel, Problem
+from .models import Case, ProcessInstance, WorkItem
+from .repository import Loaded
+from .scripting import RestrictedScriptEngine, script_engine
+
+MAX_STEP_ROUNDS = 100
+_SYSTEM_CLOCK = SystemClock()
+_CLOCK: ContextVar[Clock] = ContextVar("reintegra_clock", default=_SYSTEM_CLOCK)  # noqa: B039 (stateless)
+
+
+class _ClockedDatetime(spiff_timer.datetime):  # type: ignore[name-defined,misc]
+    """``datetime`` for SpiffWorkflow's timer module whose ``now`` is the engine's clock."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+        instant = _CLOCK.get().now()
+        return instant.astimezone(tz) if tz else instant
+
+
+spiff_timer.datetime = _ClockedDatetime
+
+
+@contextmanager
+def _engine_time(clock: Clock) -> Iterator[None]:
+    token = _CLOCK.set(clock)
+    try:
+        yield
+    finally:
+        _CLOCK.reset(token)
+
+
+@dataclass
+class Run:
+    """One loaded instance with its workflow, while an engine call works on it."""
+
+    row: ProcessInstance
+    loaded: Loaded
+    workflow: BpmnWorkflow
+    clock: Clock
+    recorded: list[projection.Recorded] = field(default_factory=list)
+
+    def steps(self, action: Callable[[], Any]) -> None:
+        """Run ``action`` then engine steps, in engine time; script failures become ``InvalidModel``."""
+        with _engine_time(self.clock):
+            try:
+                action()
+                self._run_until_waiting()
+            except SpiffWorkflowException as err:
+                raise _model_error(err) from err
+
+    def _run_until_waiting(self) -> None:
+        """Run engine steps again while timers that came due during a step are still to run."""
+        for _ in range(MAX_STEP_ROUNDS):
+            self.workflow.do_engine_steps()
+            if not self.workflow.get_tasks(state=TaskState.READY, manual=False):
+                return
+        raise InvalidModel("the diagram keeps running without waiting", [Problem(None, "endless engine steps")])
+
+
+def _model_error(err: SpiffWorkflowException) -> EngineError:
+    cause = err.__cause__ or getattr(err, "error", None)
+    if isinstance(cause, EngineError) and not isinstance(cause, InvalidModel):
+        return cause
+    task = getattr(err, "task", None)
+    element = task.task_spec.bpmn_id if task is not None else None
+    return InvalidModel(f"the diagram failed while running: {err}", [Problem(element, str(err))])
+
+
+def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> dict[str, Callable]:
+    def deadline(rule: str, start: str | date, regime_on: str | date | None = None) -> str:
+        run, engine = run_ref[0], engine_ref[0]
+        computation = deadlines.compute(rule, start, regime_on=regime_on, rules=run.loaded.rules)
+        task = engine.current_task
+        if task is not None:
+            start_event = run.loaded.rules[computation.rule].start_event
+            run.recorded.append(projection.Recorded(str(task.id), task.task_spec.bpmn_id, start_event, computation))
+        return computation.expires_at.isoformat()
+
+    def today() -> str:
+        return calendar.legal_date(run_ref[0].clock.now()).isoformat()
+
+    def add_working_days(start: str, days: int) -> str:
+        return calendar.add_working_days(date.fromisoformat(start), days).isoformat()
+
+    return {"deadline": deadline, "today": today, "add_working_days": add_working_days}
+
+
+def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock: Clock) -> Run:
+    run_ref: list[Run] = []
+    engine_ref: list[RestrictedScriptEngine] = []
+    engine = script_engine(_functions(run_ref, engine_ref))
+    engine_ref.append(engine)
+    workflow.script_engine = engine
+    run = Run(row, loaded, workflow, clock)
+    run_ref.append(run)
+    return run
+
+
+SCRIPT_FUNCTIONS = ("deadline", "today", "add_working_days")
+
+
+def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, clock: Clock) -> Run:
+    """Create an instance of ``loaded`` for ``case`` and run it until it waits."""
+    clashes = sorted(set(data) & set(SCRIPT_FUNCTIONS))
+    if clashes:
+        raise InvalidInput("data uses reserved names", {name: ["reserved name"] for name in clashes})
+    now = clock.now()
+    row = ProcessInstance(case_id=case.id, definition_id=loaded.definition.id, state="running", state_json="",
+                          library_version=serialization.SPIFF_VERSION, started_at=now, started_by=actor)
+    session.add(row)
+    session.flush()
+    workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
+    workflow.task_tree.data.update(_case_context(case), **copy.deepcopy(data))
+    run = _attach(row, loaded, workflow, clock)
+    run.steps(lambda: None)
+    save(session, run, actor=actor, action="started", after={"process_id": loaded.definition.process_id,
+                                                              "version": loaded.definition.version})
+    return run
+
+
+def _case_context(case: Case) -> dict:
+    return {"case_id": case.id, "case_reference": case.reference,
+            "first_day_of_incapacity": case.first_day_of_incapacity.isoformat()}
+
+
+def load(session: Session, row: ProcessInstance, loaded: Loaded, clock: Clock) -> Run:
+    """Restore the workflow of ``row`` with the engine's script functions attached."""
+    workflow = serialization.load(row.state_json, loaded.spec, loaded.subprocess_specs)
+    return _attach(row, loaded, workflow, clock)
+
+
+def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str) -> None:
+    """Complete the user task behind ``item`` with validated ``data`` and run on."""
+    task = run.workflow.get_task_from_id(UUID(item.task_id))
+    if task is None or not task.has_state(TaskState.READY):
+        raise Conflict(f"task '{item.name}' is no longer waiting to be done")
+    _validate(run.loaded.forms.get(item.form or ""), data)
+    before = {key: task.data.get(key) for key in data}
+    run.steps(lambda: (task.set_data(**copy.deepcopy(data)), task.run()))
+    item.completed_by = actor
+    save(session, run, actor=actor, action="task_completed", task=item.bpmn_id, before=before, after=data)
+
+
+def _validate(schema: dict | None, data: dict) -> None:
+    if schema is None:
+        return
+    errors: dict[str, list[str]] = {}
+    for error in Draft202012Validator(schema).iter_errors(data):
+        path = ".".join(str(p) for p in error.absolute_path) or _missing_field(error) or "_form"
+        errors.setdefault(path, []).append(error.message)
+    if errors:
+        raise InvalidInput("the form has errors", errors)
+
+
+def _missing_field(error: Any) -> str | None:
+    if error.validator == "required":
+        return str(error.message).split("'")[1]
+    return None
+
+
+def deliver(session: Session, run: Run, message: str, payload: dict, actor: str) -> bool:
+    """Hand ``message`` to the workflow; False when it was not waiting for it (nothing changes then)."""
+    event = BpmnEvent(MessageEventDefinition(message), copy.deepcopy(payload))
+    with _engine_time(run.clock):
+        try:
+            run.workflow.send_event(event)
+        except WorkflowException as err:
+            if "not waiting" not in str(err):
+                raise _model_error(err) from err
+            return False
+    run.steps(lambda: None)
+    save(session, run, actor=actor, action="message_received", task=message, after=payload)
+    return True
+
+
+def wake(session: Session, run: Run) -> list[str]:
+    """Fire the due timers of ``run``; return the BPMN ids of the timers that fired."""
+    waiting = {str(t.id): t for t, _ in projection.waiting_timers(run.workflow)}
+    run.steps(run.workflow.refresh_timers)
+    fired = [t.task_spec.bpmn_id for t in waiting.values() if t.has_state(TaskState.COMPLETED)]
+    save(session, run, actor="scheduler", action="timers_fired", after={"fired": fired})
+    return fired
+
+
+def save(session: Session, run: Run, *, actor: str, action: str, task: str | None = None,
+         before: dict | None = None, after: dict | None = None) -> None:
+    """Store the workflow state and every row derived from it, plus the audit event (caller commits)."""
+    now, row = run.clock.now(), run.row
+    state_before = row.state
+    row.state_json = serialization.dump(run.workflow)
+    row.state = "completed" if run.workflow.completed else "running"
+    if row.state == "completed" and row.ended_at is None:
+        row.ended_at = now
+    projection.project(session, row, run.workflow, run.recorded, now)
+    run.recorded.clear()
+    after = dict(after or {})
+    if row.state != state_before:
+        after["instance_state"] = row.state
+    audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
+                 instance_id=row.id, task=task, before=before, after=after)

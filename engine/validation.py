@@ -1,0 +1,251 @@
+"""Checks a bundle of BPMN files before it may be deployed, and reports every problem at once.
+
+Order: safe XML (no DTD, entities or external references), the BPMN XSD, SpiffWorkflow's parser,
+then our conventions: lanes are roles, user tasks name existing forms, timers name known deadline
+rules, every expression compiles in the restricted script engine.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import defusedxml.ElementTree as safe_xml
+from defusedxml import DefusedXmlException
+from jsonschema import Draft202012Validator, SchemaError
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from . import access, scripting
+from .errors import Problem
+
+MAX_FILE_BYTES = 5_000_000
+FORM_PROPERTY = "formJsonSchemaFilename"
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+@dataclass
+class Checked:
+    """What validation learnt: the parser (when it succeeded), forms and rules used, and problems."""
+
+    parser: SpiffBpmnParser | None = None
+    process_ids: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, dict] = field(default_factory=dict)
+    rules: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rule_ids: set[str]) -> Checked:
+    """Validate BPMN ``files`` against the forms and deadline rules available."""
+    result = Checked()
+    trees = {name: tree for name, data in files.items() if (tree := _parse(name, data, result)) is not None}
+    if len(trees) < len(files):
+        return result
+    for name, tree in trees.items():
+        _check_schema(name, tree, result)
+    if result.problems:
+        return result
+    _parse_spiff(trees, result)
+    for name, tree in trees.items():
+        _check_conventions(name, tree, form_sources, rule_ids, result)
+    return result
+
+
+def _parse(name: str, data: bytes, result: Checked) -> etree._Element | None:
+    if len(data) > MAX_FILE_BYTES:
+        result.problems.append(Problem(None, f"file is larger than {MAX_FILE_BYTES} bytes", name))
+        return None
+    try:
+        safe_xml.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as err:
+        message = f"refused: DTDs, entity declarations and external references are not allowed ({type(err).__name__})"
+        result.problems.append(Problem(None, message, name))
+        return None
+    except safe_xml.ParseError as err:
+        result.problems.append(Problem(None, f"malformed XML: {err}", name, err.position[0]))
+        return None
+    return etree.fromstring(data, parser=_SAFE_PARSER)
+
+
+def _check_schema(name: str, tree: etree._Element, result: Checked) -> None:
+    VALIDATOR.preprocess(tree)
+    schema = VALIDATOR.validator
+    if schema.validate(tree):
+        return
+    for error in schema.error_log:
+        result.problems.append(Problem(_element_id_at(tree, error.line), error.message, name, error.line))
+
+
+def _element_id_at(tree: etree._Element, line: int) -> str | None:
+    found = None
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.sourceline == line and element.get("id"):
+            found = element.get("id")
+    return found
+
+
+def _parse_spiff(trees: Mapping[str, etree._Element], result: Checked) -> None:
+    parser = SpiffBpmnParser()
+    try:
+        for name, tree in trees.items():
+            parser.add_bpmn_xml(tree, name)
+        for process_id in _executable_ids(trees):
+            parser.get_spec(process_id)
+            parser.get_subprocess_specs(process_id)
+            result.process_ids.append(process_id)
+    except ValidationException as err:
+        result.problems.append(Problem(err.id or None, str(err.args[0] if err.args else err), err.file_name or None,
+                                       err.line_number or None))
+        return
+    result.parser = parser
+
+
+def _executable_ids(trees: Mapping[str, etree._Element]) -> list[str]:
+    return [
+        process.get("id")
+        for tree in trees.values()
+        for process in tree.iterfind("bpmn:process", NS)
+        if process.get("isExecutable", "true") == "true"
+    ]
+
+
+def _check_conventions(
+    name: str, tree: etree._Element, form_sources: Mapping[str, bytes], rule_ids: set[str], result: Checked
+) -> None:
+    for process in tree.iterfind("bpmn:process", NS):
+        result.names[process.get("id")] = process.get("name") or process.get("id")
+        _check_lanes(name, process, result)
+        _check_user_tasks(name, process, form_sources, result)
+        _check_timers(name, process, rule_ids, result)
+        _check_expressions(name, process, result)
+        _check_refused_elements(name, process, result)
+    _check_messages(name, tree, result)
+
+
+def _problem(result: Checked, element: etree._Element, message: str, file: str) -> None:
+    result.problems.append(Problem(element.get("id"), message, file, element.sourceline))
+
+
+def _check_lanes(file: str, process: etree._Element, result: Checked) -> None:
+    for lane in process.iterfind(".//bpmn:lane", NS):
+        if access.role_for_lane(lane.get("name")) is None:
+            roles = ", ".join(access.CASE_ROLES)
+            _problem(result, lane, f"lane '{lane.get('name')}' maps to no role (known roles: {roles})", file)
+
+
+def _check_user_tasks(file: str, process: etree._Element, forms: Mapping[str, bytes], result: Checked) -> None:
+    in_lanes = {ref.text for ref in process.iterfind(".//bpmn:lane/bpmn:flowNodeRef", NS)}
+    for task in process.iterfind(".//bpmn:userTask", NS):
+        if process.find(".//bpmn:lane", NS) is not None and task.get("id") not in in_lanes:
+            _problem(result, task, "user task is in no lane, so no role can do it", file)
+        form = _property(task, FORM_PROPERTY)
+        if not form:
+            _problem(result, task, f"user task names no form (property {FORM_PROPERTY})", file)
+        elif form not in forms:
+            _problem(result, task, f"form '{form}' does not exist", file)
+        else:
+            _check_form(file, task, form, forms[form], result)
+
+
+def _property(element: etree._Element, name: str) -> str | None:
+    for prop in element.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS):
+        if prop.get("name") == name:
+            return prop.get("value")
+    return None
+
+
+def _check_form(file: str, task: etree._Element, form: str, source: bytes, result: Checked) -> None:
+    try:
+        schema = json.loads(source)
+        Draft202012Validator.check_schema(schema)
+    except (ValueError, SchemaError) as err:
+        _problem(result, task, f"form '{form}' is not a valid JSON Schema: {str(err).splitlines()[0]}", file)
+        return
+    result.forms[form] = schema
+
+
+def _check_timers(file: str, process: etree._Element, rule_ids: set[str], result: Checked) -> None:
+    for definition in process.iterfind(".//bpmn:timerEventDefinition", NS):
+        event = definition.getparent()
+        expressions = [child.text or "" for child in definition if isinstance(child.tag, str)]
+        if len(expressions) != 1:
+            _problem(result, event, "a timer needs exactly one time expression", file)
+            continue
+        for message in scripting.compile_problems(expressions[0], "eval"):
+            _problem(result, event, f"timer expression does not compile: {message}", file)
+        rule = _deadline_rule(expressions[0])
+        if rule is None:
+            message = 'timer must obtain its date from a deadline rule, e.g. deadline("T08", start)'
+            _problem(result, event, message, file)
+        elif rule not in rule_ids:
+            _problem(result, event, f"unknown deadline rule '{rule}'", file)
+        else:
+            result.rules.add(rule)
+
+
+def _deadline_rule(expression: str) -> str | None:
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "deadline" and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                return first.value
+    return None
+
+
+_EXPRESSIONS = {
+    ".//bpmn:conditionExpression": "eval",
+    ".//bpmn:scriptTask/bpmn:script": "exec",
+    ".//spiffworkflow:preScript": "exec",
+    ".//spiffworkflow:postScript": "exec",
+    ".//spiffworkflow:messagePayload": "eval",
+}
+
+
+def _check_expressions(file: str, process: etree._Element, result: Checked) -> None:
+    for path, mode in _EXPRESSIONS.items():
+        for element in process.iterfind(path, NS):
+            owner = _owner_with_id(element)
+            for message in scripting.compile_problems(element.text or "", mode):
+                _problem(result, owner, f"expression does not compile: {message}", file)
+
+
+def _owner_with_id(element: etree._Element) -> etree._Element:
+    while element.get("id") is None and element.getparent() is not None:
+        element = element.getparent()
+    return element
+
+
+_REFUSED = {
+    "bpmn:eventBasedGateway": "event-based gateways are unreliable in SpiffWorkflow 3.2.0; "
+    "use boundary timer and message events on a task instead",
+    "bpmn:serviceTask": "service tasks are not supported",
+    "bpmn:businessRuleTask": "business rule tasks are not supported yet",
+}
+
+
+def _check_refused_elements(file: str, process: etree._Element, result: Checked) -> None:
+    for tag, message in _REFUSED.items():
+        for element in process.iterfind(f".//{tag}", NS):
+            _problem(result, element, message, file)
+
+
+def _check_messages(file: str, tree: etree._Element, result: Checked) -> None:
+    names = {m.get("id"): m.get("name") for m in tree.iterfind("bpmn:message", NS)}
+    for definition in tree.iterfind(".//bpmn:messageEventDefinition", NS):
+        if not names.get(definition.get("messageRef") or ""):
+            _problem(result, definition.getparent(), "message event names no message with a name", file)
+    for task in tree.iterfind(".//bpmn:receiveTask", NS):
+        if not names.get(task.get("messageRef") or ""):
+            _problem(result, task, "receive task names no message with a name", file)

@@ -1,0 +1,142 @@
+"""Plain, read-only data objects that the engine hands to its callers (never ORM rows or Spiff objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Version:
+    """One deployed version of a process definition."""
+
+    id: int
+    process_id: str
+    version: int
+    name: str
+    deployed_at: datetime
+    deployed_by: str
+    comment: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case: one person's incapacity with one employer."""
+
+    id: int
+    reference: str
+    employee: str
+    employer: str
+    first_day_of_incapacity: date
+    parties: dict
+    opened_at: datetime
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    """One process instance; ``row_version`` changes with every saved step (optimistic locking)."""
+
+    id: int
+    case_id: int
+    process_id: str
+    version: int
+    state: str
+    started_at: datetime
+    ended_at: datetime | None
+    row_version: int
+
+
+@dataclass(frozen=True)
+class WorkItemView:
+    """A user task as an inbox shows it, with the legal term that governs it, if any."""
+
+    id: int
+    case_id: int
+    instance_id: int
+    task: str
+    name: str
+    role: str | None
+    form: str | None
+    assignee: str | None
+    state: str
+    created_at: datetime
+    due_on: date | None
+    rule: str | None
+    legal_source: str | None
+    explanation: str | None
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """A legal term computed for a case, with its verdict: pending, met, missed or cancelled."""
+
+    id: int
+    case_id: int
+    instance_id: int
+    task: str
+    rule: str
+    kind: str
+    legal_source: str
+    start_event: str
+    start_on: date
+    due_on: date
+    expires_at: datetime
+    explanation: str
+    state: str
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of a delivered message: the instances that took it, or that none was waiting."""
+
+    case_id: int
+    message: str
+    instance_ids: tuple[int, ...]
+
+    @property
+    def is_delivered(self) -> bool:
+        return bool(self.instance_ids)
+
+
+@dataclass(frozen=True)
+class TimerRun:
+    """The outcome of one ``fire_due_timers`` call."""
+
+    instances_woken: int
+    timers_fired: int
+    failed_instance_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class TimerView:
+    """A waiting timer and when it fires."""
+
+    task: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEventView:
+    """One audit event as a trace shows it."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    task: str | None
+    before: dict
+    after: dict
+    hash: str
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Everything that happened to one instance, and what it waits for now."""
+
+    instance: InstanceView
+    events: tuple[AuditEventView, ...]
+    deadlines: tuple[DeadlineView, ...]
+    work_items: tuple[WorkItemView, ...]
+    timers: tuple[TimerView, ...]

@@ -1,0 +1,81 @@
+"""Fixtures shared by every test: databases (SQLite and PostgreSQL), a settable clock and an engine."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+import engine
+from engine.models import Base
+
+FIXTURES = Path(__file__).parent / "fixtures"
+POSTGRES_URL = os.environ.get(
+    "REINTEGRA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres"
+)
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema for this test run, with our tables, dropped at the end."""
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    tables = sa.create_engine(url)
+    Base.metadata.create_all(tables)
+    tables.dispose()
+    yield url
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each database test runs on SQLite (a temp file) and on PostgreSQL (clean tables)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'reintegra.sqlite'}"
+    url = request.getfixturevalue("postgres_schema_url")
+    cleaner = sa.create_engine(url)
+    with cleaner.begin() as conn:
+        names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    cleaner.dispose()
+    return url
+
+
+@pytest.fixture
+def clock() -> engine.SettableClock:
+    """Monday 21 December 2026, 09:00 in Brussels, standing still until a test moves it."""
+    return engine.SettableClock(datetime(2026, 12, 21, 9, 0, tzinfo=BRUSSELS))
+
+
+@pytest.fixture
+def eng(database_url: str, clock: engine.SettableClock) -> Iterator[engine.Engine]:
+    """A ready engine on a fresh database, reading forms from the test fixtures."""
+    instance = engine.Engine(database_url, clock=clock, forms_dir=FIXTURES / "forms")
+    instance.create_schema()
+    yield instance
+    pool = instance.database.engine.pool
+    checked_out = pool.checkedout() if hasattr(pool, "checkedout") else 0
+    instance.close()
+    assert checked_out == 0, "a test left a database connection (and its transaction) open"
+
+
+@pytest.fixture(autouse=True)
+def no_scheduler_left_running() -> Iterator[None]:
+    """Fail any test that leaves a scheduler thread running."""
+    before = set(threading.enumerate())
+    yield
+    leftovers = [t.name for t in set(threading.enumerate()) - before if t.is_alive() and "APScheduler" in t.name]
+    assert not leftovers, f"scheduler threads left running: {leftovers}"

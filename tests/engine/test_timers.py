@@ -1,0 +1,60 @@
+"""Timers by due time: moving the engine's clock fires exactly the due timers, once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from tests.engine.test_runtime import start_demo
+
+EXPIRES = datetime(2027, 1, 8, 23, 0, tzinfo=timezone.utc)  # 9 Jan 2027 00:00 in Brussels
+
+
+def requested(eng):
+    case, instance = start_demo(eng)
+    item = eng.work_items(role="employee")[0]
+    eng.complete(item.id, {"request_received_on": "2026-12-23"}, actor="employee1")
+    return case, instance
+
+
+def test_the_timer_is_stored_with_its_due_instant(eng):
+    requested(eng)
+    assert eng.next_due() == EXPIRES
+
+
+def test_nothing_fires_one_second_before_the_term_expires(eng, clock):
+    case, _ = requested(eng)
+    clock.set(EXPIRES - timedelta(seconds=1))
+    run = eng.fire_due_timers()
+    assert (run.instances_woken, run.timers_fired) == (0, 0)
+    assert [i.task for i in eng.work_items(role="occupational_physician")] == ["hold_visit"]
+
+
+def test_past_the_term_exactly_one_escalation_appears_with_its_legal_basis(eng, clock):
+    """T15: art. I.4-36, the visit takes place within 10 working days following the day of receipt."""
+    case, instance = requested(eng)
+    clock.set(EXPIRES + timedelta(seconds=1))
+    run = eng.fire_due_timers()
+    assert (run.instances_woken, run.timers_fired) == (1, 1)
+    assert [i.task for i in eng.work_items(role="occupational_physician")] == ["explain_delay"]
+    [deadline] = eng.deadlines(case.id)
+    assert (deadline.state, deadline.due_on, deadline.rule) == ("missed", date(2027, 1, 8), "T15")
+    assert "art. I.4-36" in deadline.legal_source
+    actions = [e.action for e in eng.trace(instance.id).events]
+    assert actions == ["started", "task_completed", "timers_fired"]
+    assert eng.fire_due_timers().timers_fired == 0
+    assert eng.next_due() is None
+
+
+def test_forty_nine_days_pass_in_one_call(eng, clock):
+    requested(eng)
+    clock.advance(timedelta(days=49))
+    assert eng.fire_due_timers().timers_fired == 1
+
+
+def test_a_task_done_in_time_marks_its_deadline_met_and_removes_the_timer(eng, clock):
+    case, _ = requested(eng)
+    clock.set(EXPIRES - timedelta(hours=1))
+    [visit] = eng.work_items(role="occupational_physician")
+    eng.complete(visit.id, {"held_on": "2027-01-08"}, actor="oa1")
+    assert eng.next_due() is None
+    assert [d.state for d in eng.deadlines(case.id)] == ["met"]

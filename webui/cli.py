@@ -1,0 +1,125 @@
+"""The ``reintegra`` command: set up the database, deploy diagrams, run the timer worker, compute deadlines.
+
+Configuration comes from the environment (``REINTEGRA_DATABASE_URL``; SQLite under ``instance/`` by default).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+import engine
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCESSES_BPMN = ROOT / "processes" / "bpmn"
+
+
+def database_url() -> str:
+    """The configured database URL; by default an SQLite file in ./instance/."""
+    url = os.environ.get("REINTEGRA_DATABASE_URL")
+    if url:
+        return url
+    folder = Path.cwd() / "instance"
+    folder.mkdir(exist_ok=True)
+    return f"sqlite:///{folder / 'reintegra.sqlite'}"
+
+
+def _engine() -> engine.Engine:
+    return engine.Engine(database_url())
+
+
+@click.group()
+def main() -> None:
+    """Reintegra: Belgian return-to-work procedures on a BPMN engine."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+def init() -> None:
+    """Create or upgrade the schema and deploy the diagrams in processes/bpmn/."""
+    eng = _engine()
+    eng.create_schema()
+    files = sorted(PROCESSES_BPMN.glob("*.bpmn"))
+    deployed = _deploy_or_exit(eng, files) if files else []
+    click.echo(f"database: {eng.database.url}")
+    for version in deployed:
+        click.echo(f"deployed {version.process_id} version {version.version}")
+    click.echo(f"{len(eng.definitions())} process version(s) deployed in total")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--comment", default="", help="Why this version exists.")
+def deploy(files: tuple[Path, ...], comment: str) -> None:
+    """Validate and deploy BPMN FILES; on problems print every one and deploy nothing."""
+    eng = _engine()
+    eng.create_schema()
+    for version in _deploy_or_exit(eng, list(files), comment):
+        click.echo(f"deployed {version.process_id} version {version.version} ({version.content_hash[:12]})")
+
+
+def _deploy_or_exit(eng: engine.Engine, files: list[Path], comment: str = "") -> list[engine.Version]:
+    try:
+        return eng.deploy(list(files), actor=os.environ.get("USER", "cli"), comment=comment)
+    except engine.InvalidModel as err:
+        for problem in err.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(f"{len(err.problems)} problem(s); nothing was deployed", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("rule")
+@click.option("--from", "start", required=True, help="The start event's date (YYYY-MM-DD).")
+@click.option("--regime-on", default=None, help="Date that selects the legal regime (default: --from).")
+def deadline(rule: str, start: str, regime_on: str | None) -> None:
+    """Print RULE's due date from a start date, then how it was counted."""
+    try:
+        computation = engine.compute_deadline(rule, start, regime_on)
+    except engine.EngineError as err:
+        click.echo(f"error: {err.message}", err=True)
+        sys.exit(2)
+    click.echo(computation.due_on.isoformat())
+    click.echo(computation.explanation)
+
+
+@main.command()
+@click.option("--sweep-seconds", default=60, show_default=True)
+def worker(sweep_seconds: int) -> None:
+    """Run the timer scheduler alone, in the foreground."""
+    eng = _engine()
+    click.echo(f"timer worker on {eng.database.url}; next timer due: {eng.next_due() or 'none'}")
+    engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True).start()
+
+
+@main.command()
+@click.option("--sweep-seconds", default=60, show_default=True)
+def run(sweep_seconds: int) -> None:
+    """Start the application (for now: the timer scheduler) and say where things are."""
+    eng = _engine()
+    click.echo("Reintegra is running (the web interface arrives with the next release).")
+    click.echo(f"  database:        {eng.database.url}")
+    click.echo(f"  processes:       {', '.join(sorted({v.process_id for v in eng.definitions()})) or 'none'}")
+    click.echo(f"  next timer due:  {eng.next_due() or 'none'}")
+    click.echo("  compute a term:  .venv/bin/reintegra deadline T08 --from " + date(2026, 12, 23).isoformat())
+    click.echo("Press Ctrl+C to stop.")
+    engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True).start()
+
+
+@main.group()
+def audit() -> None:
+    """Audit trail commands."""
+
+
+@audit.command("verify")
+@click.option("--stream", default=None, help="Only this stream, e.g. instance:42.")
+def audit_verify(stream: str | None) -> None:
+    """Check the audit hash chains; exit 1 when a link is broken."""
+    result = _engine().verify_audit(stream)
+    click.echo(f"{result.events_checked} event(s) checked: " + ("intact" if result.is_intact else result.broken))
+    sys.exit(0 if result.is_intact else 1)
