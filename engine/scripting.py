@@ -23,7 +23,12 @@ from typing import Any
 from RestrictedPython import RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec
 from RestrictedPython import safe_builtins as _rp_safe_builtins
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequence, safer_getattr
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr,
+)
 from RestrictedPython.Limits import limited_range
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
@@ -61,7 +66,19 @@ class _Policy(RestrictingNodeTransformer):
             return node
         call = ast.Call(func=ast.Name("_binop_", ast.Load()), args=[ast.Constant(symbol), node.left, node.right],
                         keywords=[])
-        return ast.copy_location(call, node)
+        return ast.fix_missing_locations(ast.copy_location(call, node))
+
+    def visit_Import(self, node: ast.Import) -> ast.AST:
+        self.error(node, "imports are not allowed")
+        return node
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST:
+        self.error(node, "imports are not allowed")
+        return node
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self.error(node, "class definitions are not allowed")
+        return node
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         for part in ast.walk(node.format_spec) if node.format_spec else ():
@@ -147,7 +164,7 @@ def _builtins() -> dict[str, Any]:
 
 
 _GUARDS = {"_getattr_": _getattr, "_getitem_": default_guarded_getitem, "_getiter_": default_guarded_getiter,
-           "_iter_unpack_sequence_": guarded_iter_unpack_sequence, "_unpack_sequence_": guarded_iter_unpack_sequence,
+           "_iter_unpack_sequence_": guarded_iter_unpack_sequence, "_unpack_sequence_": guarded_unpack_sequence,
            "_write_": full_write_guard, "_inplacevar_": _inplacevar, "_binop_": _binop}
 
 
@@ -181,7 +198,9 @@ class _TimeLimit:
         deadline = time.monotonic() + self.seconds
 
         def tracer(frame: FrameType, event: str, arg: Any) -> Callable | None:
-            if time.monotonic() > deadline:
+            if event == "call":
+                frame.f_trace_opcodes = True  # a one-line loop emits no line events, only opcodes
+            elif time.monotonic() > deadline:
                 raise ScriptLimitExceeded(f"script exceeded its time limit of {self.seconds} s")
             return tracer
 
