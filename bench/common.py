@@ -28,7 +28,7 @@ def database_url() -> str:
 def new_engine() -> tuple[engine.Engine, engine.SettableClock]:
     clock = engine.SettableClock(START)
     eng = engine.Engine(database_url(), clock=clock, forms_dir=FORMS)
-    eng.create_schema()
+    eng.upgrade_schema()
     return eng, clock
 
 

@@ -29,9 +29,9 @@ class Engine:
         self.rules = deadlines.load_rules(rules_path)
         self._specs = repository.SpecCache()
 
-    def create_schema(self) -> None:
-        """Create the tables that are missing (never drops data)."""
-        self.database.create_schema()
+    def upgrade_schema(self) -> None:
+        """Create the schema, or migrate it to the newest version (never drops data)."""
+        self.database.upgrade_schema()
 
     def close(self) -> None:
         """Release database connections."""
@@ -60,6 +60,8 @@ class Engine:
         """Open a case for one person's incapacity with one employer."""
         now = self.clock.now()
         with self.database.unit_of_work() as session:
+            if session.scalar(select(Case.id).where(Case.reference == reference)) is not None:
+                raise Conflict(f"a case with reference '{reference}' already exists")
             case = Case(reference=reference, employee=employee, employer=employer, parties=parties or {},
                         first_day_of_incapacity=first_day_of_incapacity, opened_at=now, opened_by=actor)
             session.add(case)

@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import (
     JSON,
     Date,
@@ -216,9 +219,13 @@ class Database:
         self.engine = _create_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def create_schema(self) -> None:
-        """Create missing tables; never drops or alters existing data."""
-        Base.metadata.create_all(self.engine)
+    def upgrade_schema(self) -> None:
+        """Create the schema or bring it to the newest migration; migrations never drop data."""
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:

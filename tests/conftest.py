@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import uuid
 from collections.abc import Iterator
@@ -31,20 +32,32 @@ def postgres_schema_url() -> Iterator[str]:
     with admin.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    tables = sa.create_engine(url)
-    Base.metadata.create_all(tables)
-    tables.dispose()
+    migrated = engine.Engine(url)
+    migrated.upgrade_schema()
+    migrated.close()
     yield url
     with admin.begin() as conn:
         conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated once per run; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "reintegra.sqlite"
+    migrated = engine.Engine(f"sqlite:///{path}")
+    migrated.upgrade_schema()
+    migrated.close()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each database test runs on SQLite (a temp file) and on PostgreSQL (clean tables)."""
+    """Each database test runs on a migrated SQLite file and on a migrated PostgreSQL schema (clean tables)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'reintegra.sqlite'}"
+        copy = tmp_path / "reintegra.sqlite"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), copy)
+        return f"sqlite:///{copy}"
     url = request.getfixturevalue("postgres_schema_url")
     cleaner = sa.create_engine(url)
     with cleaner.begin() as conn:
@@ -64,7 +77,6 @@ def clock() -> engine.SettableClock:
 def eng(database_url: str, clock: engine.SettableClock) -> Iterator[engine.Engine]:
     """A ready engine on a fresh database, reading forms from the test fixtures."""
     instance = engine.Engine(database_url, clock=clock, forms_dir=FIXTURES / "forms")
-    instance.create_schema()
     yield instance
     pool = instance.database.engine.pool
     checked_out = pool.checkedout() if hasattr(pool, "checkedout") else 0

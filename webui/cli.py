@@ -43,7 +43,7 @@ def main() -> None:
 def init() -> None:
     """Create or upgrade the schema and deploy the diagrams in processes/bpmn/."""
     eng = _engine()
-    eng.create_schema()
+    eng.upgrade_schema()
     files = sorted(PROCESSES_BPMN.glob("*.bpmn"))
     deployed = _deploy_or_exit(eng, files) if files else []
     click.echo(f"database: {eng.database.url}")
@@ -58,7 +58,7 @@ def init() -> None:
 def deploy(files: tuple[Path, ...], comment: str) -> None:
     """Validate and deploy BPMN FILES; on problems print every one and deploy nothing."""
     eng = _engine()
-    eng.create_schema()
+    eng.upgrade_schema()
     for version in _deploy_or_exit(eng, list(files), comment):
         click.echo(f"deployed {version.process_id} version {version.version} ({version.content_hash[:12]})")
 

@@ -114,3 +114,10 @@ def test_instance_state_is_stored_without_the_process_spec(eng, database_url):
     db.dispose()
     assert '"spec":"visit_demo"' in stored
     assert "task_specs" not in stored
+
+
+def test_a_case_reference_is_unique(eng):
+    open_case(eng, "C-7")
+    with pytest.raises(engine.Conflict) as refused:
+        open_case(eng, "C-7")
+    assert "C-7" in refused.value.message

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timedelta, timezone
 
-from tests.engine.test_runtime import start_demo
+import pytest
+
+import engine
+from engine import projection
+from tests.conftest import FIXTURES
+from tests.engine.test_runtime import open_case, start_demo
 
 EXPIRES = datetime(2027, 1, 8, 23, 0, tzinfo=timezone.utc)  # 9 Jan 2027 00:00 in Brussels
 
@@ -58,3 +64,53 @@ def test_a_task_done_in_time_marks_its_deadline_met_and_removes_the_timer(eng, c
     eng.complete(visit.id, {"held_on": "2027-01-08"}, actor="oa1")
     assert eng.next_due() is None
     assert [d.state for d in eng.deadlines(case.id)] == ["met"]
+
+
+def test_two_workers_on_one_database_fire_each_due_timer_exactly_once(eng, database_url, clock):
+    instances = []
+    for n in range(6):
+        case = open_case(eng, f"W-{n}") if n else None
+        if case is None:
+            _, first = requested(eng)
+            instances.append(first.id)
+            continue
+        instance = eng.start(case.id, "visit_demo", {}, actor="e")
+        item = eng.work_items(case_id=case.id)[0]
+        eng.complete(item.id, {"request_received_on": "2026-12-23"}, actor="e")
+        instances.append(instance.id)
+    clock.set(EXPIRES + timedelta(seconds=1))
+    workers = [engine.Engine(database_url, clock=clock, forms_dir=FIXTURES / "forms") for _ in range(2)]
+    barrier, runs = threading.Barrier(2), []
+
+    def work(worker: engine.Engine) -> None:
+        barrier.wait()
+        runs.append(worker.fire_due_timers())
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    for w in workers:
+        w.close()
+    assert sum(r.timers_fired for r in runs) == 6
+    for instance_id in instances:
+        assert [e.action for e in eng.trace(instance_id).events].count("timers_fired") == 1
+
+
+def test_a_worker_dying_mid_way_leaves_the_timer_due_for_the_next_one(eng, clock, monkeypatch):
+    """Fault injection: the worker crashes after stepping the workflow but before its writes commit."""
+    _, instance = requested(eng)
+    clock.set(EXPIRES + timedelta(seconds=1))
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("worker died")
+
+    monkeypatch.setattr(projection, "project", crash)
+    with pytest.raises(RuntimeError):
+        eng.fire_due_timers()
+    monkeypatch.undo()
+    assert eng.next_due() == EXPIRES
+    assert [e.action for e in eng.trace(instance.id).events] == ["started", "task_completed"]
+    assert eng.fire_due_timers().timers_fired == 1
+    assert [e.action for e in eng.trace(instance.id).events].count("timers_fired") == 1
