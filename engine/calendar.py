@@ -1,7 +1,8 @@
 """Belgian legal time: calendar days, Belgian working days, weeks, months and years; Brussels dates.
 
-Pure functions: they take dates and return dates. Working days are Monday to Friday minus the
-Belgian public holidays of the ``holidays`` package (legal-rules.md 0.5: an assumption, configurable).
+Pure functions: they take dates and return dates, and never read the clock. Working days are Monday
+to Friday minus the Belgian public holidays of the pinned ``holidays`` package. The law does not define
+"werkdagen"; this reading is an assumption to be reviewed (legal-rules.md 0.5).
 """
 
 from __future__ import annotations
@@ -14,55 +15,63 @@ from zoneinfo import ZoneInfo
 import holidays
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-_HOLIDAYS = holidays.country_holidays("BE", language="en_US")
+_PUBLIC_HOLIDAYS = holidays.country_holidays("BE", language="en_US")
+_ONE_DAY = timedelta(days=1)
 
 
 def holiday_name(day: date) -> str | None:
-    """The name of the Belgian public holiday on ``day``, if it is one."""
-    return _HOLIDAYS.get(day)
+    """Return the English name of the Belgian public holiday on ``day``, or None on other days."""
+    return _PUBLIC_HOLIDAYS.get(day)
 
 
 def is_working_day(day: date) -> bool:
-    """Monday to Friday, and not a Belgian public holiday."""
-    return day.weekday() < 5 and day not in _HOLIDAYS
+    """Tell whether ``day`` is a Belgian working day: Monday to Friday and no public holiday."""
+    return day.weekday() < 5 and day not in _PUBLIC_HOLIDAYS
 
 
 def add_calendar_days(day: date, days: int) -> date:
+    """Return the date ``days`` calendar days after ``day`` (before it when negative)."""
     return day + timedelta(days=days)
 
 
 def add_working_days(day: date, days: int) -> date:
-    """The ``days``-th working day after ``day`` (before it when negative); ``day`` itself never counts."""
-    step = 1 if days >= 0 else -1
+    """Return the ``days``-th working day after ``day``, or the ``|days|``-th before it when negative.
+
+    ``day`` itself never counts, working day or not; ``days == 0`` returns ``day`` unchanged.
+    """
+    step = _ONE_DAY if days > 0 else -_ONE_DAY
     remaining = abs(days)
     while remaining:
-        day += timedelta(days=step)
+        day += step
         if is_working_day(day):
             remaining -= 1
     return day
 
 
 def add_weeks(day: date, weeks: int) -> date:
+    """Return the same weekday ``weeks`` weeks later (earlier when negative)."""
     return day + timedelta(weeks=weeks)
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clipped to the month's end (31 Jan + 1 month = 28 or 29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = gregorian.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    """Return the same day of the month ``months`` later, clipped to the end of a shorter month.
+
+    2026-01-31 + 1 month is 2026-02-28; 2024-01-31 + 1 month is 2024-02-29.
+    """
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last_day = gregorian.monthrange(year, month_index + 1)[1]
+    return date(year, month_index + 1, min(day.day, last_day))
 
 
 def add_years(day: date, years: int) -> date:
-    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    """Return the same date ``years`` later; 29 February becomes 28 February in a common year."""
     return add_months(day, 12 * years)
 
 
 def roll_forward(day: date) -> date:
-    """``day`` when it is a working day, else the next working day."""
+    """Return ``day`` when it is a working day, else the next working day."""
     while not is_working_day(day):
-        day += timedelta(days=1)
+        day += _ONE_DAY
     return day
 
 
@@ -73,23 +82,25 @@ COUNTING: dict[str, Callable[[date, int], date]] = {
     "months": add_months,
     "years": add_years,
 }
-"""Counting-mode name → function(start, amount) → date."""
+"""Counting-mode name, as used in ``processes/deadlines.toml``, to ``function(start, amount) -> date``."""
 
 
-def skipped_holidays(start: date, end: date) -> list[tuple[date, str]]:
-    """Public holidays on weekdays strictly after ``start`` up to ``end`` (either order)."""
-    low, high = min(start, end), max(start, end)
-    days = (low + timedelta(days=n) for n in range(1, (high - low).days + 1))
-    return [(d, _HOLIDAYS[d]) for d in days if d.weekday() < 5 and d in _HOLIDAYS]
+def skipped_non_working_days(start: date, end: date) -> list[tuple[date, str]]:
+    """List the public holidays on weekdays strictly after ``start`` and up to ``end``, with their names.
+
+    Weekends are left out: explanations mention them in one word. Empty when ``end`` is not after ``start``.
+    """
+    days = (start + timedelta(days=n) for n in range(1, (end - start).days + 1))
+    return [(day, _PUBLIC_HOLIDAYS[day]) for day in days if day.weekday() < 5 and day in _PUBLIC_HOLIDAYS]
 
 
 def legal_date(instant: datetime) -> date:
-    """The Brussels calendar date of an aware instant."""
-    if instant.tzinfo is None:
-        raise ValueError("legal_date needs a timezone-aware instant")
+    """Return the Brussels calendar date of an aware instant; ``ValueError`` for a naive datetime."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"legal_date needs a timezone-aware instant, got naive {instant.isoformat()}")
     return instant.astimezone(BRUSSELS).date()
 
 
 def day_start(day: date) -> datetime:
-    """The UTC instant at which ``day`` begins in Brussels (DST-correct)."""
+    """Return the UTC instant at which ``day`` begins in Brussels (00:00 local, correct across DST)."""
     return datetime.combine(day, time(0), BRUSSELS).astimezone(timezone.utc)

@@ -68,9 +68,9 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
     checked = validation.check(source.files, forms, set(source.rules))
     if checked.problems:
         raise InvalidModel(f"{len(checked.problems)} problem(s) in the model", checked.problems)
-    bundle = _bundle(session, source, checked, now)
     deployed = []
     for process_id in checked.process_ids:
+        bundle = _bundle(session, source, checked, checked.files_of(process_id), now)
         latest = _latest(session, process_id)
         if latest is not None and latest.bundle_hash == bundle.hash:
             continue
@@ -88,15 +88,20 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
     return deployed
 
 
-def _bundle(session: Session, source: Source, checked: validation.Checked, now: datetime) -> Bundle:
-    files = {name: data.decode() for name, data in sorted(source.files.items())}
-    rules = {rule_id: deadlines.rule_to_dict(source.rules[rule_id]) for rule_id in sorted(checked.rules)}
-    content = {"files": files, "forms": checked.forms, "rules": rules}
+def _bundle(session: Session, source: Source, checked: validation.Checked, names: set[str], now: datetime) -> Bundle:
+    """The bundle of ``names`` (files) with the forms and rules they use, stored once per content hash."""
+    files = {name: source.files[name].decode() for name in sorted(names)}
+    form_names = set().union(*(checked.forms_by_file.get(name, set()) for name in names))
+    rule_ids = set().union(*(checked.rules_by_file.get(name, set()) for name in names))
+    forms = {name: checked.forms[name] for name in sorted(form_names)}
+    rules = {rule_id: deadlines.rule_to_dict(source.rules[rule_id]) for rule_id in sorted(rule_ids)}
+    content = {"files": files, "forms": forms, "rules": rules}
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
     bundle = session.get(Bundle, digest)
     if bundle is None:
         bundle = Bundle(hash=digest, created_at=now, **content)
         session.add(bundle)
+        session.flush()
     return bundle
 
 
@@ -137,7 +142,10 @@ class SpecCache:
         with self._lock:
             entry = self._loaded.get(key)
         if entry is None:
-            entry = _parse(session.get(Bundle, definition.bundle_hash), definition.process_id)
+            bundle = session.get(Bundle, definition.bundle_hash)
+            if bundle is None:
+                raise NotFound(f"bundle {definition.bundle_hash} of {definition.process_id} is missing")
+            entry = _parse(bundle, definition.process_id)
             with self._lock:
                 self._loaded[key] = entry
         spec, subprocess_specs, forms, rules = entry

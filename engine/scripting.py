@@ -93,7 +93,7 @@ def _numbers(text: object) -> list[str]:
 
 
 _OPERATORS = {"+": operator.add, "*": operator.mul, "**": operator.pow, "<<": operator.lshift, "%": operator.mod}
-_INPLACE = {"+=": "+", "-=": operator.sub, "*=": "*", "/=": operator.truediv, "//=": operator.floordiv,
+_INPLACE: dict[str, Any] = {"+=": "+", "-=": operator.sub, "*=": "*", "/=": operator.truediv, "//=": operator.floordiv,
             "%=": "%", "**=": "**", "<<=": "<<", ">>=": operator.rshift, "&=": operator.and_, "|=": operator.or_,
             "^=": operator.xor}
 

@@ -39,8 +39,15 @@ class Checked:
     process_ids: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     forms: dict[str, dict] = field(default_factory=dict)
-    rules: set[str] = field(default_factory=set)
+    forms_by_file: dict[str, set[str]] = field(default_factory=dict)
+    rules_by_file: dict[str, set[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    def files_of(self, process_id: str) -> set[str]:
+        """The files a process needs: its own and those of the processes it calls, transitively."""
+        assert self.parser is not None
+        wanted = {process_id, *self.parser.get_subprocess_specs(process_id)}
+        return {self.parser.process_parsers[p].filename for p in wanted}
 
 
 def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rule_ids: set[str]) -> Checked:
@@ -170,6 +177,7 @@ def _check_form(file: str, task: etree._Element, form: str, source: bytes, resul
         _problem(result, task, f"form '{form}' is not a valid JSON Schema: {str(err).splitlines()[0]}", file)
         return
     result.forms[form] = schema
+    result.forms_by_file.setdefault(file, set()).add(form)
 
 
 def _check_timers(file: str, process: etree._Element, rule_ids: set[str], result: Checked) -> None:
@@ -188,7 +196,7 @@ def _check_timers(file: str, process: etree._Element, rule_ids: set[str], result
         elif rule not in rule_ids:
             _problem(result, event, f"unknown deadline rule '{rule}'", file)
         else:
-            result.rules.add(rule)
+            result.rules_by_file.setdefault(file, set()).add(rule)
 
 
 def _deadline_rule(expression: str) -> str | None:

@@ -121,5 +121,6 @@ def audit() -> None:
 def audit_verify(stream: str | None) -> None:
     """Check the audit hash chains; exit 1 when a link is broken."""
     result = _engine().verify_audit(stream)
-    click.echo(f"{result.events_checked} event(s) checked: " + ("intact" if result.is_intact else result.broken))
+    verdict = "intact" if result.is_intact else f"broken at {result.broken}"
+    click.echo(f"{result.events_checked} event(s) checked: {verdict}")
     sys.exit(0 if result.is_intact else 1)

@@ -109,3 +109,13 @@ def test_deploys_are_audited(eng):
     [event] = eng.audit_trail("repository")
     assert (event.actor, event.action, event.after["process_id"], event.after["comment"]) == (
         "owner", "deployed", "visit_demo", "first version")
+
+
+def test_deploying_several_files_versions_only_the_process_that_changed(eng, tmp_path):
+    other = GOOD.replace("visit_demo", "visit_other").replace('id="defs_visit_other"', 'id="defs_other"')
+    first, second = tmp_path / "visit_demo.bpmn", tmp_path / "visit_other.bpmn"
+    first.write_text(GOOD)
+    second.write_text(other)
+    assert {v.process_id for v in eng.deploy([first, second], actor="owner")} == {"visit_demo", "visit_other"}
+    second.write_text(other.replace('name="Hold the pre-return visit"', 'name="Hold it"'))
+    assert [(v.process_id, v.version) for v in eng.deploy([first, second], actor="owner")] == [("visit_other", 2)]
