@@ -15,7 +15,8 @@ import copy
 import operator
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from types import CodeType, FrameType
 from typing import Any
@@ -256,19 +257,21 @@ class RestrictedScriptEngine(PythonScriptEngine):
         super().__init__(environment=environment)
         self.current_task: Any = None
 
-    def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
+    @contextmanager
+    def _running(self, task: Any) -> Iterator[None]:
         self.current_task = task
         try:
-            return super().evaluate(task, expression, external_context)
+            yield
         finally:
             self.current_task = None
 
+    def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
+        with self._running(task):
+            return super().evaluate(task, expression, external_context)
+
     def execute(self, task: Any, script: str, external_context: dict | None = None) -> Any:
-        self.current_task = task
-        try:
+        with self._running(task):
             return super().execute(task, script, external_context)
-        finally:
-            self.current_task = None
 
 
 def script_engine(functions: Mapping[str, Callable], *, time_limit_seconds: float = 1.0) -> RestrictedScriptEngine:
