@@ -172,9 +172,9 @@ class Engine:
     def _wake_next(self, done: set[int]) -> int | None:
         now = self.clock.now()
         with self.database.unit_of_work() as session:
-            due = select(Timer.instance_id).where(Timer.due_at < now)
-            query = (select(ProcessInstance).where(ProcessInstance.state == "running", ProcessInstance.id.in_(due))
-                     .order_by(ProcessInstance.id).limit(1).with_for_update(skip_locked=True))
+            query = (select(ProcessInstance).join(Timer, Timer.instance_id == ProcessInstance.id)
+                     .where(Timer.due_at < now, ProcessInstance.state == "running").order_by(Timer.due_at)
+                     .limit(1).with_for_update(of=ProcessInstance, skip_locked=True))
             if done:
                 query = query.where(ProcessInstance.id.not_in(done))
             row = session.scalars(query).first()
