@@ -172,15 +172,9 @@ class Engine:
     def _wake_next(self, done: set[int]) -> int | None:
         now = self.clock.now()
         with self.database.unit_of_work() as session:
-            query = (select(ProcessInstance).join(Timer, Timer.instance_id == ProcessInstance.id)
-                     .where(Timer.due_at < now, ProcessInstance.state == "running").order_by(Timer.due_at)
-                     .limit(1).with_for_update(of=ProcessInstance, skip_locked=True))
-            if done:
-                query = query.where(ProcessInstance.id.not_in(done))
-            row = session.scalars(query).first()
+            row = _claim_due_instance(session, now, done)
             if row is None:
                 return None
-            done.add(row.id)
             try:
                 fired = runtime.wake(session, self._load(session, row.id))
             except EngineError as err:
@@ -225,6 +219,28 @@ class Engine:
                          after={"stream": stream, "intact": result.is_intact, "broken": result.broken})
             session.commit()
         return result
+
+
+def _claim_due_instance(session: Session, now: datetime, skip: set[int]) -> ProcessInstance | None:
+    """Lock the running instance with the earliest due timer that no other worker holds (SKIP LOCKED).
+
+    Candidates come from the timer index, so idle instances are never read. Every instance looked at is
+    added to ``skip``, so one call never wakes an instance twice.
+    """
+    while True:
+        candidates = select(Timer.instance_id).where(Timer.due_at < now).order_by(Timer.due_at).limit(20)
+        if skip:
+            candidates = candidates.where(Timer.instance_id.not_in(skip))
+        ids = list(dict.fromkeys(session.scalars(candidates)))
+        if not ids:
+            return None
+        for instance_id in ids:
+            skip.add(instance_id)
+            lock = (select(ProcessInstance).where(ProcessInstance.id == instance_id, ProcessInstance.state == "running")
+                    .with_for_update(skip_locked=True))
+            row = session.scalars(lock).first()
+            if row is not None:
+                return row
 
 
 def compute_deadline(rule: str, start: date | str, regime_on: date | str | None = None) -> deadlines.Computation:

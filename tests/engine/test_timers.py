@@ -10,7 +10,7 @@ import pytest
 import engine
 from engine import projection
 from tests.conftest import FIXTURES
-from tests.engine.test_runtime import open_case, start_demo
+from tests.engine.test_runtime import DEMO, open_case, start_demo
 
 EXPIRES = datetime(2027, 1, 8, 23, 0, tzinfo=timezone.utc)  # 9 Jan 2027 00:00 in Brussels
 
@@ -114,3 +114,26 @@ def test_a_worker_dying_mid_way_leaves_the_timer_due_for_the_next_one(eng, clock
     assert [e.action for e in eng.trace(instance.id).events] == ["started", "task_completed"]
     assert eng.fire_due_timers().timers_fired == 1
     assert [e.action for e in eng.trace(instance.id).events].count("timers_fired") == 1
+
+
+def test_a_diagram_failing_on_a_timer_path_is_marked_and_the_others_still_fire(eng, clock):
+    broken = DEMO.read_text().replace(
+        '<bpmn:sequenceFlow id="f4" sourceRef="visit_overdue" targetRef="explain_delay"/>',
+        '<bpmn:sequenceFlow id="f4" sourceRef="visit_overdue" targetRef="crash"/>'
+        '<bpmn:scriptTask id="crash"><bpmn:incoming>f4</bpmn:incoming><bpmn:outgoing>f7</bpmn:outgoing>'
+        '<bpmn:script>late = 1 / 0</bpmn:script></bpmn:scriptTask>'
+        '<bpmn:sequenceFlow id="f7" sourceRef="crash" targetRef="explain_delay"/>',
+    ).replace('id="visit_demo"', 'id="visit_broken"').replace('processRef="visit_demo"', 'processRef="visit_broken"')
+    eng.deploy(broken, actor="owner")
+    _, healthy = requested(eng)
+    case = open_case(eng, "C-broken")
+    failing = eng.start(case.id, "visit_broken", {}, actor="e")
+    eng.complete(eng.work_items(case_id=case.id)[0].id, {"request_received_on": "2026-12-23"}, actor="e")
+    clock.set(EXPIRES + timedelta(seconds=1))
+    run = eng.fire_due_timers()
+    assert run.failed_instance_ids == (failing.id,)
+    assert (run.instances_woken, run.timers_fired) == (1, 1)
+    assert eng.instance(failing.id).state == "error"
+    assert eng.instance(healthy.id).state == "running"
+    assert eng.trace(failing.id).events[-1].action == "timer_failed"
+    assert eng.fire_due_timers().instances_woken == 0
