@@ -166,7 +166,7 @@ class Engine:
                 continue
             if outcome is None:
                 break
-            woken, fired = woken + 1, fired + outcome
+            woken, fired = woken + (outcome > 0), fired + outcome
         return views.TimerRun(woken, fired, tuple(failed))
 
     def _wake_next(self, done: set[int]) -> int | None:
@@ -239,8 +239,14 @@ def _claim_due_instance(session: Session, now: datetime, skip: set[int]) -> Proc
             lock = (select(ProcessInstance).where(ProcessInstance.id == instance_id, ProcessInstance.state == "running")
                     .with_for_update(skip_locked=True))
             row = session.scalars(lock).first()
-            if row is not None:
+            if row is not None and _still_due(session, instance_id, now):
                 return row
+
+
+def _still_due(session: Session, instance_id: int, now: datetime) -> bool:
+    """Re-read after taking the lock: another worker may have fired the timer just before."""
+    query = select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at < now).limit(1)
+    return session.scalar(query) is not None
 
 
 def compute_deadline(rule: str, start: date | str, regime_on: date | str | None = None) -> deadlines.Computation:

@@ -205,6 +205,8 @@ def wake(session: Session, run: Run) -> list[str]:
     waiting = {str(t.id): t for t, _ in projection.waiting_timers(run.workflow)}
     run.steps(run.workflow.refresh_timers)
     fired = [t.task_spec.bpmn_id for t in waiting.values() if t.has_state(TaskState.COMPLETED)]
+    if not fired:
+        return []
     save(session, run, actor="scheduler", action="timers_fired", after={"fired": fired})
     return fired
 
