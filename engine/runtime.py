@@ -16,14 +16,13 @@ from typing import Any
 from uuid import UUID
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
-from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, deadlines, projection, serialization
+from . import audit, calendar, deadlines, forms, projection, serialization
 from .clock import Clock, SystemClock
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, Problem
 from .models import Case, ProcessInstance, WorkItem
@@ -161,28 +160,11 @@ def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str)
     task = run.workflow.get_task_from_id(UUID(item.task_id))
     if task is None or not task.has_state(TaskState.READY):
         raise Conflict(f"task '{item.name}' is no longer waiting to be done")
-    _validate(run.loaded.forms.get(item.form or ""), data)
+    forms.validate(run.loaded.forms.get(item.form or ""), data, calendar.legal_date(run.clock.now()))
     before = {key: task.data.get(key) for key in data}
     run.steps(lambda: (task.set_data(**copy.deepcopy(data)), task.run()))
     item.completed_by = actor
     save(session, run, actor=actor, action="task_completed", task=item.bpmn_id, before=before, after=data)
-
-
-def _validate(schema: dict | None, data: dict) -> None:
-    if schema is None:
-        return
-    errors: dict[str, list[str]] = {}
-    for error in Draft202012Validator(schema).iter_errors(data):
-        path = ".".join(str(p) for p in error.absolute_path) or _missing_field(error) or "_form"
-        errors.setdefault(path, []).append(error.message)
-    if errors:
-        raise InvalidInput("the form has errors", errors)
-
-
-def _missing_field(error: Any) -> str | None:
-    if error.validator == "required":
-        return str(error.message).split("'")[1]
-    return None
 
 
 def deliver(session: Session, run: Run, message: str, payload: dict, actor: str) -> bool:

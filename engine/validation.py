@@ -19,7 +19,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import access, scripting
+from . import access, forms, scripting
 from .errors import Problem
 
 MAX_FILE_BYTES = 5_000_000
@@ -176,6 +176,8 @@ def _check_form(file: str, task: etree._Element, form: str, source: bytes, resul
     except (ValueError, SchemaError) as err:
         _problem(result, task, f"form '{form}' is not a valid JSON Schema: {str(err).splitlines()[0]}", file)
         return
+    for message in forms.convention_problems(schema):
+        _problem(result, task, f"form '{form}': {message}", file)
     result.forms[form] = schema
     result.forms_by_file.setdefault(file, set()).add(form)
 

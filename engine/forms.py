@@ -1,0 +1,80 @@
+"""Task forms: the conventions every form in ``forms/`` follows, and validation of submitted data.
+
+A form is a JSON Schema object with UI hints: ``x-title`` and per field ``x-label`` (and optional
+``x-help``) in Dutch, French and English, ``x-order`` listing every field once, and per field an
+``x-classification`` of ``case``, ``personal`` or ``medical``. Date fields use ``"format": "date"``;
+``"x-not-in-future": true`` refuses dates after today (Brussels).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from .errors import InvalidInput
+
+LANGUAGES = ("nl", "fr", "en")
+CLASSIFICATIONS = ("case", "personal", "medical")
+
+
+def convention_problems(schema: dict[str, Any]) -> list[str]:
+    """Messages for every way ``schema`` breaks the form conventions (empty when it follows them)."""
+    problems = _missing_languages("x-title", schema.get("x-title"))
+    properties = schema.get("properties", {})
+    order = schema.get("x-order", [])
+    if sorted(order) != sorted(properties):
+        problems.append("x-order must list every field exactly once")
+    for name, field in properties.items():
+        problems += [f"field '{name}': {p}" for p in _field_problems(field)]
+    return problems
+
+
+def _field_problems(field: dict[str, Any]) -> list[str]:
+    problems = _missing_languages("x-label", field.get("x-label"))
+    if "x-help" in field:
+        problems += _missing_languages("x-help", field["x-help"])
+    if field.get("x-classification") not in CLASSIFICATIONS:
+        problems.append(f"x-classification must be one of {', '.join(CLASSIFICATIONS)}")
+    return problems
+
+
+def _missing_languages(key: str, texts: object) -> list[str]:
+    if not isinstance(texts, dict):
+        return [f"{key} needs texts in {', '.join(LANGUAGES)}"]
+    missing = [lang for lang in LANGUAGES if not texts.get(lang)]
+    return [f"{key} has no text in {', '.join(missing)}"] if missing else []
+
+
+def medical_fields(schema: dict[str, Any]) -> set[str]:
+    """The names of the fields classified medical."""
+    return {n for n, f in schema.get("properties", {}).items() if f.get("x-classification") == "medical"}
+
+
+def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date) -> None:
+    """Check submitted ``data``; ``InvalidInput`` maps each bad field to its messages."""
+    if schema is None:
+        return
+    errors: dict[str, list[str]] = {}
+    for error in Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(data):
+        path = ".".join(str(p) for p in error.absolute_path) or _missing_field(error) or "_form"
+        errors.setdefault(path, []).append(error.message)
+    for name, field in schema.get("properties", {}).items():
+        if field.get("x-not-in-future") and name not in errors and _is_after(data.get(name), today):
+            errors.setdefault(name, []).append(f"must not be after today ({today.isoformat()})")
+    if errors:
+        raise InvalidInput("the form has errors", errors)
+
+
+def _missing_field(error: Any) -> str | None:
+    if error.validator == "required":
+        return str(error.message).split("'")[1]
+    return None
+
+
+def _is_after(value: object, today: date) -> bool:
+    try:
+        return isinstance(value, str) and date.fromisoformat(value) > today
+    except ValueError:
+        return False

@@ -1,0 +1,46 @@
+"""Form conventions: three languages, an order, a classification per field; dates checked on submit."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from engine import forms
+from engine.errors import InvalidInput
+
+FORMS = sorted((Path(__file__).resolve().parents[2] / "forms").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", FORMS, ids=lambda p: p.name)
+def test_every_shipped_form_follows_the_conventions(path):
+    assert forms.convention_problems(json.loads(path.read_text())) == []
+
+
+def test_a_form_without_translations_order_or_classification_is_refused():
+    schema = {"type": "object", "x-title": {"en": "Plan"}, "x-order": ["a"],
+              "properties": {"a": {"type": "string", "x-label": {"en": "A", "nl": "A", "fr": "A"}},
+                             "b": {"type": "string", "x-classification": "secret"}}}
+    problems = forms.convention_problems(schema)
+    assert any("x-title has no text in nl, fr" in p for p in problems)
+    assert any("x-order" in p for p in problems)
+    assert any("field 'a': x-classification" in p for p in problems)
+    assert any("field 'b': x-label" in p for p in problems)
+
+
+def test_medical_fields_are_found_by_classification():
+    schema = json.loads((FORMS[0].parent / "pre_return_visit_report.json").read_text())
+    assert forms.medical_fields(schema) == {"medical_findings"}
+
+
+def test_dates_must_be_real_dates_and_not_in_the_future():
+    schema = json.loads((FORMS[0].parent / "resumption_exam.json").read_text())
+    with pytest.raises(InvalidInput) as refused:
+        forms.validate(schema, {"held_on": "2026-02-30", "outcome": "fit"}, today=date(2026, 7, 1))
+    assert "held_on" in refused.value.fields
+    with pytest.raises(InvalidInput) as future:
+        forms.validate(schema, {"held_on": "2026-07-02", "outcome": "fit"}, today=date(2026, 7, 1))
+    assert "after today" in future.value.fields["held_on"][0]
+    forms.validate(schema, {"held_on": "2026-07-01", "outcome": "fit"}, today=date(2026, 7, 1))
