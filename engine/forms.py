@@ -3,7 +3,8 @@
 A form is a JSON Schema object with UI hints: ``x-title`` and per field ``x-label`` (and optional
 ``x-help``) in Dutch, French and English, ``x-order`` listing every field once, and per field an
 ``x-classification`` of ``case``, ``personal`` or ``medical``. Date fields use ``"format": "date"``;
-``"x-not-in-future": true`` refuses dates after today (Brussels).
+``"x-not-in-future": true`` refuses dates after today (Brussels); ``"x-after": "other_field"``
+requires a date later than another field's.
 """
 
 from __future__ import annotations
@@ -61,10 +62,23 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date) -
         path = ".".join(str(p) for p in error.absolute_path) or _missing_field(error) or "_form"
         errors.setdefault(path, []).append(error.message)
     for name, field in schema.get("properties", {}).items():
-        if field.get("x-not-in-future") and name not in errors and _is_after(data.get(name), today):
-            errors.setdefault(name, []).append(f"must not be after today ({today.isoformat()})")
+        messages = [] if name in errors else _date_rule_messages(field, data, name, today)
+        if messages:
+            errors[name] = messages
     if errors:
         raise InvalidInput("the form has errors", errors)
+
+
+def _date_rule_messages(field: dict[str, Any], data: dict[str, Any], name: str, today: date) -> list[str]:
+    value, messages = _as_date(data.get(name)), list[str]()
+    if value is None:
+        return messages
+    if field.get("x-not-in-future") and value > today:
+        messages.append(f"must not be after today ({today.isoformat()})")
+    earlier = field.get("x-after")
+    if earlier and (other := _as_date(data.get(earlier))) is not None and value <= other:
+        messages.append(f"must be after {earlier} ({other.isoformat()})")
+    return messages
 
 
 def _missing_field(error: Any) -> str | None:
@@ -73,8 +87,8 @@ def _missing_field(error: Any) -> str | None:
     return None
 
 
-def _is_after(value: object, today: date) -> bool:
+def _as_date(value: object) -> date | None:
     try:
-        return isinstance(value, str) and date.fromisoformat(value) > today
+        return date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
-        return False
+        return None

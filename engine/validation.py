@@ -24,6 +24,7 @@ from .errors import Problem
 
 MAX_FILE_BYTES = 5_000_000
 FORM_PROPERTY = "formJsonSchemaFilename"
+RULES_PROPERTY = "deadlineRules"
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
@@ -191,26 +192,35 @@ def _check_timers(file: str, process: etree._Element, rule_ids: set[str], result
             continue
         for message in scripting.compile_problems(expressions[0], "eval"):
             _problem(result, event, f"timer expression does not compile: {message}", file)
-        rule = _deadline_rule(expressions[0])
-        if rule is None:
-            message = 'timer must obtain its date from a deadline rule, e.g. deadline("T08", start)'
+        rules = _deadline_rules(event, expressions[0])
+        if not rules:
+            message = ('timer must obtain its date from a deadline rule, e.g. deadline("T08", start); '
+                       f"a rule held in a variable needs the property {RULES_PROPERTY} listing the rules")
             _problem(result, event, message, file)
-        elif rule not in rule_ids:
-            _problem(result, event, f"unknown deadline rule '{rule}'", file)
-        else:
-            result.rules_by_file.setdefault(file, set()).add(rule)
+        for rule in rules:
+            if rule not in rule_ids:
+                _problem(result, event, f"unknown deadline rule '{rule}'", file)
+            else:
+                result.rules_by_file.setdefault(file, set()).add(rule)
 
 
-def _deadline_rule(expression: str) -> str | None:
+def _deadline_rules(event: etree._Element, expression: str) -> list[str]:
+    """The rules a timer may use: the literal first argument of deadline(), or those its property lists."""
+    first = _deadline_argument(expression)
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return [first.value]
+    listed = _property(event, RULES_PROPERTY) if isinstance(first, ast.Name) else None
+    return [r.strip() for r in listed.split(",") if r.strip()] if listed else []
+
+
+def _deadline_argument(expression: str) -> ast.expr | None:
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError:
         return None
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "deadline" and node.args:
-            first = node.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                return first.value
+            return node.args[0]
     return None
 
 
