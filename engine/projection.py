@@ -168,15 +168,25 @@ def _new_work_item(session: Session, row: ProcessInstance, task: Task, now: date
 
 
 def _guarding_deadline(session: Session, row: ProcessInstance, task: Task) -> int | None:
-    """The earliest pending deadline of a boundary timer attached to ``task``."""
-    if task.parent is None:
-        return None
-    timer_ids = [str(t.id) for t in task.parent.children if isinstance(t.task_spec, BoundaryEvent)]
+    """The earliest pending deadline of a boundary timer on ``task`` or on a call activity around it."""
+    timer_ids = [str(t.id) for guarded in _enclosing(task) if guarded.parent is not None
+                 for t in guarded.parent.children if isinstance(t.task_spec, BoundaryEvent)]
     if not timer_ids:
         return None
     query = (select(Deadline.id).where(Deadline.instance_id == row.id, Deadline.task_id.in_(timer_ids),
                                        Deadline.state == "pending").order_by(Deadline.due_on).limit(1))
     return session.scalar(query)
+
+
+def _enclosing(task: Task) -> list[Task]:
+    """``task`` and the call activities (or subprocesses) it runs inside, innermost first."""
+    found: list[Task] = []
+    current: Task | None = task
+    while current is not None:
+        found.append(current)
+        parent_id = getattr(current.workflow, "parent_task_id", None)
+        current = current.workflow.top_workflow.get_task_from_id(parent_id) if parent_id else None
+    return found
 
 
 def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
