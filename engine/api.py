@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, deadlines, queries, repository, runtime, views
+from . import audit, deadlines, eligibility, queries, repository, runtime, views
 from .clock import Clock, SystemClock
 from .errors import Conflict, EngineError
 from .models import Case, Correlation, Database, ProcessDefinition, ProcessInstance, Timer, WorkItem
@@ -81,6 +81,9 @@ class Engine:
         """Start the newest version of ``process_id`` for a case and run it until it waits."""
         with self.database.unit_of_work() as session:
             case = queries.get(session, Case, case_id, "case")
+            refused = eligibility.refusal(process_id, queries.facts(session, case, data or {}, self.clock.now()))
+            if refused is not None:
+                raise refused
             loaded = self._specs.load(session, repository.latest(session, process_id))
             run = runtime.start(session, case, loaded, dict(data or {}), actor, self.clock)
             session.flush()

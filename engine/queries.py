@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import views
+from . import calendar, eligibility, views
 from .errors import NotFound
 from .models import AuditEvent, Case, Deadline, ProcessDefinition, ProcessInstance, Timer, WorkItem
 
@@ -78,6 +81,22 @@ def audit_events(session: Session, stream: str) -> list[views.AuditEventView]:
     query = select(AuditEvent).where(AuditEvent.stream == stream).order_by(AuditEvent.seq)
     return [views.AuditEventView(e.seq, e.at, e.actor, e.action, e.task, e.before, e.after, e.hash)
             for e in session.scalars(query)]
+
+
+def facts(session: Session, case: Case, data: dict, now: datetime) -> eligibility.Facts:
+    """What the cross-procedure rules need to know about a case at ``now``."""
+    rows = session.execute(select(ProcessInstance, ProcessDefinition.process_id)
+                           .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
+                           .where(ProcessInstance.case_id == case.id))
+    past = tuple(eligibility.Past(process_id, row.state == "running", _final_data(row)) for row, process_id in rows)
+    return eligibility.Facts(case.first_day_of_incapacity, past, data, calendar.legal_date(now))
+
+
+def _final_data(row: ProcessInstance) -> dict:
+    """The workflow data of an ended instance (what its end events left), read from its stored state."""
+    if row.state == "running":
+        return {}
+    return dict(json.loads(row.state_json).get("data", {}))
 
 
 def trace(session: Session, instance_id: int) -> views.Trace:
