@@ -108,7 +108,10 @@ def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> 
     def add_working_days(start: str, days: int) -> str:
         return calendar.add_working_days(date.fromisoformat(start), days).isoformat()
 
-    return {"deadline": deadline, "today": today, "add_working_days": add_working_days}
+    def days_between(start: str, end: str) -> int:
+        return (date.fromisoformat(end) - date.fromisoformat(start)).days
+
+    return {"deadline": deadline, "today": today, "add_working_days": add_working_days, "days_between": days_between}
 
 
 def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock: Clock) -> Run:
@@ -122,7 +125,7 @@ def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock:
     return run
 
 
-SCRIPT_FUNCTIONS = ("deadline", "today", "add_working_days")
+SCRIPT_FUNCTIONS = ("deadline", "today", "add_working_days", "days_between")
 
 
 def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, clock: Clock) -> Run:

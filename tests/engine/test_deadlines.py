@@ -48,7 +48,14 @@ def due(rule: str, start: date, regime_on: date | None = None) -> date:
 
 def test_the_rules_file_has_every_numbered_term_of_the_catalogue_in_order():
     """T07 (a count of invitations) and T20 (no number) are not terms."""
-    assert list(RULES) == CATALOGUE_IDS
+    assert [rule for rule in RULES if rule.startswith("T")] == CATALOGUE_IDS
+    assert [rule for rule in RULES if not rule.startswith("T")] == ["C06"]
+
+
+def test_C06_a_return_of_less_than_14_days_does_not_interrupt_the_incapacity():
+    """Convention 0.6: the clock restarts only if the worker works at least 14 days."""
+    computation = deadlines.compute("C06", date(2027, 2, 1))
+    assert (computation.due_on, computation.kind) == (date(2027, 2, 14), "period")
 
 
 def test_terms_tagged_unverified_or_conflicting_must_be_reviewed():

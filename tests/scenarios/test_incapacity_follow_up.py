@@ -1,0 +1,93 @@
+"""The legal clock of an incapacity and the return to work (0.6, art. I.4-34)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import engine
+from tests.scenarios.conftest import at
+
+
+class FollowUp:
+    """One incapacity that started on Monday 4 January 2027, followed from its first day."""
+
+    def __init__(self, law: engine.Engine, clock: engine.SettableClock) -> None:
+        self.law, self.clock = law, clock
+        clock.set(at(2027, 1, 4))
+        self.case = law.open_case(reference="INC-1", employee="Fien", employer="Acme NV",
+                                  first_day_of_incapacity=date(2027, 1, 4), actor="hr1")
+        self.instance = law.start(self.case.id, "incapacity_follow_up", {}, actor="hr1")
+
+    def until(self, year: int, month: int, day: int, hour: int = 10) -> engine.TimerRun:
+        self.clock.set(at(year, month, day, hour))
+        return self.law.fire_due_timers()
+
+    def tasks(self) -> list[tuple[str | None, str]]:
+        return sorted((i.role, i.task) for i in self.law.work_items(case_id=self.case.id))
+
+    def do(self, task: str, data: dict) -> None:
+        item = next(i for i in self.law.work_items(case_id=self.case.id) if i.task == task)
+        self.law.complete(item.id, data, actor="someone")
+
+    def deadlines(self) -> dict[str, tuple[date, str]]:
+        return {d.rule: (d.due_on, d.state) for d in self.law.deadlines(self.case.id)}
+
+
+def test_T01_T02_T03_T04_T21_T34_T36_the_clock_counts_from_the_first_day_of_incapacity(law, clock):
+    inc = FollowUp(law, clock)
+    assert inc.deadlines() == {
+        "T01": (date(2027, 2, 1), "pending"), "T02": (date(2027, 2, 1), "pending"),
+        "T03": (date(2027, 3, 1), "pending"), "T21": (date(2027, 3, 15), "pending"),
+        "T04": (date(2027, 4, 4), "pending"), "T36": (date(2027, 7, 4), "pending"),
+        "T34": (date(2028, 1, 4), "pending")}
+    assert inc.until(2027, 2, 2).timers_fired == 2
+    assert inc.tasks() == [("employer", "notify_oa"), ("occupational_physician", "inform_options")]
+    inc.do("inform_options", {"informed_on": "2027-02-02"})
+    inc.do("notify_oa", {"notified_on": "2027-02-02"})
+    inc.until(2027, 3, 2)
+    inc.do("ask_estimate", {"asked_on": "2027-03-02"})
+    [request] = law.work_items(case_id=inc.case.id)
+    assert (request.task, request.due_on, request.rule) == ("request_if_potential", date(2027, 7, 4), "T05")
+    inc.until(2027, 3, 16)
+    assert ("advisory_physician", "send_questionnaire") in inc.tasks()
+    assert inc.deadlines()["T21"] == (date(2027, 3, 15), "met")
+    inc.until(2027, 7, 5)
+    assert ("employer", "explain_late_request") in inc.tasks()
+    assert inc.deadlines()["T05"] == (date(2027, 7, 4), "missed")
+    assert inc.deadlines()["T36"] == (date(2027, 7, 4), "met")
+
+
+def test_0_6_a_return_shorter_than_14_days_keeps_the_clock_running(law, clock):
+    inc = FollowUp(law, clock)
+    inc.until(2027, 1, 18)
+    delivery = law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-01-18"}, actor="hr1")
+    assert delivery.instance_ids == (inc.instance.id,)
+    inc.until(2027, 1, 25)
+    assert law.deliver(inc.case.id, "incapacity_relapse", {"relapsed_on": "2027-01-25"}, actor="hr1").is_delivered
+    assert inc.until(2027, 2, 2).timers_fired == 2
+    assert inc.deadlines()["C06"] == (date(2027, 1, 31), "cancelled")
+    assert law.instance(inc.instance.id).state == "running"
+
+
+def test_0_6_a_return_of_14_days_stops_the_clock_and_opens_the_resumption_examination(law, clock):
+    inc = FollowUp(law, clock)
+    inc.until(2027, 2, 15)
+    law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-02-15", "under_health_surveillance": True},
+                actor="hr1")
+    assert ("occupational_physician", "record_resumption") in inc.tasks()
+    assert inc.until(2027, 3, 1, 1).timers_fired == 1
+    assert inc.deadlines()["C06"] == (date(2027, 2, 28), "met")
+    assert inc.deadlines()["T34"][1] == "cancelled"
+    assert ("employer", "ask_estimate") not in inc.tasks()
+    inc.do("record_resumption", {"resumed_on": "2027-02-15", "under_health_surveillance": True,
+                                 "absent_at_least_four_weeks": True})
+    [exam] = [i for i in law.work_items(case_id=inc.case.id) if i.task == "hold_examination"]
+    assert (exam.due_on, exam.rule, exam.state) == (date(2027, 3, 1), "T18", "ready")
+
+
+def test_a_return_without_health_surveillance_needs_no_examination(law, clock):
+    inc = FollowUp(law, clock)
+    inc.until(2027, 2, 15)
+    law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-02-15", "under_health_surveillance": False},
+                actor="hr1")
+    assert ("occupational_physician", "record_resumption") not in inc.tasks()
