@@ -2,6 +2,7 @@
 
 from .api import Engine, compute_deadline
 from .audit import Verification
+from .catalogue import Procedure
 from .clock import Clock, SettableClock, SystemClock
 from .deadlines import Computation
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem
@@ -21,7 +22,7 @@ from .views import (
 
 __all__ = [
     "AuditEventView", "CaseView", "Clock", "Computation", "Conflict", "DeadlineView", "Delivery", "Engine",
-    "EngineError", "InstanceView", "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Problem",
+    "EngineError", "InstanceView", "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Problem", "Procedure",
     "SettableClock", "SystemClock", "TimerRun", "TimerScheduler", "TimerView", "Trace", "Verification", "Version",
     "WorkItemView", "compute_deadline",
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, deadlines, eligibility, queries, repository, runtime, views
+from . import audit, catalogue, deadlines, eligibility, queries, repository, runtime, views
 from .clock import Clock, SystemClock
 from .errors import Conflict, EngineError
 from .models import Case, Correlation, Database, ProcessDefinition, ProcessInstance, Timer, WorkItem
@@ -27,6 +27,7 @@ class Engine:
         self.database = Database(database_url)
         self.forms_dir = forms_dir or ROOT / "forms"
         self.rules = deadlines.load_rules(rules_path)
+        self.catalogue = catalogue.load()
         self._specs = repository.SpecCache()
 
     def upgrade_schema(self) -> None:
@@ -49,6 +50,10 @@ class Engine:
             result = [queries.version_view(row) for row in deployed]
             session.commit()
         return result
+
+    def procedures(self) -> list[catalogue.Procedure]:
+        """The startable procedures of the catalogue, with who may start them and what starts with a case."""
+        return list(self.catalogue.values())
 
     def definitions(self) -> list[views.Version]:
         """Every deployed version, newest first per process id."""
