@@ -33,7 +33,7 @@ class FollowUp:
         return {d.rule: (d.due_on, d.state) for d in self.law.deadlines(self.case.id)}
 
 
-def test_T01_T02_T03_T04_T21_T34_T36_the_clock_counts_from_the_first_day_of_incapacity(law, clock):
+def test_T01_T02_T03_T04_T05_T21_T34_T36_the_clock_counts_from_the_first_day_of_incapacity(law, clock):
     inc = FollowUp(law, clock)
     assert inc.deadlines() == {
         "T01": (date(2027, 2, 1), "pending"), "T02": (date(2027, 2, 1), "pending"),

@@ -148,3 +148,22 @@ def test_T36_force_majeure_needs_six_months_of_incapacity_nine_before_2026(law, 
     with pytest.raises(engine.NotAllowed) as refused:
         law.start(case.id, "medical_force_majeure", {}, actor="hr1")
     assert refused.value.details[0] == {"rule": "T36", "allowed_from": allowed_from}
+
+
+def test_T38_T40_a_missed_invitation_waits_14_days_and_a_late_finding_is_escalated(law, clock):
+    mfm = ForceMajeure(law, clock)
+    mfm.do("record_notification", NOTIFICATION)
+    mfm.until(2027, 3, 12, 1)
+    mfm.do("send_invitation", {"invited_on": "2027-03-12", "appointment_on": "2027-03-19"})
+    mfm.do("record_attendance", {"attended": False, "absence_justified": True})
+    assert mfm.tasks() == []
+    assert mfm.until(2027, 3, 27, 0).timers_fired == 0
+    assert mfm.until(2027, 3, 27, 1).timers_fired == 1
+    mfm.do("send_invitation", {"invited_on": "2027-03-27", "appointment_on": "2027-04-02"})
+    mfm.do("record_attendance", {"attended": True})
+    [finding] = law.work_items(case_id=mfm.case.id)
+    assert (finding.task, finding.due_on, finding.rule) == ("finding", date(2027, 6, 1), "T40")
+    assert mfm.until(2027, 6, 2).timers_fired == 1
+    assert mfm.tasks() == ["explain_late_finding", "finding"]
+    assert mfm.deadline_states()["T40"] == "missed"
+    assert mfm.deadline_states()["T38"] == "met"
