@@ -61,8 +61,12 @@ class Engine:
             return [queries.version_view(row) for row in repository.definitions(session)]
 
     def open_case(self, *, reference: str, employee: str, employer: str, first_day_of_incapacity: date,
-                  parties: dict | None = None, actor: str) -> views.CaseView:
-        """Open a case for one person's incapacity with one employer."""
+                  parties: dict | None = None, actor: str, with_follow_up: bool = True) -> views.CaseView:
+        """Open a case for one person's incapacity with one employer.
+
+        The procedures the catalogue marks ``starts_with_case`` (the incapacity follow-up and its legal
+        clock) start in the same transaction when they are deployed, unless ``with_follow_up`` is False.
+        """
         now = self.clock.now()
         with self.database.unit_of_work() as session:
             if session.scalar(select(Case.id).where(Case.reference == reference)) is not None:
@@ -73,9 +77,17 @@ class Engine:
             session.flush()
             audit.append(session, f"case:{case.id}", at=now, actor=actor, action="case_opened", case_id=case.id,
                          after={"reference": reference, "first_day_of_incapacity": first_day_of_incapacity})
+            if with_follow_up:
+                self._start_with_case(session, case, actor)
             result = queries.case_view(case)
             session.commit()
         return result
+
+    def _start_with_case(self, session: Session, case: Case, actor: str) -> None:
+        for procedure in self.catalogue.values():
+            definition = repository.latest_or_none(session, procedure.process_id)
+            if procedure.starts_with_case and definition is not None:
+                runtime.start(session, case, self._specs.load(session, definition), {}, actor, self.clock)
 
     def case(self, case_id: int) -> views.CaseView:
         """One case; ``NotFound`` when it does not exist."""
@@ -95,6 +107,12 @@ class Engine:
             result = queries.instance_view(session, run.row)
             session.commit()
         return result
+
+    def instances(self, case_id: int) -> list[views.InstanceView]:
+        """The procedures run for a case, oldest first."""
+        with self.database.unit_of_work() as session:
+            queries.get(session, Case, case_id, "case")
+            return queries.instances(session, case_id)
 
     def instance(self, instance_id: int) -> views.InstanceView:
         """One process instance."""

@@ -30,6 +30,13 @@ def instance_view(session: Session, row: ProcessInstance) -> views.InstanceView:
                               row.started_at, row.ended_at, row.version)
 
 
+def instances(session: Session, case_id: int) -> list[views.InstanceView]:
+    """The instances of a case, oldest first."""
+    rows = session.scalars(select(ProcessInstance).where(ProcessInstance.case_id == case_id)
+                           .order_by(ProcessInstance.id))
+    return [instance_view(session, row) for row in rows]
+
+
 def get(session: Session, model: type, key: int, what: str):  # type: ignore[no-untyped-def]
     """The row of ``model`` with primary key ``key``, or ``NotFound``."""
     row = session.get(model, key)

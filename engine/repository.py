@@ -112,6 +112,11 @@ def _latest(session: Session, process_id: str) -> ProcessDefinition | None:
     ).first()
 
 
+def latest_or_none(session: Session, process_id: str) -> ProcessDefinition | None:
+    """The newest version of ``process_id``, or None when it was never deployed."""
+    return _latest(session, process_id)
+
+
 def latest(session: Session, process_id: str) -> ProcessDefinition:
     """The newest version of ``process_id``; ``NotFound`` when it was never deployed."""
     definition = _latest(session, process_id)

@@ -121,3 +121,8 @@ def test_a_case_reference_is_unique(eng):
     with pytest.raises(engine.Conflict) as refused:
         open_case(eng, "C-7")
     assert "C-7" in refused.value.message
+
+
+def test_opening_a_case_starts_nothing_when_no_follow_up_is_deployed(eng):
+    case = open_case(eng, "C-9")
+    assert eng.instances(case.id) == []

@@ -24,7 +24,7 @@ class Trajectory:
         self.law, self.clock = law, clock
         clock.set(at(2027, 1, 4))
         self.case = law.open_case(reference=reference, employee="An Peeters", employer="Acme NV",
-                                  first_day_of_incapacity=date(2026, 9, 1), actor="hr1")
+                                  first_day_of_incapacity=date(2026, 9, 1), actor="hr1", with_follow_up=False)
         self.instance = law.start(self.case.id, "formal_reintegration", {}, actor="oa1")
 
     def tasks(self) -> list[tuple[str | None, str]]:
@@ -91,7 +91,10 @@ def test_T09_T10_T11_decision_b_appealed_confirmed_then_a_motivated_report(law, 
     [draft] = law.work_items(case_id=rit.case.id)
     assert (draft.task, draft.due_on, draft.rule) == ("draft", date(2027, 8, 26), "T11")
     rit.until(2027, 3, 1)
-    rit.do("draft", {"kind": "report", "delivered_on": "2027-03-01", "report_reasons": "No adapted work."}, "hr1")
+    rit.do("draft", {"kind": "report", "delivered_on": "2027-03-01", "report_reasons": "No adapted work.",
+                     "consulted_on": "2027-02-26", "consulted": "Worker, occupational physician"}, "hr1")
+    assert rit.tasks() == [("occupational_physician", "consider_referral")]
+    rit.do("consider_referral", {"referred": True, "service": "VDAB", "referred_on": "2027-03-01"}, "oa1")
     assert rit.state() == "completed"
     assert ("T11", date(2027, 8, 26), "met") in rit.deadlines()
 
@@ -107,6 +110,8 @@ def test_T13_decision_b_without_appeal_and_silence_counts_as_refusal(law, clock)
                      "valid_until": "2027-06-30"}, "hr1")
     assert rit.until(2027, 2, 17, 23).timers_fired == 0
     assert rit.until(2027, 2, 18, 1).timers_fired == 1
+    assert rit.tasks() == [("occupational_physician", "consider_referral")]
+    rit.do("consider_referral", {"referred": False}, "oa1")
     assert rit.tasks() == [] and rit.state() == "completed"
     assert ("T13", date(2027, 2, 17), "missed") in rit.deadlines()
     assert ("T09", date(2027, 2, 2), "met") in rit.deadlines()

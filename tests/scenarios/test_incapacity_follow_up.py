@@ -9,14 +9,14 @@ from tests.scenarios.conftest import at
 
 
 class FollowUp:
-    """One incapacity that started on Monday 4 January 2027, followed from its first day."""
+    """One incapacity that started on Monday 4 January 2027; opening the case starts its follow-up."""
 
     def __init__(self, law: engine.Engine, clock: engine.SettableClock) -> None:
         self.law, self.clock = law, clock
         clock.set(at(2027, 1, 4))
         self.case = law.open_case(reference="INC-1", employee="Fien", employer="Acme NV",
                                   first_day_of_incapacity=date(2027, 1, 4), actor="hr1")
-        self.instance = law.start(self.case.id, "incapacity_follow_up", {}, actor="hr1")
+        [self.instance] = law.instances(self.case.id)
 
     def until(self, year: int, month: int, day: int, hour: int = 10) -> engine.TimerRun:
         self.clock.set(at(year, month, day, hour))

@@ -22,7 +22,7 @@ class ForceMajeure:
         self.law, self.clock = law, clock
         clock.set(at(2027, 3, 1))
         self.case = law.open_case(reference=reference, employee="Cas", employer="Acme NV",
-                                  first_day_of_incapacity=date(2026, 6, 1), actor="hr1")
+                                  first_day_of_incapacity=date(2026, 6, 1), actor="hr1", with_follow_up=False)
         self.instance = law.start(self.case.id, "medical_force_majeure", {}, actor="hr1")
 
     def do(self, task: str, data: dict) -> None:
@@ -128,7 +128,7 @@ def test_no_force_majeure_while_a_trajectory_runs_and_no_trajectory_while_force_
         law.start(mfm.case.id, "formal_reintegration", {"requested_by": "employee"}, actor="an")
     assert refused.value.details[0]["rule"] == "0.7"
     other = law.open_case(reference="MFM-2", employee="Dirk", employer="Acme NV",
-                          first_day_of_incapacity=date(2026, 6, 1), actor="hr1")
+                          first_day_of_incapacity=date(2026, 6, 1), actor="hr1", with_follow_up=False)
     law.start(other.id, "formal_reintegration", {"requested_by": "employee"}, actor="dirk")
     with pytest.raises(engine.NotAllowed) as reverse:
         law.start(other.id, "medical_force_majeure", {}, actor="hr1")
@@ -144,7 +144,7 @@ def test_T36_force_majeure_needs_six_months_of_incapacity_nine_before_2026(law, 
     """T36: art. 34 Arbeidsovereenkomstenwet; 9 months until 31 Dec 2025, 6 months since 1 Jan 2026."""
     clock.set(at(today.year, today.month, today.day))
     case = law.open_case(reference="MFM-3", employee="Eva", employer="Acme NV", first_day_of_incapacity=first_day,
-                         actor="hr1")
+                         actor="hr1", with_follow_up=False)
     with pytest.raises(engine.NotAllowed) as refused:
         law.start(case.id, "medical_force_majeure", {}, actor="hr1")
     assert refused.value.details[0] == {"rule": "T36", "allowed_from": allowed_from}

@@ -18,7 +18,7 @@ VISIT = {"visit_held": True, "held_on": "2027-01-08", "workstation_examined": Tr
 
 def open_case(law: engine.Engine, reference: str = "PRV-1") -> engine.CaseView:
     return law.open_case(reference=reference, employee="An Peeters", employer="Acme NV",
-                         first_day_of_incapacity=date(2026, 10, 5), actor="hr1")
+                         first_day_of_incapacity=date(2026, 10, 5), actor="hr1", with_follow_up=False)
 
 
 def tasks(law: engine.Engine, case_id: int) -> list[tuple[str | None, str]]:

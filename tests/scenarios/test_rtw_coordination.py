@@ -15,7 +15,7 @@ class Track:
         self.law, self.clock = law, clock
         clock.set(at(2026, 12, 14))
         self.case = law.open_case(reference=reference, employee="Dina", employer="Acme NV",
-                                  first_day_of_incapacity=date(2026, 10, 5), actor="aa1")
+                                  first_day_of_incapacity=date(2026, 10, 5), actor="aa1", with_follow_up=False)
         self.instance = law.start(self.case.id, "rtw_coordination", data, actor="aa1")
 
     def item(self, task: str) -> engine.WorkItemView:

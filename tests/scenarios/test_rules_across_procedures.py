@@ -51,7 +51,7 @@ def test_T04_the_employer_may_request_after_three_months_or_with_a_certificate_o
     clock.set(at(today.year, today.month, today.day))
     case = law.open_case(reference="EMP-1", employee="Bo", employer="Acme NV",
                          first_day_of_incapacity=date(2026, 12, 1) if today.year > 2025 else date(2025, 10, 1),
-                         actor="hr1")
+                         actor="hr1", with_follow_up=False)
     request = {"requested_by": "employer", **data}
     if allowed:
         assert law.start(case.id, "formal_reintegration", request, actor="hr1").state == "running"
