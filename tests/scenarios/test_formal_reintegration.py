@@ -97,6 +97,8 @@ def test_T09_T10_T11_decision_b_appealed_confirmed_then_a_motivated_report(law, 
     rit.do("consider_referral", {"referred": True, "service": "VDAB", "referred_on": "2027-03-01"}, "oa1")
     assert rit.state() == "completed"
     assert ("T11", date(2027, 8, 26), "met") in rit.deadlines()
+    assert ("T10", date(2027, 3, 3), "met") in rit.deadlines()
+    assert ("T09", date(2027, 2, 2), "cancelled") in rit.deadlines()
 
 
 def test_T13_decision_b_without_appeal_and_silence_counts_as_refusal(law, clock):

@@ -69,7 +69,7 @@ def test_0_6_a_return_shorter_than_14_days_keeps_the_clock_running(law, clock):
     assert law.instance(inc.instance.id).state == "running"
 
 
-def test_0_6_a_return_of_14_days_stops_the_clock_and_opens_the_resumption_examination(law, clock):
+def test_0_6_T17_T18_a_return_of_14_days_stops_the_clock_and_the_examination_opens_on_the_day_of_resumption(law, clock):
     inc = FollowUp(law, clock)
     inc.until(2027, 2, 15)
     law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-02-15", "under_health_surveillance": True},

@@ -98,6 +98,7 @@ def test_T42_an_appeal_that_overturns_the_finding_ends_the_procedure(law, clock)
     assert (inspector.role, inspector.due_on, inspector.rule) == ("medical_inspector", date(2027, 5, 3), "T42")
     mfm.do("decide", {"outcome": "reversed", "decided_on": "2027-03-22", "parties_received_on": "2027-03-23"})
     assert mfm.end() == "completed" and mfm.tasks() == []
+    assert mfm.deadline_states()["T42"] == "met"
 
 
 def test_a_late_adapted_work_request_and_a_refused_plan_allow_termination(law, clock):
