@@ -41,7 +41,7 @@ class ForceMajeure:
         assert self.tasks() == []
         assert self.until(2027, 3, 12, 0).timers_fired == 0
         assert self.until(2027, 3, 12, 1).timers_fired == 1
-        self.do("send_invitation", {"invited_on": "2027-03-12", "appointment_on": "2027-03-22"})
+        self.do("send_first_invitation", {"invited_on": "2027-03-12", "appointment_on": "2027-03-22"})
         self.until(2027, 3, 22)
         self.do("record_attendance", {"attended": True})
         self.do("finding", FINDING)
@@ -69,7 +69,8 @@ def test_T37_T41_T43_no_adapted_work_request_then_termination_and_T47(law, clock
     mfm.until(2027, 4, 20)
     mfm.do("notify_fund", {"notified_on": "2027-04-20", "contribution_paid": True})
     assert mfm.end() == "completed"
-    assert mfm.deadline_states() == {"T37": "met", "T40": "met", "T43": "met", "T41": "met", "T47": "met"}
+    assert mfm.deadline_states() == {"T37": "met", "T39": "met", "T40": "met", "T43": "met", "T41": "met",
+                                     "T47": "met"}
 
 
 def test_T44_T45_T46_adapted_work_requested_and_the_plan_accepted_keeps_the_contract(law, clock):
@@ -155,7 +156,7 @@ def test_T38_T40_a_missed_invitation_waits_14_days_and_a_late_finding_is_escalat
     mfm = ForceMajeure(law, clock)
     mfm.do("record_notification", NOTIFICATION)
     mfm.until(2027, 3, 12, 1)
-    mfm.do("send_invitation", {"invited_on": "2027-03-12", "appointment_on": "2027-03-19"})
+    mfm.do("send_first_invitation", {"invited_on": "2027-03-12", "appointment_on": "2027-03-19"})
     mfm.do("record_attendance", {"attended": False, "absence_justified": True})
     assert mfm.tasks() == []
     assert mfm.until(2027, 3, 27, 0).timers_fired == 0
@@ -168,3 +169,19 @@ def test_T38_T40_a_missed_invitation_waits_14_days_and_a_late_finding_is_escalat
     assert mfm.tasks() == ["explain_late_finding", "finding"]
     assert mfm.deadline_states()["T40"] == "missed"
     assert mfm.deadline_states()["T38"] == "met"
+    assert mfm.deadline_states()["T39"] == "met"
+
+
+def test_T39_no_response_within_three_months_of_the_first_invitation_abandons_the_procedure(law, clock):
+    mfm = ForceMajeure(law, clock)
+    mfm.do("record_notification", NOTIFICATION)
+    mfm.until(2027, 3, 12, 1)
+    mfm.do("send_first_invitation", {"invited_on": "2027-03-12", "appointment_on": "2027-03-19"})
+    [attendance] = law.work_items(case_id=mfm.case.id)
+    assert (attendance.due_on, attendance.rule) == (date(2027, 6, 12), "T39")
+    mfm.do("record_attendance", {"attended": False, "absence_justified": False})
+    assert mfm.until(2027, 3, 27, 1).timers_fired == 1
+    assert mfm.tasks() == ["send_invitation"]
+    assert mfm.until(2027, 6, 13, 1).timers_fired == 1
+    assert mfm.end() == "completed" and mfm.tasks() == []
+    assert mfm.deadline_states()["T39"] == "missed"
