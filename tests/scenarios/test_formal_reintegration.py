@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import engine
-from tests.scenarios.conftest import at
+from tests.scenarios.conftest import Scenario, at
 
 REQUEST = {"request_received_on": "2027-01-04", "requested_by": "employee", "employer_informed_on": "2027-01-04",
            "advisory_physician_informed_on": "2027-01-04"}
@@ -17,7 +17,7 @@ def decision(letter: str, on: str = "2027-01-12") -> dict:
             "medical_justification": "(medical)", "employer_received_on": on, "employee_received_on": on}
 
 
-class Trajectory:
+class Trajectory(Scenario):
     """Plays one case's trajectory as the people involved would."""
 
     def __init__(self, law: engine.Engine, clock: engine.SettableClock, reference: str = "RIT-1") -> None:
@@ -26,17 +26,6 @@ class Trajectory:
         self.case = law.open_case(reference=reference, employee="An Peeters", employer="Acme NV",
                                   first_day_of_incapacity=date(2026, 9, 1), actor="hr1", with_follow_up=False)
         self.instance = law.start(self.case.id, "formal_reintegration", {}, actor="oa1")
-
-    def tasks(self) -> list[tuple[str | None, str]]:
-        return sorted((i.role, i.task) for i in self.law.work_items(case_id=self.case.id))
-
-    def do(self, task: str, data: dict, actor: str = "someone") -> None:
-        item = next(i for i in self.law.work_items(case_id=self.case.id) if i.task == task)
-        self.law.complete(item.id, data, actor=actor)
-
-    def until(self, year: int, month: int, day: int, hour: int = 10) -> engine.TimerRun:
-        self.clock.set(at(year, month, day, hour))
-        return self.law.fire_due_timers()
 
     def examined(self) -> None:
         self.do("record_request", REQUEST, "oa1")
@@ -48,8 +37,6 @@ class Trajectory:
     def deadlines(self) -> list[tuple[str, date, str]]:
         return [(d.rule, d.due_on, d.state) for d in self.law.deadlines(self.case.id)]
 
-    def state(self) -> str:
-        return self.law.instance(self.instance.id).state
 
 
 def test_T08_T12_T13_decision_a_then_a_plan_accepted_in_time(law, clock):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import engine
-from tests.scenarios.conftest import at
+from tests.scenarios.conftest import Scenario, at
 
 
-class FollowUp:
+class FollowUp(Scenario):
     """One incapacity that started on Monday 4 January 2027; opening the case starts its follow-up."""
 
     def __init__(self, law: engine.Engine, clock: engine.SettableClock) -> None:
@@ -17,17 +17,6 @@ class FollowUp:
         self.case = law.open_case(reference="INC-1", employee="Fien", employer="Acme NV",
                                   first_day_of_incapacity=date(2027, 1, 4), actor="hr1")
         [self.instance] = law.instances(self.case.id)
-
-    def until(self, year: int, month: int, day: int, hour: int = 10) -> engine.TimerRun:
-        self.clock.set(at(year, month, day, hour))
-        return self.law.fire_due_timers()
-
-    def tasks(self) -> list[tuple[str | None, str]]:
-        return sorted((i.role, i.task) for i in self.law.work_items(case_id=self.case.id))
-
-    def do(self, task: str, data: dict) -> None:
-        item = next(i for i in self.law.work_items(case_id=self.case.id) if i.task == task)
-        self.law.complete(item.id, data, actor="someone")
 
     def deadlines(self) -> dict[str, tuple[date, str]]:
         return {d.rule: (d.due_on, d.state) for d in self.law.deadlines(self.case.id)}

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 import engine
-from tests.scenarios.conftest import at
+from tests.scenarios.conftest import Scenario, at
 
 NOTIFICATION = {"notified_on": "2027-03-01", "notified_by": "employer", "mandatory_content_included": True,
                 "adapted_work_requested": False}
@@ -15,7 +15,7 @@ FINDING = {"definitively_unfit": True, "decided_on": "2027-03-22", "worker_recei
            "employer_received_on": "2027-03-23", "medical_justification": "(medical)"}
 
 
-class ForceMajeure:
+class ForceMajeure(Scenario):
     """Plays one case's force-majeure procedure."""
 
     def __init__(self, law: engine.Engine, clock: engine.SettableClock, reference: str = "MFM-1") -> None:
@@ -25,16 +25,8 @@ class ForceMajeure:
                                   first_day_of_incapacity=date(2026, 6, 1), actor="hr1", with_follow_up=False)
         self.instance = law.start(self.case.id, "medical_force_majeure", {}, actor="hr1")
 
-    def do(self, task: str, data: dict) -> None:
-        item = next(i for i in self.law.work_items(case_id=self.case.id) if i.task == task)
-        self.law.complete(item.id, data, actor="someone")
-
     def tasks(self) -> list[str]:
         return sorted(i.task for i in self.law.work_items(case_id=self.case.id))
-
-    def until(self, year: int, month: int, day: int, hour: int = 10) -> engine.TimerRun:
-        self.clock.set(at(year, month, day, hour))
-        return self.law.fire_due_timers()
 
     def found_unfit(self, notification: dict = NOTIFICATION) -> None:
         self.do("record_notification", notification)

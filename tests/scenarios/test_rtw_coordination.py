@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import engine
-from tests.scenarios.conftest import at
+from tests.scenarios.conftest import Scenario, at
 
 
-class Track:
+class Track(Scenario):
     """Plays one person's coordinator track; incapacity since Monday 5 October 2026."""
 
     def __init__(self, law: engine.Engine, clock: engine.SettableClock, data: dict, reference: str = "TNW-1"):
@@ -18,21 +18,6 @@ class Track:
                                   first_day_of_incapacity=date(2026, 10, 5), actor="aa1", with_follow_up=False)
         self.instance = law.start(self.case.id, "rtw_coordination", data, actor="aa1")
 
-    def item(self, task: str) -> engine.WorkItemView:
-        return next(i for i in self.law.work_items(case_id=self.case.id) if i.task == task)
-
-    def do(self, task: str, data: dict) -> None:
-        self.law.complete(self.item(task).id, data, actor="someone")
-
-    def until(self, year: int, month: int, day: int, hour: int = 10) -> engine.TimerRun:
-        self.clock.set(at(year, month, day, hour))
-        return self.law.fire_due_timers()
-
-    def tasks(self) -> list[tuple[str | None, str]]:
-        return sorted((i.role, i.task) for i in self.law.work_items(case_id=self.case.id))
-
-    def state(self) -> str:
-        return self.law.instance(self.instance.id).state
 
 
 def test_T22_T23_T24_T25_T26_route_a_from_questionnaire_to_a_referral_to_the_occupational_physician(law, clock):
