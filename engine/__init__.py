@@ -16,6 +16,7 @@ from .views import (
     TimerRun,
     TimerView,
     Trace,
+    UserView,
     Version,
     WorkItemView,
 )
@@ -23,6 +24,6 @@ from .views import (
 __all__ = [
     "AuditEventView", "CaseView", "Clock", "Computation", "Conflict", "DeadlineView", "Delivery", "Engine",
     "EngineError", "InstanceView", "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Problem", "Procedure",
-    "SettableClock", "SystemClock", "TimerRun", "TimerScheduler", "TimerView", "Trace", "Verification", "Version",
-    "WorkItemView", "compute_deadline",
+    "SettableClock", "SystemClock", "TimerRun", "TimerScheduler", "TimerView", "Trace", "UserView", "Verification",
+    "Version", "WorkItemView", "compute_deadline",
 ]

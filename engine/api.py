@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, catalogue, deadlines, eligibility, queries, repository, runtime, views
+from . import accounts, audit, catalogue, deadlines, eligibility, queries, repository, runtime, views
 from .clock import Clock, SystemClock
 from .errors import Conflict, EngineError
-from .models import Case, Correlation, Database, ProcessDefinition, ProcessInstance, Timer, WorkItem
+from .models import Case, Correlation, Database, ProcessDefinition, ProcessInstance, Timer, User, WorkItem
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +50,31 @@ class Engine:
             result = [queries.version_view(row) for row in deployed]
             session.commit()
         return result
+
+    def create_user(self, *, username: str, password: str, display_name: str, roles: list[str],
+                    organisations: list[str] | None = None, language: str = "nl", actor: str) -> views.UserView:
+        """Create an account; ``InvalidInput`` per field, ``Conflict`` when the username is taken. Audited."""
+        with self.database.unit_of_work() as session:
+            user = accounts.create(session, username=username, password=password, display_name=display_name,
+                                   roles=roles, organisations=organisations or [], language=language)
+            audit.append(session, "accounts", at=self.clock.now(), actor=actor, action="user_created",
+                         after={"username": username, "roles": user.roles, "organisations": user.organisations})
+            result = accounts.user_view(user)
+            session.commit()
+        return result
+
+    def authenticate(self, username: str, password: str) -> views.UserView | None:
+        """The user with these credentials, or None."""
+        with self.database.unit_of_work() as session:
+            user = accounts.authenticate(session, username, password)
+            result = accounts.user_view(user) if user else None
+            session.commit()
+        return result
+
+    def user(self, user_id: int) -> views.UserView:
+        """One account; ``NotFound`` when it does not exist."""
+        with self.database.unit_of_work() as session:
+            return accounts.user_view(queries.get(session, User, user_id, "user"))
 
     def procedures(self) -> list[catalogue.Procedure]:
         """The startable procedures of the catalogue, with who may start them and what starts with a case."""

@@ -211,6 +211,20 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class User(Base):
+    """Someone who signs in: roles, the organisations they work for, their language."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list]
+    organisations: Mapped[list]
+    language: Mapped[str] = mapped_column(String(5))
+    is_active: Mapped[bool]
+
+
 class Database:
     """Connections to one database and the unit of work over them."""
 

@@ -7,6 +7,18 @@ from datetime import date, datetime
 
 
 @dataclass(frozen=True)
+class UserView:
+    """A signed-in person as the application sees them (never the password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    organisations: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True)
 class Version:
     """One deployed version of a process definition."""
 
