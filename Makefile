@@ -16,7 +16,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/reintegra init
-	$(BIN)/reintegra run
+	$(BIN)/reintegra run --demo
 
 test: install
 	bash .ci/ensure-postgres

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import accounts, audit, catalogue, deadlines, eligibility, queries, repository, runtime, views
+from . import accounts, audit, calendar, catalogue, deadlines, eligibility, queries, repository, runtime, views
 from .clock import Clock, SystemClock
 from .errors import Conflict, EngineError
 from .models import Case, Correlation, Database, ProcessDefinition, ProcessInstance, Timer, User, WorkItem
@@ -132,6 +132,10 @@ class Engine:
             result = queries.instance_view(session, run.row)
             session.commit()
         return result
+
+    def today(self) -> date:
+        """Today's legal date (Brussels) on the engine's clock."""
+        return calendar.legal_date(self.clock.now())
 
     def instances(self, case_id: int) -> list[views.InstanceView]:
         """The procedures run for a case, oldest first."""

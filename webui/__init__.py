@@ -1,0 +1,70 @@
+"""The web application: case workers sign in, see their inbox and complete tasks through the engine."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+from flask_login import LoginManager, current_user
+from flask_wtf import CSRFProtect
+
+import engine
+
+from . import auth, errors, tasks
+from .cli import database_url
+
+DEFAULTS = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "BABEL_DEFAULT_LOCALE": "nl",
+    "LANGUAGES": ("nl", "fr", "en"),
+    "DEMO": False,
+    "SCHEDULER_ENABLED": False,
+}
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then REINTEGRA_* variables, then ``overrides``."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("REINTEGRA")
+    app.config.update(overrides or {})
+    _require_secret(app)
+    app.config.setdefault("DATABASE_URL", database_url())
+    app.config["SESSION_COOKIE_SECURE"] = not (app.config.get("TESTING") or app.config["DEMO"])
+    app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=app.config.get("CLOCK"))
+    CSRFProtect(app)
+    Babel(app, locale_selector=_locale)
+    _login_manager(app)
+    app.jinja_env.globals["get_locale"] = get_locale
+    for blueprint in (auth.bp, tasks.bp):
+        app.register_blueprint(blueprint)
+    errors.register(app)
+    return app
+
+
+def _require_secret(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if not (app.config.get("TESTING") or app.config["DEMO"]):
+        raise RuntimeError("REINTEGRA_SECRET_KEY is not set; the application will not start without it")
+    app.config["SECRET_KEY"] = secrets.token_hex(32)
+
+
+def _login_manager(app: Flask) -> None:
+    manager = LoginManager(app)
+    manager.login_view = "auth.login"
+    manager.user_loader(auth.load_user)
+
+
+def _locale() -> str | None:
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in ("nl", "fr", "en"):
+        session["lang"] = chosen
+        return chosen
+    if current_user.is_authenticated:
+        return current_user.view.language
+    return request.accept_languages.best_match(["nl", "fr", "en"])

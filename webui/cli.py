@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -97,18 +96,44 @@ def worker(sweep_seconds: int) -> None:
     engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True).start()
 
 
+DEMO_PASSWORD = "reintegra-demo"
+
+
 @main.command()
-@click.option("--sweep-seconds", default=60, show_default=True)
-def run(sweep_seconds: int) -> None:
-    """Start the application (for now: the timer scheduler) and say where things are."""
-    eng = _engine()
-    click.echo("Reintegra is running (the web interface arrives with the next release).")
-    click.echo(f"  database:        {eng.database.url}")
-    click.echo(f"  processes:       {', '.join(sorted({v.process_id for v in eng.definitions()})) or 'none'}")
-    click.echo(f"  next timer due:  {eng.next_due() or 'none'}")
-    click.echo("  compute a term:  .venv/bin/reintegra deadline T08 --from " + date(2026, 12, 23).isoformat())
-    click.echo("Press Ctrl+C to stop.")
-    engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True).start()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--demo", is_flag=True, help="Demo accounts for every role (password reintegra-demo).")
+def run(host: str, port: int, demo: bool) -> None:
+    """Start the web application with its timer scheduler, and say where things are."""
+    from . import create_app
+
+    app = create_app({"DEMO": demo})
+    eng: engine.Engine = app.extensions["reintegra"]
+    if demo:
+        _demo_accounts(eng)
+    click.echo(f"Reintegra runs at http://{host}:{port}/  (database: {eng.database.url})")
+    if demo:
+        click.echo(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(ROLE_NAMES))
+    scheduler = engine.TimerScheduler(eng)
+    scheduler.start()
+    try:
+        app.run(host=host, port=port, use_reloader=False)
+    finally:
+        scheduler.shutdown()
+
+
+ROLE_NAMES = (  # every role; each is also the username of its demo account
+    "employer", "occupational_physician", "advisory_physician", "rtw_coordinator", "regional_counsellor",
+              "medical_inspector", "employee", "treating_physician", "process_owner", "compliance_officer", "admin")
+
+
+def _demo_accounts(eng: engine.Engine) -> None:
+    for role in ROLE_NAMES:
+        try:
+            eng.create_user(username=role, password=DEMO_PASSWORD, display_name=role.replace("_", " ").title(),
+                            roles=[role], organisations=["Acme NV"], language="en", actor="demo")
+        except engine.Conflict:
+            continue
 
 
 @main.group()

@@ -1,0 +1,59 @@
+"""Web fixtures: the app on a test database, a client, and signing in as a role (flaskr's AuthActions)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+import engine
+from tests.conftest import FIXTURES
+from webui import create_app
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app(database_url: str, clock: engine.SettableClock) -> Iterator[Flask]:
+    application = create_app({"TESTING": True, "DATABASE_URL": database_url, "CLOCK": clock,
+                              "SECRET_KEY": "test-secret"})
+    eng = application.extensions["reintegra"]
+    eng.forms_dir = FIXTURES / "forms"
+    yield application
+    eng.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+class AuthActions:
+    """Create users and sign them in through the real login form."""
+
+    def __init__(self, app: Flask, client: FlaskClient) -> None:
+        self.eng: engine.Engine = app.extensions["reintegra"]
+        self.client = client
+
+    def login_as(self, *roles: str, username: str | None = None) -> engine.UserView:
+        name = username or "-".join(roles)
+        user = self.eng.create_user(username=name, password=PASSWORD, display_name=name.title(), roles=list(roles),
+                                    language="en", actor="test")
+        response = self.client.post("/login", data={"username": name, "password": PASSWORD,
+                                                    "csrf_token": csrf_token(self.client)})
+        assert response.status_code == 302
+        return user
+
+
+@pytest.fixture
+def auth(app: Flask, client: FlaskClient) -> AuthActions:
+    return AuthActions(app, client)

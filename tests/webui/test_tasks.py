@@ -1,0 +1,48 @@
+"""The inbox shows the work items of my roles with their legal deadline, and nothing else."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests.conftest import FIXTURES
+
+DEMO = FIXTURES / "bpmn" / "visit_demo.bpmn"
+
+
+def requested_visit(eng):  # type: ignore[no-untyped-def]
+    eng.deploy(DEMO, actor="owner")
+    case = eng.open_case(reference="C-1", employee="An", employer="Acme NV", first_day_of_incapacity=date(2026, 9, 1),
+                         actor="hr1")
+    eng.start(case.id, "visit_demo", {}, actor="e1")
+    item = eng.work_items(role="employee")[0]
+    eng.complete(item.id, {"request_received_on": "2026-12-23"}, actor="e1")
+    return case
+
+
+def test_the_inbox_lists_my_roles_tasks_with_due_date_and_legal_basis(client, auth):
+    requested_visit(auth.eng)
+    auth.login_as("occupational_physician", username="oa1")
+    page = client.get("/").get_data(as_text=True)
+    assert "Hold the pre-return visit" in page
+    assert "08/01/2027" in page and "T15" in page and "art. I.4-36" in page
+    assert "25 Dec" in page
+
+
+def test_other_roles_do_not_see_the_task(client, auth):
+    requested_visit(auth.eng)
+    auth.login_as("employer", username="hr1")
+    page = client.get("/").get_data(as_text=True)
+    assert "Hold the pre-return visit" not in page and "Nothing to do." in page
+
+
+def test_an_overdue_task_stands_out(client, auth, clock):
+    requested_visit(auth.eng)
+    clock.advance(timedelta(days=40))
+    auth.login_as("occupational_physician", username="oa1")
+    page = client.get("/").get_data(as_text=True)
+    assert 'class="overdue"' in page and "days late" in page
+
+
+def test_the_inbox_speaks_the_language_asked_for(client, auth):
+    auth.login_as("employer", username="hr1")
+    assert 'lang="fr"' in client.get("/?lang=fr").get_data(as_text=True)
