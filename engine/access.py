@@ -30,6 +30,11 @@ _LANE_ALIASES = {
 }
 
 
+def is_medical(roles: tuple[str, ...] | list[str]) -> bool:
+    """Whether any of ``roles`` may see fields classified medical."""
+    return bool(MEDICAL_ROLES.intersection(roles))
+
+
 def role_for_lane(lane_name: str | None) -> str | None:
     """Map a lane's name to a case role ("Occupational physician" → ``occupational_physician``)."""
     if not lane_name:

@@ -9,10 +9,23 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import accounts, audit, calendar, catalogue, deadlines, eligibility, queries, repository, runtime, views
+from . import (
+    access,
+    accounts,
+    audit,
+    calendar,
+    catalogue,
+    deadlines,
+    eligibility,
+    forms,
+    queries,
+    repository,
+    runtime,
+    views,
+)
 from .clock import Clock, SystemClock
-from .errors import Conflict, EngineError
-from .models import Case, Correlation, Database, ProcessDefinition, ProcessInstance, Timer, User, WorkItem
+from .errors import Conflict, EngineError, NotAllowed, NotFound
+from .models import Case, Correlation, Database, Deadline, ProcessDefinition, ProcessInstance, Timer, User, WorkItem
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,15 +167,41 @@ class Engine:
         with self.database.unit_of_work() as session:
             return queries.work_items(session, role=role, case_id=case_id, user=user, state=state)
 
-    def complete(self, work_item_id: int, data: dict, actor: str,
-                 expected_version: int | None = None) -> views.InstanceView:
+    def work_item(self, work_item_id: int, user_id: int) -> tuple[views.WorkItemView, dict]:
+        """A work item the user may act on, with its form (medical fields only for medical roles).
+
+        ``NotFound`` when it does not exist or none of the user's roles is its role.
+        """
+        with self.database.unit_of_work() as session:
+            item, deadline, user = self._visible_item(session, work_item_id, user_id)
+            definition = session.get(ProcessInstance, item.instance_id)
+            assert definition is not None
+            loaded = self._specs.load(session, queries.get(session, ProcessDefinition, definition.definition_id,
+                                                           "definition"))
+            schema = forms.visible_to(loaded.forms.get(item.form or "", {}), access.is_medical(user.roles))
+            return queries.work_item_view(item, deadline), schema
+
+    def _visible_item(self, session: Session, work_item_id: int,
+                      user_id: int) -> tuple[WorkItem, Deadline | None, User]:
+        user = queries.get(session, User, user_id, "user")
+        item = queries.get(session, WorkItem, work_item_id, "work item")
+        if item.role not in user.roles:
+            raise NotFound(f"work item {work_item_id} does not exist")
+        return item, session.get(Deadline, item.deadline_id) if item.deadline_id else None, user
+
+    def complete(self, work_item_id: int, data: dict, actor: str, expected_version: int | None = None,
+                 user_id: int | None = None) -> views.InstanceView:
         """Complete a ready work item with form data and run its instance until it waits again.
 
-        Raises ``InvalidInput`` (per field) for bad data, ``Conflict`` when the item was already done or
-        the instance changed since ``expected_version``; nothing is saved then.
+        With ``user_id`` the user must hold the item's role (else ``NotFound``) and may fill medical fields
+        only with a medical role (else ``NotAllowed``). Raises ``InvalidInput`` (per field) for bad data,
+        ``Conflict`` when the item was already done or the instance changed since ``expected_version``;
+        nothing is saved then.
         """
         with self.database.unit_of_work() as session:
             item = queries.get(session, WorkItem, work_item_id, "work item")
+            if user_id is not None:
+                self._check_may_fill(session, item, data, user_id)
             if item.state != "ready":
                 raise Conflict(f"work item {work_item_id} is already {item.state}")
             run = self._load(session, item.instance_id, expected_version)
@@ -171,6 +210,16 @@ class Engine:
             result = queries.instance_view(session, run.row)
             session.commit()
         return result
+
+    def _check_may_fill(self, session: Session, item: WorkItem, data: dict, user_id: int) -> None:
+        _, _, user = self._visible_item(session, item.id, user_id)
+        if access.is_medical(user.roles):
+            return
+        row = queries.get(session, ProcessInstance, item.instance_id, "instance")
+        definition = queries.get(session, ProcessDefinition, row.definition_id, "definition")
+        medical = forms.medical_fields(self._specs.load(session, definition).forms.get(item.form or "", {}))
+        if medical.intersection(data):
+            raise NotAllowed("only medical roles may record medical fields", sorted(medical.intersection(data)))
 
     def deliver(self, case_id: int, message: str, payload: dict | None = None, *, actor: str) -> views.Delivery:
         """Deliver a message to the instances of a case that wait for it.

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from collections.abc import Mapping
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+import engine
+
+from . import formfields
 from .context import current_engine
 
 bp = Blueprint("tasks", __name__)
@@ -18,3 +25,33 @@ def inbox():  # type: ignore[no-untyped-def]
     items = [item for role in current_user.view.roles for item in eng.work_items(role=role)]
     items.sort(key=lambda item: (item.due_on is None, item.due_on, item.id))
     return render_template("tasks/inbox.html", items=items, today=eng.today())
+
+
+@bp.get("/tasks/<int:item_id>")
+@login_required
+def form(item_id: int):  # type: ignore[no-untyped-def]
+    """Show a task's form with the legal term that governs it."""
+    item, schema = current_engine().work_item(item_id, current_user.view.id)
+    return _render(item, schema, {}, {})
+
+
+@bp.post("/tasks/<int:item_id>")
+@login_required
+def submit(item_id: int):  # type: ignore[no-untyped-def]
+    """Complete a task; re-show the form with the errors next to the fields when the data is refused."""
+    eng = current_engine()
+    item, schema = eng.work_item(item_id, current_user.view.id)
+    values = formfields.data(schema, request.form)
+    try:
+        eng.complete(item_id, values, actor=current_user.view.username, user_id=current_user.view.id)
+    except engine.InvalidInput as err:
+        return _render(item, schema, request.form, err.fields), 422
+    flash(_("Task completed: %(name)s.", name=item.name), "info")
+    return redirect(url_for("tasks.inbox"))
+
+
+def _render(item: engine.WorkItemView, schema: dict, values: Mapping, errors: dict):  # type: ignore[no-untyped-def]
+    language = str(get_locale() or "en")
+    title = (schema.get("x-title") or {}).get(language, item.name)
+    return render_template("tasks/form.html", item=item, title=title, values=values, errors=errors,
+                           fields=formfields.fields(schema, language))

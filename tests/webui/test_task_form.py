@@ -1,0 +1,70 @@
+"""The task page: the form drawn from its schema, errors next to the fields, medical fields for medical roles."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+import engine
+from tests.conftest import FIXTURES
+from tests.webui.conftest import csrf_token
+
+
+@pytest.fixture
+def request_item(auth) -> engine.WorkItemView:  # type: ignore[no-untyped-def]
+    auth.eng.deploy(FIXTURES / "bpmn" / "visit_demo.bpmn", actor="owner")
+    case = auth.eng.open_case(reference="C-1", employee="An", employer="Acme NV",
+                              first_day_of_incapacity=date(2026, 9, 1), actor="hr1")
+    auth.eng.start(case.id, "visit_demo", {}, actor="e1")
+    return auth.eng.work_items(role="employee")[0]
+
+
+def test_the_form_shows_labelled_fields_of_the_schema(client, auth, request_item):
+    auth.login_as("employee", username="an")
+    page = client.get(f"/tasks/{request_item.id}").get_data(as_text=True)
+    assert 'for="request_received_on"' in page and 'type="date"' in page
+    assert "Request received on" in page
+
+
+def test_invalid_data_is_shown_next_to_the_field_and_kept(client, auth, request_item):
+    auth.login_as("employee", username="an")
+    response = client.post(f"/tasks/{request_item.id}", data={"request_received_on": "23/12/2026",
+                                                                "csrf_token": csrf_token(client, "/")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="request_received_on-error"' in page and 'value="23/12/2026"' in page
+    assert [i.id for i in auth.eng.work_items(role="employee")] == [request_item.id]
+
+
+def test_completing_the_form_runs_the_engine_and_returns_to_the_inbox(client, auth, request_item):
+    auth.login_as("employee", username="an")
+    response = client.post(f"/tasks/{request_item.id}", data={"request_received_on": "2026-12-21",
+                                                                "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 302
+    assert "Task completed" in client.get("/").get_data(as_text=True)
+    assert [i.task for i in auth.eng.work_items(role="occupational_physician")] == ["hold_visit"]
+
+
+def test_a_task_of_another_role_is_not_found(client, auth, request_item):
+    auth.login_as("employer", username="hr1")
+    assert client.get(f"/tasks/{request_item.id}").status_code == 404
+    post = client.post(f"/tasks/{request_item.id}", data={"csrf_token": csrf_token(client, "/")})
+    assert post.status_code == 404
+
+
+def test_medical_fields_are_hidden_from_and_refused_for_non_medical_roles(client, auth, request_item):
+    auth.login_as("employee", username="an")
+    page = client.get(f"/tasks/{request_item.id}").get_data(as_text=True)
+    assert "health_notes" not in page
+    employee = auth.eng.authenticate("an", "correct horse battery")
+    with pytest.raises(engine.NotAllowed):
+        auth.eng.complete(request_item.id, {"request_received_on": "2026-12-21", "health_notes": "x"},
+                          actor="an", user_id=employee.id)
+
+
+def test_medical_roles_see_medical_fields(client, auth, request_item):
+    auth.login_as("employee", "occupational_physician", username="both")
+    page = client.get(f"/tasks/{request_item.id}").get_data(as_text=True)
+    assert re.search(r'id="health_notes"', page)
