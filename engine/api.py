@@ -21,6 +21,7 @@ from . import (
     queries,
     repository,
     runtime,
+    timers,
     views,
 )
 from .clock import Clock, SystemClock
@@ -185,9 +186,21 @@ class Engine:
                       user_id: int) -> tuple[WorkItem, Deadline | None, User]:
         user = queries.get(session, User, user_id, "user")
         item = queries.get(session, WorkItem, work_item_id, "work item")
-        if item.role not in user.roles:
+        case = queries.get(session, Case, item.case_id, "case")
+        visible = access.may_see_case(user.roles, user.organisations, user.username, case.employer, case.parties)
+        if item.role not in user.roles or not visible:
             raise NotFound(f"work item {work_item_id} does not exist")
         return item, session.get(Deadline, item.deadline_id) if item.deadline_id else None, user
+
+    def inbox(self, user_id: int) -> list[views.WorkItemView]:
+        """The ready work items of the user's roles in the cases the user may see, soonest due first."""
+        with self.database.unit_of_work() as session:
+            user = queries.get(session, User, user_id, "user")
+            items = [i for role in user.roles for i in queries.work_items(session, role=role)]
+            cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_({i.case_id for i in items})))}
+            visible = [i for i in items if access.may_see_case(user.roles, user.organisations, user.username,
+                                                                cases[i.case_id].employer, cases[i.case_id].parties)]
+        return sorted(visible, key=lambda i: (i.due_on is None, i.due_on or date.max, i.id))
 
     def complete(self, work_item_id: int, data: dict, actor: str, expected_version: int | None = None,
                  user_id: int | None = None) -> views.InstanceView:
@@ -276,7 +289,7 @@ class Engine:
     def _wake_next(self, done: set[int]) -> int | None:
         now = self.clock.now()
         with self.database.unit_of_work() as session:
-            row = _claim_due_instance(session, now, done)
+            row = timers.claim_due_instance(session, now, done)
             if row is None:
                 return None
             try:
@@ -291,11 +304,7 @@ class Engine:
         instance_id: int = getattr(err, "instance_id", 0)
         log.error("timer failed on instance %s: %s", instance_id, err.message)
         with self.database.unit_of_work() as session:
-            row = queries.get(session, ProcessInstance, instance_id, "instance")
-            row.state, row.error = "error", err.message
-            audit.append(session, f"instance:{instance_id}", at=self.clock.now(), actor="scheduler",
-                         action="timer_failed", case_id=row.case_id, instance_id=instance_id,
-                         after={"error": err.message})
+            timers.record_failure(session, instance_id, err.message, self.clock.now())
             session.commit()
         return instance_id
 
@@ -323,34 +332,6 @@ class Engine:
                          after={"stream": stream, "intact": result.is_intact, "broken": result.broken})
             session.commit()
         return result
-
-
-def _claim_due_instance(session: Session, now: datetime, skip: set[int]) -> ProcessInstance | None:
-    """Lock the running instance with the earliest due timer that no other worker holds (SKIP LOCKED).
-
-    Candidates come from the timer index, so idle instances are never read. Every instance looked at is
-    added to ``skip``, so one call never wakes an instance twice.
-    """
-    while True:
-        candidates = select(Timer.instance_id).where(Timer.due_at < now).order_by(Timer.due_at).limit(20)
-        if skip:
-            candidates = candidates.where(Timer.instance_id.not_in(skip))
-        ids = list(dict.fromkeys(session.scalars(candidates)))
-        if not ids:
-            return None
-        for instance_id in ids:
-            skip.add(instance_id)
-            lock = (select(ProcessInstance).where(ProcessInstance.id == instance_id, ProcessInstance.state == "running")
-                    .with_for_update(skip_locked=True))
-            row = session.scalars(lock).first()
-            if row is not None and _still_due(session, instance_id, now):
-                return row
-
-
-def _still_due(session: Session, instance_id: int, now: datetime) -> bool:
-    """Re-read after taking the lock: another worker may have fired the timer just before."""
-    query = select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at < now).limit(1)
-    return session.scalar(query) is not None
 
 
 def compute_deadline(rule: str, start: date | str, regime_on: date | str | None = None) -> deadlines.Computation:

@@ -22,9 +22,7 @@ bp = Blueprint("tasks", __name__)
 def inbox():  # type: ignore[no-untyped-def]
     """List the ready work items of every role I hold, soonest due first."""
     eng = current_engine()
-    items = [item for role in current_user.view.roles for item in eng.work_items(role=role)]
-    items.sort(key=lambda item: (item.due_on is None, item.due_on, item.id))
-    return render_template("tasks/inbox.html", items=items, today=eng.today())
+    return render_template("tasks/inbox.html", items=eng.inbox(current_user.view.id), today=eng.today())
 
 
 @bp.get("/tasks/<int:item_id>")

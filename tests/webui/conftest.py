@@ -44,10 +44,11 @@ class AuthActions:
         self.eng: engine.Engine = app.extensions["reintegra"]
         self.client = client
 
-    def login_as(self, *roles: str, username: str | None = None) -> engine.UserView:
+    def login_as(self, *roles: str, username: str | None = None,
+                 organisations: tuple[str, ...] = ("Acme NV",)) -> engine.UserView:
         name = username or "-".join(roles)
         user = self.eng.create_user(username=name, password=PASSWORD, display_name=name.title(), roles=list(roles),
-                                    language="en", actor="test")
+                                    organisations=list(organisations), language="en", actor="test")
         response = self.client.post("/login", data={"username": name, "password": PASSWORD,
                                                     "csrf_token": csrf_token(self.client)})
         assert response.status_code == 302

@@ -46,3 +46,22 @@ def test_an_overdue_task_stands_out(client, auth, clock):
 def test_the_inbox_speaks_the_language_asked_for(client, auth):
     auth.login_as("employer", username="hr1")
     assert 'lang="fr"' in client.get("/?lang=fr").get_data(as_text=True)
+
+
+def test_a_user_of_another_employer_sees_neither_the_task_nor_its_page(client, auth):
+    requested_visit(auth.eng)
+    item = auth.eng.work_items(role="occupational_physician")[0]
+    auth.login_as("occupational_physician", username="oa2", organisations=("Other NV",))
+    assert "Hold the pre-return visit" not in client.get("/").get_data(as_text=True)
+    assert client.get(f"/tasks/{item.id}").status_code == 404
+
+
+def test_a_prevention_service_named_in_the_case_gives_its_physicians_access(client, auth):
+    eng = auth.eng
+    eng.deploy(DEMO, actor="owner")
+    case = eng.open_case(reference="C-2", employee="Bo", employer="Beta NV", first_day_of_incapacity=date(2026, 9, 1),
+                         parties={"prevention_service": "Mensura"}, actor="hr1")
+    eng.start(case.id, "visit_demo", {}, actor="e1")
+    eng.complete(eng.work_items(case_id=case.id)[0].id, {"request_received_on": "2026-12-21"}, actor="e1")
+    auth.login_as("occupational_physician", username="oa3", organisations=("Mensura",))
+    assert "Hold the pre-return visit" in client.get("/").get_data(as_text=True)
