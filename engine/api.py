@@ -224,8 +224,35 @@ class Engine:
             session.commit()
         return result
 
+    def claim(self, work_item_id: int, user_id: int) -> views.WorkItemView:
+        """Take a ready work item so colleagues see it is being worked on; ``Conflict`` when someone else has it."""
+        return self._assign(work_item_id, user_id, claim=True)
+
+    def release(self, work_item_id: int, user_id: int) -> views.WorkItemView:
+        """Give back a work item I claimed; ``NotAllowed`` when it is someone else's."""
+        return self._assign(work_item_id, user_id, claim=False)
+
+    def _assign(self, work_item_id: int, user_id: int, *, claim: bool) -> views.WorkItemView:
+        with self.database.unit_of_work() as session:
+            item, deadline, user = self._visible_item(session, work_item_id, user_id)
+            if item.state != "ready":
+                raise Conflict(f"work item {work_item_id} is already {item.state}")
+            if claim and item.assignee not in (None, user.username):
+                raise Conflict(f"work item {work_item_id} is claimed by {item.assignee}")
+            if not claim and item.assignee != user.username:
+                raise NotAllowed(f"work item {work_item_id} is not claimed by {user.username}")
+            item.assignee = user.username if claim else None
+            audit.append(session, f"instance:{item.instance_id}", at=self.clock.now(), actor=user.username,
+                         action="work_item_claimed" if claim else "work_item_released", case_id=item.case_id,
+                         instance_id=item.instance_id, task=item.bpmn_id)
+            result = queries.work_item_view(item, deadline)
+            session.commit()
+        return result
+
     def _check_may_fill(self, session: Session, item: WorkItem, data: dict, user_id: int) -> None:
         _, _, user = self._visible_item(session, item.id, user_id)
+        if item.assignee not in (None, user.username):
+            raise Conflict(f"work item {item.id} is claimed by {item.assignee}")
         if access.is_medical(user.roles):
             return
         row = queries.get(session, ProcessInstance, item.instance_id, "instance")

@@ -53,3 +53,19 @@ def _render(item: engine.WorkItemView, schema: dict, values: Mapping, errors: di
     title = (schema.get("x-title") or {}).get(language, item.name)
     return render_template("tasks/form.html", item=item, title=title, values=values, errors=errors,
                            fields=formfields.fields(schema, language))
+
+
+@bp.post("/tasks/<int:item_id>/claim")
+@login_required
+def claim(item_id: int):  # type: ignore[no-untyped-def]
+    """Take a task so colleagues do not work on it too."""
+    current_engine().claim(item_id, current_user.view.id)
+    return redirect(url_for("tasks.inbox"))
+
+
+@bp.post("/tasks/<int:item_id>/release")
+@login_required
+def release(item_id: int):  # type: ignore[no-untyped-def]
+    """Give a task back to the team."""
+    current_engine().release(item_id, current_user.view.id)
+    return redirect(url_for("tasks.inbox"))

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
+import engine
 from tests.conftest import FIXTURES
+from tests.webui.conftest import csrf_token
 
 DEMO = FIXTURES / "bpmn" / "visit_demo.bpmn"
 
@@ -65,3 +69,22 @@ def test_a_prevention_service_named_in_the_case_gives_its_physicians_access(clie
     eng.complete(eng.work_items(case_id=case.id)[0].id, {"request_received_on": "2026-12-21"}, actor="e1")
     auth.login_as("occupational_physician", username="oa3", organisations=("Mensura",))
     assert "Hold the pre-return visit" in client.get("/").get_data(as_text=True)
+
+
+def test_a_claimed_task_shows_who_has_it_and_only_they_may_complete_or_release_it(client, auth):
+    requested_visit(auth.eng)
+    item = auth.eng.work_items(role="occupational_physician")[0]
+    colleague = auth.eng.create_user(username="oa9", password="long enough", display_name="Dr. Nine",
+                                     roles=["occupational_physician"], organisations=["Acme NV"], actor="t")
+    auth.eng.claim(item.id, colleague.id)
+    me = auth.login_as("occupational_physician", username="oa1")
+    page = client.get("/").get_data(as_text=True)
+    assert "oa9" in page and f"/tasks/{item.id}/claim" not in page
+    assert client.post(f"/tasks/{item.id}/claim", data={"csrf_token": csrf_token(client, "/")}).status_code == 409
+    with pytest.raises(engine.NotAllowed):
+        auth.eng.release(item.id, me.id)
+    with pytest.raises(engine.Conflict):
+        auth.eng.complete(item.id, {"held_on": "2026-12-21"}, actor="oa1", user_id=me.id)
+    auth.eng.release(item.id, colleague.id)
+    assert client.post(f"/tasks/{item.id}/claim", data={"csrf_token": csrf_token(client, "/")}).status_code == 302
+    assert f"/tasks/{item.id}/release" in client.get("/").get_data(as_text=True)
