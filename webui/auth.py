@@ -9,6 +9,7 @@ from flask_login import UserMixin, login_required, login_user, logout_user
 import engine
 
 from .context import current_engine
+from .ratelimit import login_limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -33,10 +34,17 @@ def login():  # type: ignore[no-untyped-def]
     """Show the sign-in form; sign in on a correct username and password."""
     if request.method == "GET":
         return render_template("auth/login.html")
-    view = current_engine().authenticate(request.form.get("username", ""), request.form.get("password", ""))
+    eng, username = current_engine(), request.form.get("username", "")
+    key, now = (username.lower(), request.remote_addr or ""), eng.clock.now()
+    if login_limiter().is_blocked(key, now):
+        flash(_("Too many failed attempts. Try again in 15 minutes."), "error")
+        return render_template("auth/login.html", username=username), 429
+    view = eng.authenticate(username, request.form.get("password", ""))
     if view is None:
+        login_limiter().failed(key, now)
         flash(_("Unknown username or wrong password."), "error")
-        return render_template("auth/login.html", username=request.form.get("username", "")), 401
+        return render_template("auth/login.html", username=username), 401
+    login_limiter().succeeded(key)
     login_user(SessionUser(view))
     return redirect(url_for("tasks.inbox"))
 

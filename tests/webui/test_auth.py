@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.webui.conftest import PASSWORD, csrf_token
@@ -44,3 +46,14 @@ def test_the_session_cookie_is_http_only(client, auth):
     auth.login_as("employer", username="hr1")
     cookie = client.get_cookie("session")
     assert cookie is not None and cookie.http_only
+
+
+def test_repeated_failed_sign_ins_are_paused_for_15_minutes(client, auth, clock):
+    auth.eng.create_user(username="hr7", password=PASSWORD, display_name="HR", roles=["employer"], actor="t")
+    for _ in range(5):
+        assert client.post("/login", data={"username": "hr7", "password": "guess",
+                                           "csrf_token": csrf_token(client)}).status_code == 401
+    right = {"username": "hr7", "password": PASSWORD}
+    assert client.post("/login", data={**right, "csrf_token": csrf_token(client)}).status_code == 429
+    clock.advance(timedelta(minutes=16))
+    assert client.post("/login", data={**right, "csrf_token": csrf_token(client)}).status_code == 302
