@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d webui/translations 2>&1 | tail -n 2
 
 run: install
 	$(BIN)/reintegra init

@@ -17,7 +17,8 @@ def test_the_login_page_has_labelled_fields_and_a_csrf_token(client):
 
 def test_a_wrong_password_is_refused_and_nobody_is_signed_in(client, auth):
     auth.eng.create_user(username="hr1", password=PASSWORD, display_name="HR", roles=["employer"], actor="t")
-    response = client.post("/login", data={"username": "hr1", "password": "wrong", "csrf_token": csrf_token(client)})
+    response = client.post("/login?lang=en", data={"username": "hr1", "password": "wrong",
+                                                   "csrf_token": csrf_token(client)})
     assert response.status_code == 401
     assert "wrong password" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
@@ -57,3 +58,9 @@ def test_repeated_failed_sign_ins_are_paused_for_15_minutes(client, auth, clock)
     assert client.post("/login", data={**right, "csrf_token": csrf_token(client)}).status_code == 429
     clock.advance(timedelta(minutes=16))
     assert client.post("/login", data={**right, "csrf_token": csrf_token(client)}).status_code == 302
+
+
+@pytest.mark.parametrize(("lang", "text"), [("nl", "Aanmelden"), ("fr", "Se connecter"), ("en", "Sign in")])
+def test_the_login_page_speaks_dutch_french_and_english(client, lang, text):
+    page = client.get(f"/login?lang={lang}").get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page and text in page
