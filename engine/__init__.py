@@ -9,6 +9,7 @@ from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowe
 from .scheduler import TimerScheduler
 from .views import (
     AuditEventView,
+    CaseFile,
     CaseView,
     DeadlineView,
     Delivery,
@@ -22,7 +23,7 @@ from .views import (
 )
 
 __all__ = [
-    "AuditEventView", "CaseView", "Clock", "Computation", "Conflict", "DeadlineView", "Delivery", "Engine",
+    "AuditEventView", "CaseFile", "CaseView", "Clock", "Computation", "Conflict", "DeadlineView", "Delivery", "Engine",
     "EngineError", "InstanceView", "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Problem", "Procedure",
     "SettableClock", "SystemClock", "TimerRun", "TimerScheduler", "TimerView", "Trace", "UserView", "Verification",
     "Version", "WorkItemView", "compute_deadline",

@@ -147,6 +147,16 @@ class Engine:
             session.commit()
         return result
 
+    def case_file(self, case_id: int, user_id: int) -> views.CaseFile:
+        """The file of a case the user may see; ``NotFound`` otherwise (also for cases of other organisations)."""
+        with self.database.unit_of_work() as session:
+            user = queries.get(session, User, user_id, "user")
+            case = queries.get(session, Case, case_id, "case")
+            if not access.may_see_case(user.roles, user.organisations, user.username, case.employer, case.parties):
+                raise NotFound(f"case {case_id} does not exist")
+            return views.CaseFile(queries.case_view(case), tuple(queries.instances(session, case_id)),
+                                  tuple(queries.deadlines(session, case_id=case_id)))
+
     def today(self) -> date:
         """Today's legal date (Brussels) on the engine's clock."""
         return calendar.legal_date(self.clock.now())

@@ -144,6 +144,15 @@ class AuditEventView:
 
 
 @dataclass(frozen=True)
+class CaseFile:
+    """A case as its file shows it: the parties, every procedure run for it and its legal deadlines."""
+
+    case: CaseView
+    instances: tuple[InstanceView, ...]
+    deadlines: tuple[DeadlineView, ...]
+
+
+@dataclass(frozen=True)
 class Trace:
     """Everything that happened to one instance, and what it waits for now."""
 

@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 
 import engine
 
-from . import auth, errors, tasks
+from . import auth, cases, errors, tasks
 from .cli import database_url
 
 DEFAULTS = {
@@ -40,7 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=_locale)
     _login_manager(app)
     app.jinja_env.globals["get_locale"] = get_locale
-    for blueprint in (auth.bp, tasks.bp):
+    for blueprint in (auth.bp, tasks.bp, cases.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     return app
