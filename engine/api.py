@@ -202,11 +202,17 @@ class Engine:
             raise NotFound(f"work item {work_item_id} does not exist")
         return item, session.get(Deadline, item.deadline_id) if item.deadline_id else None, user
 
-    def inbox(self, user_id: int) -> list[views.WorkItemView]:
-        """The ready work items of the user's roles in the cases the user may see, soonest due first."""
+    def inbox(self, user_id: int, *, role: str | None = None, process_id: str | None = None,
+              claimed: str | None = None) -> list[views.WorkItemView]:
+        """The ready work items of the user's roles in the cases the user may see, soonest due first.
+
+        Filters: one of the user's roles, a procedure, and ``claimed`` = "mine" or "unclaimed".
+        """
         with self.database.unit_of_work() as session:
             user = queries.get(session, User, user_id, "user")
-            items = [i for role in user.roles for i in queries.work_items(session, role=role)]
+            roles = [r for r in user.roles if role in (None, r)]
+            items = [i for r in roles for i in queries.work_items(session, role=r)
+                     if process_id in (None, i.process_id) and _claim_matches(i, claimed, user.username)]
             cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_({i.case_id for i in items})))}
             visible = [i for i in items if access.may_see_case(user.roles, user.organisations, user.username,
                                                                 cases[i.case_id].employer, cases[i.case_id].parties)]
@@ -369,6 +375,11 @@ class Engine:
                          after={"stream": stream, "intact": result.is_intact, "broken": result.broken})
             session.commit()
         return result
+
+
+def _claim_matches(item: views.WorkItemView, claimed: str | None, username: str) -> bool:
+    return claimed is None or (claimed == "mine" and item.assignee == username) or (
+        claimed == "unclaimed" and item.assignee is None)
 
 
 def compute_deadline(rule: str, start: date | str, regime_on: date | str | None = None) -> deadlines.Computation:

@@ -48,21 +48,24 @@ def get(session: Session, model: type, key: int, what: str):  # type: ignore[no-
 def work_items(session: Session, *, role: str | None = None, case_id: int | None = None, user: str | None = None,
                state: str | None = "ready", instance_id: int | None = None) -> list[views.WorkItemView]:
     """Work items filtered by role, case, assignee, state and instance; soonest due first."""
-    query = select(WorkItem, Deadline).outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)
+    query = (select(WorkItem, Deadline, ProcessDefinition.process_id)
+             .outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)
+             .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
+             .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id))
     filters = {WorkItem.role: role, WorkItem.case_id: case_id, WorkItem.assignee: user, WorkItem.state: state,
                WorkItem.instance_id: instance_id}
     for column, value in filters.items():
         if value is not None:
             query = query.where(column == value)
     rows = session.execute(query.order_by(Deadline.due_on.is_(None), Deadline.due_on, WorkItem.id))
-    return [work_item_view(item, deadline) for item, deadline in rows]
+    return [work_item_view(item, deadline, process_id) for item, deadline, process_id in rows]
 
 
-def work_item_view(item: WorkItem, deadline: Deadline | None) -> views.WorkItemView:
+def work_item_view(item: WorkItem, deadline: Deadline | None, process_id: str | None = None) -> views.WorkItemView:
     return views.WorkItemView(
         item.id, item.case_id, item.instance_id, item.bpmn_id, item.name, item.role, item.form, item.assignee,
         item.state, item.created_at, deadline.due_on if deadline else None, deadline.rule if deadline else None,
-        deadline.legal_source if deadline else None, deadline.explanation if deadline else None,
+        deadline.legal_source if deadline else None, deadline.explanation if deadline else None, process_id,
     )
 
 

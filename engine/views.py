@@ -77,6 +77,7 @@ class WorkItemView:
     rule: str | None
     legal_source: str | None
     explanation: str | None
+    process_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,10 @@ bp = Blueprint("tasks", __name__)
 def inbox():  # type: ignore[no-untyped-def]
     """List the ready work items of every role I hold, soonest due first."""
     eng = current_engine()
-    return render_template("tasks/inbox.html", items=eng.inbox(current_user.view.id), today=eng.today())
+    chosen = {key: request.args.get(key) or None for key in ("role", "process_id", "claimed")}
+    items = eng.inbox(current_user.view.id, **chosen)
+    procedures = sorted({i.process_id for i in eng.inbox(current_user.view.id) if i.process_id})
+    return render_template("tasks/inbox.html", items=items, today=eng.today(), chosen=chosen, procedures=procedures)
 
 
 @bp.get("/tasks/<int:item_id>")

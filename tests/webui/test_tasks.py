@@ -88,3 +88,16 @@ def test_a_claimed_task_shows_who_has_it_and_only_they_may_complete_or_release_i
     auth.eng.release(item.id, colleague.id)
     assert client.post(f"/tasks/{item.id}/claim", data={"csrf_token": csrf_token(client, "/")}).status_code == 302
     assert f"/tasks/{item.id}/release" in client.get("/").get_data(as_text=True)
+
+
+def test_the_inbox_filters_by_role_procedure_and_claim(client, auth):
+    requested_visit(auth.eng)
+    me = auth.login_as("occupational_physician", "employer", username="both")
+    assert "Hold the pre-return visit" not in client.get("/?role=employer").get_data(as_text=True)
+    assert "Hold the pre-return visit" in client.get("/?role=occupational_physician").get_data(as_text=True)
+    assert "Hold the pre-return visit" not in client.get("/?process_id=other").get_data(as_text=True)
+    assert "Hold the pre-return visit" in client.get("/?process_id=visit_demo").get_data(as_text=True)
+    assert "Hold the pre-return visit" not in client.get("/?claimed=mine").get_data(as_text=True)
+    auth.eng.claim(auth.eng.inbox(me.id)[0].id, me.id)
+    assert "Hold the pre-return visit" in client.get("/?claimed=mine").get_data(as_text=True)
+    assert "Hold the pre-return visit" not in client.get("/?claimed=unclaimed").get_data(as_text=True)
