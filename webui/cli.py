@@ -106,11 +106,15 @@ DEMO_PASSWORD = "reintegra-demo"
 def run(host: str, port: int, demo: bool) -> None:
     """Start the web application with its timer scheduler, and say where things are."""
     from . import create_app
+    from . import demo as demo_data
 
     app = create_app({"DEMO": demo})
     eng: engine.Engine = app.extensions["reintegra"]
     if demo:
         _demo_accounts(eng)
+        made = demo_data.seed(eng)
+        if made:
+            click.echo(f"Demo cases created: {', '.join(made)}")
     click.echo(f"Reintegra runs at http://{host}:{port}/  (database: {eng.database.url})")
     if demo:
         click.echo(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(ROLE_NAMES))

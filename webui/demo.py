@@ -1,0 +1,78 @@
+"""Demo data for `make run`: cases of Acme NV at different stages, played through the engine."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import engine
+
+EMPLOYER = "Acme NV"
+
+
+def seed(eng: engine.Engine) -> list[str]:
+    """Create the demo cases once (a second run changes nothing); return their references."""
+    today = eng.today()
+    stages = [("DEMO-1", _awaiting_assessment), ("DEMO-2", _plan_to_sign), ("DEMO-3", _force_majeure),
+              ("DEMO-4", _coordinator_track), ("DEMO-5", _missed_visit)]
+    made = []
+    for reference, play in stages:
+        try:
+            case = eng.open_case(reference=reference, employee=f"Employee {reference[-1]}", employer=EMPLOYER,
+                                 first_day_of_incapacity=today - timedelta(days=200), parties={
+                                     "prevention_service": "Mensura", "sickness_fund": "CM"},
+                                 actor="demo", with_follow_up=False)
+        except engine.Conflict:
+            continue
+        play(eng, case.id, today)
+        made.append(reference)
+    return made
+
+
+def _do(eng: engine.Engine, case_id: int, task: str, data: dict) -> None:
+    item = next(i for i in eng.work_items(case_id=case_id) if i.task == task)
+    eng.complete(item.id, data, actor="demo")
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+def _examined(eng: engine.Engine, case_id: int, today: date) -> None:
+    eng.start(case_id, "formal_reintegration", {"requested_by": "employee"}, actor="demo")
+    _do(eng, case_id, "record_request", {"request_received_on": _iso(today - timedelta(days=20)),
+                                         "requested_by": "employee"})
+    _do(eng, case_id, "send_invitation", {"invited_on": _iso(today - timedelta(days=19)),
+                                          "appointment_on": _iso(today - timedelta(days=12))})
+    _do(eng, case_id, "record_attendance", {"attended": True})
+
+
+def _awaiting_assessment(eng: engine.Engine, case_id: int, today: date) -> None:
+    _examined(eng, case_id, today)
+
+
+def _plan_to_sign(eng: engine.Engine, case_id: int, today: date) -> None:
+    _examined(eng, case_id, today)
+    decided = _iso(today - timedelta(days=10))
+    _do(eng, case_id, "assess", {"decision": "A", "decided_on": decided, "conditions": "Mornings only, no lifting.",
+                                 "employer_received_on": decided, "employee_received_on": decided})
+    _do(eng, case_id, "draft", {"kind": "plan", "delivered_on": _iso(today - timedelta(days=3)),
+                                "adapted_or_other_work": "Half days at the front desk for three months."})
+
+
+def _force_majeure(eng: engine.Engine, case_id: int, today: date) -> None:
+    eng.start(case_id, "medical_force_majeure", {}, actor="demo")
+    _do(eng, case_id, "record_notification", {"notified_on": _iso(today - timedelta(days=4)),
+                                              "notified_by": "employer", "mandatory_content_included": True,
+                                              "adapted_work_requested": True})
+
+
+def _coordinator_track(eng: engine.Engine, case_id: int, today: date) -> None:
+    eng.start(case_id, "rtw_coordination", {"entry": "questionnaire"}, actor="demo")
+    _do(eng, case_id, "send_questionnaire", {"sent_on": _iso(today - timedelta(days=5))})
+
+
+def _missed_visit(eng: engine.Engine, case_id: int, today: date) -> None:
+    eng.start(case_id, "pre_return_visit", {}, actor="demo")
+    _do(eng, case_id, "record_request", {"request_received_on": _iso(today - timedelta(days=30)),
+                                         "requested_by": "employee", "employee_objects_to_informing_employer": False})
+    eng.fire_due_timers()
