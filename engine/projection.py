@@ -168,13 +168,14 @@ def _new_work_item(session: Session, row: ProcessInstance, task: Task, now: date
 
 
 def _guarding_deadline(session: Session, row: ProcessInstance, task: Task) -> int | None:
-    """The earliest pending deadline of a boundary timer on ``task`` or on a call activity around it."""
+    """The deadline of a boundary timer on ``task`` or on a call activity around it: the earliest pending one,
+    else the earliest at all (a term that expired in the very step that created the task still governs it)."""
     timer_ids = [str(t.id) for guarded in _enclosing(task) if guarded.parent is not None
                  for t in guarded.parent.children if isinstance(t.task_spec, BoundaryEvent)]
     if not timer_ids:
         return None
-    query = (select(Deadline.id).where(Deadline.instance_id == row.id, Deadline.task_id.in_(timer_ids),
-                                       Deadline.state == "pending").order_by(Deadline.due_on).limit(1))
+    query = (select(Deadline.id).where(Deadline.instance_id == row.id, Deadline.task_id.in_(timer_ids))
+             .order_by(Deadline.state != "pending", Deadline.due_on).limit(1))
     return session.scalar(query)
 
 

@@ -128,3 +128,14 @@ def test_no_resumption_examination_without_health_surveillance(law, clock):
     do(law, case.id, "record_resumption", {**RESUMPTION, "under_health_surveillance": False})
     assert law.instance(instance.id).state == "completed"
     assert law.deadlines(case.id) == []
+
+
+def test_T15_a_request_recorded_after_its_term_shows_the_task_as_late_at_once(law, clock):
+    clock.set(at(2027, 1, 20))
+    case = open_case(law)
+    law.start(case.id, "pre_return_visit", {}, actor="oa1")
+    do(law, case.id, "record_request", {**REQUEST, "employer_informed_on": "2026-12-23"})
+    visit = next(i for i in law.work_items(case_id=case.id) if i.task == "hold_visit")
+    assert (visit.due_on, visit.rule) == (date(2027, 1, 8), "T15")
+    assert ("occupational_physician", "plan_overdue_visit") in tasks(law, case.id)
+    assert [d.state for d in law.deadlines(case.id)] == ["missed"]
