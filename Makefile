@@ -21,6 +21,7 @@ run: install
 
 test: install
 	bash .ci/ensure-postgres
+	bash .ci/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy engine webui
 	$(BIN)/python -m pytest

@@ -13,7 +13,12 @@ from .views import (
     CaseView,
     DeadlineView,
     Delivery,
+    Document,
+    DocumentField,
+    EventOption,
     InstanceView,
+    StartOption,
+    Task,
     TimerRun,
     TimerView,
     Trace,
@@ -23,8 +28,9 @@ from .views import (
 )
 
 __all__ = [
-    "AuditEventView", "CaseFile", "CaseView", "Clock", "Computation", "Conflict", "DeadlineView", "Delivery", "Engine",
-    "EngineError", "InstanceView", "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Problem", "Procedure",
-    "SettableClock", "SystemClock", "TimerRun", "TimerScheduler", "TimerView", "Trace", "UserView", "Verification",
-    "Version", "WorkItemView", "compute_deadline",
+    "AuditEventView", "CaseFile", "CaseView", "Clock", "Computation", "Conflict", "DeadlineView", "Delivery",
+    "Document", "DocumentField", "Engine", "EngineError", "EventOption", "InstanceView", "InvalidInput",
+    "InvalidModel", "NotAllowed", "NotFound", "Problem", "Procedure", "SettableClock", "StartOption", "SystemClock",
+    "Task", "TimerRun", "TimerScheduler", "TimerView", "Trace", "UserView", "Verification", "Version", "WorkItemView",
+    "compute_deadline",
 ]

@@ -18,6 +18,8 @@ CASE_ROLES = (
 
 STAFF_ROLES = ("process_owner", "compliance_officer", "admin")
 ROLES = CASE_ROLES + STAFF_ROLES
+CASE_OPENERS = ("employer", "occupational_physician", "advisory_physician", "rtw_coordinator", "admin")
+"""Roles that may open a case (for an organisation they work for; admin for any)."""
 MEDICAL_ROLES = frozenset({"occupational_physician", "advisory_physician", "treating_physician", "medical_inspector"})
 
 _LANE_ALIASES = {

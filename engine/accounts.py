@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import datetime
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -9,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from . import access, views
 from .errors import Conflict, InvalidInput
-from .models import User
+from .models import ApiToken, User
 
 MIN_PASSWORD_LENGTH = 8
+LANGUAGES = ("nl", "fr", "en")
+TOKEN_PREFIX = "rtg_"
 _HASHER = PasswordHasher()
 
 
@@ -40,7 +46,7 @@ def _problems(username: str, password: str, roles: list[str], language: str) -> 
     unknown = sorted(set(roles) - set(access.ROLES))
     if unknown or not roles:
         errors["roles"] = [f"unknown roles: {', '.join(unknown)}" if unknown else "at least one role"]
-    if language not in ("nl", "fr", "en"):
+    if language not in LANGUAGES:
         errors["language"] = ["one of nl, fr, en"]
     return errors
 
@@ -62,4 +68,43 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def user_view(user: User) -> views.UserView:
     return views.UserView(user.id, user.username, user.display_name, tuple(user.roles), tuple(user.organisations),
-                          user.language)
+                          user.language, bool(set(user.roles) & set(access.CASE_OPENERS)))
+
+
+def set_language(user: User, language: str) -> None:
+    """Change the user's language; ``InvalidInput`` unless it is nl, fr or en."""
+    if language not in LANGUAGES:
+        raise InvalidInput("unknown language", {"language": ["one of nl, fr, en"]})
+    user.language = language
+
+
+def issue_token(session: Session, user: User, label: str, now: datetime) -> str:
+    """A new API token for ``user``: returned once, stored only as its SHA-256 hash."""
+    if not label.strip():
+        raise InvalidInput("the token needs a label", {"label": ["required"]})
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=_digest(token), label=label.strip()[:100], created_at=now))
+    return token
+
+
+def token_user(session: Session, token: str) -> User | None:
+    """The active user an unrevoked token belongs to, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token),
+                                                 ApiToken.revoked_at.is_(None))).first()
+    user = session.get(User, row.user_id) if row else None
+    return user if user is not None and user.is_active else None
+
+
+def revoke_tokens(session: Session, user: User, now: datetime) -> int:
+    """Revoke every token of ``user``; returns how many were revoked."""
+    rows = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+    count = 0
+    for row in rows:
+        row.revoked_at, count = now, count + 1
+    return count
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

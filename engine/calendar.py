@@ -48,6 +48,12 @@ def add_working_days(day: date, days: int) -> date:
     return day
 
 
+def working_days_between(start: date, end: date) -> int:
+    """The working days after ``start`` up to and including ``end``; negative (counted back) when ``end`` is earlier."""
+    low, high, sign = (start, end, 1) if end >= start else (end, start, -1)
+    return sign * sum(1 for n in range(1, (high - low).days + 1) if is_working_day(low + timedelta(days=n)))
+
+
 def add_weeks(day: date, weeks: int) -> date:
     """Return the same weekday ``weeks`` weeks later (earlier when negative)."""
     return day + timedelta(weeks=weeks)

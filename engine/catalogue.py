@@ -1,4 +1,5 @@
-"""The procedure catalogue (``processes/catalogue.toml``): titles, who may start each one, what starts with a case."""
+"""The catalogues in ``processes/``: which procedures may be started by whom (``catalogue.toml``) and which
+outside events may be recorded by whom (``events.toml``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from . import access
 from .errors import InvalidModel, Problem
 
 CATALOGUE_FILE = Path(processes.__file__).parent / "catalogue.toml"
+EVENTS_FILE = Path(processes.__file__).parent / "events.toml"
 
 
 @dataclass(frozen=True)
@@ -24,15 +26,37 @@ class Procedure:
     starts_with_case: bool
 
 
+@dataclass(frozen=True)
+class Event:
+    """An outside event: the message it delivers, its titles, its payload form and who may record it."""
+
+    message: str
+    titles: dict[str, str]
+    form: str
+    recorded_by: tuple[str, ...]
+
+
 def load(path: Path | None = None) -> dict[str, Procedure]:
-    """Read the catalogue; ``InvalidModel`` lists every entry naming an unknown role or missing a title."""
-    with open(path or CATALOGUE_FILE, "rb") as handle:
-        raw = tomllib.load(handle)
-    problems = [Problem(pid, f"unknown role '{role}'") for pid, entry in raw.items()
-                for role in entry.get("started_by", []) if role not in access.CASE_ROLES]
-    problems += [Problem(pid, "needs a title in nl, fr and en") for pid, entry in raw.items()
-                 if set(entry.get("title", {})) != {"nl", "fr", "en"}]
-    if problems:
-        raise InvalidModel(f"{len(problems)} problem(s) in the procedure catalogue", problems)
+    """Read the procedure catalogue; ``InvalidModel`` lists every unknown role and missing title."""
+    raw = _read(path or CATALOGUE_FILE, "started_by", "procedure catalogue")
     return {pid: Procedure(pid, dict(entry["title"]), tuple(entry["started_by"]), bool(entry["starts_with_case"]))
             for pid, entry in raw.items()}
+
+
+def load_events(path: Path | None = None) -> dict[str, Event]:
+    """Read the outside events; ``InvalidModel`` lists every unknown role and missing title."""
+    raw = _read(path or EVENTS_FILE, "recorded_by", "event catalogue")
+    return {name: Event(name, dict(entry["title"]), entry["form"], tuple(entry["recorded_by"]))
+            for name, entry in raw.items()}
+
+
+def _read(path: Path, roles_key: str, what: str) -> dict:
+    with open(path, "rb") as handle:
+        raw = tomllib.load(handle)
+    problems = [Problem(key, f"unknown role '{role}'") for key, entry in raw.items()
+                for role in entry.get(roles_key, []) if role not in access.CASE_ROLES]
+    problems += [Problem(key, "needs a title in nl, fr and en") for key, entry in raw.items()
+                 if set(entry.get("title", {})) != {"nl", "fr", "en"}]
+    if problems:
+        raise InvalidModel(f"{len(problems)} problem(s) in the {what}", problems)
+    return raw

@@ -325,6 +325,23 @@ def _day(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def days_left(rule: Rule | None, start_on: date, due_on: date, today: date) -> tuple[int, bool]:
+    """Days from ``today`` to ``due_on`` counted as the rule counts (negative when overdue).
+
+    Returns the count and whether it is in Belgian working days (rules counted in working days) or
+    calendar days (every other unit: weeks and months run over weekends and holidays).
+    """
+    is_working = rule is not None and _regime_or_none(rule, start_on) == "working_days"
+    if is_working:
+        return calendar.working_days_between(today, due_on), True
+    return (due_on - today).days, False
+
+
+def _regime_or_none(rule: Rule, on: date) -> str | None:
+    in_force = [regime for regime in rule.regimes if regime.effective_from <= on] or list(rule.regimes[:1])
+    return in_force[-1].unit if in_force else None
+
+
 def rule_to_dict(rule: Rule) -> dict:
     """Return a JSON-safe snapshot of a rule, stored with each deployed version."""
     data = asdict(rule)

@@ -2,9 +2,10 @@
 
 A form is a JSON Schema object with UI hints: ``x-title`` and per field ``x-label`` (and optional
 ``x-help``) in Dutch, French and English, ``x-order`` listing every field once, and per field an
-``x-classification`` of ``case``, ``personal`` or ``medical``. Date fields use ``"format": "date"``;
-``"x-not-in-future": true`` refuses dates after today (Brussels); ``"x-after": "other_field"``
-requires a date later than another field's.
+``x-classification`` of ``case``, ``personal`` or ``medical``. A field with an ``enum``, also in the
+rows of an array, has ``x-choice-labels`` giving each value its texts in the three languages. Date
+fields use ``"format": "date"``; ``"x-not-in-future": true`` refuses dates after today (Brussels);
+``"x-after": "other_field"`` requires a date later than another field's.
 """
 
 from __future__ import annotations
@@ -38,6 +39,19 @@ def _field_problems(field: dict[str, Any]) -> list[str]:
         problems += _missing_languages("x-help", field["x-help"])
     if field.get("x-classification") not in CLASSIFICATIONS:
         problems.append(f"x-classification must be one of {', '.join(CLASSIFICATIONS)}")
+    return problems + _choice_problems(field)
+
+
+def _choice_problems(field: dict[str, Any]) -> list[str]:
+    """Check the enum values of ``field``, and of the fields in its rows, for a label in every language."""
+    labels = field.get("x-choice-labels")
+    labels = labels if isinstance(labels, dict) else {}
+    problems = [p for value in field.get("enum", ())
+                for p in _missing_languages(f"x-choice-labels['{value}']", labels.get(str(value)))]
+    items = field.get("items") if field.get("type") == "array" else None
+    if isinstance(items, dict) and items.get("type") == "object":
+        for name, column in items.get("properties", {}).items():
+            problems += [f"row field '{name}': {p}" for p in _choice_problems(column)]
     return problems
 
 

@@ -143,6 +143,7 @@ class WorkItem(Base):
     created_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict | None]
 
 
 class Timer(Base):
@@ -223,6 +224,18 @@ class User(Base):
     organisations: Mapped[list]
     language: Mapped[str] = mapped_column(String(5))
     is_active: Mapped[bool]
+
+
+class ApiToken(Base):
+    """A REST API token of one user; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
 
 
 class Database:

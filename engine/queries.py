@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import calendar, eligibility, views
+from . import deadlines as rules_module
 from .errors import NotFound
 from .models import AuditEvent, Case, Deadline, ProcessDefinition, ProcessInstance, Timer, WorkItem
 
@@ -48,8 +51,9 @@ def get(session: Session, model: type, key: int, what: str):  # type: ignore[no-
 def work_items(session: Session, *, role: str | None = None, case_id: int | None = None, user: str | None = None,
                state: str | None = "ready", instance_id: int | None = None) -> list[views.WorkItemView]:
     """Work items filtered by role, case, assignee, state and instance; soonest due first."""
-    query = (select(WorkItem, Deadline, ProcessDefinition.process_id)
+    query = (select(WorkItem, Deadline, ProcessDefinition.process_id, Case.reference)
              .outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)
+             .join(Case, WorkItem.case_id == Case.id)
              .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
              .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id))
     filters = {WorkItem.role: role, WorkItem.case_id: case_id, WorkItem.assignee: user, WorkItem.state: state,
@@ -58,15 +62,30 @@ def work_items(session: Session, *, role: str | None = None, case_id: int | None
         if value is not None:
             query = query.where(column == value)
     rows = session.execute(query.order_by(Deadline.due_on.is_(None), Deadline.due_on, WorkItem.id))
-    return [work_item_view(item, deadline, process_id) for item, deadline, process_id in rows]
+    return [work_item_view(item, deadline, process_id, reference) for item, deadline, process_id, reference in rows]
 
 
-def work_item_view(item: WorkItem, deadline: Deadline | None, process_id: str | None = None) -> views.WorkItemView:
+def work_item_view(item: WorkItem, deadline: Deadline | None, process_id: str | None = None,
+                   case_reference: str | None = None) -> views.WorkItemView:
     return views.WorkItemView(
         item.id, item.case_id, item.instance_id, item.bpmn_id, item.name, item.role, item.form, item.assignee,
         item.state, item.created_at, deadline.due_on if deadline else None, deadline.rule if deadline else None,
         deadline.legal_source if deadline else None, deadline.explanation if deadline else None, process_id,
+        case_reference,
     )
+
+
+def with_days_left(rows: list, rules: Mapping[str, rules_module.Rule], today: date) -> list:
+    """Work item or deadline views with the days left to their due date, counted the way their rule counts."""
+    result = []
+    for row in rows:
+        if row.due_on is None or row.rule is None:
+            result.append(row)
+            continue
+        start_on = getattr(row, "start_on", None) or row.due_on
+        left, is_working = rules_module.days_left(rules.get(row.rule), start_on, row.due_on, today)
+        result.append(replace(row, days_left=left, counts_working_days=is_working))
+    return result
 
 
 def deadlines(session: Session, *, case_id: int | None = None,

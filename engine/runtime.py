@@ -166,7 +166,7 @@ def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str)
     forms.validate(run.loaded.forms.get(item.form or ""), data, calendar.legal_date(run.clock.now()))
     before = {key: task.data.get(key) for key in data}
     run.steps(lambda: (task.set_data(**copy.deepcopy(data)), task.run()))
-    item.completed_by = actor
+    item.completed_by, item.data = actor, copy.deepcopy(data)
     save(session, run, actor=actor, action="task_completed", task=item.bpmn_id, before=before, after=data)
 
 

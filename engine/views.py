@@ -16,6 +16,7 @@ class UserView:
     roles: tuple[str, ...]
     organisations: tuple[str, ...]
     language: str
+    may_open_cases: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ class WorkItemView:
     legal_source: str | None
     explanation: str | None
     process_id: str | None = None
+    case_reference: str | None = None
+    days_left: int | None = None
+    counts_working_days: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,8 @@ class DeadlineView:
     explanation: str
     state: str
     closed_at: datetime | None
+    days_left: int | None = None
+    counts_working_days: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,12 +151,76 @@ class AuditEventView:
 
 
 @dataclass(frozen=True)
+class DocumentField:
+    """One recorded value of a document, labelled in nl/fr/en."""
+
+    name: str
+    labels: dict
+    value: object
+    is_medical: bool
+    choice_labels: dict | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a completed work item recorded: a request, a decision, a plan, a reply.
+
+    ``hidden_fields`` counts the medical fields left out because the reader has no medical role.
+    """
+
+    work_item_id: int
+    instance_id: int
+    process_id: str
+    task: str
+    name: str
+    titles: dict
+    completed_by: str | None
+    completed_at: datetime | None
+    fields: tuple[DocumentField, ...]
+    hidden_fields: int
+
+
+@dataclass(frozen=True)
+class StartOption:
+    """A procedure the reader may start for a case, or why not now (``refusal``: rule and allowed_from)."""
+
+    process_id: str
+    titles: dict
+    refusal: dict | None
+    message: str | None
+
+
+@dataclass(frozen=True)
+class EventOption:
+    """An outside event the reader may record for a case, with the form that describes it."""
+
+    message: str
+    titles: dict
+    schema: dict
+    is_awaited: bool
+
+
+@dataclass(frozen=True)
 class CaseFile:
-    """A case as its file shows it: the parties, every procedure run for it and its legal deadlines."""
+    """A case as its file shows it: parties, procedures, legal deadlines, documents and what I may do."""
 
     case: CaseView
     instances: tuple[InstanceView, ...]
     deadlines: tuple[DeadlineView, ...]
+    documents: tuple[Document, ...] = ()
+    may_start: tuple[StartOption, ...] = ()
+    may_record: tuple[EventOption, ...] = ()
+    work_items: tuple[WorkItemView, ...] = ()
+
+
+@dataclass(frozen=True)
+class Task:
+    """A work item with its form (as the reader may see it) and the case context it needs."""
+
+    item: WorkItemView
+    schema: dict
+    case: CaseView
+    documents: tuple[Document, ...]
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,14 @@ from flask_wtf import CSRFProtect
 
 import engine
 
-from . import auth, cases, errors, tasks
+from . import account, api, auth, cases, democlock, errors, labels, tasks
 from .cli import database_url
 
 DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "BABEL_DEFAULT_LOCALE": "nl",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",
     "LANGUAGES": ("nl", "fr", "en"),
     "DEMO": False,
     "SCHEDULER_ENABLED": False,
@@ -35,13 +36,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _require_secret(app)
     app.config.setdefault("DATABASE_URL", database_url())
     app.config["SESSION_COOKIE_SECURE"] = not (app.config.get("TESTING") or app.config["DEMO"])
-    app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=app.config.get("CLOCK"))
-    CSRFProtect(app)
+    clock = app.config.get("CLOCK") or (engine.SettableClock(tick=True) if app.config["DEMO"] else None)
+    app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=clock)
+    CSRFProtect(app).exempt(api.bp)
     Babel(app, locale_selector=_locale)
     _login_manager(app)
     app.jinja_env.globals["get_locale"] = get_locale
-    for blueprint in (auth.bp, tasks.bp, cases.bp):
+    labels.register(app)
+    for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp):
         app.register_blueprint(blueprint)
+    if app.config["DEMO"]:
+        app.register_blueprint(democlock.bp)
     errors.register(app)
     return app
 
@@ -61,10 +66,11 @@ def _login_manager(app: Flask) -> None:
 
 
 def _locale() -> str | None:
-    chosen = request.args.get("lang") or session.get("lang")
-    if chosen in ("nl", "fr", "en"):
-        session["lang"] = chosen
-        return chosen
+    """A language asked for in this session, else the signed-in user's own, else the browser's."""
+    if request.args.get("lang") in account.LANGUAGES:
+        session["lang"] = request.args["lang"]
+    if session.get("lang") in account.LANGUAGES:
+        return session["lang"]
     if current_user.is_authenticated:
         return current_user.view.language
-    return request.accept_languages.best_match(["nl", "fr", "en"])
+    return request.accept_languages.best_match(list(account.LANGUAGES))

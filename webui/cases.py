@@ -1,18 +1,107 @@
-"""The case file: parties, the procedures run for the case and its legal deadlines."""
+"""Cases: my cases, opening one, its file, starting procedures and recording outside events."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .context import current_engine
+import engine
+
+from . import formfields
+from .context import current_engine, language
+from .errors import refusal_text
 
 bp = Blueprint("cases", __name__)
+
+PARTY_FIELDS = ("prevention_service", "sickness_fund", "employee_account")
+
+
+@bp.get("/cases")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    """List the cases I may see, newest first."""
+    return render_template("cases/index.html", cases=current_engine().cases(current_user.view.id))
+
+
+@bp.get("/cases/new")
+@login_required
+def new():  # type: ignore[no-untyped-def]
+    """Show the form to open a case."""
+    return render_template("cases/new.html", values={}, errors={})
+
+
+@bp.post("/cases/new")
+@login_required
+def create():  # type: ignore[no-untyped-def]
+    """Open a case (with its legal follow-up); re-show the form with errors when the data is refused."""
+    values, errors = _case_form(request.form)
+    if errors:
+        return render_template("cases/new.html", values=request.form, errors=errors), 422
+    try:
+        case = current_engine().open_case(**values, actor=current_user.view.username, user_id=current_user.view.id)
+    except engine.Conflict:
+        errors = {"reference": [_("A case with this reference already exists.")]}
+        return render_template("cases/new.html", values=request.form, errors=errors), 409
+    flash(_("Case %(reference)s opened.", reference=case.reference), "info")
+    return redirect(url_for("cases.file", case_id=case.id))
+
+
+def _case_form(form) -> tuple[dict, dict]:  # type: ignore[no-untyped-def]
+    required = ("reference", "employee", "employer", "first_day_of_incapacity")
+    errors = {name: [_("Required.")] for name in required if not form.get(name, "").strip()}
+    try:
+        first_day = date.fromisoformat(form.get("first_day_of_incapacity", ""))
+    except ValueError:
+        errors.setdefault("first_day_of_incapacity", [_("A date, like 2026-12-21.")])
+        first_day = None
+    parties = {name: form[name].strip() for name in PARTY_FIELDS if form.get(name, "").strip()}
+    return {"reference": form.get("reference", "").strip(), "employee": form.get("employee", "").strip(),
+            "employer": form.get("employer", "").strip(), "first_day_of_incapacity": first_day,
+            "parties": parties}, errors
 
 
 @bp.get("/cases/<int:case_id>")
 @login_required
 def file(case_id: int):  # type: ignore[no-untyped-def]
-    """Show one case with its procedures and the timeline of its legal deadlines."""
+    """Show one case: procedures, what happens next, the legal deadlines, documents and my actions."""
     eng = current_engine()
-    return render_template("cases/file.html", file=eng.case_file(case_id, current_user.view.id), today=eng.today())
+    return render_template("cases/file.html", file=eng.case_file(case_id, current_user.view.id),
+                           event_fields=_event_fields, errors={}, values={})
+
+
+def _event_fields(option: engine.EventOption) -> list[formfields.Field]:
+    return formfields.fields(option.schema, language())
+
+
+@bp.post("/cases/<int:case_id>/procedures")
+@login_required
+def start(case_id: int):  # type: ignore[no-untyped-def]
+    """Start a procedure for the case; a refusal names the rule and the date it becomes allowed."""
+    process_id = request.form.get("process_id", "")
+    try:
+        current_engine().start(case_id, process_id, actor=current_user.view.username, user_id=current_user.view.id)
+    except engine.NotAllowed as refused:
+        flash(refusal_text(refused), "error")
+        return redirect(url_for("cases.file", case_id=case_id)), 303
+    flash(_("Procedure started."), "info")
+    return redirect(url_for("cases.file", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/events/<message>")
+@login_required
+def record(case_id: int, message: str):  # type: ignore[no-untyped-def]
+    """Record an outside event; re-show the file with the errors next to the event's fields."""
+    eng = current_engine()
+    data = formfields.data(eng.event_schema(message), request.form)
+    try:
+        delivery = eng.record_event(case_id, message, data, user_id=current_user.view.id)
+    except engine.InvalidInput as err:
+        return render_template("cases/file.html", file=eng.case_file(case_id, current_user.view.id),
+                               event_fields=_event_fields, errors={message: formfields.field_errors(err.fields)},
+                               values={message: request.form}), 422
+    flash(_("Event recorded.") if delivery.is_delivered
+          else _("Event recorded; no procedure of this case was waiting for it."), "info")
+    return redirect(url_for("cases.file", case_id=case_id))

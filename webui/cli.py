@@ -36,6 +36,7 @@ def _engine() -> engine.Engine:
 def main() -> None:
     """Reintegra: Belgian return-to-work procedures on a BPMN engine."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change drowns the rest
 
 
 @main.command()
@@ -118,6 +119,7 @@ def run(host: str, port: int, demo: bool) -> None:
     click.echo(f"Reintegra runs at http://{host}:{port}/  (database: {eng.database.url})")
     if demo:
         click.echo(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(ROLE_NAMES))
+        click.echo(f"Signed in as admin, move time forward at http://{host}:{port}/demo/clock")
     scheduler = engine.TimerScheduler(eng)
     scheduler.start()
     try:

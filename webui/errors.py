@@ -1,23 +1,84 @@
-"""Engine errors become HTTP answers: one handler per class."""
+"""Engine errors become HTTP answers: one handler per class, HTML for pages and JSON under /api/."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from datetime import date
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import format_date
+from flask_babel import gettext as _
 
 import engine
 
 STATUS = {engine.NotFound: 404, engine.NotAllowed: 403, engine.Conflict: 409, engine.InvalidInput: 422,
           engine.InvalidModel: 422}
+API_STATUS = {**STATUS, engine.InvalidInput: 400, engine.InvalidModel: 400}
 
 
 def register(app: Flask) -> None:
-    """Install a handler per engine error class."""
-    for error_class, status in STATUS.items():
-        app.register_error_handler(error_class, _handler(status))
+    """Install a handler per engine error class, and JSON answers for HTTP errors under /api/."""
+    for error_class in STATUS:
+        app.register_error_handler(error_class, _handle)
+    for status in (400, 401, 403, 404, 405, 415, 429, 500):
+        app.register_error_handler(status, _http_error)
 
 
-def _handler(status: int):  # type: ignore[no-untyped-def]
-    def handle(error: engine.EngineError):  # type: ignore[no-untyped-def]
-        return render_template("error.html", error=error, status=status), status
+def _handle(error: engine.EngineError):  # type: ignore[no-untyped-def]
+    if is_api():
+        return api_error(error.code, error.message, _details(error), API_STATUS[type(error)])
+    return render_template("error.html", error=error, text=_text(error), status=STATUS[type(error)]), \
+        STATUS[type(error)]
 
-    return handle
+
+def _http_error(error):  # type: ignore[no-untyped-def]
+    status = getattr(error, "code", 500) or 500
+    if is_api():
+        return api_error(getattr(error, "name", "error").lower().replace(" ", "_"),
+                         getattr(error, "description", "internal error"), [], status)
+    return error if status != 500 else (render_template("error.html", error=None, text=_("Something went wrong."),
+                                                        status=500), 500)
+
+
+def is_api() -> bool:
+    """Whether this request is for the REST API (which always answers JSON)."""
+    return request.path.startswith("/api/")
+
+
+def api_error(code: str, message: str, details: list, status: int):  # type: ignore[no-untyped-def]
+    """The one shape of every API error: ``{"error": code, "message": ..., "details": [...]}``."""
+    return jsonify({"error": code, "message": message, "details": details}), status
+
+
+def _details(error: engine.EngineError) -> list:
+    if isinstance(error, engine.InvalidInput):
+        return [{"field": name, "messages": messages} for name, messages in error.fields.items()]
+    if isinstance(error, engine.InvalidModel):
+        return [{"element": p.element_id, "message": p.message} for p in error.problems]
+    return list(error.details or [])
+
+
+def _text(error: engine.EngineError) -> str:
+    if isinstance(error, engine.NotAllowed) and _rule(error):
+        return refusal_text(error)
+    return {
+        "not_found": _("This page does not exist, or it is not yours to see."),
+        "not_allowed": _("You are not allowed to do this."),
+        "conflict": _("Someone else changed this in the meantime. Reload the page and try again."),
+        "invalid_input": _("The data was refused."),
+        "invalid_model": _("The model was refused."),
+    }.get(error.code, _("Something went wrong."))
+
+
+def _rule(error: engine.EngineError) -> dict | None:
+    return next((d for d in error.details or [] if isinstance(d, dict) and "rule" in d), None)
+
+
+def refusal_text(error: engine.NotAllowed) -> str:
+    """A refusal to start a procedure in the reader's language: the rule and from when it is allowed."""
+    rule = _rule(error)
+    if rule is None:
+        return _("You are not allowed to do this.")
+    if rule.get("allowed_from"):
+        day = format_date(date.fromisoformat(rule["allowed_from"]), "dd/MM/yyyy")
+        return _("Not allowed now under rule %(rule)s; allowed from %(day)s.", rule=rule["rule"], day=day)
+    return _("Not allowed now under rule %(rule)s; allowed once the other procedure has ended.", rule=rule["rule"])

@@ -222,3 +222,14 @@ def test_adding_months_never_overflows_into_the_next_month(start, months):
 @given(DAYS)
 def test_the_legal_date_of_a_day_start_is_that_day(day):
     assert calendar.legal_date(calendar.day_start(day)) == day
+
+
+@pytest.mark.parametrize(("start", "end", "expected"), [
+    (date(2026, 12, 21), date(2027, 1, 8), 12),   # Christmas and New Year are no working days
+    (date(2027, 1, 8), date(2027, 1, 8), 0),
+    (date(2027, 1, 8), date(2027, 1, 11), 1),     # Friday to Monday
+    (date(2027, 1, 11), date(2027, 1, 8), -1),    # one working day late
+    (date(2027, 1, 9), date(2027, 1, 10), 0),     # a weekend holds none
+])
+def test_working_days_between_counts_the_working_days_after_the_start(start, end, expected):
+    assert calendar.working_days_between(start, end) == expected

@@ -30,6 +30,22 @@ def test_a_form_without_translations_order_or_classification_is_refused():
     assert any("field 'b': x-label" in p for p in problems)
 
 
+def test_a_choice_without_a_label_in_every_language_is_refused():
+    def choice(labels):
+        return {"type": "string", "enum": ["A", "B"], "x-label": {"nl": "K", "fr": "C", "en": "C"},
+                "x-classification": "case", "x-choice-labels": labels}
+    rows = {"type": "array", "x-label": {"nl": "R", "fr": "R", "en": "R"}, "x-classification": "case",
+            "items": {"type": "object", "properties": {"pick": choice({})}}}
+    schema = {"type": "object", "x-title": {"nl": "F", "fr": "F", "en": "F"}, "x-order": ["one", "rows"],
+              "properties": {"one": choice({"A": {"nl": "A", "fr": "A", "en": "A"}, "B": {"nl": "B", "en": "B"}}),
+                             "rows": rows}}
+    assert forms.convention_problems(schema) == [
+        "field 'one': x-choice-labels['B'] has no text in fr",
+        "field 'rows': row field 'pick': x-choice-labels['A'] needs texts in nl, fr, en",
+        "field 'rows': row field 'pick': x-choice-labels['B'] needs texts in nl, fr, en",
+    ]
+
+
 def test_medical_fields_are_found_by_classification():
     schema = json.loads((FORMS[0].parent / "pre_return_visit_report.json").read_text())
     assert forms.medical_fields(schema) == {"medical_findings"}

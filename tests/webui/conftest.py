@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -58,3 +60,25 @@ class AuthActions:
 @pytest.fixture
 def auth(app: Flask, client: FlaskClient) -> AuthActions:
     return AuthActions(app, client)
+
+
+PROCESSES = Path(__file__).resolve().parents[2] / "processes" / "bpmn"
+FORMS = Path(__file__).resolve().parents[2] / "forms"
+
+
+@pytest.fixture
+def law(app: Flask) -> engine.Engine:
+    """The app's engine with every shipped diagram deployed, reading the real forms."""
+    eng: engine.Engine = app.extensions["reintegra"]
+    eng.forms_dir = FORMS
+    eng.deploy(sorted(PROCESSES.glob("*.bpmn")), actor="process_owner")
+    return eng
+
+
+def open_law_case(eng: engine.Engine, reference: str = "R-1", *, first_day: date = date(2026, 6, 1),
+                  employer: str = "Acme NV") -> engine.CaseView:
+    """A case of ``employer`` served by the prevention service Mensura and the sickness fund CM."""
+    return eng.open_case(reference=reference, employee="Eva Peeters", employer=employer,
+                         first_day_of_incapacity=first_day,
+                         parties={"prevention_service": "Mensura", "sickness_fund": "CM", "employee_account": "eva"},
+                         actor="hr1")

@@ -9,7 +9,7 @@ import pytest
 
 import engine
 from tests.conftest import FIXTURES
-from tests.webui.conftest import csrf_token
+from tests.webui.conftest import csrf_token, open_law_case
 
 
 @pytest.fixture
@@ -38,13 +38,26 @@ def test_invalid_data_is_shown_next_to_the_field_and_kept(client, auth, request_
     assert [i.id for i in auth.eng.work_items(role="employee")] == [request_item.id]
 
 
-def test_completing_the_form_runs_the_engine_and_returns_to_the_inbox(client, auth, request_item):
+def test_completing_the_form_runs_the_engine_and_shows_what_happens_next(client, auth, request_item):
     auth.login_as("employee", username="an")
     response = client.post(f"/tasks/{request_item.id}", data={"request_received_on": "2026-12-21",
                                                                 "csrf_token": csrf_token(client, "/")})
-    assert response.status_code == 302
-    assert "Task completed" in client.get("/").get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{request_item.case_id}#next")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Task completed" in page and "Hold the pre-return visit" in page and "Occupational physician" in page
     assert [i.task for i in auth.eng.work_items(role="occupational_physician")] == ["hold_visit"]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("", "Required."),
+    ("2026-02-30", "Not a valid date."),
+])
+def test_field_errors_speak_to_the_reader_not_to_a_log(client, auth, request_item, value, message):
+    auth.login_as("employee", username="an")
+    response = client.post(f"/tasks/{request_item.id}", data={"request_received_on": value,
+                                                                "csrf_token": csrf_token(client, "/")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page and 'aria-invalid="true"' in page
 
 
 def test_a_task_of_another_role_is_not_found(client, auth, request_item):
@@ -68,3 +81,36 @@ def test_medical_roles_see_medical_fields(client, auth, request_item):
     auth.login_as("employee", "occupational_physician", username="both")
     page = client.get(f"/tasks/{request_item.id}").get_data(as_text=True)
     assert re.search(r'id="health_notes"', page)
+
+
+def test_a_date_in_the_future_is_refused_in_the_readers_words(client, auth, law):
+    case = open_law_case(law)
+    law.start(case.id, "formal_reintegration", actor="eva")
+    item = next(i for i in law.work_items(case_id=case.id) if i.task == "record_request")
+    auth.login_as("occupational_physician", username="oa1")
+    response = client.post(f"/tasks/{item.id}", data={"request_received_on": "2027-01-05", "requested_by": "employee",
+                                                       "csrf_token": csrf_token(client, "/")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Must not be after today (21/12/2026)." in page
+    assert "2027-01-05" in page
+
+
+def test_repeated_rows_are_drawn_added_and_recorded(client, auth, law, clock):
+    from tests.scenarios.test_formal_reintegration import Trajectory, decision
+
+    rit = Trajectory(law, clock)
+    rit.examined()
+    rit.do("assess", decision("A"), "oa1")
+    item = rit.item("draft")
+    auth.login_as(item.role, username="drafter")
+    token = csrf_token(client, "/")
+    page = client.post(f"/tasks/{item.id}", data={"measures-0-measure": "Standing desk", "add_row": "measures",
+                                                  "csrf_token": token}).get_data(as_text=True)
+    assert 'name="measures-1-measure"' in page and 'value="Standing desk"' in page
+    response = client.post(f"/tasks/{item.id}", data={
+        "kind": "plan", "delivered_on": "2027-01-12", "valid_from": "2027-01-20", "measures-0-measure": "Standing desk",
+        "measures-0-starts_on": "2027-01-20", "measures-1-measure": "Half days", "measures-2-measure": "",
+        "csrf_token": token})
+    assert response.status_code == 302
+    page = client.get(f"/cases/{rit.case.id}").get_data(as_text=True)
+    assert "Standing desk" in page and "Half days" in page and "20/01/2027" in page

@@ -101,3 +101,21 @@ def test_the_inbox_filters_by_role_procedure_and_claim(client, auth):
     auth.eng.claim(auth.eng.inbox(me.id)[0].id, me.id)
     assert "Hold the pre-return visit" in client.get("/?claimed=mine").get_data(as_text=True)
     assert "Hold the pre-return visit" not in client.get("/?claimed=unclaimed").get_data(as_text=True)
+
+
+def test_days_left_are_counted_in_working_days_when_the_rule_counts_them(client, auth):
+    """T15 counts Belgian working days: from Mon 21 Dec 2026 to Fri 8 Jan 2027, skipping Christmas and New Year."""
+    requested_visit(auth.eng)
+    auth.login_as("occupational_physician", username="oa1")
+    assert "12 working days left" in client.get("/").get_data(as_text=True)
+
+
+def test_the_inbox_filters_overdue_and_due_soon_items(client, auth, clock):
+    requested_visit(auth.eng)
+    auth.login_as("occupational_physician", username="oa1")
+    assert "Hold the pre-return visit" not in client.get("/?urgency=overdue").get_data(as_text=True)
+    clock.advance(timedelta(days=16))
+    assert "Hold the pre-return visit" in client.get("/?urgency=due_soon").get_data(as_text=True)
+    clock.advance(timedelta(days=10))
+    page = client.get("/?urgency=overdue").get_data(as_text=True)
+    assert "Hold the pre-return visit" in page and "working days late" in page

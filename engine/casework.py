@@ -1,0 +1,220 @@
+"""Case operations: open a case, read its file, start procedures, record outside events, deliver messages."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import access, audit, calendar, documents, eligibility, forms, queries, repository, runtime, views
+from .errors import Conflict, NotAllowed, NotFound
+from .models import Case, Correlation, ProcessInstance, User
+from .wiring import ROOT, Wiring
+
+EVENT_FORMS = ROOT / "forms"
+"""Where the forms of outside events are: they belong to ``processes/events.toml``, not to a deployed version."""
+
+
+class CaseWork(Wiring):
+    """The engine's case operations (mixed into ``Engine``)."""
+
+    def open_case(self, *, reference: str, employee: str, employer: str, first_day_of_incapacity: date,
+                  parties: dict | None = None, actor: str, with_follow_up: bool = True,
+                  user_id: int | None = None) -> views.CaseView:
+        """Open a case for one person's incapacity with one employer.
+
+        The procedures the catalogue marks ``starts_with_case`` (the incapacity follow-up and its legal
+        clock) start in the same transaction when they are deployed, unless ``with_follow_up`` is False.
+        With ``user_id`` the user must hold a role that opens cases and, unless admin, work for the
+        employer or a party organisation (``NotAllowed`` otherwise). ``Conflict`` for a taken reference.
+        """
+        now = self.clock.now()
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                _check_may_open(queries.get(session, User, user_id, "user"), employer, parties or {})
+            if session.scalar(select(Case.id).where(Case.reference == reference)) is not None:
+                raise Conflict(f"a case with reference '{reference}' already exists")
+            case = Case(reference=reference, employee=employee, employer=employer, parties=parties or {},
+                        first_day_of_incapacity=first_day_of_incapacity, opened_at=now, opened_by=actor)
+            session.add(case)
+            session.flush()
+            audit.append(session, f"case:{case.id}", at=now, actor=actor, action="case_opened", case_id=case.id,
+                         after={"reference": reference, "first_day_of_incapacity": first_day_of_incapacity})
+            if with_follow_up:
+                self._start_with_case(session, case, actor)
+            result = queries.case_view(case)
+            session.commit()
+        return result
+
+    def _start_with_case(self, session: Session, case: Case, actor: str) -> None:
+        for procedure in self.catalogue.values():
+            definition = repository.latest_or_none(session, procedure.process_id)
+            if procedure.starts_with_case and definition is not None:
+                runtime.start(session, case, self._specs.load(session, definition), {}, actor, self.clock)
+
+    def case(self, case_id: int) -> views.CaseView:
+        """One case; ``NotFound`` when it does not exist."""
+        with self.database.unit_of_work() as session:
+            return queries.case_view(queries.get(session, Case, case_id, "case"))
+
+    def cases(self, user_id: int) -> list[views.CaseView]:
+        """The cases the user may see, newest first."""
+        with self.database.unit_of_work() as session:
+            user = queries.get(session, User, user_id, "user")
+            rows = session.scalars(select(Case).order_by(Case.opened_at.desc(), Case.id.desc()))
+            return [queries.case_view(c) for c in rows if access.may_see_case(
+                user.roles, user.organisations, user.username, c.employer, c.parties)]
+
+    def case_file(self, case_id: int, user_id: int) -> views.CaseFile:
+        """The file of a case the user may see; ``NotFound`` otherwise (also for cases of other organisations).
+
+        Medical fields of its documents are shown only to medical roles, and such a read is audited.
+        """
+        now = self.clock.now()
+        with self.database.unit_of_work() as session:
+            case, user = self._visible_case(session, case_id, user_id)
+            today = calendar.legal_date(now)
+            result = views.CaseFile(
+                queries.case_view(case), tuple(queries.instances(session, case_id)),
+                tuple(queries.with_days_left(queries.deadlines(session, case_id=case_id), self.rules, today)),
+                documents.documents(session, self._loaded, user, now, case_id=case_id),
+                self._start_options(session, case, user), self._event_options(session, case, user),
+                tuple(queries.with_days_left(queries.work_items(session, case_id=case_id), self.rules, today)))
+            session.commit()
+        return result
+
+    def _start_options(self, session: Session, case: Case, user: User) -> tuple[views.StartOption, ...]:
+        options = []
+        for procedure in self.catalogue.values():
+            role = _starter_role(procedure.started_by, user)
+            if role is None or repository.latest_or_none(session, procedure.process_id) is None:
+                continue
+            facts = queries.facts(session, case, {"requested_by": role}, self.clock.now())
+            if procedure.starts_with_case and facts.is_running(procedure.process_id):
+                continue
+            refused = eligibility.refusal(procedure.process_id, facts)
+            options.append(views.StartOption(procedure.process_id, procedure.titles,
+                                             refused.details[0] if refused else None,
+                                             refused.message if refused else None))
+        return tuple(options)
+
+    def _event_options(self, session: Session, case: Case, user: User) -> tuple[views.EventOption, ...]:
+        awaited = set(session.scalars(select(Correlation.message).where(Correlation.case_id == case.id)))
+        return tuple(views.EventOption(e.message, e.titles, self._event_form(e.form), e.message in awaited)
+                     for e in self.events.values() if set(e.recorded_by) & set(user.roles))
+
+    def _event_form(self, name: str) -> dict:
+        return json.loads((EVENT_FORMS / name).read_text(encoding="utf-8"))
+
+    def event_schema(self, message: str) -> dict:
+        """The form (JSON Schema) of an outside event; ``NotFound`` for an unknown event."""
+        event = self.events.get(message)
+        if event is None:
+            raise NotFound(f"event '{message}' does not exist")
+        return self._event_form(event.form)
+
+    def start(self, case_id: int, process_id: str, data: dict | None = None, *, actor: str,
+              user_id: int | None = None) -> views.InstanceView:
+        """Start the newest version of ``process_id`` for a case and run it until it waits.
+
+        ``NotAllowed`` names the rule and the date from which it is allowed when the law forbids it now.
+        With ``user_id`` the user must see the case (``NotFound``) and hold a role that may start the
+        procedure (``NotAllowed``); the role is the requester the rules look at.
+        """
+        with self.database.unit_of_work() as session:
+            case = queries.get(session, Case, case_id, "case")
+            facts_data = dict(data or {})
+            if user_id is not None:
+                case, user = self._visible_case(session, case_id, user_id)
+                facts_data.setdefault("requested_by", self._require_starter(process_id, user))
+            refused = eligibility.refusal(process_id, queries.facts(session, case, facts_data, self.clock.now()))
+            if refused is not None:
+                raise refused
+            loaded = self._specs.load(session, repository.latest(session, process_id))
+            run = runtime.start(session, case, loaded, dict(data or {}), actor, self.clock)
+            session.flush()
+            result = queries.instance_view(session, run.row)
+            session.commit()
+        return result
+
+    def _require_starter(self, process_id: str, user: User) -> str:
+        procedure = self.catalogue.get(process_id)
+        if procedure is None:
+            raise NotFound(f"procedure '{process_id}' does not exist")
+        role = _starter_role(procedure.started_by, user)
+        if role is None:
+            raise NotAllowed(f"none of your roles may start {process_id}",
+                             [{"roles": list(procedure.started_by)}])
+        return role
+
+    def instances(self, case_id: int) -> list[views.InstanceView]:
+        """The procedures run for a case, oldest first."""
+        with self.database.unit_of_work() as session:
+            queries.get(session, Case, case_id, "case")
+            return queries.instances(session, case_id)
+
+    def instance(self, instance_id: int) -> views.InstanceView:
+        """One process instance."""
+        with self.database.unit_of_work() as session:
+            return queries.instance_view(session, queries.get(session, ProcessInstance, instance_id, "instance"))
+
+    def deadlines(self, case_id: int, user_id: int | None = None) -> list[views.DeadlineView]:
+        """Every legal term computed for a case, by due date, with its verdict and the days left."""
+        with self.database.unit_of_work() as session:
+            if user_id is None:
+                queries.get(session, Case, case_id, "case")
+            else:
+                self._visible_case(session, case_id, user_id)
+            rows = queries.deadlines(session, case_id=case_id)
+            return queries.with_days_left(rows, self.rules, calendar.legal_date(self.clock.now()))
+
+    def record_event(self, case_id: int, message: str, data: dict, *, user_id: int) -> views.Delivery:
+        """Record an outside event (``events.toml``) for a case and deliver it to the instances waiting for it.
+
+        ``NotFound`` for an unknown event or a case the user may not see, ``NotAllowed`` when none of the
+        user's roles records it, ``InvalidInput`` per field for data its form refuses.
+        """
+        event = self.events.get(message)
+        if event is None:
+            raise NotFound(f"event '{message}' does not exist")
+        with self.database.unit_of_work() as session:
+            _, user = self._visible_case(session, case_id, user_id)
+            if not set(event.recorded_by) & set(user.roles):
+                raise NotAllowed(f"none of your roles records {message}", [{"roles": list(event.recorded_by)}])
+            forms.validate(self._event_form(event.form), data, calendar.legal_date(self.clock.now()))
+            result = self._deliver(session, case_id, message, data, user.username)
+            session.commit()
+        return result
+
+    def deliver(self, case_id: int, message: str, payload: dict | None = None, *, actor: str) -> views.Delivery:
+        """Deliver a message to the instances of a case that wait for it.
+
+        When none waits, the attempt is audited and the result says so (``is_delivered`` is False).
+        """
+        with self.database.unit_of_work() as session:
+            result = self._deliver(session, case_id, message, payload or {}, actor)
+            session.commit()
+        return result
+
+    def _deliver(self, session: Session, case_id: int, message: str, payload: dict, actor: str) -> views.Delivery:
+        queries.get(session, Case, case_id, "case")
+        query = select(Correlation.instance_id).where(Correlation.case_id == case_id,
+                                                      Correlation.message == message).distinct()
+        taken = [i for i in session.scalars(query)
+                 if runtime.deliver(session, self._load(session, i), message, payload, actor)]
+        if not taken:
+            audit.append(session, f"case:{case_id}", at=self.clock.now(), actor=actor, case_id=case_id,
+                         action="message_not_waiting", task=message, after=payload)
+        return views.Delivery(case_id, message, tuple(sorted(taken)))
+
+def _starter_role(started_by: tuple[str, ...], user: User) -> str | None:
+    return next((role for role in started_by if role in user.roles), None)
+
+
+def _check_may_open(user: User, employer: str, parties: dict) -> None:
+    if not set(user.roles) & set(access.CASE_OPENERS):
+        raise NotAllowed("none of your roles opens cases", [{"roles": list(access.CASE_OPENERS)}])
+    if not access.may_see_case(user.roles, user.organisations, user.username, employer, parties):
+        raise NotAllowed("you may open cases only for an organisation you work for")

@@ -1,0 +1,56 @@
+"""The composition root: one database, one clock, the processes and forms folders, and the loaders over them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from . import access, catalogue, deadlines, queries, repository, runtime
+from .clock import Clock, SystemClock
+from .errors import Conflict, NotFound
+from .models import Case, Database, ProcessDefinition, ProcessInstance, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Wiring:
+    """The parts every engine operation uses, built once from explicit arguments."""
+
+    def __init__(self, database_url: str, clock: Clock | None = None, *, forms_dir: Path | None = None,
+                 rules_path: Path | None = None) -> None:
+        self.clock: Clock = clock or SystemClock()
+        self.database = Database(database_url)
+        self.forms_dir = forms_dir or ROOT / "forms"
+        self.rules = deadlines.load_rules(rules_path)
+        self.catalogue = catalogue.load()
+        self.events = catalogue.load_events()
+        self._specs = repository.SpecCache()
+
+    def upgrade_schema(self) -> None:
+        """Create the schema, or migrate it to the newest version (never drops data)."""
+        self.database.upgrade_schema()
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.database.dispose()
+
+    def _load(self, session: Session, instance_id: int, expected_version: int | None = None) -> runtime.Run:
+        row = queries.get(session, ProcessInstance, instance_id, "instance")
+        if expected_version is not None and row.version != expected_version:
+            raise Conflict(f"instance {instance_id} changed since version {expected_version}; reload it")
+        if row.state != "running":
+            raise Conflict(f"instance {instance_id} is {row.state}")
+        return runtime.load(session, row, self._loaded(session, row), self.clock)
+
+    def _loaded(self, session: Session, row: ProcessInstance) -> repository.Loaded:
+        definition = queries.get(session, ProcessDefinition, row.definition_id, "definition")
+        return self._specs.load(session, definition)
+
+    def _visible_case(self, session: Session, case_id: int, user_id: int) -> tuple[Case, User]:
+        """The case and the user, when the user may see the case; ``NotFound`` otherwise (never a hint)."""
+        user = queries.get(session, User, user_id, "user")
+        case = queries.get(session, Case, case_id, "case")
+        if not access.may_see_case(user.roles, user.organisations, user.username, case.employer, case.parties):
+            raise NotFound(f"case {case_id} does not exist")
+        return case, user

@@ -1,0 +1,169 @@
+"""The REST API under /api/v1: the engine's case work for programs, with bearer tokens and JSON errors.
+
+A token (issued on "My account") acts with the roles and organisations of its user; the session
+cookie is never accepted here, so the API needs no CSRF token.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+
+import engine
+
+from .context import current_engine
+from .errors import api_error
+from .openapi import document as openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC = {"api.openapi"}
+
+
+@bp.before_request
+def authenticate():  # type: ignore[no-untyped-def]
+    """Answer 401 unless the request carries a valid bearer token."""
+    if request.endpoint in PUBLIC:
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = current_engine().token_user(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        return api_error("unauthorized", "send a valid API token as 'Authorization: Bearer <token>'", [], 401)
+    g.api_user = user
+    return None
+
+
+def _user() -> engine.UserView:
+    return g.api_user
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise engine.InvalidInput("the request body must be a JSON object", {"_body": ["a JSON object"]})
+    return body
+
+
+def _field(body: dict, name: str, kind: type, default: Any = ...) -> Any:
+    value = body.get(name, default)
+    if value is ... or not isinstance(value, kind):
+        raise engine.InvalidInput(f"'{name}' is missing or not a {kind.__name__}", {name: [f"a {kind.__name__}"]})
+    return value
+
+
+def _json(value: Any, status: int = 200):  # type: ignore[no-untyped-def]
+    return jsonify(_plain(value)), status
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+@bp.get("/openapi.json")
+def openapi():  # type: ignore[no-untyped-def]
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())
+
+
+@bp.get("/procedures")
+def procedures():  # type: ignore[no-untyped-def]
+    """The procedures of the catalogue and who may start them."""
+    return _json(current_engine().procedures())
+
+
+@bp.get("/cases")
+def cases():  # type: ignore[no-untyped-def]
+    """The cases my token may see, newest first."""
+    return _json(current_engine().cases(_user().id))
+
+
+@bp.post("/cases")
+def open_case():  # type: ignore[no-untyped-def]
+    """Open a case (its legal follow-up starts with it)."""
+    body = _body()
+    try:
+        first_day = date.fromisoformat(_field(body, "first_day_of_incapacity", str))
+    except ValueError:
+        raise engine.InvalidInput("bad date", {"first_day_of_incapacity": ["a date, YYYY-MM-DD"]}) from None
+    case = current_engine().open_case(
+        reference=_field(body, "reference", str), employee=_field(body, "employee", str),
+        employer=_field(body, "employer", str), first_day_of_incapacity=first_day,
+        parties=_field(body, "parties", dict, {}), actor=_user().username, user_id=_user().id)
+    return _json(case, 201)
+
+
+@bp.get("/cases/<int:case_id>")
+def case_file(case_id: int):  # type: ignore[no-untyped-def]
+    """A case file: procedures, deadlines, documents (medical fields for medical roles only), open tasks."""
+    return _json(current_engine().case_file(case_id, _user().id))
+
+
+@bp.get("/cases/<int:case_id>/deadlines")
+def deadlines(case_id: int):  # type: ignore[no-untyped-def]
+    """The legal deadlines of a case with their verdicts and days left."""
+    return _json(current_engine().deadlines(case_id, user_id=_user().id))
+
+
+@bp.post("/cases/<int:case_id>/procedures")
+def start(case_id: int):  # type: ignore[no-untyped-def]
+    """Start a procedure; 403 names the rule and the date it becomes allowed."""
+    body = _body()
+    instance = current_engine().start(case_id, _field(body, "process_id", str), _field(body, "data", dict, {}),
+                                      actor=_user().username, user_id=_user().id)
+    return _json(instance, 201)
+
+
+@bp.post("/cases/<int:case_id>/messages")
+def deliver(case_id: int):  # type: ignore[no-untyped-def]
+    """Record an outside event and deliver it to the procedures waiting for it."""
+    body = _body()
+    delivery = current_engine().record_event(case_id, _field(body, "message", str), _field(body, "data", dict, {}),
+                                             user_id=_user().id)
+    return _json({**_plain(delivery), "is_delivered": delivery.is_delivered})
+
+
+@bp.get("/work-items")
+def work_items():  # type: ignore[no-untyped-def]
+    """My inbox: filters role, process_id, claimed (mine, unclaimed), urgency (overdue, due_soon); sort."""
+    filters = {key: request.args.get(key) or None for key in ("role", "process_id", "claimed", "urgency")}
+    return _json(current_engine().inbox(_user().id, **filters, sort=request.args.get("sort") or "risk"))
+
+
+@bp.get("/work-items/<int:item_id>")
+def work_item(item_id: int):  # type: ignore[no-untyped-def]
+    """A work item with its form schema and the documents of its procedure."""
+    return _json(current_engine().task(item_id, _user().id))
+
+
+@bp.post("/work-items/<int:item_id>/claim")
+def claim(item_id: int):  # type: ignore[no-untyped-def]
+    """Claim a work item; 409 when a colleague has it."""
+    return _json(current_engine().claim(item_id, _user().id))
+
+
+@bp.post("/work-items/<int:item_id>/release")
+def release(item_id: int):  # type: ignore[no-untyped-def]
+    """Release a work item I claimed."""
+    return _json(current_engine().release(item_id, _user().id))
+
+
+@bp.post("/work-items/<int:item_id>/complete")
+def complete(item_id: int):  # type: ignore[no-untyped-def]
+    """Complete a work item; 400 per field for invalid data, 409 when already done or the instance changed."""
+    body = _body()
+    expected = body.get("expected_version")
+    if expected is not None and not isinstance(expected, int):
+        raise engine.InvalidInput("'expected_version' must be an integer", {"expected_version": ["an integer"]})
+    instance = current_engine().complete(item_id, _field(body, "data", dict), actor=_user().username,
+                                         expected_version=expected, user_id=_user().id)
+    return _json(instance)

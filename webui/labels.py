@@ -1,0 +1,65 @@
+"""Words the pages share: role, party and state names in the reader's language, and Belgian date formats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, lazy_gettext
+
+from .context import current_engine
+
+ROLE_NAMES = {
+    "employer": lazy_gettext("Employer (HR)"),
+    "occupational_physician": lazy_gettext("Occupational physician"),
+    "advisory_physician": lazy_gettext("Advisory physician"),
+    "rtw_coordinator": lazy_gettext("Back-to-work coordinator"),
+    "regional_counsellor": lazy_gettext("Regional employment counsellor"),
+    "medical_inspector": lazy_gettext("Medical inspector"),
+    "employee": lazy_gettext("Employee"),
+    "treating_physician": lazy_gettext("Treating physician"),
+    "process_owner": lazy_gettext("Process owner"),
+    "compliance_officer": lazy_gettext("Compliance officer"),
+    "admin": lazy_gettext("Administrator"),
+}
+PARTY_NAMES = {
+    "prevention_service": lazy_gettext("Prevention service"),
+    "sickness_fund": lazy_gettext("Sickness fund"),
+    "employee_account": lazy_gettext("Employee's username"),
+}
+STATE_NAMES = {
+    "running": lazy_gettext("running"),
+    "completed": lazy_gettext("completed"),
+    "error": lazy_gettext("stopped by an error"),
+    "cancelled": lazy_gettext("cancelled"),
+}
+DEADLINE_STATES = {
+    "pending": lazy_gettext("pending"),
+    "met": lazy_gettext("met"),
+    "missed": lazy_gettext("missed"),
+    "cancelled": lazy_gettext("cancelled"),
+}
+
+
+def register(app: Flask) -> None:
+    """Add the date filters and the shared names to every template."""
+    app.add_template_filter(_day, "day")
+    app.add_template_filter(_moment, "moment")
+    app.context_processor(_names)
+
+
+def _day(value: date | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    return format_date(date.fromisoformat(value) if isinstance(value, str) else value, "dd/MM/yyyy")
+
+
+def _moment(value: datetime | None) -> str:
+    return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
+
+
+def _names() -> dict:
+    eng = current_engine()
+    return {"role_names": ROLE_NAMES, "party_names": PARTY_NAMES, "state_names": STATE_NAMES,
+            "deadline_states": DEADLINE_STATES, "demo_today": eng.today(),
+            "procedure_titles": {p.process_id: p.titles for p in eng.procedures()}}

@@ -1,0 +1,124 @@
+"""The OpenAPI 3.1 description of /api/v1, written by hand beside the routes it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERRORS = {
+    "400": "Invalid data: `details` lists each field with its messages.",
+    "401": "No valid API token.",
+    "403": "Not allowed: for a refused start, `details` holds the rule and the date it becomes allowed.",
+    "404": "Does not exist, or is not visible to the token's user.",
+    "409": "Conflict: the task was already completed, a colleague claimed it, or the instance changed.",
+}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _ok(description: str, schema: dict, status: str = "200", errors: tuple[str, ...] = ("401",)) -> dict:
+    responses: dict[str, Any] = {status: {"description": description,
+                                          "content": {"application/json": {"schema": schema}}}}
+    for code in errors:
+        responses[code] = {"description": ERRORS[code], "content": {"application/json": {"schema": _ref("Error")}}}
+    return responses
+
+
+def _op(summary: str, responses: dict, *, body: dict | None = None, params: tuple[str, ...] = (),
+        query: tuple[str, ...] = ()) -> dict:
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer"}} for p in params]
+    parameters += [{"name": q, "in": "query", "required": False, "schema": {"type": "string"}} for q in query]
+    if parameters:
+        operation["parameters"] = parameters
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return operation
+
+
+def _object(required: tuple[str, ...], **properties: dict) -> dict:
+    return {"type": "object", "required": list(required), "properties": properties}
+
+
+STRING, INTEGER, OBJECT = {"type": "string"}, {"type": "integer"}, {"type": "object"}
+DATE = {"type": "string", "format": "date"}
+ANY_LIST = {"type": "array", "items": OBJECT}
+
+
+def paths() -> dict:
+    """Every path of /api/v1 with its operations."""
+    case_errors = ("401", "404")
+    return {
+        "/procedures": {"get": _op("The startable procedures and who may start them", _ok("Procedures", ANY_LIST))},
+        "/cases": {
+            "get": _op("The cases the token's user may see", _ok("Cases", {"type": "array", "items": _ref("Case")})),
+            "post": _op("Open a case", _ok("The case", _ref("Case"), "201", ("400", "401", "403", "409")),
+                        body=_object(("reference", "employee", "employer", "first_day_of_incapacity"),
+                                     reference=STRING, employee=STRING, employer=STRING,
+                                     first_day_of_incapacity=DATE, parties=OBJECT)),
+        },
+        "/cases/{case_id}": {"get": _op("A case file", _ok("The case file", _ref("CaseFile"), errors=case_errors),
+                                        params=("case_id",))},
+        "/cases/{case_id}/deadlines": {"get": _op("The legal deadlines of a case", _ok(
+            "Deadlines", {"type": "array", "items": _ref("Deadline")}, errors=case_errors), params=("case_id",))},
+        "/cases/{case_id}/procedures": {"post": _op(
+            "Start a procedure", _ok("The instance", _ref("Instance"), "201", ("400", "401", "403", "404")),
+            body=_object(("process_id",), process_id=STRING, data=OBJECT), params=("case_id",))},
+        "/cases/{case_id}/messages": {"post": _op(
+            "Record an outside event (work_resumed, incapacity_relapse)",
+            _ok("Which instances took it", OBJECT, errors=("400", "401", "403", "404")),
+            body=_object(("message",), message=STRING, data=OBJECT), params=("case_id",))},
+        "/work-items": {"get": _op("My inbox, by legal risk", _ok(
+            "Work items", {"type": "array", "items": _ref("WorkItem")}),
+            query=("role", "process_id", "claimed", "urgency", "sort"))},
+        "/work-items/{item_id}": {"get": _op("A work item with its form schema", _ok(
+            "The task", OBJECT, errors=case_errors), params=("item_id",))},
+        "/work-items/{item_id}/claim": {"post": _op("Claim a work item", _ok(
+            "The work item", _ref("WorkItem"), errors=("401", "404", "409")), params=("item_id",))},
+        "/work-items/{item_id}/release": {"post": _op("Release a work item I claimed", _ok(
+            "The work item", _ref("WorkItem"), errors=("401", "403", "404", "409")), params=("item_id",))},
+        "/work-items/{item_id}/complete": {"post": _op(
+            "Complete a work item", _ok("The instance after the step", _ref("Instance"),
+                                        errors=("400", "401", "403", "404", "409")),
+            body=_object(("data",), data=OBJECT, expected_version=INTEGER), params=("item_id",))},
+    }
+
+
+def schemas() -> dict:
+    """The shapes the API answers with."""
+    return {
+        "Error": _object(("error", "message", "details"), error=STRING, message=STRING, details=ANY_LIST),
+        "Case": _object(("id", "reference", "employee", "employer", "first_day_of_incapacity"), id=INTEGER,
+                        reference=STRING, employee=STRING, employer=STRING, first_day_of_incapacity=DATE,
+                        parties=OBJECT, opened_at=STRING),
+        "Instance": _object(("id", "case_id", "process_id", "state"), id=INTEGER, case_id=INTEGER,
+                            process_id=STRING, version=INTEGER, state=STRING, row_version=INTEGER),
+        "Deadline": _object(("rule", "due_on", "state"), rule=STRING, legal_source=STRING, due_on=DATE,
+                            state=STRING, explanation=STRING, days_left={"type": ["integer", "null"]},
+                            counts_working_days={"type": "boolean"}),
+        "WorkItem": _object(("id", "case_id", "name", "state"), id=INTEGER, case_id=INTEGER, name=STRING,
+                            role=STRING, state=STRING, assignee={"type": ["string", "null"]},
+                            due_on={"type": ["string", "null"]}, rule={"type": ["string", "null"]},
+                            days_left={"type": ["integer", "null"]}),
+        "CaseFile": _object(("case", "instances", "deadlines", "documents"), case=_ref("Case"),
+                            instances={"type": "array", "items": _ref("Instance")},
+                            deadlines={"type": "array", "items": _ref("Deadline")}, documents=ANY_LIST,
+                            may_start=ANY_LIST, may_record=ANY_LIST,
+                            work_items={"type": "array", "items": _ref("WorkItem")}),
+    }
+
+
+def document() -> dict:
+    """The whole OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Reintegra API", "version": "1",
+                 "description": "Case work on the Belgian return-to-work procedures. Fields classified medical "
+                                "appear only for medical roles, and every such read is audited."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"token": []}],
+        "paths": paths(),
+        "components": {"schemas": schemas(),
+                       "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+    }
