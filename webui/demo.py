@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import engine
 
 EMPLOYER = "Acme NV"
+MEDICAL_NOTE = "Recovering from a burn-out; therapy twice a week."
+"""The demo's one medical value: only medical roles ever see it."""
 
 
 def seed(eng: engine.Engine) -> list[str]:
@@ -54,7 +56,8 @@ def _plan_to_sign(eng: engine.Engine, case_id: int, today: date) -> None:
     _examined(eng, case_id, today)
     decided = _iso(today - timedelta(days=10))
     _do(eng, case_id, "assess", {"decision": "A", "decided_on": decided, "conditions": "Mornings only, no lifting.",
-                                 "employer_received_on": decided, "employee_received_on": decided})
+                                 "medical_justification": MEDICAL_NOTE, "employer_received_on": decided,
+                                 "employee_received_on": decided})
     _do(eng, case_id, "draft", {"kind": "plan", "delivered_on": _iso(today - timedelta(days=3)),
                                 "adapted_or_other_work": "Half days at the front desk for three months."})
 

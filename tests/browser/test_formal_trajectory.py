@@ -74,7 +74,6 @@ def test_the_employee_physician_and_employer_take_a_trajectory_from_the_request_
     physician = sign_in("dr.janssens")
     expect(task_row(physician, "Record the re-integration request")).to_contain_text(
         re.compile("occupational[ _]physician", re.IGNORECASE))
-    screenshot(physician, "inbox")
     physician.get_by_role("link", name="Record the re-integration request").click()
     expect(physician.get_by_role("heading", name="Record the re-integration request")).to_be_visible()
     physician.get_by_label("Request received on").fill("2027-01-11")
@@ -109,6 +108,7 @@ def test_the_employee_physician_and_employer_take_a_trajectory_from_the_request_
     # Decision A within the 49 days of T08.
     physician.goto("/")
     expect_row(task_row(physician, "Assess and decide A, B or C"), "22/02/2027", "41 days left", "T08")
+    screenshot(physician, "inbox")
     physician.get_by_role("link", name="Assess and decide A, B or C").click()
     physician.get_by_label("Decision").select_option("A")
     physician.get_by_label("Decided on").fill("2027-01-12")

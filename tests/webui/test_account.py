@@ -38,3 +38,12 @@ def test_an_api_token_is_shown_once_and_works(client, auth):
 def test_forms_without_a_csrf_token_are_refused(client, auth):
     auth.login_as("employer", username="hr1")
     assert client.post("/account/tokens", data={"label": "x"}).status_code == 400
+
+
+def test_revoking_my_tokens_stops_them(client, auth):
+    user = auth.login_as("employer", username="hr1")
+    token = auth.eng.issue_token(user.id, "script")
+    response = client.post("/account/tokens/revoke", data={"csrf_token": csrf_token(client, "/account")},
+                           follow_redirects=True)
+    assert "1 token(s) revoked." in response.get_data(as_text=True)
+    assert client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 401

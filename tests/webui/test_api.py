@@ -133,3 +133,18 @@ def test_recording_an_event_through_the_api(api_as, law):
     assert done.status_code == 200 and done.get_json()["is_delivered"] is True
     vdab = api_as("regional_counsellor", username="vdab1")
     assert vdab.post(f"/cases/{case.id}/messages", {"message": "work_resumed", "data": {}}).status_code == 403
+
+
+def test_procedures_work_item_pages_and_release(api_as, law):
+    case = open_law_case(law)
+    law.start(case.id, "formal_reintegration", actor="eva")
+    oa = api_as("occupational_physician", username="oa1", organisations=("Mensura",))
+    assert "formal_reintegration" in {p["process_id"] for p in oa.get("/procedures").get_json()}
+    item = next(i for i in oa.get("/work-items").get_json() if i["task"] == "record_request")
+    page = oa.get(f"/work-items/{item['id']}").get_json()
+    assert page["case"]["reference"] == "R-1" and "request_received_on" in page["schema"]["properties"]
+    assert oa.post(f"/work-items/{item['id']}/release").status_code == 403
+    oa.post(f"/work-items/{item['id']}/claim")
+    colleague = api_as("occupational_physician", username="oa2", organisations=("Mensura",))
+    assert colleague.post(f"/work-items/{item['id']}/claim").status_code == 409
+    assert oa.post(f"/work-items/{item['id']}/release").get_json()["assignee"] is None
