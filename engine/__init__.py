@@ -15,6 +15,7 @@ from .views import (
     Delivery,
     Document,
     DocumentField,
+    DraftView,
     EventOption,
     InstanceView,
     StartOption,
@@ -24,13 +25,14 @@ from .views import (
     Trace,
     UserView,
     Version,
+    VersionSummary,
     WorkItemView,
 )
 
 __all__ = [
     "AuditEventView", "CaseFile", "CaseView", "Clock", "Computation", "Conflict", "DeadlineView", "Delivery",
-    "Document", "DocumentField", "Engine", "EngineError", "EventOption", "InstanceView", "InvalidInput",
+    "Document", "DocumentField", "DraftView", "Engine", "EngineError", "EventOption", "InstanceView", "InvalidInput",
     "InvalidModel", "NotAllowed", "NotFound", "Problem", "Procedure", "SettableClock", "StartOption", "SystemClock",
-    "Task", "TimerRun", "TimerScheduler", "TimerView", "Trace", "UserView", "Verification", "Version", "WorkItemView",
-    "compute_deadline",
+    "Task", "TimerRun", "TimerScheduler", "TimerView", "Trace", "UserView", "Verification", "Version",
+    "VersionSummary", "WorkItemView", "compute_deadline",
 ]

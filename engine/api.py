@@ -24,12 +24,13 @@ from .casework import CaseWork
 from .clock import SettableClock
 from .errors import EngineError, NotAllowed
 from .models import Timer, User
+from .workbench import Workbench
 from .worklist import WorkList
 
 log = logging.getLogger(__name__)
 
 
-class Engine(CaseWork, WorkList):
+class Engine(CaseWork, WorkList, Workbench):
     """Reintegra's engine over one database, one clock, one processes folder and one forms folder.
 
     Case operations live in ``casework``, work item operations in ``worklist``; this class adds the

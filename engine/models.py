@@ -226,6 +226,27 @@ class User(Base):
     is_active: Mapped[bool]
 
 
+class Draft(Base):
+    """A process owner's work in progress: the BPMN files of one process and the forms edited with it.
+
+    ``revision`` is the optimistic lock: a save names the revision it started from.
+    """
+
+    __tablename__ = "draft"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    files: Mapped[dict]
+    forms: Mapped[dict]
+    based_on: Mapped[int | None] = mapped_column(ForeignKey("process_definition.id"))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(100))
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    deployed_as: Mapped[int | None] = mapped_column(ForeignKey("process_definition.id"))
+    __mapper_args__ = {"version_id_col": revision}
+
+
 class ApiToken(Base):
     """A REST API token of one user; only its SHA-256 hash is stored."""
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,12 @@ class Source:
     files: dict[str, bytes]
     forms_dir: Path
     rules: Mapping[str, deadlines.Rule]
+    forms: Mapping[str, bytes] = field(default_factory=dict)
+    """Forms offered with the files (a draft's edited forms); they take precedence over ``forms_dir``."""
+
+    def form_sources(self) -> dict[str, bytes]:
+        """Every form available to this deploy: the folder's, then the offered ones over them."""
+        return {**{p.name: p.read_bytes() for p in self.forms_dir.glob("*.json")}, **self.forms}
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,7 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
 
     Raises ``InvalidModel`` with every problem when anything is wrong; then nothing is stored.
     """
-    forms = {p.name: p.read_bytes() for p in source.forms_dir.glob("*.json")}
-    checked = validation.check(source.files, forms, set(source.rules))
+    checked = validation.check(source.files, source.form_sources(), set(source.rules))
     if checked.problems:
         raise InvalidModel(f"{len(checked.problems)} problem(s) in the model", checked.problems)
     deployed = []
@@ -86,6 +91,11 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
                             "comment": comment})
         deployed.append(definition)
     return deployed
+
+
+def problems(source: Source) -> list:
+    """Every problem ``deploy`` would refuse ``source`` for; an empty list when it would deploy."""
+    return list(validation.check(source.files, source.form_sources(), set(source.rules)).problems)
 
 
 def _bundle(session: Session, source: Source, checked: validation.Checked, names: set[str], now: datetime) -> Bundle:

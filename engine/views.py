@@ -232,3 +232,31 @@ class Trace:
     deadlines: tuple[DeadlineView, ...]
     work_items: tuple[WorkItemView, ...]
     timers: tuple[TimerView, ...]
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    """A deployed version as the workbench lists it: who, when, why, what it uses, how many instances run on it."""
+
+    version: Version
+    running: int
+    finished: int
+    files: tuple[str, ...]
+    forms: tuple[str, ...]
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """A process owner's draft; ``revision`` must be named when saving it (two owners never overwrite each other)."""
+
+    id: int
+    process_id: str
+    files: dict
+    forms: dict
+    based_on: int | None
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+    revision: int
+    deployed_as: int | None

@@ -1,0 +1,156 @@
+"""Process owners' operations: browse versions, keep drafts, validate and deploy them."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import audit, queries, repository, views
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
+from .models import Bundle, Draft, ProcessDefinition, ProcessInstance, User
+from .wiring import Wiring
+
+OWNER_ROLES = frozenset({"process_owner", "admin"})
+
+
+class Workbench(Wiring):
+    """The engine's process-owner operations (mixed into ``Engine``). Only process owners and admins."""
+
+    def versions(self, process_id: str | None = None) -> list[views.VersionSummary]:
+        """Every deployed version (of one process, or all), newest first per process, with instance counts."""
+        with self.database.unit_of_work() as session:
+            counts = _instance_counts(session)
+            rows = [d for d in repository.definitions(session) if process_id in (None, d.process_id)]
+            return [_summary(session, row, counts) for row in rows]
+
+    def create_draft(self, process_id: str, *, user_id: int) -> views.DraftView:
+        """Start a draft from the newest version of ``process_id`` (its files and forms); audited."""
+        with self.database.unit_of_work() as session:
+            user = _require_owner(session, user_id)
+            latest = repository.latest(session, process_id)
+            bundle = session.get(Bundle, latest.bundle_hash)
+            if bundle is None:
+                raise NotFound(f"the bundle of {process_id} version {latest.version} is missing")
+            now = self.clock.now()
+            draft = Draft(process_id=process_id, files=dict(bundle.files), forms={}, based_on=latest.id,
+                          created_at=now, created_by=user.username, updated_at=now, updated_by=user.username)
+            session.add(draft)
+            session.flush()
+            audit.append(session, "repository", at=now, actor=user.username, action="draft_created",
+                         after={"draft": draft.id, "process_id": process_id, "based_on": latest.version})
+            result = _draft_view(draft)
+            session.commit()
+        return result
+
+    def drafts(self, process_id: str | None = None) -> list[views.DraftView]:
+        """The drafts not yet deployed, newest first."""
+        with self.database.unit_of_work() as session:
+            query = select(Draft).where(Draft.deployed_as.is_(None)).order_by(Draft.updated_at.desc())
+            return [_draft_view(d) for d in session.scalars(query) if process_id in (None, d.process_id)]
+
+    def draft(self, draft_id: int) -> views.DraftView:
+        """One draft; ``NotFound`` when it does not exist."""
+        with self.database.unit_of_work() as session:
+            return _draft_view(queries.get(session, Draft, draft_id, "draft"))
+
+    def save_draft(self, draft_id: int, *, files: dict[str, str] | None = None, forms: dict[str, str] | None = None,
+                   expected_revision: int, user_id: int) -> views.DraftView:
+        """Save BPMN files and forms (JSON text) into a draft, replacing the ones named.
+
+        ``Conflict`` when someone saved since ``expected_revision`` (reload, then save again);
+        ``InvalidInput`` for a form that is not a JSON object. A deployed draft cannot change.
+        """
+        with self.database.unit_of_work() as session:
+            user = _require_owner(session, user_id)
+            draft = queries.get(session, Draft, draft_id, "draft")
+            if draft.revision != expected_revision:
+                raise Conflict(f"draft {draft_id} was saved by {draft.updated_by} since revision "
+                               f"{expected_revision}; reload it")
+            if draft.deployed_as is not None:
+                raise Conflict(f"draft {draft_id} is deployed; start a new draft")
+            draft.files = {**draft.files, **(files or {})}
+            draft.forms = {**draft.forms, **_parsed_forms(forms or {})}
+            draft.updated_at, draft.updated_by = self.clock.now(), user.username
+            session.flush()
+            result = _draft_view(draft)
+            session.commit()
+        return result
+
+    def validate_draft(self, draft_id: int) -> list[Problem]:
+        """Every problem a deploy of the draft would be refused for, each with its element id; [] when none."""
+        with self.database.unit_of_work() as session:
+            return repository.problems(self._draft_source(queries.get(session, Draft, draft_id, "draft")))
+
+    def deploy_draft(self, draft_id: int, *, comment: str, user_id: int) -> list[views.Version]:
+        """Deploy a draft as new immutable versions; running instances keep theirs. Audited.
+
+        ``InvalidInput`` without a comment, ``InvalidModel`` listing every problem (nothing deployed then),
+        ``Conflict`` for a draft already deployed.
+        """
+        if not comment.strip():
+            raise InvalidInput("a deploy needs a comment", {"comment": ["say why this version exists"]})
+        with self.database.unit_of_work() as session:
+            user = _require_owner(session, user_id)
+            draft = queries.get(session, Draft, draft_id, "draft")
+            if draft.deployed_as is not None:
+                raise Conflict(f"draft {draft_id} is already deployed")
+            deployed = repository.deploy(session, self._draft_source(draft), actor=user.username, comment=comment,
+                                         now=self.clock.now())
+            own = next((d for d in deployed if d.process_id == draft.process_id), None)
+            draft.deployed_as = own.id if own else draft.based_on
+            result = [queries.version_view(row) for row in deployed]
+            session.commit()
+        return result
+
+    def _draft_source(self, draft: Draft) -> repository.Source:
+        files = {name: text.encode() for name, text in draft.files.items()}
+        forms = {name: json.dumps(schema).encode() for name, schema in draft.forms.items()}
+        return repository.Source(files, self.forms_dir, self.rules, forms)
+
+
+def _require_owner(session: Session, user_id: int) -> User:
+    user = queries.get(session, User, user_id, "user")
+    if not OWNER_ROLES.intersection(user.roles):
+        raise NotAllowed("only process owners and admins edit and deploy processes")
+    return user
+
+
+def _parsed_forms(forms: dict[str, str]) -> dict[str, dict]:
+    parsed, errors = {}, {}
+    for name, text in forms.items():
+        try:
+            parsed[name] = json.loads(text)
+        except ValueError as err:
+            errors[name] = [f"not JSON: {err}"]
+            continue
+        if not isinstance(parsed[name], dict):
+            errors[name] = ["a form is a JSON object"]
+    if errors:
+        raise InvalidInput("a form is not valid JSON", errors)
+    return parsed
+
+
+def _instance_counts(session: Session) -> dict[tuple[int, bool], int]:
+    query = (select(ProcessInstance.definition_id, ProcessInstance.state, func.count())
+             .group_by(ProcessInstance.definition_id, ProcessInstance.state))
+    counts: dict[tuple[int, bool], int] = {}
+    for definition_id, state, n in session.execute(query):
+        key = (definition_id, state == "running")
+        counts[key] = counts.get(key, 0) + n
+    return counts
+
+
+def _summary(session: Session, row: ProcessDefinition, counts: dict) -> views.VersionSummary:
+    bundle = session.get(Bundle, row.bundle_hash)
+    if bundle is None:
+        raise NotFound(f"bundle of {row.process_id} version {row.version} is missing")
+    return views.VersionSummary(queries.version_view(row), counts.get((row.id, True), 0),
+                                counts.get((row.id, False), 0), tuple(sorted(bundle.files)),
+                                tuple(sorted(bundle.forms)), tuple(sorted(bundle.rules)))
+
+
+def _draft_view(draft: Draft) -> views.DraftView:
+    return views.DraftView(draft.id, draft.process_id, dict(draft.files), dict(draft.forms), draft.based_on,
+                           draft.created_by, draft.updated_at, draft.updated_by, draft.revision, draft.deployed_as)
