@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: run test install lint bench
 
@@ -12,7 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# bpmn-js for the diagram editor, exactly as package-lock.json pins it; served from node_modules, never committed.
+$(NODE_STAMP): package.json package-lock.json
+	bash .ci/ensure-node
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pybabel compile --statistics -d webui/translations 2>&1 | tail -n 2
 
 run: install

@@ -4,6 +4,7 @@ from .api import Engine, compute_deadline
 from .audit import Verification
 from .catalogue import Procedure
 from .clock import Clock, SettableClock, SystemClock
+from .comparison import Change, Comparison
 from .deadlines import Computation
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem
 from .scheduler import TimerScheduler
@@ -18,6 +19,8 @@ from .views import (
     DraftView,
     EventOption,
     InstanceView,
+    Palette,
+    RuleOption,
     StartOption,
     Task,
     TimerRun,
@@ -30,9 +33,9 @@ from .views import (
 )
 
 __all__ = [
-    "AuditEventView", "CaseFile", "CaseView", "Clock", "Computation", "Conflict", "DeadlineView", "Delivery",
-    "Document", "DocumentField", "DraftView", "Engine", "EngineError", "EventOption", "InstanceView", "InvalidInput",
-    "InvalidModel", "NotAllowed", "NotFound", "Problem", "Procedure", "SettableClock", "StartOption", "SystemClock",
-    "Task", "TimerRun", "TimerScheduler", "TimerView", "Trace", "UserView", "Verification", "Version",
-    "VersionSummary", "WorkItemView", "compute_deadline",
+    "AuditEventView", "CaseFile", "CaseView", "Change", "Clock", "Comparison", "Computation", "Conflict",
+    "DeadlineView", "Delivery", "Document", "DocumentField", "DraftView", "Engine", "EngineError", "EventOption",
+    "InstanceView", "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Palette", "Problem", "Procedure",
+    "RuleOption", "SettableClock", "StartOption", "SystemClock", "Task", "TimerRun", "TimerScheduler", "TimerView",
+    "Trace", "UserView", "Verification", "Version", "VersionSummary", "WorkItemView", "compute_deadline",
 ]

@@ -260,3 +260,25 @@ class DraftView:
     updated_by: str
     revision: int
     deployed_as: int | None
+
+
+@dataclass(frozen=True)
+class RuleOption:
+    """A deadline rule as a modeler offers it: what it counts, how, and from which article."""
+
+    id: str
+    title: str
+    duration: int
+    unit: str
+    counting_from: str
+    legal_source: str
+
+
+@dataclass(frozen=True)
+class Palette:
+    """What a process owner may pick from in the modeler: rules, forms, roles and messages."""
+
+    rules: tuple[RuleOption, ...]
+    forms: tuple[str, ...]
+    roles: tuple[str, ...]
+    messages: tuple[str, ...]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, queries, repository, views
+from . import access, audit, calendar, comparison, forms, queries, repository, views
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from .models import Bundle, Draft, ProcessDefinition, ProcessInstance, User
 from .wiring import Wiring
@@ -18,9 +19,14 @@ OWNER_ROLES = frozenset({"process_owner", "admin"})
 class Workbench(Wiring):
     """The engine's process-owner operations (mixed into ``Engine``). Only process owners and admins."""
 
-    def versions(self, process_id: str | None = None) -> list[views.VersionSummary]:
-        """Every deployed version (of one process, or all), newest first per process, with instance counts."""
+    def versions(self, process_id: str | None = None, *, user_id: int | None = None) -> list[views.VersionSummary]:
+        """Every deployed version (of one process, or all), newest first per process, with instance counts.
+
+        With ``user_id`` the user must be a process owner or admin (``NotAllowed``).
+        """
         with self.database.unit_of_work() as session:
+            if user_id is not None:
+                _require_owner(session, user_id)
             counts = _instance_counts(session)
             rows = [d for d in repository.definitions(session) if process_id in (None, d.process_id)]
             return [_summary(session, row, counts) for row in rows]
@@ -44,15 +50,19 @@ class Workbench(Wiring):
             session.commit()
         return result
 
-    def drafts(self, process_id: str | None = None) -> list[views.DraftView]:
-        """The drafts not yet deployed, newest first."""
+    def drafts(self, process_id: str | None = None, *, user_id: int | None = None) -> list[views.DraftView]:
+        """The drafts not yet deployed, newest first (with ``user_id``: for process owners and admins only)."""
         with self.database.unit_of_work() as session:
+            if user_id is not None:
+                _require_owner(session, user_id)
             query = select(Draft).where(Draft.deployed_as.is_(None)).order_by(Draft.updated_at.desc())
             return [_draft_view(d) for d in session.scalars(query) if process_id in (None, d.process_id)]
 
-    def draft(self, draft_id: int) -> views.DraftView:
-        """One draft; ``NotFound`` when it does not exist."""
+    def draft(self, draft_id: int, *, user_id: int | None = None) -> views.DraftView:
+        """One draft; ``NotFound`` when it does not exist (with ``user_id``: for process owners and admins only)."""
         with self.database.unit_of_work() as session:
+            if user_id is not None:
+                _require_owner(session, user_id)
             return _draft_view(queries.get(session, Draft, draft_id, "draft"))
 
     def save_draft(self, draft_id: int, *, files: dict[str, str] | None = None, forms: dict[str, str] | None = None,
@@ -78,9 +88,11 @@ class Workbench(Wiring):
             session.commit()
         return result
 
-    def validate_draft(self, draft_id: int) -> list[Problem]:
+    def validate_draft(self, draft_id: int, *, user_id: int | None = None) -> list[Problem]:
         """Every problem a deploy of the draft would be refused for, each with its element id; [] when none."""
         with self.database.unit_of_work() as session:
+            if user_id is not None:
+                _require_owner(session, user_id)
             return repository.problems(self._draft_source(queries.get(session, Draft, draft_id, "draft")))
 
     def deploy_draft(self, draft_id: int, *, comment: str, user_id: int) -> list[views.Version]:
@@ -104,10 +116,53 @@ class Workbench(Wiring):
             session.commit()
         return result
 
+    def compare_versions(self, old_id: int, new_id: int, *, user_id: int | None = None) -> comparison.Comparison:
+        """What changed from one deployed version to another: elements, forms and deadline rules."""
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                _require_owner(session, user_id)
+            old, new = (_side(session, queries.get(session, ProcessDefinition, i, "version")) for i in (old_id, new_id))
+        return comparison.compare(old, new)
+
+    def palette(self, draft_id: int | None = None) -> views.Palette:
+        """The rules (with the regime in force today), forms, lane roles and messages a modeler offers."""
+        today = calendar.legal_date(self.clock.now())
+        rules = tuple(views.RuleOption(r.id, r.title, (g := r.regime(today)).duration, g.unit, g.counting_from,
+                                       r.legal_source) for r in self.rules.values() if _in_force(r, today))
+        edited = set(self.draft(draft_id).forms) if draft_id is not None else set()
+        names = {p.name for p in self.forms_dir.glob("*.json")} | edited
+        return views.Palette(rules, tuple(sorted(names)), access.CASE_ROLES, tuple(sorted(self.events)))
+
+    def form_source(self, draft_id: int, name: str) -> dict:
+        """A form as the draft has it: its edited copy, else the one in the forms folder; ``NotFound`` otherwise."""
+        edited = self.draft(draft_id).forms.get(name)
+        if edited is not None:
+            return edited
+        path = self.forms_dir / name
+        if path.name != name or path.suffix != ".json" or not path.is_file():
+            raise NotFound(f"form '{name}' does not exist")
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    @staticmethod
+    def form_problems(schema: dict) -> list[str]:
+        """Every way a form breaks the conventions (labels in nl/fr/en, order, classification, choices)."""
+        return forms.convention_problems(schema)
+
     def _draft_source(self, draft: Draft) -> repository.Source:
         files = {name: text.encode() for name, text in draft.files.items()}
         forms = {name: json.dumps(schema).encode() for name, schema in draft.forms.items()}
         return repository.Source(files, self.forms_dir, self.rules, forms)
+
+
+def _side(session: Session, definition: ProcessDefinition) -> comparison.Side:
+    bundle = session.get(Bundle, definition.bundle_hash)
+    if bundle is None:
+        raise NotFound(f"the bundle of {definition.process_id} version {definition.version} is missing")
+    return comparison.Side(dict(bundle.files), dict(bundle.forms), dict(bundle.rules))
+
+
+def _in_force(rule: Any, today: Any) -> bool:
+    return any(regime.effective_from <= today for regime in rule.regimes)
 
 
 def _require_owner(session: Session, user_id: int) -> User:

@@ -40,8 +40,9 @@ def _http_error(error):  # type: ignore[no-untyped-def]
 
 
 def is_api() -> bool:
-    """Whether this request is for the REST API (which always answers JSON)."""
-    return request.path.startswith("/api/")
+    """Whether this request wants JSON: the REST API always, and the pages' own JSON calls (the modeler)."""
+    wants_json = request.accept_mimetypes.best == "application/json"
+    return request.path.startswith("/api/") or request.is_json or wants_json
 
 
 def api_error(code: str, message: str, details: list, status: int):  # type: ignore[no-untyped-def]

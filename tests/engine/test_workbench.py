@@ -151,3 +151,17 @@ def test_a_deploy_needs_a_comment(eng):
     draft = eng.create_draft("visit_demo", user_id=po.id)
     with pytest.raises(engine.InvalidInput):
         eng.deploy_draft(draft.id, comment="  ", user_id=po.id)
+
+
+def test_comparing_two_deployed_versions_lists_what_changed(eng):
+    eng.deploy(DEMO, actor="po1")
+    po = owner(eng)
+    draft = eng.create_draft("visit_demo", user_id=po.id)
+    xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
+    eng.save_draft(draft.id, files={FILE: xml}, expected_revision=draft.revision, user_id=po.id)
+    eng.deploy_draft(draft.id, comment="rename", user_id=po.id)
+    new, old = (s.version.id for s in eng.versions("visit_demo"))
+    result = eng.compare_versions(old, new, user_id=po.id)
+    assert [(c.kind, c.element_id) for c in result.changes] == [("changed", "hold_visit")]
+    assert "name: 'Hold the pre-return visit' → 'Hold the visit'" in result.changes[0].details
+    assert eng.compare_versions(old, old).changes == ()

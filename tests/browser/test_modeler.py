@@ -1,0 +1,264 @@
+"""The process owner's diagram editor in a real browser: a draft of the pre-return visit is edited in bpmn-js
+through our properties panel, saved, validated and deployed, and the next case runs on the new version.
+Every test fails on a JavaScript error in the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Locator, Page, expect
+
+from tests.browser.conftest import LiveServer, SignIn
+
+FILE = "pre_return_visit.bpmn"
+OWNER = "paula.owner"
+NEW_NAME = "Hold the visit and advise"
+REQUEST = {"request_received_on": "2026-12-23", "requested_by": "employee",
+           "employee_objects_to_informing_employer": False, "employer_informed_on": "2026-12-23"}
+
+Screenshot = Callable[[Page, str], object]
+
+
+OwnerPage = Callable[..., Page]
+
+
+@pytest.fixture
+def owner_page(live_server: LiveServer, sign_in: SignIn) -> Iterator[OwnerPage]:
+    """``owner_page(refused=(409,))``: a process owner signed in, on a page whose JavaScript errors fail the test.
+
+    Chromium logs each HTTP refusal as a console error; ``refused`` names those the test expects.
+    """
+    live_server.add_user(OWNER, "Paula Owner", "process_owner")
+    pages: list[tuple[Page, list[str]]] = []
+
+    def signed_in(refused: tuple[int, ...] = ()) -> Page:
+        page = sign_in(OWNER)
+        errors: list[str] = []
+        expected = [f"the server responded with a status of {status} " for status in refused]
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error" and not any(text in message.text for text in expected):
+                errors.append(message.text)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        pages.append((page, errors))
+        return page
+
+    yield signed_in
+    for page, errors in pages:
+        assert errors == [], f"JavaScript errors on {page.url}"
+
+
+def new_draft(page: Page, process_id: str) -> int:
+    """Press "New draft" on the process's row of /models; the modeler opens on the draft."""
+    page.goto("/models")
+    page.locator("section").filter(has=page.locator(f"#p-{process_id}")).get_by_role("button", name="New draft").click()
+    expect(page).to_have_url(re.compile(r"/models/drafts/\d+$"))
+    expect(page.get_by_role("heading", name=f"Draft of {process_id}")).to_be_visible()
+    expect(shape(page, "start")).to_be_visible()
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def shape(page: Page, element_id: str) -> Locator:
+    return page.locator(f'#modeler-canvas [data-element-id="{element_id}"]')
+
+
+def panel(page: Page) -> Locator:
+    return page.get_by_role("complementary", name="Properties")
+
+
+def select_shape(page: Page, element_id: str) -> Locator:
+    """Click the shape near its left edge: in pre_return_visit the flow from the timer crosses the middle of both."""
+    target = shape(page, element_id)
+    box = target.bounding_box()
+    assert box is not None
+    target.click(position={"x": box["width"] * 0.2, "y": box["height"] * 0.4})
+    expect(panel(page).get_by_label("Id")).to_have_value(element_id)
+    return panel(page)
+
+
+def choose_element(page: Page, element_id: str) -> Locator:
+    """Select an element without the mouse: the panel's list of the diagram's elements."""
+    panel(page).get_by_label("Element", exact=True).select_option(element_id)
+    expect(panel(page).get_by_label("Id")).to_have_value(element_id)
+    return panel(page)
+
+
+def rename(page: Page, element_id: str, name: str, *, by_keyboard: bool = False) -> None:
+    properties = choose_element(page, element_id) if by_keyboard else select_shape(page, element_id)
+    field = properties.get_by_label("Name", exact=True)
+    field.fill(name)
+    field.press("Tab")
+    expect(page.get_by_text("Unsaved changes", exact=True)).to_be_visible()
+
+
+def save(page: Page) -> None:
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#modeler-status")).to_have_text("Saved.")
+    expect(page.get_by_text("Unsaved changes", exact=True)).to_be_hidden()
+
+
+def test_a_process_owner_edits_validates_and_deploys_a_draft_and_new_cases_run_on_it(
+        live_server: LiveServer, owner_page: OwnerPage, screenshot: Screenshot) -> None:
+    live = live_server
+    page = owner_page()
+    draft_id = new_draft(page, "pre_return_visit")
+    revision = int(page.locator("#draft-revision").inner_text())
+
+    rename(page, "hold_visit", NEW_NAME)
+    expect(panel(page).get_by_label("Form")).to_have_value("pre_return_visit_report.json")
+
+    # The T15 timer on the visit: its rule becomes T16 (also 10 working days), counted from the same date.
+    properties = select_shape(page, "visit_overdue")
+    rule = properties.get_by_label("Deadline rule")
+    expect(rule).to_have_value("T15")
+    expect(rule.locator("option[value='T15']")).to_have_text("T15 — 10 working days from the day after — art. I.4-36")
+    expect(properties.get_by_label("Counted from (date variable)")).to_have_value("request_received_on")
+    rule.select_option("T16")
+    expect(properties.locator("#prop-expression")).to_have_text('deadline("T16", request_received_on)')
+    screenshot(page, "modeler")
+
+    save(page)
+    expect(page.locator("#draft-revision")).to_have_text(str(revision + 1))
+    expect(page.locator("#draft-updated-by")).to_have_text(OWNER)
+    saved = live.eng.draft(draft_id).files[FILE]
+    assert f'<bpmn:userTask id="hold_visit" name="{NEW_NAME}">' in saved
+    assert '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">deadline("T16", request_received_on)</bpmn:timeDate>' \
+        in saved
+    assert '<spiffworkflow:property name="formJsonSchemaFilename" value="pre_return_visit_report.json" />' in saved
+
+    page.get_by_role("button", name="Validate").click()
+    expect(page.locator("#problems")).to_have_text("No problems.")
+
+    page.get_by_label("Why this version exists").fill("T16 instead of T15; a clearer name for the visit.")
+    page.get_by_role("button", name="Deploy", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/models$"))
+    expect(page.get_by_role("status").filter(has_text="Deployed")).to_contain_text("pre_return_visit version 2")
+    versions = page.locator("section").filter(has=page.locator("#p-pre_return_visit")).get_by_role("row")
+    expect(versions.nth(1).get_by_role("cell").first).to_have_text("2")
+    expect(versions.nth(1)).to_contain_text("T16 instead of T15")
+
+    # A case started now runs on version 2: the visit carries the new name and the T16 term.
+    live.until(2026, 12, 23)
+    case = live.eng.open_case(reference="PRV-2", employee="An Peeters", employer="Acme NV",
+                              first_day_of_incapacity=date(2026, 10, 5), actor="hr1", with_follow_up=False)
+    instance = live.eng.start(case.id, "pre_return_visit", {}, actor="oa1")
+    assert instance.version == 2
+    [request] = live.eng.work_items(case_id=case.id)
+    live.eng.complete(request.id, REQUEST, actor="oa1")
+    [visit] = live.eng.work_items(case_id=case.id)
+    assert (visit.task, visit.name, visit.rule, visit.due_on) == ("hold_visit", NEW_NAME, "T16", date(2027, 1, 8))
+
+
+def test_a_save_after_a_colleagues_save_is_refused_and_overwrites_nothing(
+        live_server: LiveServer, owner_page: OwnerPage) -> None:
+    first = owner_page()
+    draft_id = new_draft(first, "pre_return_visit")
+    second = owner_page(refused=(409,))
+    second.goto(f"/models/drafts/{draft_id}")
+    expect(shape(second, "start")).to_be_visible()
+
+    rename(first, "record_request", "Record the request (first)")
+    save(first)
+    rename(second, "record_request", "Record the request (second)")
+    second.get_by_role("button", name="Save", exact=True).click()
+
+    status = second.locator("#modeler-status")
+    expect(status).to_contain_text("A colleague saved this draft in the meantime")
+    expect(status.get_by_role("link", name="Reload the draft")).to_have_attribute("href", second.url)
+    expect(second.get_by_text("Unsaved changes", exact=True)).to_be_visible()
+    saved = live_server.eng.draft(draft_id).files[FILE]
+    assert 'name="Record the request (first)"' in saved and "(second)" not in saved
+
+
+def test_a_refused_deploy_marks_the_problems_and_the_panel_fixes_them(
+        live_server: LiveServer, owner_page: OwnerPage) -> None:
+    page = owner_page(refused=(422,))
+    draft_id = new_draft(page, "pre_return_visit")
+    rename(page, "lane_employer", "Management", by_keyboard=True)
+    expect(panel(page).get_by_label("Role of this lane")).to_have_value("")
+
+    page.get_by_label("Why this version exists").fill("A lane without a role")
+    page.get_by_role("button", name="Deploy", exact=True).click()
+    problems = page.locator("#problems")
+    expect(problems).to_contain_text("The deploy was refused")
+    expect(problems).to_contain_text("lane 'Management' maps to no role")
+    expect(shape(page, "lane_employer")).to_have_class(re.compile(r"\bproblem\b"))
+
+    problems.get_by_role("button", name="lane_employer").click()
+    properties = panel(page)
+    expect(properties.get_by_label("Id")).to_have_value("lane_employer")
+    properties.get_by_label("Role of this lane").select_option("employer")
+    expect(properties.get_by_label("Name", exact=True)).to_have_value("Employer")
+    page.get_by_role("button", name="Validate").click()
+    expect(problems).to_have_text("No problems.")
+    expect(shape(page, "lane_employer")).not_to_have_class(re.compile(r"\bproblem\b"))
+    assert '<bpmn:lane id="lane_employer" name="Employer">' in live_server.eng.draft(draft_id).files[FILE]
+
+
+def test_a_draft_with_call_activities_edits_each_file_and_keeps_changes_across_files(
+        live_server: LiveServer, owner_page: OwnerPage) -> None:
+    page = owner_page()
+    draft_id = new_draft(page, "formal_reintegration")
+    files = page.get_by_label("Diagram file")
+    expect(files).to_have_value("formal_reintegration.bpmn")
+    rename(page, "invitations", "Invite by registered letter", by_keyboard=True)
+
+    # The shared invitation takes its rule from a variable, among the rules its property lists.
+    files.select_option("registered_invitation.bpmn")
+    expect(shape(page, "spacing")).to_be_visible()
+    properties = choose_element(page, "spacing")
+    expect(properties.get_by_label("Deadline rule")).to_have_value("@current")
+    expect(properties.get_by_label("Deadline rule").locator("option:checked")).to_have_text(
+        "Rule from the variable invitation_spacing_rule (T06,T38)")
+    expect(properties.get_by_label("Counted from (date variable)")).to_have_value("invited_on")
+    properties.get_by_label("Counted from (date variable)").fill("sent_on")
+    properties.get_by_label("Counted from (date variable)").press("Tab")
+    expect(properties.locator("#prop-expression")).to_have_text("deadline(invitation_spacing_rule, sent_on)")
+
+    files.select_option("formal_reintegration.bpmn")
+    expect(choose_element(page, "invitations").get_by_label("Name", exact=True)).to_have_value(
+        "Invite by registered letter")
+    save(page)
+    saved = live_server.eng.draft(draft_id).files
+    assert 'name="Invite by registered letter"' in saved["formal_reintegration.bpmn"]
+    assert "deadline(invitation_spacing_rule, sent_on)" in saved["registered_invitation.bpmn"]
+    assert '<spiffworkflow:property name="deadlineRules" value="T06,T38" />' in saved["registered_invitation.bpmn"]
+
+
+def test_the_panel_writes_forms_messages_and_documentation_as_the_engine_reads_them(
+        live_server: LiveServer, owner_page: OwnerPage) -> None:
+    page = owner_page()
+    draft_id = new_draft(page, "incapacity_follow_up")
+
+    # A script task turned into a user task gets its form through the panel.
+    choose_element(page, "record_return")
+    page.locator('.djs-context-pad [data-action="replace"]').click()
+    page.locator('.djs-popup [data-id="replace-with-user-task"]').click()
+    properties = panel(page)
+    expect(properties.get_by_label("Form")).to_have_value("")
+    properties.get_by_label("Form").select_option("event_work_resumed.json")
+    expect(properties.get_by_role("link", name="Edit this form")).to_have_attribute(
+        "href", f"/models/drafts/{draft_id}/forms/event_work_resumed.json")
+
+    properties = choose_element(page, "wait_for_return")
+    expect(properties.get_by_label("Message")).to_have_value("work_resumed")
+    properties.get_by_label("Message").select_option("incapacity_relapse")
+    properties.get_by_label("Documentation").fill("Waits for the worker's return; see 0.6.")
+    properties.get_by_label("Documentation").press("Tab")
+    save(page)
+
+    saved = live_server.eng.draft(draft_id).files["incapacity_follow_up.bpmn"]
+    assert re.search(r'<bpmn:userTask id="record_return" name="Record the return">\s*<bpmn:extensionElements>\s*'
+                     r"<spiffworkflow:properties>\s*"
+                     r'<spiffworkflow:property name="formJsonSchemaFilename" value="event_work_resumed.json" />\s*'
+                     r"</spiffworkflow:properties>\s*</bpmn:extensionElements>", saved)
+    assert '<bpmn:message id="msg_incapacity_relapse" name="incapacity_relapse" />' in saved
+    assert re.search(r'<bpmn:receiveTask id="wait_for_return" name="Wait for the return to work" '
+                     r'messageRef="msg_incapacity_relapse">\s*'
+                     r"<bpmn:documentation>Waits for the worker's return; see 0.6.</bpmn:documentation>", saved)

@@ -1,0 +1,142 @@
+"""The process owners' workbench pages: versions, drafts, saving without overwriting, validation, deploy, forms."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.webui.conftest import csrf_token
+
+FILE = "pre_return_visit.bpmn"
+OWNER_ROLES = ("process_owner", "admin")
+OTHER_ROLES = ("employer", "occupational_physician", "compliance_officer", "employee")
+
+
+@pytest.fixture
+def owner(auth, law):  # type: ignore[no-untyped-def]
+    return auth.login_as("process_owner", username="po1")
+
+
+def new_draft(client) -> int:  # type: ignore[no-untyped-def]
+    response = client.post("/models/pre_return_visit/drafts", data={"csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 302
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def json_post(client, path: str, body: object = None):  # type: ignore[no-untyped-def]
+    return client.post(path, json=body, headers={"X-CSRFToken": csrf_token(client, "/"), "Accept": "application/json"})
+
+
+def test_the_version_list_shows_every_process_with_its_versions(client, owner, law):
+    page = client.get("/models").get_data(as_text=True)
+    assert "formal_reintegration" in page and "pre_return_visit" in page and "New draft" in page
+    assert "0 running, 0 finished" in page and "T15" in page
+
+
+@pytest.mark.parametrize("role", OTHER_ROLES)
+def test_only_process_owners_and_admins_reach_the_workbench(client, auth, law, role):
+    draft = law.create_draft("pre_return_visit", user_id=law.create_user(
+        username="po0", password="correct horse battery", display_name="P", roles=["process_owner"], actor="t").id)
+    auth.login_as(role, username=f"{role}-1")
+    token = csrf_token(client, "/")
+    assert client.get("/models").status_code == 403
+    assert client.get(f"/models/drafts/{draft.id}").status_code == 403
+    assert client.post("/models/pre_return_visit/drafts", data={"csrf_token": token}).status_code == 403
+    assert json_post(client, f"/models/drafts/{draft.id}/files", {"file": FILE, "xml": "<x/>",
+                                                                 "revision": draft.revision}).status_code == 403
+    assert json_post(client, f"/models/drafts/{draft.id}/validate").status_code == 403
+    assert client.post(f"/models/drafts/{draft.id}/deploy", data={"comment": "x", "csrf_token": token}
+                       ).status_code == 403
+    assert client.get(f"/models/drafts/{draft.id}/forms/pre_return_visit_request.json").status_code == 403
+
+
+def test_saving_validating_and_deploying_a_draft(client, owner, law):
+    draft_id = new_draft(client)
+    draft = law.draft(draft_id)
+    xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
+    saved = json_post(client, f"/models/drafts/{draft_id}/files", {"file": FILE, "xml": xml,
+                                                                  "revision": draft.revision})
+    assert saved.status_code == 200 and saved.get_json()["revision"] == draft.revision + 1
+    stale = json_post(client, f"/models/drafts/{draft_id}/files", {"file": FILE, "xml": xml,
+                                                                  "revision": draft.revision})
+    assert stale.status_code == 409 and stale.get_json()["error"] == "conflict"
+    assert json_post(client, f"/models/drafts/{draft_id}/validate").get_json() == {"problems": []}
+    refused = client.post(f"/models/drafts/{draft_id}/deploy",
+                          data={"comment": " ", "csrf_token": csrf_token(client, "/")})
+    assert refused.status_code == 422
+    deployed = client.post(f"/models/drafts/{draft_id}/deploy", data={"comment": "Shorter name",
+                                                                      "csrf_token": csrf_token(client, "/")},
+                           follow_redirects=True)
+    assert "pre_return_visit version 2" in deployed.get_data(as_text=True)
+    assert [s.version.version for s in law.versions("pre_return_visit")] == [2, 1]
+
+
+@pytest.mark.parametrize("payload", [
+    '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>',
+    '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><l>&b;</l>',
+])
+def test_a_malicious_upload_is_refused_with_its_problems_listed(client, owner, law, payload):
+    draft_id = new_draft(client)
+    json_post(client, f"/models/drafts/{draft_id}/files", {"file": FILE, "xml": payload,
+                                                          "revision": law.draft(draft_id).revision})
+    problems = json_post(client, f"/models/drafts/{draft_id}/validate").get_json()["problems"]
+    assert problems and "passwd" not in json.dumps(problems).replace("file:///etc/passwd", "")
+    response = client.post(f"/models/drafts/{draft_id}/deploy", data={"comment": "evil",
+                                                                      "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 422 and [s.version.version for s in law.versions("pre_return_visit")] == [1]
+
+
+def test_a_script_escape_in_a_diagram_is_refused(client, owner, law):
+    draft_id = new_draft(client)
+    draft = law.draft(draft_id)
+    evil = draft.files[FILE].replace('deadline("T15", request_received_on)',
+                                     '__import__("os").system("true") or deadline("T15", request_received_on)')
+    assert evil != draft.files[FILE]
+    json_post(client, f"/models/drafts/{draft_id}/files", {"file": FILE, "xml": evil, "revision": draft.revision})
+    problems = json_post(client, f"/models/drafts/{draft_id}/validate").get_json()["problems"]
+    assert problems and all(p["element_id"] for p in problems)
+
+
+def test_the_form_editor_previews_refuses_broken_forms_and_saves_into_the_draft(client, owner, law):
+    draft_id = new_draft(client)
+    name = "pre_return_visit_request.json"
+    page = client.get(f"/models/drafts/{draft_id}/forms/{name}").get_data(as_text=True)
+    assert "request_received_on" in page and "Preview, as case workers see it" in page
+    schema = law.form_source(draft_id, name)
+    schema["properties"]["request_received_on"]["x-label"]["en"] = "Request reached the physician on"
+    token = csrf_token(client, "/")
+    preview = client.post(f"/models/drafts/{draft_id}/forms/{name}", data={
+        "schema": json.dumps(schema), "action": "preview", "revision": "1", "csrf_token": token})
+    assert "Request reached the physician on" in preview.get_data(as_text=True)
+    broken = client.post(f"/models/drafts/{draft_id}/forms/{name}", data={
+        "schema": "{not json", "action": "save", "revision": "1", "csrf_token": token})
+    assert broken.status_code == 422 and "{not json" in broken.get_data(as_text=True)
+    del schema["properties"]["request_received_on"]["x-label"]["fr"]
+    unlabeled = client.post(f"/models/drafts/{draft_id}/forms/{name}", data={
+        "schema": json.dumps(schema), "action": "save", "revision": "1", "csrf_token": token})
+    assert unlabeled.status_code == 422 and "fr" in unlabeled.get_data(as_text=True)
+    schema["properties"]["request_received_on"]["x-label"]["fr"] = "Demande reçue par le médecin le"
+    saved = client.post(f"/models/drafts/{draft_id}/forms/{name}", data={
+        "schema": json.dumps(schema), "action": "save", "revision": str(law.draft(draft_id).revision),
+        "csrf_token": token})
+    assert saved.status_code == 302
+    assert law.draft(draft_id).forms[name]["properties"]["request_received_on"]["x-label"]["fr"].startswith("Demande")
+
+
+@pytest.mark.parametrize("path", ["../pyproject.toml", "bpmn-js/package.json", "%2e%2e/webui/models.py"])
+def test_the_vendor_route_serves_only_browser_assets_from_node_modules(client, owner, path):
+    assert client.get(f"/models/vendor/{path}").status_code == 404
+
+
+def test_comparing_versions_lists_the_changed_elements(client, owner, law):
+    draft_id = new_draft(client)
+    draft = law.draft(draft_id)
+    xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
+    law.save_draft(draft_id, files={FILE: xml}, expected_revision=draft.revision, user_id=owner.id)
+    law.deploy_draft(draft_id, comment="rename", user_id=owner.id)
+    new, old = (s.version.id for s in law.versions("pre_return_visit"))
+    assert "Compare" in client.get("/models").get_data(as_text=True)
+    page = client.get(f"/models/compare?old={old}&new={new}").get_data(as_text=True)
+    assert "Changed" in page and "hold_visit" in page and "Hold the visit" in page
+    assert client.get("/models/compare?old=x&new=1").status_code == 400

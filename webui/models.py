@@ -1,0 +1,167 @@
+"""Process owners' workbench: versions, drafts in the bpmn-js modeler, form editing, validation and deploy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+import engine
+
+from . import formfields
+from .context import current_engine, language
+from .labels import ROLE_NAMES
+
+bp = Blueprint("models", __name__, url_prefix="/models")
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+VENDOR_SUFFIXES = (".js", ".css", ".woff", ".woff2", ".ttf", ".svg", ".eot")
+
+
+@bp.get("")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    """List each process with its versions and open drafts."""
+    eng, user_id = current_engine(), current_user.view.id
+    versions = eng.versions(user_id=user_id)
+    processes: dict[str, list[engine.VersionSummary]] = {}
+    for summary in versions:
+        processes.setdefault(summary.version.process_id, []).append(summary)
+    return render_template("models/index.html", processes=processes, drafts=eng.drafts(user_id=user_id))
+
+
+@bp.post("/<process_id>/drafts")
+@login_required
+def new_draft(process_id: str):  # type: ignore[no-untyped-def]
+    """Start a draft from the newest version of a process."""
+    draft = current_engine().create_draft(process_id, user_id=current_user.view.id)
+    return redirect(url_for("models.draft", draft_id=draft.id))
+
+
+@bp.get("/drafts/<int:draft_id>")
+@login_required
+def draft(draft_id: int):  # type: ignore[no-untyped-def]
+    """The modeler on a draft."""
+    return _draft_page(current_engine().draft(draft_id, user_id=current_user.view.id), None)
+
+
+def _draft_page(draft: engine.DraftView, problems: list | None, status: int = 200):  # type: ignore[no-untyped-def]
+    palette = current_engine().palette(draft.id)
+    main_file = next((name for name, xml in sorted(draft.files.items()) if f'id="{draft.process_id}"' in xml),
+                     next(iter(sorted(draft.files))))
+    urls = {"save": url_for("models.save_file", draft_id=draft.id),
+            "validate": url_for("models.validate", draft_id=draft.id),
+            "deploy": url_for("models.deploy", draft_id=draft.id),
+            "form_editor": url_for("models.draft", draft_id=draft.id) + "/forms/"}
+    return render_template("models/draft.html", draft=draft, main_file=main_file, palette=_palette(palette),
+                           urls=urls, problems=problems), status
+
+
+def _palette(palette: engine.Palette) -> dict:
+    return {"rules": [rule.__dict__ for rule in palette.rules], "forms": list(palette.forms),
+            "roles": [{"id": role, "label": str(ROLE_NAMES.get(role, role))} for role in palette.roles],
+            "messages": list(palette.messages)}
+
+
+@bp.post("/drafts/<int:draft_id>/files")
+@login_required
+def save_file(draft_id: int):  # type: ignore[no-untyped-def]
+    """Save one BPMN file of a draft (JSON: file, xml, revision); 409 when a colleague saved meanwhile."""
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body.get("xml"), str) or not isinstance(body.get("revision"), int) or not body.get("file"):
+        return jsonify({"error": "invalid_input", "message": _("Send file, xml and revision."), "details": []}), 400
+    saved = current_engine().save_draft(draft_id, files={str(body["file"]): body["xml"]},
+                                        expected_revision=body["revision"], user_id=current_user.view.id)
+    return jsonify({"revision": saved.revision, "updated_by": saved.updated_by,
+                    "updated_at": saved.updated_at.isoformat()})
+
+
+@bp.post("/drafts/<int:draft_id>/validate")
+@login_required
+def validate(draft_id: int):  # type: ignore[no-untyped-def]
+    """The problems a deploy of the saved draft would meet, each with its element id."""
+    problems = current_engine().validate_draft(draft_id, user_id=current_user.view.id)
+    return jsonify({"problems": [_problem(p) for p in problems]})
+
+
+def _problem(problem: engine.Problem) -> dict:
+    return {"element_id": problem.element_id, "message": problem.message, "file": problem.file,
+            "line": problem.line}
+
+
+@bp.post("/drafts/<int:draft_id>/deploy")
+@login_required
+def deploy(draft_id: int):  # type: ignore[no-untyped-def]
+    """Deploy the saved draft as a new version; the problems are shown on the diagram when it is refused."""
+    eng = current_engine()
+    try:
+        versions = eng.deploy_draft(draft_id, comment=request.form.get("comment", ""), user_id=current_user.view.id)
+    except engine.InvalidModel as err:
+        return _draft_page(eng.draft(draft_id), err.problems, 422)
+    except engine.InvalidInput:
+        flash(_("Say why this version exists: a deploy needs a comment."), "error")
+        return _draft_page(eng.draft(draft_id), None, 422)
+    names = ", ".join(f"{v.process_id} {_('version')} {v.version}" for v in versions) or _("nothing changed")
+    flash(_("Deployed: %(names)s.", names=names), "info")
+    return redirect(url_for("models.index"))
+
+
+@bp.get("/drafts/<int:draft_id>/forms/<name>")
+@login_required
+def form(draft_id: int, name: str):  # type: ignore[no-untyped-def]
+    """Edit one form of a draft as JSON, with the preview case workers will see."""
+    eng = current_engine()
+    draft_view = eng.draft(draft_id, user_id=current_user.view.id)
+    schema = eng.form_source(draft_id, name)
+    return _form_page(draft_view, name, json.dumps(schema, indent=2, ensure_ascii=False), schema, [])
+
+
+def _form_page(draft_view: engine.DraftView, name: str, text: str, schema: dict | None, problems: list[str],
+               status: int = 200):  # type: ignore[no-untyped-def]
+    preview = formfields.fields(schema, language()) if schema else []
+    return render_template("models/form.html", draft=draft_view, name=name, text=text, preview=preview,
+                           problems=problems), status
+
+
+@bp.post("/drafts/<int:draft_id>/forms/<name>")
+@login_required
+def save_form(draft_id: int, name: str):  # type: ignore[no-untyped-def]
+    """Save a form into the draft, or show the preview; problems are listed and nothing is lost."""
+    eng = current_engine()
+    draft_view = eng.draft(draft_id, user_id=current_user.view.id)
+    text = request.form.get("schema", "")
+    try:
+        schema = json.loads(text)
+    except ValueError as err:
+        return _form_page(draft_view, name, text, None, [_("Not valid JSON: %(error)s", error=str(err))], 422)
+    problems = eng.form_problems(schema) if isinstance(schema, dict) else [_("A form is a JSON object.")]
+    if problems or request.form.get("action") == "preview":
+        return _form_page(draft_view, name, text, schema if isinstance(schema, dict) else None, problems,
+                          422 if problems else 200)
+    revision = request.form.get("revision", "")
+    eng.save_draft(draft_id, forms={name: text}, expected_revision=int(revision) if revision.isdigit() else -1,
+                   user_id=current_user.view.id)
+    flash(_("Form saved in the draft."), "info")
+    return redirect(url_for("models.draft", draft_id=draft_id))
+
+
+@bp.get("/compare")
+@login_required
+def compare():  # type: ignore[no-untyped-def]
+    """What changed between two versions: elements, forms and deadline rules."""
+    old, new = request.args.get("old", ""), request.args.get("new", "")
+    if not (old.isdigit() and new.isdigit()):
+        abort(400)
+    result = current_engine().compare_versions(int(old), int(new), user_id=current_user.view.id)
+    return render_template("models/compare.html", result=result, old=int(old), new=int(new))
+
+
+@bp.get("/vendor/<path:path>")
+@login_required
+def vendor(path: str):  # type: ignore[no-untyped-def]
+    """bpmn-js and its styles, from node_modules (installed by make; never committed)."""
+    if not path.endswith(VENDOR_SUFFIXES):
+        abort(404)
+    return send_from_directory(NODE_MODULES, path)
