@@ -124,6 +124,17 @@ class Workbench(Wiring):
             old, new = (_side(session, queries.get(session, ProcessDefinition, i, "version")) for i in (old_id, new_id))
         return comparison.compare(old, new)
 
+    def version_files(self, definition_id: int, *, user_id: int | None = None) -> dict[str, str]:
+        """The BPMN files (name → XML) of one deployed version, as stored with it; ``NotFound`` when missing.
+
+        With ``user_id`` the user must be a process owner or admin (``NotAllowed``).
+        """
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                _require_owner(session, user_id)
+            side = _side(session, queries.get(session, ProcessDefinition, definition_id, "version"))
+            return {name: text if isinstance(text, str) else text.decode() for name, text in side.files.items()}
+
     def palette(self, draft_id: int | None = None) -> views.Palette:
         """The rules (with the regime in force today), forms, lane roles and messages a modeler offers."""
         today = calendar.legal_date(self.clock.now())

@@ -165,3 +165,19 @@ def test_comparing_two_deployed_versions_lists_what_changed(eng):
     assert [(c.kind, c.element_id) for c in result.changes] == [("changed", "hold_visit")]
     assert "name: 'Hold the pre-return visit' → 'Hold the visit'" in result.changes[0].details
     assert eng.compare_versions(old, old).changes == ()
+
+
+def test_the_files_of_a_deployed_version_are_its_stored_bpmn(eng):
+    eng.deploy(DEMO, actor="po1")
+    po = owner(eng)
+    draft = eng.create_draft("visit_demo", user_id=po.id)
+    xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
+    eng.save_draft(draft.id, files={FILE: xml}, expected_revision=draft.revision, user_id=po.id)
+    eng.deploy_draft(draft.id, comment="rename", user_id=po.id)
+    new, old = (s.version.id for s in eng.versions("visit_demo"))
+    assert eng.version_files(new, user_id=po.id) == {FILE: xml}
+    assert eng.version_files(old) == {FILE: DEMO.read_text(encoding="utf-8")}
+    with pytest.raises(engine.NotFound):
+        eng.version_files(new + 100, user_id=po.id)
+    with pytest.raises(engine.NotAllowed):
+        eng.version_files(old, user_id=owner(eng, "emp1", "employer").id)

@@ -140,3 +140,18 @@ def test_comparing_versions_lists_the_changed_elements(client, owner, law):
     page = client.get(f"/models/compare?old={old}&new={new}").get_data(as_text=True)
     assert "Changed" in page and "hold_visit" in page and "Hold the visit" in page
     assert client.get("/models/compare?old=x&new=1").status_code == 400
+
+
+def test_the_compare_page_carries_both_diagrams_and_the_changes_to_colour(client, owner, law):
+    draft_id = new_draft(client)
+    draft = law.draft(draft_id)
+    xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
+    law.save_draft(draft_id, files={FILE: xml}, expected_revision=draft.revision, user_id=owner.id)
+    law.deploy_draft(draft_id, comment="rename", user_id=owner.id)
+    new, old = (s.version.id for s in law.versions("pre_return_visit"))
+    page = client.get(f"/models/compare?old={old}&new={new}").get_data(as_text=True)
+    data = json.loads(page.split('<script type="application/json" id="compare-data">', 1)[1].split("</script>", 1)[0])
+    assert data["new_files"][FILE] == xml and data["old_files"][FILE] == draft.files[FILE]
+    assert data["main_file"] == FILE
+    assert {"element_id": "hold_visit", "kind": "changed", "file": FILE} in data["changes"]
+    assert 'data-element="hold_visit"' in page and "bpmn-navigated-viewer" in page and "Old version" in page
