@@ -28,6 +28,7 @@ from .views import (
     Trace,
     UserView,
     Version,
+    VersionComparison,
     VersionSummary,
     WorkItemView,
 )
@@ -37,5 +38,6 @@ __all__ = [
     "DeadlineView", "Delivery", "Document", "DocumentField", "DraftView", "Engine", "EngineError", "EventOption",
     "InstanceView", "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Palette", "Problem", "Procedure",
     "RuleOption", "SettableClock", "StartOption", "SystemClock", "Task", "TimerRun", "TimerScheduler", "TimerView",
-    "Trace", "UserView", "Verification", "Version", "VersionSummary", "WorkItemView", "compute_deadline",
+    "Trace", "UserView", "Verification", "Version", "VersionComparison", "VersionSummary", "WorkItemView",
+    "compute_deadline",
 ]

@@ -282,3 +282,14 @@ class Palette:
     forms: tuple[str, ...]
     roles: tuple[str, ...]
     messages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VersionComparison:
+    """Two versions side by side: what changed (``engine.Comparison``), their BPMN files, the new main file."""
+
+    comparison: object
+    process_id: str
+    old_files: dict
+    new_files: dict
+    main_file: str

@@ -124,6 +124,18 @@ class Workbench(Wiring):
             old, new = (_side(session, queries.get(session, ProcessDefinition, i, "version")) for i in (old_id, new_id))
         return comparison.compare(old, new)
 
+    def version_comparison(self, old_id: int, new_id: int, *, user_id: int | None = None) -> views.VersionComparison:
+        """Everything a compare page shows: the changes, both versions' files and the new version's main file."""
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                _require_owner(session, user_id)
+            old, new = (queries.get(session, ProcessDefinition, i, "version") for i in (old_id, new_id))
+            old_side, new_side, process_id = _side(session, old), _side(session, new), new.process_id
+        files = [{name: _text(xml) for name, xml in side.files.items()} for side in (old_side, new_side)]
+        main = next((n for n, xml in sorted(files[1].items()) if f'id="{process_id}"' in xml), "")
+        return views.VersionComparison(comparison.compare(old_side, new_side), process_id, files[0], files[1],
+                                       main or next(iter(sorted(files[1])), ""))
+
     def version_files(self, definition_id: int, *, user_id: int | None = None) -> dict[str, str]:
         """The BPMN files (name → XML) of one deployed version, as stored with it; ``NotFound`` when missing.
 
@@ -133,7 +145,7 @@ class Workbench(Wiring):
             if user_id is not None:
                 _require_owner(session, user_id)
             side = _side(session, queries.get(session, ProcessDefinition, definition_id, "version"))
-            return {name: text if isinstance(text, str) else text.decode() for name, text in side.files.items()}
+            return {name: _text(xml) for name, xml in side.files.items()}
 
     def palette(self, draft_id: int | None = None) -> views.Palette:
         """The rules (with the regime in force today), forms, lane roles and messages a modeler offers."""
@@ -170,6 +182,10 @@ def _side(session: Session, definition: ProcessDefinition) -> comparison.Side:
     if bundle is None:
         raise NotFound(f"the bundle of {definition.process_id} version {definition.version} is missing")
     return comparison.Side(dict(bundle.files), dict(bundle.forms), dict(bundle.rules))
+
+
+def _text(xml: str | bytes) -> str:
+    return xml if isinstance(xml, str) else xml.decode()
 
 
 def _in_force(rule: Any, today: Any) -> bool:

@@ -154,15 +154,12 @@ def compare():  # type: ignore[no-untyped-def]
     old, new = request.args.get("old", ""), request.args.get("new", "")
     if not (old.isdigit() and new.isdigit()):
         abort(400)
-    eng, user_id = current_engine(), current_user.view.id
-    result = eng.compare_versions(int(old), int(new), user_id=user_id)
-    old_files, new_files = (eng.version_files(int(i), user_id=user_id) for i in (old, new))
-    process_id = next((s.version.process_id for s in eng.versions(user_id=user_id) if s.version.id == int(new)), "")
-    main_file = next((name for name, xml in sorted(new_files.items()) if f'id="{process_id}"' in xml),
-                     next(iter(sorted(new_files)), ""))
+    found = current_engine().version_comparison(int(old), int(new), user_id=current_user.view.id)
+    result = found.comparison
     changes = [{"element_id": c.element_id, "kind": c.kind, "file": c.file} for c in result.changes if c.file]
-    return render_template("models/compare.html", result=result, old=int(old), new=int(new), old_files=old_files,
-                           new_files=new_files, main_file=main_file, changes=changes)
+    return render_template("models/compare.html", result=result, old=int(old), new=int(new),
+                           old_files=found.old_files, new_files=found.new_files, main_file=found.main_file,
+                           changes=changes)
 
 
 @bp.get("/vendor/<path:path>")

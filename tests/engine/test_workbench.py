@@ -181,3 +181,18 @@ def test_the_files_of_a_deployed_version_are_its_stored_bpmn(eng):
         eng.version_files(new + 100, user_id=po.id)
     with pytest.raises(engine.NotAllowed):
         eng.version_files(old, user_id=owner(eng, "emp1", "employer").id)
+
+
+def test_a_version_comparison_holds_the_changes_and_both_versions_files(eng):
+    eng.deploy(DEMO, actor="po1")
+    po = owner(eng)
+    draft = eng.create_draft("visit_demo", user_id=po.id)
+    xml = draft.files[FILE].replace('name="Visit wanted"', 'name="Visit asked"')
+    eng.save_draft(draft.id, files={FILE: xml}, expected_revision=draft.revision, user_id=po.id)
+    eng.deploy_draft(draft.id, comment="rename start", user_id=po.id)
+    new, old = (s.version.id for s in eng.versions("visit_demo"))
+    found = eng.version_comparison(old, new, user_id=po.id)
+    assert (found.process_id, found.main_file, found.new_files) == ("visit_demo", FILE, {FILE: xml})
+    assert [c.element_id for c in found.comparison.changes] == ["start"]
+    with pytest.raises(engine.NotAllowed):
+        eng.version_comparison(old, new, user_id=owner(eng, "emp1", "employer").id)
