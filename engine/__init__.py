@@ -8,6 +8,7 @@ from .comparison import Change, Comparison
 from .deadlines import Computation
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem
 from .scheduler import TimerScheduler
+from .trial import Trial, TrialTask, TrialView
 from .views import (
     AuditEventView,
     CaseFile,
@@ -18,7 +19,12 @@ from .views import (
     DocumentField,
     DraftView,
     EventOption,
+    InstanceMove,
     InstanceView,
+    MigrationPreview,
+    MigrationResult,
+    MigrationView,
+    MoveChange,
     Palette,
     RuleOption,
     StartOption,
@@ -36,8 +42,10 @@ from .views import (
 __all__ = [
     "AuditEventView", "CaseFile", "CaseView", "Change", "Clock", "Comparison", "Computation", "Conflict",
     "DeadlineView", "Delivery", "Document", "DocumentField", "DraftView", "Engine", "EngineError", "EventOption",
-    "InstanceView", "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Palette", "Problem", "Procedure",
+    "InstanceMove", "InstanceView", "MigrationPreview", "MigrationResult", "MigrationView", "MoveChange",
+    "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Palette", "Problem", "Procedure",
     "RuleOption", "SettableClock", "StartOption", "SystemClock", "Task", "TimerRun", "TimerScheduler", "TimerView",
-    "Trace", "UserView", "Verification", "Version", "VersionComparison", "VersionSummary", "WorkItemView",
+    "Trace", "Trial", "TrialTask", "TrialView", "UserView", "Verification", "Version", "VersionComparison",
+    "VersionSummary", "WorkItemView",
     "compute_deadline",
 ]

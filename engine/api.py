@@ -23,14 +23,16 @@ from . import (
 from .casework import CaseWork
 from .clock import SettableClock
 from .errors import EngineError, NotAllowed
+from .instance_moves import InstanceMoves
 from .models import Timer, User
+from .trial import Trials
 from .workbench import Workbench
 from .worklist import WorkList
 
 log = logging.getLogger(__name__)
 
 
-class Engine(CaseWork, WorkList, Workbench):
+class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials):
     """Reintegra's engine over one database, one clock, one processes folder and one forms folder.
 
     Case operations live in ``casework``, work item operations in ``worklist``; this class adds the

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, SchemaError
 
 from .errors import InvalidInput
 
@@ -21,8 +21,37 @@ LANGUAGES = ("nl", "fr", "en")
 CLASSIFICATIONS = ("case", "personal", "medical")
 
 
+_TEXTS = {"type": "object", "additionalProperties": {"type": "string"}}
+_SHAPE = Draft202012Validator({
+    "type": "object",
+    "properties": {"x-title": _TEXTS, "x-order": {"type": "array", "items": {"type": "string"}},
+                   "properties": {"$ref": "#/$defs/fields"}},
+    "$defs": {
+        "fields": {"type": "object", "additionalProperties": {"$ref": "#/$defs/field"}},
+        "field": {"type": "object", "properties": {
+            "x-label": _TEXTS, "x-help": _TEXTS, "enum": {"type": "array"},
+            "x-choice-labels": {"type": "object", "additionalProperties": _TEXTS},
+            "items": {"type": "object", "properties": {"properties": {"$ref": "#/$defs/fields"}}}}},
+    },
+})
+"""The shape the conventions (and the pages that draw a form) rely on."""
+
+
+def shape_problems(schema: dict[str, Any]) -> list[str]:
+    """Messages when ``schema`` is no JSON Schema or has UI hints of the wrong shape (then nothing can draw it)."""
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as err:
+        return [f"not a valid JSON Schema: {err.message}"]
+    return [f"{'/'.join(map(str, e.absolute_path)) or 'the form'}: {e.message}"
+            for e in sorted(_SHAPE.iter_errors(schema), key=lambda e: list(map(str, e.absolute_path)))]
+
+
 def convention_problems(schema: dict[str, Any]) -> list[str]:
     """Messages for every way ``schema`` breaks the form conventions (empty when it follows them)."""
+    shape = shape_problems(schema)
+    if shape:
+        return shape
     problems = _missing_languages("x-title", schema.get("x-title"))
     properties = schema.get("properties", {})
     order = schema.get("x-order", [])

@@ -247,6 +247,30 @@ class Draft(Base):
     __mapper_args__ = {"version_id_col": revision}
 
 
+class Migration(Base):
+    """One instance moved from one version to another: who, when, why, and its state before (to revert).
+
+    ``batch`` groups the instances of one operation; ``version_after`` is the instance's row version right
+    after the move (a revert restores ``state_before`` exactly when nothing happened since);
+    ``deadlines`` holds the ids of the deadline rows the move replaced and added.
+    """
+
+    __tablename__ = "instance_migration"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch: Mapped[str] = mapped_column(String(36), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    from_definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    to_definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    migrated_by: Mapped[str] = mapped_column(String(100))
+    migrated_at: Mapped[datetime]
+    state_before: Mapped[str] = mapped_column(Text)
+    version_after: Mapped[int] = mapped_column(Integer)
+    deadlines: Mapped[dict]
+    reverted_at: Mapped[datetime | None]
+    reverted_by: Mapped[str | None] = mapped_column(String(100))
+
+
 class ApiToken(Base):
     """A REST API token of one user; only its SHA-256 hash is stored."""
 

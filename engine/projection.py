@@ -82,9 +82,16 @@ def _is_timer(task: Task) -> bool:
     return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
 
 
-def _has_deadline(session: Session, row: ProcessInstance, task_id: str) -> bool:
-    query = select(Deadline.id).where(Deadline.instance_id == row.id, Deadline.task_id == task_id)
-    return session.scalar(query) is not None
+def _known_deadline(session: Session, row: ProcessInstance, entry: Recorded, now: datetime) -> bool:
+    """True when ``entry`` is already a row; a pending row computed differently (a timer re-armed by a
+    migration) is closed as replaced."""
+    query = select(Deadline).where(Deadline.instance_id == row.id, Deadline.task_id == entry.task_id)
+    for deadline in session.scalars(query):
+        c = entry.computation
+        if deadline.state != "pending" or (deadline.rule, deadline.expires_at) == (c.rule, c.expires_at):
+            return True
+        deadline.state, deadline.closed_at = "replaced", now
+    return False
 
 
 def _task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
@@ -95,7 +102,7 @@ def _add_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflo
                    now: datetime) -> None:
     for entry in recorded:
         task = _task(workflow, entry.task_id)
-        if task is None or not _is_timer(task) or _has_deadline(session, row, entry.task_id):
+        if task is None or not _is_timer(task) or _known_deadline(session, row, entry, now):
             continue
         c = entry.computation
         session.add(Deadline(
@@ -148,13 +155,21 @@ def _sync_work_items(session: Session, row: ProcessInstance, workflow: BpmnWorkf
     known = set()
     for item in open_items:
         known.add(item.task_id)
-        if item.task_id not in ready:
+        if item.task_id in ready:
+            _refresh(session, row, item, ready[item.task_id])
+        else:
             task = _task(workflow, item.task_id)
             item.state = "completed" if task is not None and task.has_state(TaskState.COMPLETED) else "cancelled"
             item.ended_at = now
     for task_id, task in ready.items():
         if task_id not in known:
             session.add(_new_work_item(session, row, task, now))
+
+
+def _refresh(session: Session, row: ProcessInstance, item: WorkItem, task: Task) -> None:
+    """Keep an open item's name and legal term in line with its task (both change when an instance migrates)."""
+    item.name = task.task_spec.bpmn_name or item.bpmn_id
+    item.deadline_id = _guarding_deadline(session, row, task)
 
 
 def _new_work_item(session: Session, row: ProcessInstance, task: Task, now: datetime) -> WorkItem:
@@ -174,7 +189,8 @@ def _guarding_deadline(session: Session, row: ProcessInstance, task: Task) -> in
                  for t in guarded.parent.children if isinstance(t.task_spec, BoundaryEvent)]
     if not timer_ids:
         return None
-    query = (select(Deadline.id).where(Deadline.instance_id == row.id, Deadline.task_id.in_(timer_ids))
+    query = (select(Deadline.id).where(Deadline.instance_id == row.id, Deadline.task_id.in_(timer_ids),
+                                       Deadline.state != "replaced")
              .order_by(Deadline.state != "pending", Deadline.due_on).limit(1))
     return session.scalar(query)
 

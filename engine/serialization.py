@@ -48,6 +48,8 @@ def _serializer() -> BpmnWorkflowSerializer:
 
 
 _SERIALIZER = _serializer()
+REGISTRY = _SERIALIZER.registry
+"""The converter registry; SpiffWorkflow's spec diff compares task specs through it."""
 
 UPGRADES: dict[int, Callable[[dict], None]] = {}
 """Format version N → function upgrading a stored document from N to N + 1 (none yet)."""

@@ -3,6 +3,10 @@
 Order: safe XML (no DTD, entities or external references), the BPMN XSD, SpiffWorkflow's parser,
 then our conventions: lanes are roles, user tasks name existing forms, timers name known deadline
 rules, every expression compiles in the restricted script engine.
+
+Every lane is a case role and every case role acts under the law, so every lane is a legal lane: a user
+task in a lane has a boundary timer (whose rule the timer check verifies), lists in ``deadlineRules`` the
+known rules that bound it through a timer elsewhere, or says in ``notTimeBound`` why the law sets it no term.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from .errors import Problem
 MAX_FILE_BYTES = 5_000_000
 FORM_PROPERTY = "formJsonSchemaFilename"
 RULES_PROPERTY = "deadlineRules"
+NOT_TIME_BOUND_PROPERTY = "notTimeBound"
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
@@ -132,6 +137,7 @@ def _check_conventions(
         result.names[process.get("id")] = process.get("name") or process.get("id")
         _check_lanes(name, process, result)
         _check_user_tasks(name, process, form_sources, result)
+        _check_task_deadlines(name, process, rule_ids, result)
         _check_timers(name, process, rule_ids, result)
         _check_expressions(name, process, result)
         _check_refused_elements(name, process, result)
@@ -161,6 +167,45 @@ def _check_user_tasks(file: str, process: etree._Element, forms: Mapping[str, by
             _problem(result, task, f"form '{form}' does not exist", file)
         else:
             _check_form(file, task, form, forms[form], result)
+
+
+def _check_task_deadlines(file: str, process: etree._Element, rule_ids: set[str], result: Checked) -> None:
+    if process.find(".//bpmn:lane", NS) is None:
+        return
+    in_lanes = {ref.text for ref in process.iterfind(".//bpmn:lane/bpmn:flowNodeRef", NS)}
+    timed = {
+        event.get("attachedToRef")
+        for event in process.iterfind(".//bpmn:boundaryEvent", NS)
+        if event.find("bpmn:timerEventDefinition", NS) is not None
+    }
+    for task in process.iterfind(".//bpmn:userTask", NS):
+        if task.get("id") in in_lanes and task.get("id") not in timed:
+            _check_untimed_task(file, task, rule_ids, result)
+
+
+def _check_untimed_task(file: str, task: etree._Element, rule_ids: set[str], result: Checked) -> None:
+    label = task.get("name") or task.get("id")
+    rules = _listed_rules(_property(task, RULES_PROPERTY))
+    reason = _property(task, NOT_TIME_BOUND_PROPERTY)
+    if rules and reason is not None:
+        message = f"user task '{label}' lists deadline rules and says it is not time-bound; keep one of the two"
+        _problem(result, task, message, file)
+    elif reason is not None and not reason.strip():
+        message = (f"user task '{label}' is marked not time-bound without a reason: say why the law sets no term "
+                   f"(property {NOT_TIME_BOUND_PROPERTY})")
+        _problem(result, task, message, file)
+    elif reason is None and not rules:
+        message = (f"user task '{label}' is in a legal lane but has no deadline: attach a boundary timer with a "
+                   f"deadline rule, list the rules that bound it elsewhere (property {RULES_PROPERTY}), "
+                   f"or say why the law sets no term (property {NOT_TIME_BOUND_PROPERTY})")
+        _problem(result, task, message, file)
+    for rule in rules:
+        if rule not in rule_ids:
+            _problem(result, task, f"unknown deadline rule '{rule}'", file)
+
+
+def _listed_rules(listed: str | None) -> list[str]:
+    return [r.strip() for r in listed.split(",") if r.strip()] if listed else []
 
 
 def _property(element: etree._Element, name: str) -> str | None:
@@ -209,8 +254,7 @@ def _deadline_rules(event: etree._Element, expression: str) -> list[str]:
     first = _deadline_argument(expression)
     if isinstance(first, ast.Constant) and isinstance(first.value, str):
         return [first.value]
-    listed = _property(event, RULES_PROPERTY) if isinstance(first, ast.Name) else None
-    return [r.strip() for r in listed.split(",") if r.strip()] if listed else []
+    return _listed_rules(_property(event, RULES_PROPERTY)) if isinstance(first, ast.Name) else []
 
 
 def _deadline_argument(expression: str) -> ast.expr | None:

@@ -86,7 +86,8 @@ class WorkItemView:
 
 @dataclass(frozen=True)
 class DeadlineView:
-    """A legal term computed for a case, with its verdict: pending, met, missed or cancelled."""
+    """A legal term computed for a case, with its verdict: pending, met, missed, cancelled, or replaced
+    (a migration computed it again under another rule)."""
 
     id: int
     case_id: int
@@ -293,3 +294,69 @@ class VersionComparison:
     old_files: dict
     new_files: dict
     main_file: str
+
+
+@dataclass(frozen=True)
+class MoveChange:
+    """What a migration changes for one instance: ``kind`` is deadline_moved, deadline_added,
+    deadline_dropped, deadline_fires, task_renamed, task_opened or task_closed."""
+
+    kind: str
+    element_id: str
+    name: str
+    old: str = ""
+    new: str = ""
+    old_on: date | None = None
+    new_on: date | None = None
+
+
+@dataclass(frozen=True)
+class InstanceMove:
+    """One running instance in a migration preview: can it move, and if not why, and what changes for it."""
+
+    instance_id: int
+    case_id: int
+    case_reference: str
+    eligible: bool
+    blockers: tuple  # of version_move.Blocker
+    changes: tuple[MoveChange, ...]
+
+
+@dataclass(frozen=True)
+class MigrationPreview:
+    """Every running instance of ``old`` checked against ``new``."""
+
+    old: Version
+    new: Version
+    instances: tuple[InstanceMove, ...]
+
+    @property
+    def eligible(self) -> tuple[InstanceMove, ...]:
+        return tuple(move for move in self.instances if move.eligible)
+
+
+@dataclass(frozen=True)
+class MigrationView:
+    """One instance moved between versions, and whether it was reverted."""
+
+    id: int
+    batch: str
+    instance_id: int
+    case_reference: str
+    process_id: str
+    from_version: int
+    to_version: int
+    reason: str
+    migrated_by: str
+    migrated_at: datetime
+    reverted_at: datetime | None
+    reverted_by: str | None
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    """One migration operation: the instances moved (by migration row) and those refused with why."""
+
+    batch: str
+    moved: tuple[MigrationView, ...]
+    refused: tuple[InstanceMove, ...]

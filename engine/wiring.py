@@ -22,6 +22,7 @@ class Wiring:
         self.clock: Clock = clock or SystemClock()
         self.database = Database(database_url)
         self.forms_dir = forms_dir or ROOT / "forms"
+        self.rules_path = rules_path
         self.rules = deadlines.load_rules(rules_path)
         self.catalogue = catalogue.load()
         self.events = catalogue.load_events()

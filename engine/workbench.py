@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -26,7 +27,7 @@ class Workbench(Wiring):
         """
         with self.database.unit_of_work() as session:
             if user_id is not None:
-                _require_owner(session, user_id)
+                require_owner(session, user_id)
             counts = _instance_counts(session)
             rows = [d for d in repository.definitions(session) if process_id in (None, d.process_id)]
             return [_summary(session, row, counts) for row in rows]
@@ -34,7 +35,7 @@ class Workbench(Wiring):
     def create_draft(self, process_id: str, *, user_id: int) -> views.DraftView:
         """Start a draft from the newest version of ``process_id`` (its files and forms); audited."""
         with self.database.unit_of_work() as session:
-            user = _require_owner(session, user_id)
+            user = require_owner(session, user_id)
             latest = repository.latest(session, process_id)
             bundle = session.get(Bundle, latest.bundle_hash)
             if bundle is None:
@@ -54,7 +55,7 @@ class Workbench(Wiring):
         """The drafts not yet deployed, newest first (with ``user_id``: for process owners and admins only)."""
         with self.database.unit_of_work() as session:
             if user_id is not None:
-                _require_owner(session, user_id)
+                require_owner(session, user_id)
             query = select(Draft).where(Draft.deployed_as.is_(None)).order_by(Draft.updated_at.desc())
             return [_draft_view(d) for d in session.scalars(query) if process_id in (None, d.process_id)]
 
@@ -62,7 +63,7 @@ class Workbench(Wiring):
         """One draft; ``NotFound`` when it does not exist (with ``user_id``: for process owners and admins only)."""
         with self.database.unit_of_work() as session:
             if user_id is not None:
-                _require_owner(session, user_id)
+                require_owner(session, user_id)
             return _draft_view(queries.get(session, Draft, draft_id, "draft"))
 
     def save_draft(self, draft_id: int, *, files: dict[str, str] | None = None, forms: dict[str, str] | None = None,
@@ -73,7 +74,7 @@ class Workbench(Wiring):
         ``InvalidInput`` for a form that is not a JSON object. A deployed draft cannot change.
         """
         with self.database.unit_of_work() as session:
-            user = _require_owner(session, user_id)
+            user = require_owner(session, user_id)
             draft = queries.get(session, Draft, draft_id, "draft")
             if draft.revision != expected_revision:
                 raise Conflict(f"draft {draft_id} was saved by {draft.updated_by} since revision "
@@ -92,7 +93,7 @@ class Workbench(Wiring):
         """Every problem a deploy of the draft would be refused for, each with its element id; [] when none."""
         with self.database.unit_of_work() as session:
             if user_id is not None:
-                _require_owner(session, user_id)
+                require_owner(session, user_id)
             return repository.problems(self._draft_source(queries.get(session, Draft, draft_id, "draft")))
 
     def deploy_draft(self, draft_id: int, *, comment: str, user_id: int) -> list[views.Version]:
@@ -104,7 +105,7 @@ class Workbench(Wiring):
         if not comment.strip():
             raise InvalidInput("a deploy needs a comment", {"comment": ["say why this version exists"]})
         with self.database.unit_of_work() as session:
-            user = _require_owner(session, user_id)
+            user = require_owner(session, user_id)
             draft = queries.get(session, Draft, draft_id, "draft")
             if draft.deployed_as is not None:
                 raise Conflict(f"draft {draft_id} is already deployed")
@@ -120,7 +121,7 @@ class Workbench(Wiring):
         """What changed from one deployed version to another: elements, forms and deadline rules."""
         with self.database.unit_of_work() as session:
             if user_id is not None:
-                _require_owner(session, user_id)
+                require_owner(session, user_id)
             old, new = (_side(session, queries.get(session, ProcessDefinition, i, "version")) for i in (old_id, new_id))
         return comparison.compare(old, new)
 
@@ -128,7 +129,7 @@ class Workbench(Wiring):
         """Everything a compare page shows: the changes, both versions' files and the new version's main file."""
         with self.database.unit_of_work() as session:
             if user_id is not None:
-                _require_owner(session, user_id)
+                require_owner(session, user_id)
             old, new = (queries.get(session, ProcessDefinition, i, "version") for i in (old_id, new_id))
             old_side, new_side, process_id = _side(session, old), _side(session, new), new.process_id
         files = [{name: _text(xml) for name, xml in side.files.items()} for side in (old_side, new_side)]
@@ -143,7 +144,7 @@ class Workbench(Wiring):
         """
         with self.database.unit_of_work() as session:
             if user_id is not None:
-                _require_owner(session, user_id)
+                require_owner(session, user_id)
             side = _side(session, queries.get(session, ProcessDefinition, definition_id, "version"))
             return {name: _text(xml) for name, xml in side.files.items()}
 
@@ -171,10 +172,20 @@ class Workbench(Wiring):
         """Every way a form breaks the conventions (labels in nl/fr/en, order, classification, choices)."""
         return forms.convention_problems(schema)
 
+    @staticmethod
+    def form_is_drawable(schema: dict) -> bool:
+        """Whether a preview can draw the form: a JSON Schema whose labels and fields have the right shape."""
+        return not forms.shape_problems(schema)
+
     def _draft_source(self, draft: Draft) -> repository.Source:
-        files = {name: text.encode() for name, text in draft.files.items()}
-        forms = {name: json.dumps(schema).encode() for name, schema in draft.forms.items()}
-        return repository.Source(files, self.forms_dir, self.rules, forms)
+        return draft_source(draft, self.forms_dir, self.rules)
+
+
+def draft_source(draft: Draft, forms_dir: Path, rules: Any) -> repository.Source:
+    """What a deploy of ``draft`` reads: its BPMN files and edited forms, then the forms folder."""
+    files = {name: text.encode() for name, text in draft.files.items()}
+    forms = {name: json.dumps(schema).encode() for name, schema in draft.forms.items()}
+    return repository.Source(files, forms_dir, rules, forms)
 
 
 def _side(session: Session, definition: ProcessDefinition) -> comparison.Side:
@@ -192,7 +203,7 @@ def _in_force(rule: Any, today: Any) -> bool:
     return any(regime.effective_from <= today for regime in rule.regimes)
 
 
-def _require_owner(session: Session, user_id: int) -> User:
+def require_owner(session: Session, user_id: int) -> User:
     user = queries.get(session, User, user_id, "user")
     if not OWNER_ROLES.intersection(user.roles):
         raise NotAllowed("only process owners and admins edit and deploy processes")

@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 
 import engine
 
-from . import account, api, auth, cases, democlock, errors, labels, models, tasks
+from . import account, api, auth, cases, democlock, errors, labels, migrations, models, tasks, trial
 from .cli import database_url
 
 DEFAULTS = {
@@ -43,7 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _login_manager(app)
     app.jinja_env.globals["get_locale"] = get_locale
     labels.register(app)
-    for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp):
+    for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp):
         app.register_blueprint(blueprint)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)

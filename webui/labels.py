@@ -32,6 +32,7 @@ STATE_NAMES = {
     "completed": lazy_gettext("completed"),
     "error": lazy_gettext("stopped by an error"),
     "cancelled": lazy_gettext("cancelled"),
+    "replaced": lazy_gettext("replaced by a migration"),
 }
 DEADLINE_STATES = {
     "pending": lazy_gettext("pending"),

@@ -6,12 +6,15 @@ import json
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 import engine
 
 from . import formfields
+from .account import LANGUAGES
 from .context import current_engine, language
 from .labels import ROLE_NAMES
 
@@ -120,9 +123,9 @@ def form(draft_id: int, name: str):  # type: ignore[no-untyped-def]
 
 def _form_page(draft_view: engine.DraftView, name: str, text: str, schema: dict | None, problems: list[str],
                status: int = 200):  # type: ignore[no-untyped-def]
-    preview = formfields.fields(schema, language()) if schema else []
-    return render_template("models/form.html", draft=draft_view, name=name, text=text, preview=preview,
-                           problems=problems), status
+    chosen = _preview_language()
+    return render_template("models/form.html", draft=draft_view, name=name, text=text, problems=problems,
+                           preview=_preview(schema, chosen), preview_language=chosen), status
 
 
 @bp.post("/drafts/<int:draft_id>/forms/<name>")
@@ -132,19 +135,50 @@ def save_form(draft_id: int, name: str):  # type: ignore[no-untyped-def]
     eng = current_engine()
     draft_view = eng.draft(draft_id, user_id=current_user.view.id)
     text = request.form.get("schema", "")
-    try:
-        schema = json.loads(text)
-    except ValueError as err:
-        return _form_page(draft_view, name, text, None, [_("Not valid JSON: %(error)s", error=str(err))], 422)
-    problems = eng.form_problems(schema) if isinstance(schema, dict) else [_("A form is a JSON object.")]
+    schema, problems = _checked(text)
     if problems or request.form.get("action") == "preview":
-        return _form_page(draft_view, name, text, schema if isinstance(schema, dict) else None, problems,
-                          422 if problems else 200)
+        return _form_page(draft_view, name, text, schema, problems, 422 if problems else 200)
     revision = request.form.get("revision", "")
     eng.save_draft(draft_id, forms={name: text}, expected_revision=int(revision) if revision.isdigit() else -1,
                    user_id=current_user.view.id)
     flash(_("Form saved in the draft."), "info")
     return redirect(url_for("models.draft", draft_id=draft_id))
+
+
+@bp.post("/drafts/<int:draft_id>/forms/<name>/preview")
+@login_required
+def preview_form(draft_id: int, name: str):  # type: ignore[no-untyped-def]
+    """The live preview of the form being typed (field ``schema``): its HTML in ``language``, and its problems."""
+    current_engine().draft(draft_id, user_id=current_user.view.id)
+    schema, problems = _checked(request.form.get("schema", ""))
+    return jsonify({"html": _preview(schema, _preview_language()), "problems": problems})
+
+
+def _checked(text: str) -> tuple[dict | None, list[str]]:
+    """The form in ``text`` (none unless it is a JSON object) and every problem a deploy would refuse it for."""
+    try:
+        schema = json.loads(text)
+    except ValueError as err:
+        return None, [_("Not valid JSON: %(error)s", error=str(err))]
+    if not isinstance(schema, dict):
+        return None, [_("A form is a JSON object.")]
+    eng = current_engine()
+    return (schema if eng.form_is_drawable(schema) else None), eng.form_problems(schema)
+
+
+def _preview_language() -> str:
+    chosen = request.values.get("language", "")
+    return chosen if chosen in LANGUAGES else language()
+
+
+def _preview(schema: dict | None, chosen: str) -> Markup:
+    """The form as case workers reading ``chosen`` see it; the page and the live preview both draw it here."""
+    if schema is None:
+        return Markup("")
+    titles = schema.get("x-title")
+    with force_locale(chosen):
+        return Markup(render_template("models/_form_preview.html", fields=formfields.fields(schema, chosen),
+                                      title=titles.get(chosen) if isinstance(titles, dict) else None))
 
 
 @bp.get("/compare")

@@ -262,3 +262,45 @@ def test_the_panel_writes_forms_messages_and_documentation_as_the_engine_reads_t
     assert re.search(r'<bpmn:receiveTask id="wait_for_return" name="Wait for the return to work" '
                      r'messageRef="msg_incapacity_relapse">\s*'
                      r"<bpmn:documentation>Waits for the worker's return; see 0.6.</bpmn:documentation>", saved)
+
+
+def test_a_user_task_without_a_timer_needs_rules_that_bound_it_or_the_reason_the_law_sets_no_term(
+        live_server: LiveServer, owner_page: OwnerPage) -> None:
+    page = owner_page()
+    draft_id = new_draft(page, "pre_return_visit")
+    properties = choose_element(page, "hold_visit")
+    expect(properties.locator("#prop-deadline-timer")).to_have_text(
+        "Bounded by its boundary timer: T15 — Pre-return visit held")
+    expect(properties.get_by_label("What bounds this task")).to_be_hidden()
+
+    properties = choose_element(page, "record_request")
+    expect(properties.get_by_label("What bounds this task")).to_have_value("reason")
+    reason = properties.get_by_label("Why the law sets no term")
+    expect(reason).to_have_value(re.compile(r"^Recording the request starts the T15 term"))
+    reason.fill("")
+    reason.press("Tab")
+    page.get_by_role("button", name="Validate").click()
+    problems = page.locator("#problems")
+    expect(problems).to_contain_text("user task 'Record the visit request' is in a legal lane but has no deadline")
+    expect(shape(page, "record_request")).to_have_class(re.compile(r"\bproblem\b"))
+
+    properties.get_by_label("What bounds this task").select_option("rules")
+    rules = properties.get_by_label("Rules enforced elsewhere")
+    rules.fill("T15,T99")
+    rules.press("Tab")
+    page.get_by_role("button", name="Validate").click()
+    expect(problems).to_contain_text("record_request: unknown deadline rule 'T99'")
+    expect(rules).to_have_value("T15, T99")
+
+    properties.get_by_label("What bounds this task").select_option("reason")
+    expect(reason).to_have_value("")
+    reason.fill("The law sets no term for recording the request.")
+    reason.press("Tab")
+    save(page)
+    page.get_by_role("button", name="Validate").click()
+    expect(problems).to_have_text("No problems.")
+    expect(shape(page, "record_request")).not_to_have_class(re.compile(r"\bproblem\b"))
+    saved = live_server.eng.draft(draft_id).files[FILE]
+    assert '<spiffworkflow:property name="notTimeBound" value="The law sets no term for recording the request." />' \
+        in saved
+    assert 'name="deadlineRules"' not in saved.split('id="record_request"', 1)[1].split("</bpmn:userTask>", 1)[0]

@@ -69,3 +69,14 @@ def test_a_plan_must_end_after_it_starts():
         forms.validate(schema, plan, today=date(2026, 7, 1))
     assert "after valid_from" in refused.value.fields["valid_until"][0]
     forms.validate(schema, {**plan, "valid_until": "2026-12-31"}, today=date(2026, 7, 1))
+
+
+@pytest.mark.parametrize(("schema", "problem"), [
+    ({"type": "wrong"}, "not a valid JSON Schema: 'wrong' is not valid under any of the given schemas"),
+    ({"properties": {"a": {"x-label": "A"}}}, "properties/a/x-label: 'A' is not of type 'object'"),
+    ({"x-order": "a"}, "x-order: 'a' is not of type 'array'"),
+    ({"properties": {"a": {"enum": ["x"], "x-choice-labels": {"x": "X"}}}},
+     "properties/a/x-choice-labels/x: 'X' is not of type 'object'"),
+])
+def test_a_form_of_the_wrong_shape_is_refused_with_where_it_is_wrong(schema, problem):
+    assert forms.convention_problems(schema) == [problem]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -129,12 +128,10 @@ ESCAPES = [
 
 
 @pytest.mark.parametrize("source", ESCAPES)
-def test_a_known_escape_fails_quickly_with_a_clear_error(source):
-    began = time.monotonic()
+def test_a_known_escape_is_stopped_by_a_limit_with_a_clear_error(source):
     refused = failure_of(lambda: run(source))
     assert isinstance(refused, (ScriptRejected, ScriptLimitExceeded)), refused
     assert refused.message and refused.code in {"script_rejected", "script_limit_exceeded"}
-    assert time.monotonic() - began < 5 * TIME_LIMIT
 
 
 @pytest.mark.parametrize("expression", [

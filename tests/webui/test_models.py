@@ -49,6 +49,7 @@ def test_only_process_owners_and_admins_reach_the_workbench(client, auth, law, r
     assert client.post(f"/models/drafts/{draft.id}/deploy", data={"comment": "x", "csrf_token": token}
                        ).status_code == 403
     assert client.get(f"/models/drafts/{draft.id}/forms/pre_return_visit_request.json").status_code == 403
+    assert preview(client, draft.id, "{}").status_code == 403
 
 
 def test_saving_validating_and_deploying_a_draft(client, owner, law):
@@ -122,6 +123,72 @@ def test_the_form_editor_previews_refuses_broken_forms_and_saves_into_the_draft(
         "csrf_token": token})
     assert saved.status_code == 302
     assert law.draft(draft_id).forms[name]["properties"]["request_received_on"]["x-label"]["fr"].startswith("Demande")
+
+
+FORM = "pre_return_visit_request.json"
+
+
+def preview(client, draft_id: int, text: str, **fields: str):  # type: ignore[no-untyped-def]
+    return client.post(f"/models/drafts/{draft_id}/forms/{FORM}/preview", data={"schema": text, **fields},
+                       headers={"X-CSRFToken": csrf_token(client, "/"), "Accept": "application/json"})
+
+
+def test_the_live_preview_draws_a_changed_label_as_case_workers_see_it(client, owner, law):
+    draft_id = new_draft(client)
+    schema = law.form_source(draft_id, FORM)
+    schema["properties"]["request_received_on"]["x-label"]["en"] = "Request reached the physician on"
+    answer = preview(client, draft_id, json.dumps(schema))
+    assert answer.status_code == 200 and answer.get_json()["problems"] == []
+    html = answer.get_json()["html"]
+    assert '<label for="preview-request_received_on">Request reached the physician on' in html
+    assert "Record the visit request" in html and "Request received on" not in html
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("{not json", "Not valid JSON: Expecting property name enclosed in double quotes"),
+    ("[]", "A form is a JSON object."),
+    ('{"properties": {"a": "x"}}', "not a valid JSON Schema: 'x' is not of type 'object', 'boolean'"),
+    ('{"properties": []}', "not a valid JSON Schema: [] is not of type 'object'"),
+    ('{"properties": {"a": {"type": "string", "x-label": "A"}}}', "properties/a/x-label: 'A' is not of type"),
+])
+def test_the_live_preview_of_text_that_is_no_form_lists_why_and_draws_nothing(client, owner, law, text, problem):
+    answer = preview(client, new_draft(client), text).get_json()
+    assert answer["html"] == "" and answer["problems"][0].startswith(problem) and len(answer["problems"]) == 1
+
+
+def test_the_live_preview_lists_a_broken_convention_and_still_draws_the_form(client, owner, law):
+    draft_id = new_draft(client)
+    schema = law.form_source(draft_id, FORM)
+    del schema["properties"]["request_received_on"]["x-label"]["fr"]
+    answer = preview(client, draft_id, json.dumps(schema)).get_json()
+    assert answer["problems"] == ["field 'request_received_on': x-label has no text in fr"]
+    assert "Request received on" in answer["html"]
+
+
+def test_the_live_preview_is_drawn_wholly_in_the_chosen_language(client, owner, law):
+    draft_id = new_draft(client)
+    schema = law.form_source(draft_id, FORM)
+    html = preview(client, draft_id, json.dumps(schema), language="fr").get_json()["html"]
+    assert "Demande reçue le" in html and "(obligatoire)" in html and "Request received on" not in html
+    assert "Aanvraag ontvangen op" in preview(client, draft_id, json.dumps(schema), language="nl").get_json()["html"]
+    assert "Request received on" in preview(client, draft_id, json.dumps(schema), language="xx").get_json()["html"]
+
+
+def test_the_form_editor_page_draws_the_preview_in_the_chosen_language_without_javascript(client, owner, law):
+    draft_id = new_draft(client)
+    page = client.get(f"/models/drafts/{draft_id}/forms/{FORM}?language=fr").get_data(as_text=True)
+    assert "Demande reçue le" in page and 'id="form-preview" lang="fr"' in page and "form-editor.js" in page
+    posted = client.post(f"/models/drafts/{draft_id}/forms/{FORM}", data={
+        "schema": json.dumps(law.form_source(draft_id, FORM)), "action": "preview", "language": "nl",
+        "revision": "1", "csrf_token": csrf_token(client, "/")}).get_data(as_text=True)
+    assert "Aanvraag ontvangen op" in posted and "Back to the draft" in posted
+
+
+def test_the_live_preview_needs_the_csrf_token(client, owner, law):
+    draft_id = new_draft(client)
+    answer = client.post(f"/models/drafts/{draft_id}/forms/{FORM}/preview", data={"schema": "{}"},
+                         headers={"Accept": "application/json"})
+    assert answer.status_code == 400 and answer.get_json()["error"] == "bad_request"
 
 
 @pytest.mark.parametrize("path", ["../pyproject.toml", "bpmn-js/package.json", "%2e%2e/webui/models.py"])

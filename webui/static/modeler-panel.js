@@ -1,6 +1,9 @@
 // The properties panel of the diagram editor: the few properties our conventions need (README, "Decisions
 // worth knowing"), written through bpmn-js commands so that Ctrl+Z undoes them and the page sees the change.
-// The fields themselves are in templates/models/draft.html; this module fills them and writes them back.
+// The fields themselves are in templates/models/draft.html; this module fills them and writes them back,
+// with a user task's deadline fields in modeler-deadline.js.
+
+import { DeadlineFields } from "./modeler-deadline.js";
 
 const FORM_PROPERTY = "formJsonSchemaFilename";
 const RULES_PROPERTY = "deadlineRules";
@@ -134,6 +137,7 @@ export class PropertiesPanel {
     };
     this.groups = Object.fromEntries([...this.form.querySelectorAll("[data-group]")].map((g) => [g.dataset.group, g]));
     this.field.ruleCurrent.value = CURRENT;
+    this.deadline = new DeadlineFields(this, text);
     this.listen();
   }
 
@@ -182,7 +186,10 @@ export class PropertiesPanel {
     groups.lane.hidden = !bo.$instanceOf("bpmn:Lane");
     if (!groups.lane.hidden) selectValue(field.role, roleForLane(bo.name, this.roles));
     groups["user-task"].hidden = !bo.$instanceOf("bpmn:UserTask");
-    if (!groups["user-task"].hidden) this.showForm(spiffProperty(bo, FORM_PROPERTY));
+    if (!groups["user-task"].hidden) {
+      this.showForm(spiffProperty(bo, FORM_PROPERTY));
+      this.deadline.show(this.element);
+    }
     const timer = timerDefinition(bo);
     groups.timer.hidden = !timer;
     if (timer) this.showTimer(bo, timerExpression(timer));
@@ -218,6 +225,21 @@ export class PropertiesPanel {
       field.rule.value = "";
       field.ruleHelp.textContent = text.not_a_deadline;
     }
+  }
+
+  property(name) {
+    return spiffProperty(this.element.businessObject, name);
+  }
+
+  // The rule of the task's boundary timer: "T15", or its variable with the rules it may take; "" when the
+  // timer names no rule, null when the task has no boundary timer.
+  boundaryTimerRule(task) {
+    const timer = (task.attachers || []).map((a) => a.businessObject).find(timerDefinition);
+    if (!timer) return null;
+    const parsed = parseDeadline(timerExpression(timerDefinition(timer)));
+    if (!parsed || parsed.rule) return parsed ? parsed.rule : "";
+    const listed = spiffProperty(timer, RULES_PROPERTY);
+    return `${parsed.variable}${listed ? ` (${listed})` : ""}`;
   }
 
   // Writing: each writer changes the diagram through `modeling`, so undo, redo and "unsaved" follow.
