@@ -12,7 +12,7 @@ from tests.webui.conftest import PASSWORD, csrf_token
 from webui import demo
 
 MEDICAL = {"occupational_physician", "advisory_physician", "treating_physician", "medical_inspector"}
-SEES_EVERY_CASE = {"compliance_officer", "admin"}
+SEES_EVERY_CASE = {"admin"}  # a compliance officer with organisations oversees their employers only
 ROLES = ("employer", "occupational_physician", "advisory_physician", "rtw_coordinator", "regional_counsellor",
          "medical_inspector", "employee", "treating_physician", "process_owner", "compliance_officer", "admin")
 
