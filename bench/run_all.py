@@ -8,10 +8,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import completion  # noqa: E402
+import compliance  # noqa: E402
 import throughput  # noqa: E402
 import timers  # noqa: E402
 
 if __name__ == "__main__":
-    for bench in (throughput, timers, completion):
+    for bench in (throughput, timers, completion, compliance):
         bench.main()
         print()

@@ -5,9 +5,13 @@ from .audit import Verification
 from .catalogue import Procedure
 from .clock import Clock, SettableClock, SystemClock
 from .comparison import Change, Comparison
+from .compliance import Dashboard, DashboardLine, DrillRow, InstancePage, InstanceRow, RuleSummary, Tally
 from .deadlines import Computation
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem
+from .event_log import LogEvent
+from .evidence import ChainCheck, EvidenceCase, EvidenceEvent, EvidenceInstance, EvidencePack
 from .scheduler import TimerScheduler
+from .tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .trial import Trial, TrialTask, TrialView
 from .views import (
     AuditEventView,
@@ -40,12 +44,15 @@ from .views import (
 )
 
 __all__ = [
-    "AuditEventView", "CaseFile", "CaseView", "Change", "Clock", "Comparison", "Computation", "Conflict",
+    "AuditEventView", "CaseFile", "ChainCheck", "EvidenceCase", "EvidenceEvent", "EvidenceInstance", "EvidencePack",
+    "LogEvent", "Dashboard", "DashboardLine", "DrillRow", "InstancePage", "InstanceRow",
+    "RuleSummary", "Tally", "CaseView", "Change", "Clock", "Comparison", "Computation", "Conflict",
     "DeadlineView", "Delivery", "Document", "DocumentField", "DraftView", "Engine", "EngineError", "EventOption",
     "InstanceMove", "InstanceView", "MigrationPreview", "MigrationResult", "MigrationView", "MoveChange",
     "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Palette", "Problem", "Procedure",
     "RuleOption", "SettableClock", "StartOption", "SystemClock", "Task", "TimerRun", "TimerScheduler", "TimerView",
     "Trace", "Trial", "TrialTask", "TrialView", "UserView", "Verification", "Version", "VersionComparison",
     "VersionSummary", "WorkItemView",
+    "Element", "FieldEntry", "Flow", "InstanceTrace", "TimelineEntry", "Verdict", "Waiting",
     "compute_deadline",
 ]

@@ -20,11 +20,15 @@ from . import (
     timers,
     views,
 )
+from .annual import AnnualEvaluations
 from .casework import CaseWork
 from .clock import SettableClock
+from .compliance import Compliance
 from .errors import EngineError, NotAllowed
+from .evidence import Evidence
 from .instance_moves import InstanceMoves
 from .models import Timer, User
+from .tracing import Tracing
 from .trial import Trials
 from .workbench import Workbench
 from .worklist import WorkList
@@ -32,7 +36,7 @@ from .worklist import WorkList
 log = logging.getLogger(__name__)
 
 
-class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials):
+class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluations, Compliance, Evidence, Tracing):
     """Reintegra's engine over one database, one clock, one processes folder and one forms folder.
 
     Case operations live in ``casework``, work item operations in ``worklist``; this class adds the

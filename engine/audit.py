@@ -1,6 +1,6 @@
 """The audit trail: append-only, hash-chained events, one chain per stream.
 
-A stream is ``instance:<id>``, ``case:<id>`` or ``repository``. Each event's hash covers its
+A stream is ``instance:<id>``, ``case:<id>``, ``repository``, ``audit`` or ``compliance``. Each event's hash covers its
 content and the previous hash of its stream, so an edited, deleted or reordered row breaks the chain.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -78,6 +79,17 @@ def verify(session: Session, stream: str | None = None) -> Verification:
         if problem:
             return Verification(False, checked, f"{event.stream} #{event.seq} (id {event.id}): {problem}")
         checked, previous = checked + 1, event
+    return Verification(True, checked)
+
+
+def verify_streams(session: Session, streams: Iterable[str]) -> Verification:
+    """Check several streams in turn (a case and its instances); stop at the first broken link."""
+    checked = 0
+    for stream in streams:
+        result = verify(session, stream)
+        checked += result.events_checked
+        if not result.is_intact:
+            return Verification(False, checked, result.broken)
     return Verification(True, checked)
 
 

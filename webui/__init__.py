@@ -12,7 +12,23 @@ from flask_wtf import CSRFProtect
 
 import engine
 
-from . import account, api, auth, cases, democlock, errors, labels, migrations, models, tasks, trial
+from . import (
+    account,
+    annual,
+    api,
+    auth,
+    cases,
+    compliance,
+    democlock,
+    errors,
+    evidence,
+    labels,
+    migrations,
+    models,
+    tasks,
+    trace,
+    trial,
+)
 from .cli import database_url
 
 DEFAULTS = {
@@ -43,7 +59,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _login_manager(app)
     app.jinja_env.globals["get_locale"] = get_locale
     labels.register(app)
-    for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp):
+    for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp,
+                      annual.bp, trace.bp, evidence.bp, compliance.bp):
         app.register_blueprint(blueprint)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)
