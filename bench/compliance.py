@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 import sqlalchemy as sa
 from common import DEMO, new_engine, seconds
 
+from engine import calendar
 from engine.models import AuditEvent, Case, Deadline, ProcessInstance
 
 INSTANCES = int(os.environ.get("REINTEGRA_BENCH_INSTANCES", "20000"))
@@ -35,7 +36,8 @@ def populate(eng) -> None:  # type: ignore[no-untyped-def]
                       "opened_by": "bench"})
         instances.append({"id": n, "case_id": n, "definition_id": version.id, "state": state, "state_json": "{}",
                           "library_version": "3.2.0", "version": 1, "started_at": started, "started_by": "bench",
-                          "ended_at": started + timedelta(days=20) if state != "running" else None})
+                          "ended_at": started + timedelta(days=20) if state != "running" else None,
+                          **_end(rng, state)})
         deadlines += [_deadline(rng, n, started, k) for k in range(2)]
         events.append({"stream": f"instance:{n}", "seq": 1, "at": started, "actor": "bench", "action": "started",
                        "case_id": n, "instance_id": n, "before": {}, "after": {}, "prev_hash": "0" * 64,
@@ -44,6 +46,12 @@ def populate(eng) -> None:  # type: ignore[no-untyped-def]
         for model, rows in ((Case, cases), (ProcessInstance, instances), (Deadline, deadlines),
                             (AuditEvent, events)):
             conn.execute(sa.insert(model), rows)
+
+
+def _end(rng: random.Random, state: str) -> dict:
+    """A completed instance reached one of three end events."""
+    end = rng.choice(["end_answered", "end_closed", "end_overdue_explained"]) if state == "completed" else None
+    return {"end_event": end, "end_event_name": end}
 
 
 def _deadline(rng: random.Random, instance_id: int, started: datetime, k: int) -> dict:
@@ -56,7 +64,8 @@ def _deadline(rng: random.Random, instance_id: int, started: datetime, k: int) -
     return {"case_id": instance_id, "instance_id": instance_id, "task_id": f"t{k}", "bpmn_id": f"timer_{k}",
             "rule": f"T1{5 + k}", "kind": "deadline", "legal_source": "art. I.4-36", "start_event": "receipt",
             "start_on": start_on, "due_on": due_on, "expires_at": started + timedelta(days=15),
-            "explanation": "bench", "state": state, "created_at": started, "closed_at": closed}
+            "explanation": "bench", "state": state, "created_at": started, "closed_at": closed,
+            "closed_on": calendar.legal_date(closed) if closed else None}
 
 
 def main() -> None:
@@ -78,6 +87,9 @@ def main() -> None:
         "find_instances, started in March, failed": lambda: eng.find_instances(
             user_id=admin, state="failed", started_from=date(2026, 3, 1), started_to=date(2026, 3, 31)),
         "find_instances, officer of one employer": lambda: eng.find_instances(user_id=officer),
+        "find_instances, ended with one end event": lambda: eng.find_instances(
+            user_id=admin, process_id="visit_demo", end_event="end_closed"),
+        "ends_reached (the search's end list)": lambda: eng.ends_reached(user_id=admin),
         "deadline_dashboard, one year, admin": lambda: eng.deadline_dashboard(user_id=admin, **YEAR),
         "deadline_dashboard, one year, officer": lambda: eng.deadline_dashboard(user_id=officer, **YEAR),
         "dashboard_drilldown, missed, one year": lambda: eng.dashboard_drilldown(

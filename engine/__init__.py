@@ -5,7 +5,8 @@ from .audit import Verification
 from .catalogue import Procedure
 from .clock import Clock, SettableClock, SystemClock
 from .comparison import Change, Comparison
-from .compliance import Dashboard, DashboardLine, DrillRow, InstancePage, InstanceRow, RuleSummary, Tally
+from .compliance import EndReached, InstancePage, InstanceRow
+from .deadline_dashboard import Dashboard, DashboardLine, DrillRow, RuleSummary, Tally
 from .deadlines import Computation
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem
 from .event_log import LogEvent
@@ -46,7 +47,7 @@ from .views import (
 __all__ = [
     "AuditEventView", "CaseFile", "ChainCheck", "EvidenceCase", "EvidenceEvent", "EvidenceInstance", "EvidencePack",
     "LogEvent", "Dashboard", "DashboardLine", "DrillRow", "InstancePage", "InstanceRow",
-    "RuleSummary", "Tally", "CaseView", "Change", "Clock", "Comparison", "Computation", "Conflict",
+    "EndReached", "RuleSummary", "Tally", "CaseView", "Change", "Clock", "Comparison", "Computation", "Conflict",
     "DeadlineView", "Delivery", "Document", "DocumentField", "DraftView", "Engine", "EngineError", "EventOption",
     "InstanceMove", "InstanceView", "MigrationPreview", "MigrationResult", "MigrationView", "MoveChange",
     "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Palette", "Problem", "Procedure",

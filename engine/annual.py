@@ -1,8 +1,9 @@
 """The annual evaluation of an employer's re-integration policy (a legal duty since 2022), from the case records.
 
 For one employer and one calendar year: the formal trajectories started and where they stand, the assessment
-decisions, the plans and reports and the workers' replies, the median time each step took, the legal terms
-missed, and the medical force-majeure procedures. Only decisions and counts are read, never medical fields.
+decisions, the plans and reports and the workers' replies, how the ended ones ended, the median time each step
+took, the legal terms missed, and the medical force-majeure procedures and how they ended. Only decisions and
+counts are read, never medical fields.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class Evaluation:
     steps: tuple[StepDuration, ...]
     missed: Counter
     force_majeure: Counter
+    endings: Counter
+    force_majeure_endings: Counter
 
     @property
     def started(self) -> int:
@@ -65,13 +68,14 @@ class AnnualEvaluations(Wiring):
                 raise NotFound(f"no employer {employer} in your organisations")
             start, end = _bounds(year)
             trajectories = _instances(session, TRAJECTORY, employer, start, end)
+            force_majeure = _instances(session, FORCE_MAJEURE, employer, start, end)
             items = _completed_items(session, [row.id for row in trajectories])
             return Evaluation(
                 employer, year, Counter(row.state for row in trajectories), _decisions(items),
                 Counter(str((i.data or {}).get("kind")) for i in items if i.bpmn_id == "draft"),
                 Counter(str((i.data or {}).get("decision")) for i in items if i.bpmn_id == "reply"),
                 _steps(items), _missed(session, [row.id for row in trajectories]),
-                Counter(row.state for row in _instances(session, FORCE_MAJEURE, employer, start, end)))
+                Counter(row.state for row in force_majeure), _endings(trajectories), _endings(force_majeure))
 
     def evaluated_employers(self, *, user_id: int) -> list[str]:
         """The employers whose evaluation the user may read (those with cases in scope)."""
@@ -116,6 +120,11 @@ def _steps(items: list[WorkItem]) -> tuple[StepDuration, ...]:
             names[item.bpmn_id] = item.name
     return tuple(StepDuration(task, names[task], len(days), round(statistics.median(days), 1))
                  for task, days in durations.items())
+
+
+def _endings(instances: list[ProcessInstance]) -> Counter:
+    """How the completed instances ended, by the name of the end event they reached."""
+    return Counter(row.end_event_name for row in instances if row.end_event_name)
 
 
 def _missed(session: Session, instance_ids: list[int]) -> Counter:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import access, audit, calendar, documents, eligibility, forms, queries, repository, runtime, views
+from . import access, audit, calendar, documents, eligibility, forms, oversight, queries, repository, runtime, views
 from .errors import Conflict, NotAllowed, NotFound
 from .models import Case, Correlation, ProcessInstance, User
 from .wiring import ROOT, Wiring
@@ -81,7 +81,8 @@ class CaseWork(Wiring):
                 tuple(queries.with_days_left(queries.deadlines(session, case_id=case_id), self.rules, today)),
                 documents.documents(session, self._loaded, user, now, case_id=case_id),
                 self._start_options(session, case, user), self._event_options(session, case, user),
-                tuple(queries.with_days_left(queries.work_items(session, case_id=case_id), self.rules, today)))
+                tuple(queries.with_days_left(queries.work_items(session, case_id=case_id), self.rules, today)),
+                may_trace=bool(oversight.OVERSIGHT_ROLES.intersection(user.roles)))
             session.commit()
         return result
 

@@ -149,11 +149,11 @@ class InstanceMoves(Wiring):
         for deadline_id in migration.deadlines.get("added", []):
             deadline = session.get(Deadline, deadline_id)
             if deadline is not None:
-                deadline.state, deadline.closed_at = "replaced", self.clock.now()
+                deadline.close("replaced", self.clock.now())
         for deadline_id in migration.deadlines.get("replaced", []):
             deadline = session.get(Deadline, deadline_id)
             if deadline is not None:
-                deadline.state, deadline.closed_at = "pending", None
+                deadline.reopen()
         row.state_json, row.definition_id = migration.state_before, migration.from_definition_id
         run = runtime.load(session, row, self._loaded(session, row), self.clock)
         runtime.save(session, run, actor=actor, action="migration_reverted",

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import calendar
 from .errors import Conflict
 
 
@@ -107,7 +108,10 @@ class Case(Base):
 
 
 class ProcessInstance(Base):
-    """One run of a definition version for a case; ``version`` is the optimistic lock."""
+    """One run of a definition version for a case; ``version`` is the optimistic lock.
+
+    ``end_event`` is the end event a completed instance reached (its BPMN id; ``end_event_name`` as it read then).
+    """
 
     __tablename__ = "process_instance"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +124,8 @@ class ProcessInstance(Base):
     started_at: Mapped[datetime]
     started_by: Mapped[str] = mapped_column(String(100))
     ended_at: Mapped[datetime | None]
+    end_event: Mapped[str | None] = mapped_column(String(100), index=True)
+    end_event_name: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)
     __mapper_args__ = {"version_id_col": version}
 
@@ -158,7 +164,10 @@ class Timer(Base):
 
 
 class Deadline(Base):
-    """A legal term as computed for one timer of one instance, with its explanation and verdict."""
+    """A legal term as computed for one timer of one instance, with its explanation and verdict.
+
+    ``closed_at`` is the instant of the verdict, ``closed_on`` its Brussels date (what margins count in).
+    """
 
     __tablename__ = "deadline"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +186,15 @@ class Deadline(Base):
     state: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    closed_on: Mapped[date | None]
+
+    def close(self, state: str, at: datetime) -> None:
+        """Give the deadline its verdict (met, missed, cancelled, replaced) at the instant ``at``."""
+        self.state, self.closed_at, self.closed_on = state, at, calendar.legal_date(at)
+
+    def reopen(self) -> None:
+        """Make the deadline pending again, without a verdict."""
+        self.state, self.closed_at, self.closed_on = "pending", None, None
 
 
 class Correlation(Base):

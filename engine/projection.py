@@ -90,7 +90,7 @@ def _known_deadline(session: Session, row: ProcessInstance, entry: Recorded, now
         c = entry.computation
         if deadline.state != "pending" or (deadline.rule, deadline.expires_at) == (c.rule, c.expires_at):
             return True
-        deadline.state, deadline.closed_at = "replaced", now
+        deadline.close("replaced", now)
     return False
 
 
@@ -125,8 +125,7 @@ def _close_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkf
     for deadline in pending:
         outcome = _timer_outcome(_task(workflow, deadline.task_id))
         if outcome != "waiting":
-            deadline.state = _VERDICTS.get((deadline.kind, outcome), "cancelled")
-            deadline.closed_at = now
+            deadline.close(_VERDICTS.get((deadline.kind, outcome), "cancelled"), now)
 
 
 def _timer_outcome(task: Task | None) -> str:

@@ -17,6 +17,7 @@ from uuid import UUID
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -205,6 +206,7 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     row.state = "completed" if run.workflow.completed else "running"
     if row.state == "completed" and row.ended_at is None:
         row.ended_at = now
+        row.end_event, row.end_event_name = _end_reached(run.workflow)
     projection.project(session, row, run.workflow, run.recorded, now)
     run.recorded.clear()
     after = dict(after or {})
@@ -212,3 +214,13 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
         after["instance_state"] = row.state
     audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
                  instance_id=row.id, task=task, before=before, after=after)
+
+
+def _end_reached(workflow: BpmnWorkflow) -> tuple[str | None, str | None]:
+    """The end event of the instance's own process that completed last (id, name): how the instance ended."""
+    ends = [t for t in workflow.tasks.values()
+            if isinstance(t.task_spec, EndEvent) and t.has_state(TaskState.COMPLETED)]
+    if not ends:
+        return None, None
+    spec = max(ends, key=lambda t: t.last_state_change).task_spec
+    return spec.bpmn_id, spec.bpmn_name or spec.bpmn_id

@@ -97,7 +97,7 @@ class Verdict:
 
 @dataclass(frozen=True)
 class InstanceTrace:
-    """One instance on its own version: files, element states, flows taken, timeline and verdicts."""
+    """One instance on its own version: files, element states, flows taken, timeline, verdicts, how it ended."""
 
     instance_id: int
     process_id: str
@@ -116,6 +116,7 @@ class InstanceTrace:
     flows: tuple[Flow, ...]
     timeline: tuple[TimelineEntry, ...]
     deadlines: tuple[Verdict, ...]
+    end_event_name: str | None
 
 
 class Tracing(Wiring):
@@ -139,7 +140,7 @@ class Tracing(Wiring):
                 {name: tuple(_flows_of(xml)) for name, xml in files.items()}, completed, current, waiting,
                 _taken(files, workflow),
                 _timeline(session, row, _task_names(workflow), loaded.forms),
-                _verdicts(session, row.id, loaded.rules, today))
+                _verdicts(session, row.id, loaded.rules, today), row.end_event_name)
 
     def verify_trail(self, *, user_id: int, scope: str, ident: int | None = None) -> audit.Verification:
         """Check the hash chains of an instance, a case (its stream and its instances') or the whole database.

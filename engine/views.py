@@ -212,6 +212,8 @@ class CaseFile:
     may_start: tuple[StartOption, ...] = ()
     may_record: tuple[EventOption, ...] = ()
     work_items: tuple[WorkItemView, ...] = ()
+    may_trace: bool = False
+    """The reader oversees this case: its instances can be traced and its evidence exported."""
 
 
 @dataclass(frozen=True)

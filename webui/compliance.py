@@ -13,12 +13,14 @@ from werkzeug.datastructures import MultiDict
 import engine
 
 from .context import current_engine
+from .trace import ACTIONS
 
 bp = Blueprint("compliance", __name__, url_prefix="/compliance")
 
 STATES = ("running", "completed", "failed")
 OUTCOMES = ("due", "met", "missed", "near_miss", "pending")
-FILTERS = ("process_id", "version", "state", "organisation", "started_from", "started_to", "has_missed_deadline")
+FILTERS = ("process_id", "version", "state", "ended_with", "organisation", "started_from", "started_to",
+           "has_missed_deadline")
 
 
 @bp.get("/instances")
@@ -31,7 +33,10 @@ def instances():  # type: ignore[no-untyped-def]
     if errors:
         eng.require_compliance_access(current_user.view.id)
     return render_template("compliance/instances.html", page=found, values=request.args, errors=errors,
-                           procedures=_procedures(eng), states=STATES, link=_page_link), 400 if errors else 200
+                           procedures=_procedures(eng), states=STATES, link=_page_link,
+                           ends=eng.ends_reached(user_id=current_user.view.id),
+                           organisations=eng.evaluated_employers(user_id=current_user.view.id),
+                           actions=ACTIONS), 400 if errors else 200
 
 
 @bp.get("/dashboard")
@@ -44,7 +49,8 @@ def dashboard():  # type: ignore[no-untyped-def]
         eng.require_compliance_access(current_user.view.id)
     board = None if errors else eng.deadline_dashboard(user_id=current_user.view.id, **values)
     return render_template("compliance/dashboard.html", board=board, values=values, errors=errors,
-                           procedures=_procedures(eng), outcomes=OUTCOMES), 400 if errors else 200
+                           procedures=_procedures(eng), outcomes=OUTCOMES,
+                           organisations=eng.evaluated_employers(user_id=current_user.view.id)), 400 if errors else 200
 
 
 @bp.get("/dashboard/drilldown")
@@ -79,7 +85,20 @@ def _search(args: MultiDict) -> tuple[dict[str, Any], dict[str, str]]:
     if state is not None and state not in STATES:
         errors["state"] = _("Choose a state from the list.")
     filters["state"] = state
+    _ended_with(args, filters, errors)
     return filters, errors
+
+
+def _ended_with(args: MultiDict, filters: dict[str, Any], errors: dict[str, str]) -> None:
+    """``ended_with`` is ``<process id>:<end event id>``: both become filters (the procedure's must agree)."""
+    value = _text(args, "ended_with")
+    if value is None:
+        return
+    process_id, _sep, end_event = value.partition(":")
+    if not (process_id and end_event) or filters["process_id"] not in (None, process_id):
+        errors["ended_with"] = _("Choose an end from the list, of the procedure chosen.")
+        return
+    filters.update(process_id=process_id, end_event=end_event)
 
 
 def _period(args: MultiDict, today: date) -> tuple[dict[str, Any], dict[str, str]]:

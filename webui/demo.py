@@ -15,7 +15,7 @@ def seed(eng: engine.Engine) -> list[str]:
     """Create the demo cases once (a second run changes nothing); return their references."""
     today = eng.today()
     stages = [("DEMO-1", _awaiting_assessment), ("DEMO-2", _plan_to_sign), ("DEMO-3", _force_majeure),
-              ("DEMO-4", _coordinator_track), ("DEMO-5", _missed_visit)]
+              ("DEMO-4", _coordinator_track), ("DEMO-5", _missed_visit), ("DEMO-6", _decision_c)]
     made = []
     for reference, play in stages:
         try:
@@ -60,6 +60,14 @@ def _plan_to_sign(eng: engine.Engine, case_id: int, today: date) -> None:
                                  "employee_received_on": decided})
     _do(eng, case_id, "draft", {"kind": "plan", "delivered_on": _iso(today - timedelta(days=3)),
                                 "adapted_or_other_work": "Half days at the front desk for three months."})
+
+
+def _decision_c(eng: engine.Engine, case_id: int, today: date) -> None:
+    """A trajectory that ended: no assessment possible now (decision C), so the cockpit has an ended one."""
+    _examined(eng, case_id, today)
+    decided = _iso(today - timedelta(days=8))
+    _do(eng, case_id, "assess", {"decision": "C", "decided_on": decided, "medical_justification": "Too early.",
+                                 "employer_received_on": decided, "employee_received_on": decided})
 
 
 def _force_majeure(eng: engine.Engine, case_id: int, today: date) -> None:

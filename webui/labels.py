@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, lazy_gettext
+from flask_babel import format_date, format_datetime, get_locale, lazy_gettext
 
 from .context import current_engine
 
@@ -61,6 +61,12 @@ def _moment(value: datetime | None) -> str:
 
 def _names() -> dict:
     eng = current_engine()
+    titles = {p.process_id: p.titles for p in eng.procedures()}
+
+    def procedure_title(process_id: str) -> str:
+        """The procedure's title in the reader's language; a shared part (no title) keeps its id."""
+        return titles.get(process_id, {}).get(str(get_locale())) or process_id
+
     return {"role_names": ROLE_NAMES, "party_names": PARTY_NAMES, "state_names": STATE_NAMES,
             "deadline_states": DEADLINE_STATES, "demo_today": eng.today(),
-            "procedure_titles": {p.process_id: p.titles for p in eng.procedures()}}
+            "procedure_titles": titles, "procedure_title": procedure_title}

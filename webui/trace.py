@@ -20,6 +20,8 @@ ACTIONS = {
     "work_item_released": lazy_gettext("Released a task"),
     "medical_data_read": lazy_gettext("Read medical data (field names only are recorded)"),
     "migrated": lazy_gettext("Moved to another version"),
+    "migration_reverted": lazy_gettext("Move to another version undone"),
+    "timer_failed": lazy_gettext("A legal term could not be processed: the instance stopped"),
 }
 SCOPES = ("instance", "case", "all")
 

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.browser.conftest import LiveServer, SignIn
-from tests.scenarios.test_pre_return_visit import requested_before_christmas
+from tests.scenarios.conftest import at
+from tests.scenarios.test_pre_return_visit import VISIT, do, open_case, requested_before_christmas
 
 OFFICER = "olga.officer"
 
@@ -54,3 +55,29 @@ def test_the_deadline_dashboard_shows_each_rule_with_its_margins(
     page.goto("/compliance/dashboard?period_from=2027-01-01&period_to=2027-12-31")
     expect(page.locator("main")).to_contain_text("T15")
     screenshot(page, "dashboard")
+
+
+def test_an_officer_finds_an_ended_instance_by_its_end_and_traces_it_to_that_end(
+        live_server: LiveServer, sign_in: SignIn, screenshot: Callable[[Page, str], object]) -> None:
+    case, instance = requested_before_christmas(live_server.eng, live_server.clock)
+    other = open_case(live_server.eng, "PRV-2")
+    live_server.eng.start(other.id, "pre_return_visit", {}, actor="oa1")
+    live_server.clock.set(at(2027, 1, 8))
+    do(live_server.eng, case.id, "hold_visit", VISIT)
+    do(live_server.eng, case.id, "answer_recommendations", {"answered_on": "2027-01-08", "adaptations_agreed": True,
+                                                            "answer": "Desk ordered."}, actor="hr1")
+    live_server.add_user(OFFICER, "Olga Officer", "compliance_officer")
+
+    page = sign_in(OFFICER)
+    page.goto("/compliance/instances")
+    expect(page.locator("tbody")).to_contain_text("PRV-2")
+    page.get_by_label("Ended with").select_option(label="Employer answered (1)")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("status")).to_contain_text("1 instance found.")
+    expect(page.locator("tbody")).to_contain_text("Employer answered")
+    expect(page.locator("tbody")).not_to_contain_text("PRV-2")
+    screenshot(page, "instances")
+    page.get_by_role("link", name=f"#{instance.id}").click()
+    expect(page.locator("main")).to_contain_text("Ended with")
+    expect(page.locator('#trace-canvas [data-element-id="end_answered"]')).to_have_class(
+        re.compile(r"\btrace-completed\b"))

@@ -45,6 +45,17 @@ def test_the_evaluation_counts_decisions_plans_replies_and_step_durations(law, c
     assert law.annual_evaluation("Acme NV", 2026, user_id=reader.id).started == 0
 
 
+def test_the_evaluation_says_how_the_ended_trajectories_ended(law, clock):  # noqa: F811
+    accepted_plan(law, clock, "RIT-1")
+    ended = Trajectory(law, clock, "RIT-2")
+    ended.examined()
+    ended.do("assess", decision("C"), "oa1")
+    report = law.annual_evaluation("Acme NV", 2027, user_id=officer(law).id)
+    assert report.trajectories == Counter({"running": 1, "completed": 1})
+    assert report.endings == Counter({"Decision C: no assessment possible now": 1})
+    assert report.force_majeure_endings == Counter()
+
+
 def test_only_overseers_of_the_employer_read_its_evaluation(law, clock):  # noqa: F811
     accepted_plan(law, clock, "RIT-1")
     scoped = officer(law, ("Other NV",))

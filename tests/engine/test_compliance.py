@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 import engine
-from engine.compliance import Term, bucket, is_near_miss, month_periods, outcomes
+from engine.deadline_dashboard import Term, bucket, is_near_miss, month_periods, outcomes
 from tests.scenarios.conftest import PROCESSES, at
 
 YEAR_2027 = {"period_from": date(2027, 1, 1), "period_to": date(2027, 12, 31)}
@@ -150,6 +150,35 @@ def test_find_instances_filters(played, filters, expected):
     assert found(played, **filters) == expected
 
 
+def test_a_completed_instance_keeps_the_end_event_it_reached(played):
+    """A1's employer answered the recommendations: the visit ended at ``end_answered``."""
+    [a1] = played.law.find_instances(user_id=played.users["admin"], state="completed").rows
+    assert (a1.end_event, a1.end_event_name) == ("end_answered", "Employer answered")
+    running = played.law.find_instances(user_id=played.users["admin"], state="running").rows
+    assert {(row.end_event, row.end_event_name) for row in running} == {(None, None)}
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    ({"end_event": "end_answered"}, ["A1"]),
+    ({"process_id": "pre_return_visit", "end_event": "end_answered"}, ["A1"]),
+    ({"process_id": "formal_reintegration", "end_event": "end_answered"}, []),
+    ({"end_event": "end_closed"}, []),
+])
+def test_find_instances_by_how_they_ended(played, filters, expected):
+    assert found(played, **filters) == expected
+
+
+def test_the_ends_reached_are_listed_per_procedure_with_their_count(played):
+    ended = engine.EndReached("pre_return_visit", "end_answered", "Employer answered", 1)
+    assert played.law.ends_reached(user_id=played.users["admin"]) == (ended,)
+    assert played.law.ends_reached(user_id=played.users["acme_officer"]) == (ended,)
+    other = played.law.create_user(username="other_officer", password="correct horse battery", display_name="O",
+                                   roles=["compliance_officer"], organisations=["Other NV"], actor="test")
+    assert played.law.ends_reached(user_id=other.id) == ()
+    with pytest.raises(engine.NotAllowed):
+        played.law.ends_reached(user_id=played.users["hr"])
+
+
 def test_find_instances_pages_in_the_database(played):
     second = played.law.find_instances(user_id=played.users["admin"], per_page=3, page=2)
     assert (second.total, [r.case_reference for r in second.rows]) == (4, ["A1"])
@@ -229,3 +258,19 @@ def test_the_drilldown_lists_the_deadlines_behind_each_number(played):
     assert [r.case_reference for r in drill("met", organisation="Acme NV")] == ["A1", "A2"]
     with pytest.raises(engine.InvalidInput):
         drill("late")
+
+
+def test_a_margin_counts_in_brussels_days_even_just_after_midnight_there(database_url, clock):
+    """T15 due 8 January: a visit held at 00:30 in Brussels on the 8th (23:30 UTC on the 7th) had no day to spare."""
+    law = engine.Engine(database_url, clock=clock)
+    law.deploy(sorted(PROCESSES.glob("*.bpmn")), actor="process_owner")
+    clock.set(at(2026, 12, 23))
+    visit = request_visit(law, "N1", "Acme NV", REQUEST)
+    clock.set(at(2027, 1, 8, 0, 30))
+    do(law, visit, "hold_visit", {**VISIT, "held_on": "2027-01-08"})
+    admin = users(law)["admin"]
+    [t15] = law.deadline_dashboard(user_id=admin, **YEAR_2027).rules
+    [kept] = law.dashboard_drilldown(user_id=admin, rule="T15", outcome="met", **YEAR_2027)
+    law.close()
+    assert dict(t15.margins) == {"0": 1, "1–2": 0, "3–7": 0, "8–14": 0, "15–30": 0, ">30": 0}
+    assert (kept.closed_on, kept.margin_days) == (date(2027, 1, 8), 0)

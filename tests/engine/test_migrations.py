@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 
 import engine
-from engine.models import Base
+from engine.models import Base, Deadline
+from tests.engine.test_compliance import REQUEST, VISIT, do, request_visit
+from tests.scenarios.conftest import PROCESSES, at
 
 
 def test_the_migrated_schema_matches_the_models(database_url):
@@ -27,3 +32,46 @@ def test_upgrading_an_up_to_date_database_keeps_its_data(eng, database_url):
     again.upgrade_schema()
     again.close()
     assert eng.case(case.id).reference == "C-1"
+
+
+def test_instances_completed_before_0006_get_the_end_event_they_reached(database_url, clock):
+    """Revision 0006 reads how an already completed instance ended from its stored state."""
+    clock.set(at(2026, 12, 23))
+    eng = engine.Engine(database_url, clock=clock)
+    eng.deploy(sorted(PROCESSES.glob("*.bpmn")), actor="process_owner")
+    visit = request_visit(eng, "C-1", "Acme NV", REQUEST)
+    do(eng, visit, "hold_visit", {**VISIT, "held_on": "2026-12-23"})
+    do(eng, visit, "answer_recommendations", {"answered_on": "2026-12-23", "adaptations_agreed": True,
+                                              "answer": "Desk ordered."})
+    eng.close()
+    ended = migrated_again(database_url, "0005", sa.text("SELECT end_event, end_event_name FROM process_instance"
+                                                         " WHERE id = :i").bindparams(i=visit))
+    assert tuple(ended) == ("end_answered", "Employer answered")
+
+
+def test_deadlines_closed_before_0007_get_the_brussels_date_of_their_verdict(database_url, clock):
+    """Revision 0007 dates a verdict given at 00:30 in Brussels (23:30 UTC the day before) on the Brussels day."""
+    clock.set(at(2026, 12, 23))
+    eng = engine.Engine(database_url, clock=clock)
+    eng.deploy(sorted(PROCESSES.glob("*.bpmn")), actor="process_owner")
+    visit = request_visit(eng, "C-1", "Acme NV", REQUEST)
+    clock.set(at(2027, 1, 8, 0, 30))
+    do(eng, visit, "hold_visit", {**VISIT, "held_on": "2027-01-08"})
+    eng.close()
+    closed = migrated_again(database_url, "0006", sa.select(Deadline.closed_at, Deadline.closed_on)
+                            .where(Deadline.instance_id == visit, Deadline.rule == "T15"))
+    assert tuple(closed) == (at(2027, 1, 8, 0, 30), date(2027, 1, 8))
+
+
+def migrated_again(database_url: str, revision: str, query: sa.Executable) -> sa.Row:
+    """Downgrade to ``revision``, upgrade to the newest again, and read the one row ``query`` selects."""
+    config = Config()
+    config.set_main_option("script_location", str(Path(engine.__file__).parent / "migrations"))
+    db = sa.create_engine(database_url)
+    with db.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+        command.upgrade(config, "head")
+        row = connection.execute(query).one()
+    db.dispose()
+    return row

@@ -36,7 +36,9 @@ def test_an_admin_finds_every_instance_and_its_deadlines(client, auth, played):
 
 def test_an_officer_of_one_employer_sees_only_its_cases(client, auth, played):
     auth.login_as("compliance_officer", organisations=("Acme NV",))
-    assert "OTHER-1" not in client.get("/compliance/instances").get_data(as_text=True)
+    found = client.get("/compliance/instances").get_data(as_text=True)
+    assert "OTHER-1" not in found
+    assert '<option value="Acme NV">' in found and '<option value="Other NV">' not in found
     board = client.get("/compliance/dashboard").get_data(as_text=True)
     assert "Acme NV" in board and "Other NV" not in board
     drill = client.get("/compliance/dashboard/drilldown?rule=T15&outcome=due&period_from=2027-01-01"
@@ -55,6 +57,34 @@ def test_the_dashboard_shows_this_years_numbers_linked_to_their_deadlines(client
     assert "ACME-1" in near and "0 days left" in near and "OTHER-1" not in near
     late = client.get("/compliance/dashboard/drilldown?rule=T15&outcome=missed").get_data(as_text=True)
     assert "OTHER-1" in late and "4 days late" in late
+
+
+def test_instances_are_found_by_how_they_ended(client, auth, played):
+    acme = next(i for i in played.work_items(state="ready") if i.task == "answer_recommendations").instance_id
+    do(played, acme, "answer_recommendations", {"answered_on": "2027-01-12", "adaptations_agreed": True,
+                                                "answer": "Desk ordered."})
+    auth.login_as("compliance_officer", organisations=())
+    page = client.get("/compliance/instances").get_data(as_text=True)
+    assert '<optgroup label="Pre-return visit">' in page
+    assert '<option value="pre_return_visit:end_answered" >Employer answered (1)</option>' in page
+    assert "<strong>Employer answered</strong>" in page and "Pre-return visit" in page
+    ended = client.get("/compliance/instances?ended_with=pre_return_visit:end_answered").get_data(as_text=True)
+    assert "ACME-1" in ended and "OTHER-1" not in ended and "1 instance found." in ended
+    trace = client.get(f"/compliance/instances/{acme}").get_data(as_text=True)
+    assert "<dt>Ended with</dt><dd>Employer answered</dd>" in trace
+
+
+def test_the_case_file_links_overseers_to_the_trace_and_the_evidence(client, auth, played):
+    acme = next(i for i in played.work_items(state="ready") if i.task == "answer_recommendations")
+    trace_link = f'href="/compliance/instances/{acme.instance_id}"'
+    evidence_link = f'href="/compliance/cases/{acme.case_id}/evidence"'
+    auth.login_as("compliance_officer", organisations=("Acme NV",))
+    page = client.get(f"/cases/{acme.case_id}").get_data(as_text=True)
+    assert trace_link in page and evidence_link in page
+    client.post("/logout", data={"csrf_token": _token(client)})
+    auth.login_as("employer")
+    page = client.get(f"/cases/{acme.case_id}").get_data(as_text=True)
+    assert "ACME-1" in page and trace_link not in page and evidence_link not in page
 
 
 def test_the_previous_page_link_keeps_the_filters(client, auth, played):
@@ -87,6 +117,9 @@ def test_other_roles_are_refused(client, auth, role, path):
     ("/compliance/instances?page=abc", "A whole number"),
     ("/compliance/instances?started_from=31/12/2026", "A date, like"),
     ("/compliance/instances?state=stuck", "Choose a state"),
+    ("/compliance/instances?ended_with=end_answered", "Choose an end from the list"),
+    ("/compliance/instances?process_id=formal_reintegration&ended_with=pre_return_visit:end_answered",
+     "Choose an end from the list"),
     ("/compliance/dashboard?period_from=2027-13-01", "A date, like"),
     ("/compliance/dashboard?period_from=2027-02-01&period_to=2027-01-01", "ends before it starts"),
     ("/compliance/dashboard/drilldown?rule=T15&outcome=late", "Choose what to list"),

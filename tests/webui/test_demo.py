@@ -20,10 +20,14 @@ def law(database_url: str, clock: engine.SettableClock) -> Iterator[engine.Engin
 
 
 def test_the_demo_cases_reach_their_stages_once(law):
-    assert demo.seed(law) == ["DEMO-1", "DEMO-2", "DEMO-3", "DEMO-4", "DEMO-5"]
+    assert demo.seed(law) == ["DEMO-1", "DEMO-2", "DEMO-3", "DEMO-4", "DEMO-5", "DEMO-6"]
     assert sorted((i.case_id, i.task) for i in law.work_items()) == [
         (1, "assess"), (2, "reply"), (4, "return_questionnaire"), (5, "hold_visit"), (5, "plan_overdue_visit")]
     assert law.next_due() is not None
-    missed = [d for case_id in range(1, 6) for d in law.deadlines(case_id) if d.state == "missed"]
+    missed = [d for case_id in range(1, 7) for d in law.deadlines(case_id) if d.state == "missed"]
     assert [d.rule for d in missed] == ["T15"]
+    [ended] = law.find_instances(user_id=law.create_user(username="co", password="correct horse battery",
+                                                         display_name="CO", roles=["compliance_officer"],
+                                                         actor="test").id, state="completed").rows
+    assert (ended.case_reference, ended.end_event_name) == ("DEMO-6", "Decision C: no assessment possible now")
     assert demo.seed(law) == []

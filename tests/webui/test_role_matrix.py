@@ -27,7 +27,7 @@ def test_a_role_sees_each_kind_of_case_by_organisation_and_medical_data_only_whe
     demo.seed(law)
     cases = law.cases(law.create_user(username="staff", password=PASSWORD, display_name="Staff", roles=["admin"],
                                       actor="test").id)
-    assert len(cases) == 5
+    assert len(cases) == 6
     for organisation in ("Acme NV", "Other NV"):
         user = law.create_user(username=f"{role}@{organisation}", password=PASSWORD, display_name=role,
                                roles=[role], organisations=[organisation], actor="test")
