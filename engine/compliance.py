@@ -52,7 +52,7 @@ class EndReached:
     """An end event completed instances of a procedure reached, and how many did."""
 
     process_id: str
-    outcome: str
+    end_event: str
     name: str
     count: int
 

@@ -40,7 +40,7 @@ class EvidenceCase:
 
 @dataclass(frozen=True)
 class EvidenceInstance:
-    """One procedure run for the case, pinned to a version whose bundle has ``content_hash``."""
+    """One procedure run for the case, pinned to a version whose bundle has ``content_hash``, and the end it reached."""
 
     id: int
     process_id: str
@@ -49,6 +49,8 @@ class EvidenceInstance:
     state: str
     started_at: datetime
     ended_at: datetime | None
+    end_event: str | None
+    end_event_name: str | None
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ def _pack(session: Session, case: Case, event_forms: list[dict], now: datetime, 
                            .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
                            .where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id)).all()
     instances = tuple(EvidenceInstance(i.id, d.process_id, d.version, d.bundle_hash, i.state, i.started_at,
-                                       i.ended_at) for i, d in rows)
+                                       i.ended_at, i.end_event, i.end_event_name) for i, d in rows)
     streams = [f"case:{case.id}"] + [f"instance:{i.id}" for i in instances]
     medical = _medical_names(session, {d.bundle_hash for _, d in rows}, event_forms)
     return EvidencePack(

@@ -153,6 +153,16 @@ def test_the_pack_holds_the_case_its_instances_deadlines_and_the_audit_hashes(la
     assert (pack.produced_by, pack.produced_at) == ("admin", at(2027, 2, 1))
 
 
+def test_the_pack_says_which_end_a_completed_instance_reached(law, played):
+    do(law, played.visit.id, "answer_recommendations", {"answered_on": "2027-02-01", "adaptations_agreed": True,
+                                                       "answer": "Desk ordered."}, "hr1")
+    pack = law.evidence_pack(played.visit.id, user_id=user(law, "admin", "admin"))
+    [instance] = pack.instances
+    assert (instance.state, instance.end_event, instance.end_event_name) == ("completed", "end_answered",
+                                                                             "Employer answered")
+    assert '"end_event": "end_answered"' in law.evidence_json(pack)[0]
+
+
 def test_the_json_is_stable_and_its_digest_matches(law, played):
     import hashlib
     import json
