@@ -25,7 +25,7 @@ def accepted_plan(law, clock, reference: str):  # type: ignore[no-untyped-def]  
     rit.do("assess", decision("A"), "oa1")
     rit.until(2027, 2, 1)
     rit.do("draft", PLAN, "hr1")
-    rit.do("reply", {"decision": "accept"}, "an")
+    rit.do("reply", {"decision": "accept", "replied_on": "2027-02-01"}, "an")
     return rit
 
 

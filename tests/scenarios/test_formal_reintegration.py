@@ -53,7 +53,7 @@ def test_T08_T12_T13_decision_a_then_a_plan_accepted_in_time(law, clock):
                      "valid_until": "2027-08-15", "adapted_or_other_work": "Mornings only."}, "hr1")
     [reply] = law.work_items(case_id=rit.case.id)
     assert (reply.role, reply.task, reply.due_on, reply.rule) == ("employee", "reply", date(2027, 2, 15), "T13")
-    rit.do("reply", {"decision": "accept"}, "an")
+    rit.do("reply", {"decision": "accept", "replied_on": "2027-02-01"}, "an")
     assert rit.tasks() == [("employer", "execute_plan")]
     rit.do("execute_plan", {"resumed_on": "2027-02-01"}, "hr1")
     assert rit.state() == "completed"

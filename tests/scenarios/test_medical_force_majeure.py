@@ -79,7 +79,7 @@ def test_T44_T45_T46_adapted_work_requested_and_the_plan_accepted_keeps_the_cont
     mfm.do("draft", {"kind": "plan", "delivered_on": "2027-03-22"})
     [reply] = law.work_items(case_id=mfm.case.id)
     assert (reply.task, reply.due_on, reply.rule) == ("reply", date(2027, 4, 5), "T46")
-    mfm.do("reply", {"decision": "accept"})
+    mfm.do("reply", {"decision": "accept", "replied_on": "2027-03-22"})
     assert mfm.end() == "completed" and mfm.tasks() == []
 
 
@@ -104,7 +104,7 @@ def test_a_late_adapted_work_request_and_a_refused_plan_allow_termination(law, c
     assert conditions.due_on == date(2027, 4, 24)
     mfm.do("describe_adapted_work", {"delivered_on": "2027-03-25", "conditions": "None possible."})
     mfm.do("draft", {"kind": "plan", "delivered_on": "2027-03-25"})
-    mfm.do("reply", {"decision": "refuse", "reasons": "Too far."})
+    mfm.do("reply", {"decision": "refuse", "replied_on": "2027-03-25", "reasons": "Too far."})
     assert mfm.tasks() == ["terminate"]
     mfm.do("terminate", {"terminate": False})
     assert mfm.end() == "completed"
