@@ -2,8 +2,8 @@
 
 A verdict is the one the legal date of the act decides (``engine/verdicts.py``): a deadline first missed
 when its timer fired counts as met once the act, recorded later, turned out dated in time, and also in the
-column ``corrected``. Only deadlines of kind ``deadline`` (obligations that guard a task) are counted: a waiting period (kind
-``period``) is ``met`` when it simply runs out, so its margin says nothing about compliance.
+column ``corrected``. Only deadlines of kind ``deadline`` (obligations that guard a task) are counted: a
+waiting period (kind ``period``) is ``met`` when it simply runs out, so its margin says nothing about compliance.
 
 The database does the counting: one ``GROUP BY`` returns how many deadlines share a rule, an organisation,
 a due month, a state and a margin, and those counts are folded into the tables here. Margins are

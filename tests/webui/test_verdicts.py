@@ -27,6 +27,6 @@ def test_T08_a_corrected_verdict_shows_its_history_on_every_page(client, auth, l
         page = client.get(path).get_data(as_text=True)
         assert CORRECTED in page and history in page and "by oa1" in page, path
     board = client.get(f"/compliance/dashboard?{YEAR}").get_data(as_text=True)
-    assert "Corrected" in board and f"/compliance/dashboard/drilldown?rule=T08&amp;outcome=corrected" in board
+    assert "Corrected" in board and "/compliance/dashboard/drilldown?rule=T08&amp;outcome=corrected" in board
     drill = client.get(f"/compliance/dashboard/drilldown?rule=T08&outcome=corrected&{YEAR}").get_data(as_text=True)
     assert "RIT-1" in drill and "missed → met (corrected)" in drill and "20/02/2027" in drill
