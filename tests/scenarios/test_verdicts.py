@@ -87,3 +87,21 @@ def test_T08_an_assessment_recorded_late_and_dated_late_stays_missed_without_cor
     assert (row.state, row.first_state, row.act_on, row.closed_on) == ("missed", None, date(2027, 2, 25),
                                                                         date(2027, 2, 25))
     assert not [e for e in law.audit_trail(f"instance:{rit.instance.id}") if e.action == "deadline_verdict_corrected"]
+
+
+def test_T12_a_plan_handed_over_in_time_but_recorded_after_the_timer_is_met_when_the_called_process_ends(law,
+                                                                                                      clock):
+    """T12: plan or report within 63 days of the employer's receipt of form A (12 January → 16 March). The timer
+    guards the call activity; its act date is the plan's ``delivered_on`` as the called process leaves it."""
+    rit = Trajectory(law, clock)
+    rit.examined()
+    rit.do("assess", decision("A"), "oa1")
+    rit.until(2027, 3, 17)
+    assert {d.rule: d.state for d in law.deadlines(rit.case.id)}["T12"] == "missed"
+    rit.until(2027, 3, 18)
+    rit.do("draft", {"kind": "plan", "delivered_on": "2027-03-15", "valid_from": "2027-03-22",
+                     "valid_until": "2027-09-22", "adapted_or_other_work": "Mornings only."}, "hr1")
+    rit.do("reply", {"decision": "accept", "replied_on": "2027-03-18"}, "an")
+    rows = {d.rule: d for d in law.deadlines(rit.case.id)}
+    assert (rows["T12"].state, rows["T12"].first_state, rows["T12"].act_on) == ("met", "missed", date(2027, 3, 15))
+    assert (rows["T13"].state, rows["T13"].act_on) == ("met", date(2027, 3, 18))
