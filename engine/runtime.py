@@ -212,7 +212,7 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     if row.state == "completed" and row.ended_at is None:
         row.ended_at = now
         row.end_event, row.end_event_name = _end_reached(run.workflow)
-    projection.project(session, row, run.workflow, run.recorded, now)
+    projection.project(session, row, run.workflow, run.recorded, now, actor)
     run.recorded.clear()
     after = dict(after or {})
     if row.state != state_before:
