@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from tests.webui.conftest import csrf_token, open_law_case
+from tests.webui.test_tasks import requested_visit
+from tests.webui.test_trace import late_visit
 
 
 def test_the_legal_reference_needs_a_signed_in_user(client):
@@ -46,3 +48,20 @@ def test_a_refused_start_links_its_rule_to_the_legal_reference(client, auth, law
         follow_redirects=True)
     page = response.get_data(as_text=True)
     assert 'Not allowed now under rule <a href="/law#T36">T36</a>; allowed from 01/04/2027.' in page
+
+
+def test_the_task_page_links_its_legal_term_to_the_legal_reference(client, auth):
+    """T15: the task's legal basis (due date and explanation) links to /law#T15."""
+    requested_visit(auth.eng)
+    item = auth.eng.work_items(role="occupational_physician")[0]
+    auth.login_as("occupational_physician", username="oa1")
+    page = client.get(f"/tasks/{item.id}").get_data(as_text=True)
+    assert '<summary><a href="/law#T15"' in page
+
+
+def test_the_trace_links_each_deadline_verdict_to_the_legal_reference(client, auth, law, clock):
+    """T15: the verdict row of the trace links its rule to /law#T15."""
+    instance = late_visit(law, clock)
+    auth.login_as("compliance_officer")
+    page = client.get(f"/compliance/instances/{instance.id}").get_data(as_text=True)
+    assert '<td><a href="/law#T15"' in page
