@@ -84,7 +84,7 @@ def start(case_id: int):  # type: ignore[no-untyped-def]
     try:
         current_engine().start(case_id, process_id, actor=current_user.view.username, user_id=current_user.view.id)
     except engine.NotAllowed as refused:
-        flash(refusal_text(refused), "error")
+        flash(refusal_text(refused, is_linked=True), "error")
         return redirect(url_for("cases.file", case_id=case_id)), 303
     flash(_("Procedure started."), "info")
     return redirect(url_for("cases.file", case_id=case_id))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 import engine
 
@@ -60,7 +61,7 @@ def _details(error: engine.EngineError) -> list:
 
 def _text(error: engine.EngineError) -> str:
     if isinstance(error, engine.NotAllowed) and _rule(error):
-        return refusal_text(error)
+        return refusal_text(error, is_linked=True)
     return {
         "not_found": _("This page does not exist, or it is not yours to see."),
         "not_allowed": _("You are not allowed to do this."),
@@ -74,12 +75,20 @@ def _rule(error: engine.EngineError) -> dict | None:
     return next((d for d in error.details or [] if isinstance(d, dict) and "rule" in d), None)
 
 
-def refusal_text(error: engine.NotAllowed) -> str:
-    """A refusal to start a procedure in the reader's language: the rule and from when it is allowed."""
+def refusal_text(error: engine.NotAllowed, *, is_linked: bool = False) -> str:
+    """A refusal to start a procedure in the reader's language: the rule and from when it is allowed.
+
+    ``is_linked``: the rule id links to its section of the legal reference (``/law#T36``); the text is then
+    ``Markup``, every other part escaped."""
     rule = _rule(error)
     if rule is None:
         return _("You are not allowed to do this.")
+    name: str = rule["rule"]
+    if is_linked:
+        name = Markup('<a href="{}">{}</a>').format(url_for("law.reference", _anchor=name), name)
     if rule.get("allowed_from"):
         day = format_date(date.fromisoformat(rule["allowed_from"]), "dd/MM/yyyy")
-        return _("Not allowed now under rule %(rule)s; allowed from %(day)s.", rule=rule["rule"], day=day)
-    return _("Not allowed now under rule %(rule)s; allowed once the other procedure has ended.", rule=rule["rule"])
+        template = _("Not allowed now under rule %(rule)s; allowed from %(day)s.")
+        return (escape(template) if is_linked else template) % {"rule": name, "day": day}
+    template = _("Not allowed now under rule %(rule)s; allowed once the other procedure has ended.")
+    return (escape(template) if is_linked else template) % {"rule": name}

@@ -66,7 +66,7 @@ def test_a_refused_start_names_the_rule_and_the_date_it_becomes_allowed(client, 
         "process_id": "medical_force_majeure", "csrf_token": csrf_token(client, f"/cases/{case.id}")},
         follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "Not allowed now under rule T36; allowed from 01/04/2027." in page
+    assert 'Not allowed now under rule <a href="/law#T36">T36</a>; allowed from 01/04/2027.' in page
     assert "medical_force_majeure" not in [i.process_id for i in law.instances(case.id)]
 
 
