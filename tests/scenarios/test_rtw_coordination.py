@@ -104,6 +104,9 @@ def test_T24_route_b_worker_request_counts_from_the_request_date(law, clock):
     assert ("rtw_coordinator", "explain_late_contact") in tnw.tasks()
     tnw.do("first_contact", {"contacted_on": "2026-11-06", "engaged": False, "refused_without_reason": True})
     assert [(d.rule, d.state) for d in law.deadlines(tnw.case.id)] == [("T24", "missed")]
+    started = law.audit_trail(f"instance:{tnw.instance.id}")[0]
+    assert (started.action, started.actor, started.after["data"]) == (
+        "started", "aa1", {"entry": "request", "requested_on": "2026-10-05"})
 
 
 def test_T24_route_d_occupational_physicians_referral_counts_from_the_referral_date(law, clock):
