@@ -68,7 +68,7 @@ def test_T24_a_start_without_the_routes_date_is_422_with_the_error_at_the_field(
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="rtw_coordination-request-requested_on-error">Required.' in page
-    assert law.instances(case.id) == [i for i in law.instances(case.id) if i.process_id != "rtw_coordination"]
+    assert "rtw_coordination" not in [i.process_id for i in law.instances(case.id)]
 
 
 def test_T24_a_request_dated_before_the_incapacity_is_422_naming_the_first_day(client, auth, law):
