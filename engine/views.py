@@ -200,12 +200,19 @@ class Document:
 
 @dataclass(frozen=True)
 class StartOption:
-    """A procedure the reader may start for a case, or why not now (``refusal``: rule and allowed_from)."""
+    """A procedure the reader may start for a case, or why not now (``refusal``: rule and allowed_from).
+
+    For a procedure the law opens in several ways there is one option per route the reader may take,
+    with the route's name and titles and its start form (``schema``, None when it needs no data).
+    """
 
     process_id: str
     titles: dict
     refusal: dict | None
     message: str | None
+    route: str | None = None
+    route_titles: dict | None = None
+    schema: dict | None = None
 
 
 @dataclass(frozen=True)
