@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import access, audit, views
+from . import access, audit, verdicts, views
 from .models import ProcessDefinition, ProcessInstance, User, WorkItem
 from .repository import Loaded
 
@@ -31,13 +31,14 @@ def documents(session: Session, forms_of: FormsOf, reader: User, now: datetime, 
     if instance_id is not None:
         query = query.where(WorkItem.instance_id == instance_id)
     is_medical = access.is_medical(reader.roles)
-    result = tuple(_document(item, process_id, forms_of(session, row).forms.get(item.form or "", {}), is_medical)
+    result = tuple(_document(item, process_id, forms_of(session, row), is_medical, item.role in reader.roles)
                    for item, row, process_id in session.execute(query))
     _audit_medical_read(session, result, reader, now, case_id)
     return result
 
 
-def _document(item: WorkItem, process_id: str, schema: dict, is_medical: bool) -> views.Document:
+def _document(item: WorkItem, process_id: str, loaded: Loaded, is_medical: bool, is_mine: bool) -> views.Document:
+    schema = loaded.forms.get(item.form or "", {})
     properties = schema.get("properties", {})
     order = [n for n in schema.get("x-order", []) if n in (item.data or {})]
     order += sorted(set(item.data or {}) - set(order))
@@ -45,7 +46,11 @@ def _document(item: WorkItem, process_id: str, schema: dict, is_medical: bool) -
     shown = tuple(f for f in fields if is_medical or not f.is_medical)
     return views.Document(item.id, item.instance_id, process_id, item.bpmn_id, item.name,
                           dict(schema.get("x-title") or {}), item.completed_by, item.ended_at, shown,
-                          len(fields) - len(shown))
+                          len(fields) - len(shown), is_mine and item.bpmn_id in _confirmations(loaded))
+
+
+def _confirmations(loaded: Loaded) -> frozenset[str]:
+    return verdicts.confirmation_tasks([loaded.spec, *loaded.subprocess_specs.values()])
 
 
 def _field(name: str, spec: dict, value: object) -> views.DocumentField:

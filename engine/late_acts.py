@@ -34,8 +34,9 @@ REVIEW_PROCESS = "compliance_review"
 """The procedure a compliance officer follows when a timely act came after an irreversible one."""
 
 
-def check(session: Session, run: runtime.Run, item: WorkItem, data: dict) -> Window:
-    """Check that ``item`` confirmed a closed window and that ``data`` is an act posted inside it.
+def check(session: Session, run: runtime.Run, item: WorkItem, data: dict) -> str:
+    """Check that ``item`` confirmed a closed window and that ``data`` is an act posted inside it; return the
+    window's rule (e.g. T41).
 
     Raises ``NotAllowed`` when ``item`` confirms no window, ``InvalidInput`` when the data is invalid, says
     nothing arrived or the act was posted after the window.
@@ -44,8 +45,7 @@ def check(session: Session, run: runtime.Run, item: WorkItem, data: dict) -> Win
     if confirmed is None or item.state != "completed":
         raise NotAllowed(f"'{item.name}' confirms no closed window: only a confirmation can take a late act")
     forms.validate(run.loaded.forms.get(item.form or ""), data, calendar.legal_date(run.clock.now()))
-    _check_timely(session, item, confirmed, data)
-    return confirmed
+    return _check_timely(session, item, confirmed, data)
 
 
 def record(session: Session, run: runtime.Run, item: WorkItem, data: dict, actor: str) -> None:
@@ -67,21 +67,24 @@ def _find(run: runtime.Run, task_id: str) -> Task | None:
         return None
 
 
-def _check_timely(session: Session, item: WorkItem, confirmed: Window, data: dict) -> None:
+def _check_timely(session: Session, item: WorkItem, confirmed: Window, data: dict) -> str:
     if data.get(confirmed.arrived_field) is not True:
         raise InvalidInput("a late act must have arrived", {confirmed.arrived_field: ["say what arrived"]})
-    closed_on = window_end(session, item.instance_id, confirmed.rules)
+    rule, closed_on = window_end(session, item.instance_id, confirmed.rules)
     posted = data.get(confirmed.date_field)
     if closed_on is not None and isinstance(posted, str) and date.fromisoformat(posted) > closed_on:
         message = f"posted after the window closed on {closed_on.isoformat()}: it is late, not recorded late"
         raise InvalidInput(message, {confirmed.date_field: [message]})
+    return rule
 
 
-def window_end(session: Session, instance_id: int, rules: tuple[str, ...]) -> date | None:
-    """The last day of the latest window of ``rules`` in the instance (rolled forward as computed)."""
-    query = (select(Deadline.due_on).where(Deadline.instance_id == instance_id, Deadline.rule.in_(rules))
+def window_end(session: Session, instance_id: int, rules: tuple[str, ...]) -> tuple[str, date | None]:
+    """The rule and last day (rolled forward as computed) of the latest window of ``rules`` in the instance."""
+    query = (select(Deadline.rule, Deadline.due_on).where(Deadline.instance_id == instance_id,
+                                                          Deadline.rule.in_(rules))
              .order_by(Deadline.due_on.desc()).limit(1))
-    return session.scalar(query)
+    found = session.execute(query).first()
+    return (found[0], found[1]) if found else (rules[0], None)
 
 
 def irreversible_act(run: runtime.Run) -> str | None:

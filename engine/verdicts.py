@@ -11,6 +11,7 @@ counts. Terms of kind ``period`` are not judged here: they are met when they run
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -43,6 +44,12 @@ def window(task: Task | None) -> Window | None:
         return None
     rules = tuple(rule.strip() for rule in found["confirms"].split(",") if rule.strip())
     return Window(rules, found.get("actArrived", ""), found.get(ACT_DATE_PROPERTY, ""))
+
+
+def confirmation_tasks(specs: Iterable[Any]) -> frozenset[str]:
+    """The BPMN ids of the tasks, in the given process specs, that confirm a closed window."""
+    return frozenset(spec.bpmn_id for process in specs for spec in process.task_specs.values()
+                     if getattr(spec, "extensions", None) and spec.extensions.get("properties", {}).get("confirms"))
 
 
 def confirmed_act_on(timer: Task, rule: str) -> date | None:

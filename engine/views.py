@@ -183,7 +183,9 @@ class DocumentField:
 class Document:
     """What a completed work item recorded: a request, a decision, a plan, a reply.
 
-    ``hidden_fields`` counts the medical fields left out because the reader has no medical role.
+    ``hidden_fields`` counts the medical fields left out because the reader has no medical role;
+    ``takes_late_act`` says the reader may record on it an act posted in time that arrived later (it confirmed
+    a closed window).
     """
 
     work_item_id: int
@@ -196,6 +198,7 @@ class Document:
     completed_at: datetime | None
     fields: tuple[DocumentField, ...]
     hidden_fields: int
+    takes_late_act: bool = False
 
 
 @dataclass(frozen=True)

@@ -118,14 +118,14 @@ class WorkList(Wiring):
             if row.state == "failed":
                 raise Conflict(f"instance {row.id} failed; repair it first")
             run = runtime.load(session, row, self._loaded(session, row), self.clock)
-            confirmed = late_acts.check(session, run, item, data)
+            rule = late_acts.check(session, run, item, data)
             irreversible = late_acts.irreversible_act(run)
             if irreversible is not None:
                 self._open_review(session, item, data, user.username, irreversible)
                 session.commit()
                 raise NotAllowed(f"'{irreversible}' was recorded: an act posted in time can no longer reopen the "
                                  "procedure; a compliance officer reviews the case",
-                                 [{"rule": confirmed.rules[0], "irreversible": irreversible}])
+                                 [{"rule": rule, "irreversible": irreversible}])
             late_acts.record(session, run, item, data, user.username)
             session.flush()
             result = queries.instance_view(session, run.row)

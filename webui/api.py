@@ -169,3 +169,10 @@ def complete(item_id: int):  # type: ignore[no-untyped-def]
     instance = current_engine().complete(item_id, _field(body, "data", dict), actor=_user().username,
                                          expected_version=expected, user_id=_user().id)
     return _json(instance)
+
+
+@bp.post("/work-items/<int:item_id>/late-act")
+def late_act(item_id: int):  # type: ignore[no-untyped-def]
+    """Record on a window's confirmation an act posted in time that arrived later; 403 after a termination."""
+    instance = current_engine().record_late_act(item_id, _field(_body(), "data", dict), user_id=_user().id)
+    return _json(instance)

@@ -87,6 +87,11 @@ def paths() -> dict:
             "Complete a work item", _ok("The instance after the step", _ref("Instance"),
                                         errors=("400", "401", "403", "404", "409")),
             body=_object(("data",), data=OBJECT, expected_version=INTEGER), params=("item_id",))},
+        "/work-items/{item_id}/late-act": {"post": _op(
+            "Record on a window's confirmation an act posted in time that arrived later", _ok(
+                "The instance, back on the path of a timely act", _ref("Instance"),
+                errors=("400", "401", "403", "404", "409")), body=_object(("data",), data=OBJECT),
+            params=("item_id",))},
     }
 
 

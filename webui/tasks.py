@@ -54,10 +54,39 @@ def submit(item_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("cases.file", case_id=task.case.id, _anchor="next"))
 
 
-def _render(task: engine.Task, values: Mapping, errors: dict):  # type: ignore[no-untyped-def]
+@bp.get("/tasks/<int:item_id>/late-act")
+@login_required
+def late_act_form(item_id: int):  # type: ignore[no-untyped-def]
+    """Show a closed window's confirmation again, to record an act posted in time that arrived later."""
+    return _render(current_engine().task(item_id, current_user.view.id), {}, {}, is_late_act=True)
+
+
+@bp.post("/tasks/<int:item_id>/late-act")
+@login_required
+def late_act(item_id: int):  # type: ignore[no-untyped-def]
+    """Record the late act; the procedure goes back to where a timely act leads, or the refusal says why."""
+    eng = current_engine()
+    task = eng.task(item_id, current_user.view.id)
+    values = formfields.data(task.schema, request.form)
+    try:
+        eng.record_late_act(item_id, values, user_id=current_user.view.id)
+    except engine.InvalidInput as err:
+        labels = {f.name: f.label for f in formfields.fields(task.schema, language())}
+        return _render(task, request.form, formfields.field_errors(err.fields, labels), is_late_act=True), 422
+    except engine.NotAllowed as refused:
+        if not refused.details:
+            raise
+        flash(_("%(act)s was recorded: an act posted in time can no longer reopen the procedure. A compliance "
+                "officer reviews the case.", act=refused.details[0].get("irreversible", "")), "error")
+        return redirect(url_for("cases.file", case_id=task.case.id))
+    flash(_("The act was recorded with its date; the procedure went back to where a timely act leads."), "info")
+    return redirect(url_for("cases.file", case_id=task.case.id, _anchor="next"))
+
+
+def _render(task: engine.Task, values: Mapping, errors: dict, *, is_late_act: bool = False):  # type: ignore[no-untyped-def]
     title = (task.schema.get("x-title") or {}).get(language(), task.item.name)
     return render_template("tasks/form.html", task=task, item=task.item, title=title, values=values,
-                           errors=errors, fields=formfields.fields(task.schema, language()))
+                           errors=errors, fields=formfields.fields(task.schema, language()), is_late_act=is_late_act)
 
 
 @bp.post("/tasks/<int:item_id>/claim")

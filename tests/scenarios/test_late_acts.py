@@ -62,7 +62,7 @@ def test_T41_after_a_termination_a_timely_appeal_is_refused_and_a_compliance_rev
         law.record_late_act(confirmation(law, mfm.case.id, "confirm_appeal").id,
                             {"appeal_arrived": True, "lodged_on": "2027-04-12"}, user_id=hr.id)
     assert "can no longer reopen" in str(refused.value)
-    assert refused.value.details[0]["rule"] == "T09"
+    assert refused.value.details[0]["rule"] == "T41"
     assert mfm.tasks() == ["notify_fund", "review"]
     [review] = law.inbox(officer.id)
     assert (review.task, review.role) == ("review", "compliance_officer")
