@@ -38,6 +38,17 @@ def requested_before_christmas(law, clock, request=REQUEST):  # type: ignore[no-
     return case, instance
 
 
+def test_2_1_when_the_worker_does_not_come_to_a_visit_the_employer_asked_for_the_employer_is_informed(law, clock):
+    """Step 2.1 (2026, Corrections after review): the worker need not go to a visit the employer asked for; when
+    the worker does not come, the occupational physician informs the employer."""
+    request = {**REQUEST, "requested_by": "employer", "appointment_made_by_employer": True}
+    case, instance = requested_before_christmas(law, clock, request)
+    do(law, case.id, "hold_visit", {"visit_held": False})
+    assert tasks(law, case.id) == [("occupational_physician", "inform_no_show")]
+    do(law, case.id, "inform_no_show", {"employer_informed_on": "2026-12-23"})
+    assert law.instance(instance.id).end_event == "end_no_show"
+
+
 def test_T15_visit_on_time_across_christmas_meets_the_term_and_reaches_the_employer(law, clock):
     case, instance = requested_before_christmas(law, clock)
     [visit] = law.work_items(case_id=case.id)
