@@ -73,6 +73,7 @@ class Rule:
     opens_after: tuple[int, str] | None = None
     roll_forward_basis: str | None = None
     is_roll_forward_unverified: bool = False
+    alternative_start_event: str | None = None
 
     def regime(self, on: date) -> Regime:
         """Return the regime in force on ``on``: the latest one whose ``effective_from`` is not after it.
@@ -226,6 +227,7 @@ def _rule(rule_id: str, entry: dict[str, Any]) -> Rule:
         opens_after=(opens["duration"], opens["unit"]) if opens else None,
         roll_forward_basis=entry.get("roll_forward_basis"),
         is_roll_forward_unverified=entry.get("roll_forward_unverified", False),
+        alternative_start_event=entry.get("alternative_start_event"),
     )
 
 
@@ -247,13 +249,14 @@ def find(rule: str, rules: Mapping[str, Rule] | None = None) -> Rule:
 
 
 def compute(rule: str, start: date | str, *, regime_on: date | str | None = None,
-            rules: Mapping[str, Rule] | None = None) -> Computation:
+            rules: Mapping[str, Rule] | None = None, alternative_start: date | str | None = None) -> Computation:
     """Compute when the legal term ``rule`` falls due for a start event on the Brussels date ``start``.
 
     ``start`` and ``regime_on`` are dates or ISO strings (a datetime string counts by its date part, so
     convert instants with ``calendar.legal_date`` first). The regime in force on ``regime_on`` (default:
-    ``start``) applies. Raises ``NotFound`` for an unknown rule and ``InvalidInput`` for a bad date or a
-    regime date before the rule existed.
+    ``start``) applies. A rule whose start is disputed (``alternative_start_event``, e.g. T12) names in its
+    explanation the due date counted from ``alternative_start`` too. Raises ``NotFound`` for an unknown rule and
+    ``InvalidInput`` for a bad date or a regime date before the rule existed.
     """
     found = find(rule, rules)
     start_on = _as_date(start, "start")
@@ -266,8 +269,20 @@ def compute(rule: str, start: date | str, *, regime_on: date | str | None = None
         rule=found.id, name=found.name, kind=found.kind, start_on=start_on, regime_on=regime_on_date, due_on=due_on,
         opens_on=opens_on, expires_at=calendar.day_start(due_on + _ONE_DAY), duration=regime.duration,
         unit=regime.unit, counting_from=regime.counting_from, legal_source=found.legal_source,
-        explanation=_explain(found, regime, start_on, counted, due_on, opens_on),
+        explanation=_explain(found, regime, start_on, counted, due_on, opens_on)
+        + _alternative(found, regime, alternative_start),
     )
+
+
+def _alternative(rule: Rule, regime: Regime, alternative_start: date | str | None) -> str:
+    """The due date counted from the disputed other start (T12: the assessment instead of its receipt)."""
+    if rule.alternative_start_event is None or alternative_start is None:
+        return ""
+    other = _as_date(alternative_start, "alternative_start")
+    counted = _count(other, regime)
+    due = calendar.roll_forward(counted) if regime.roll_forward else counted
+    return (f"; counted from {rule.alternative_start_event} {other.isoformat()} it would be "
+            f"{due.isoformat()} (not applied, unverified)")
 
 
 def _count(start: date, regime: Regime) -> date:

@@ -94,9 +94,11 @@ def _model_error(err: SpiffWorkflowException) -> EngineError:
 
 
 def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> dict[str, Callable]:
-    def deadline(rule: str, start: str | date, regime_on: str | date | None = None) -> str:
+    def deadline(rule: str, start: str | date, regime_on: str | date | None = None,
+                 alternative_start: str | date | None = None) -> str:
         run, engine = run_ref[0], engine_ref[0]
-        computation = deadlines.compute(rule, start, regime_on=regime_on, rules=run.loaded.rules)
+        computation = deadlines.compute(rule, start, regime_on=regime_on, rules=run.loaded.rules,
+                                        alternative_start=alternative_start)
         task = engine.current_task
         if task is not None:
             start_event = run.loaded.rules[computation.rule].start_event

@@ -198,6 +198,17 @@ def test_windows_that_protect_a_right_roll_forward_to_the_next_working_day(rule,
     assert due(rule, start) == expected
 
 
+def test_T12_the_explanation_shows_the_assessment_date_beside_the_receipt():
+    """T12 (Corrections after review): the 63 days count from the employer's receipt of form A; the seed counts
+    from the assessment. The due date follows the receipt, and the explanation shows both dates."""
+    computation = deadlines.compute("T12", date(2027, 1, 12), alternative_start=date(2027, 1, 8))
+    assert computation.due_on == date(2027, 3, 16)
+    assert computation.explanation.endswith("; counted from the re-integration assessment (the seed text counts the "
+                                            "63 days from it) 2027-01-08 it would be 2027-03-12 (not applied, "
+                                            "unverified)")
+    assert "counted from" not in deadlines.compute("T08", date(2027, 1, 12), alternative_start="2027-01-08").explanation
+
+
 def test_a_rolled_forward_window_names_its_unverified_basis():
     """T13: the explanation says the term moved, and on which unverified basis."""
     explanation = deadlines.compute("T13", date(2026, 12, 19)).explanation

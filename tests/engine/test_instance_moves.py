@@ -178,7 +178,7 @@ def test_an_instance_inside_a_called_process_moves_with_it(law, owner, clock):
     draft = law.create_draft("formal_reintegration", user_id=owner.id)
     files = dict(draft.files)
     files["plan_or_report.bpmn"] = files["plan_or_report.bpmn"].replace(
-        'deadline(plan_rule, plan_term_start)', 'deadline("T08", plan_term_start)').replace(
+        'deadline(plan_rule, plan_term_start, None, plan_other_start)', 'deadline("T08", plan_term_start)').replace(
         'name="Deliver a re-integration plan or a motivated report"', 'name="Deliver a plan or a report"')
     law.save_draft(draft.id, files=files, expected_revision=draft.revision, user_id=owner.id)
     [version] = [v for v in law.deploy_draft(draft.id, comment="T08", user_id=owner.id)

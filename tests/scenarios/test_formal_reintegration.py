@@ -198,6 +198,16 @@ def test_1_8_a_referral_is_required_after_decision_b_without_an_accepted_plan(la
     assert set(empty.value.fields) == {"service", "referred_on"}
 
 
+def test_T12_the_plan_term_shows_the_assessment_date_beside_the_receipt(law, clock):
+    """T12 (Corrections after review): the term follows the employer's receipt of form A (12 January → 16 March);
+    its explanation also says what counting from the assessment (8 January) would give."""
+    rit = Trajectory(law, clock)
+    rit.examined()
+    rit.do("assess", {**decision("A"), "decided_on": "2027-01-08"}, "oa1")
+    [term] = [d for d in law.deadlines(rit.case.id) if d.rule == "T12"]
+    assert term.due_on == date(2027, 3, 16) and "assessment" in term.explanation and "2027-03-12" in term.explanation
+
+
 def test_1_8_no_referral_is_offered_after_decision_a(law, clock):
     """Step 1.8: after decision A (temporarily unfit) a refused plan ends the trajectory without a referral."""
     rit = Trajectory(law, clock)
