@@ -182,13 +182,26 @@ class Document:
 
 
 @dataclass(frozen=True)
+class StartRoute:
+    """A route by which the reader may start a procedure (T04: the employer's routes), or why not now."""
+
+    route: str
+    refusal: dict | None
+    message: str | None
+
+
+@dataclass(frozen=True)
 class StartOption:
-    """A procedure the reader may start for a case, or why not now (``refusal``: rule and allowed_from)."""
+    """A procedure the reader may start for a case, or why not now (``refusal``: rule and allowed_from).
+
+    ``routes``: for an employer's trajectory, the routes the law offers (T04), each open or refused.
+    """
 
     process_id: str
     titles: dict
     refusal: dict | None
     message: str | None
+    routes: tuple[StartRoute, ...] = ()
 
 
 @dataclass(frozen=True)

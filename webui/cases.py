@@ -81,8 +81,10 @@ def _event_fields(option: engine.EventOption) -> list[formfields.Field]:
 def start(case_id: int):  # type: ignore[no-untyped-def]
     """Start a procedure for the case; a refusal names the rule and the date it becomes allowed."""
     process_id = request.form.get("process_id", "")
+    data = {"route": request.form["route"]} if request.form.get("route") else {}
     try:
-        current_engine().start(case_id, process_id, actor=current_user.view.username, user_id=current_user.view.id)
+        current_engine().start(case_id, process_id, data, actor=current_user.view.username,
+                               user_id=current_user.view.id)
     except engine.NotAllowed as refused:
         flash(refusal_text(refused), "error")
         return redirect(url_for("cases.file", case_id=case_id)), 303

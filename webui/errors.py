@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 
 import engine
 
+from .labels import procedure_title
+
 STATUS = {engine.NotFound: 404, engine.NotAllowed: 403, engine.Conflict: 409, engine.InvalidInput: 422,
           engine.InvalidModel: 422}
 API_STATUS = {**STATUS, engine.InvalidInput: 400, engine.InvalidModel: 400}
@@ -21,6 +23,7 @@ def register(app: Flask) -> None:
         app.register_error_handler(error_class, _handle)
     for status in (400, 401, 403, 404, 405, 415, 429, 500):
         app.register_error_handler(status, _http_error)
+    app.add_template_global(refusal_sentence, "refusal_sentence")
 
 
 def _handle(error: engine.EngineError):  # type: ignore[no-untyped-def]
@@ -79,7 +82,23 @@ def refusal_text(error: engine.NotAllowed) -> str:
     rule = _rule(error)
     if rule is None:
         return _("You are not allowed to do this.")
+    return refusal_sentence(rule)
+
+
+def refusal_sentence(rule: dict) -> str:
+    """The rule that forbids an act now, and what would allow it: a date, the end of a named procedure, or more."""
     if rule.get("allowed_from"):
         day = format_date(date.fromisoformat(rule["allowed_from"]), "dd/MM/yyyy")
         return _("Not allowed now under rule %(rule)s; allowed from %(day)s.", rule=rule["rule"], day=day)
-    return _("Not allowed now under rule %(rule)s; allowed once the other procedure has ended.", rule=rule["rule"])
+    if rule.get("blocking_process"):
+        return _("Not allowed now under rule %(rule)s: %(procedure)s (instance %(instance)s) is running; allowed "
+                 "once it has ended.", rule=rule["rule"], procedure=procedure_title(rule["blocking_process"]),
+                 instance=rule.get("blocking_instance"))
+    if rule.get("abandoned_instance"):
+        return _("Not allowed now under rule %(rule)s: a force-majeure procedure (instance %(instance)s) was abandoned "
+                 "for no response in this period of incapacity; allowed once a new period of incapacity has begun.",
+                 rule=rule["rule"], instance=rule["abandoned_instance"])
+    if rule.get("route"):
+        return _("Not allowed by this route under rule %(rule)s.", rule=rule["rule"])
+    return _("Not allowed now under rule %(rule)s; allowed once the other procedure has ended.", rule=rule["rule"]) \
+        if rule["rule"] == "0.7" else _("Not allowed now under rule %(rule)s.", rule=rule["rule"])
