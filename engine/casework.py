@@ -224,7 +224,7 @@ class CaseWork(Wiring):
 
     def _deliver(self, session: Session, case_id: int, message: str, payload: dict, actor: str) -> views.Delivery:
         case = queries.get(session, Case, case_id, "case")
-        is_new_period = self._mark_period(session, case, message, payload, actor)
+        is_incapacity = self._mark_period(session, case, message, payload, actor)
         query = select(Correlation.instance_id).where(Correlation.case_id == case_id,
                                                       Correlation.message == message).distinct()
         taken = [i for i in session.scalars(query)
@@ -232,15 +232,17 @@ class CaseWork(Wiring):
         if not taken:
             audit.append(session, f"case:{case_id}", at=self.clock.now(), actor=actor, case_id=case_id,
                          action="message_not_waiting", task=message, after=payload)
-        if is_new_period:
+        if is_incapacity:
             self._start_with_case(session, case, actor, only_if_not_running=True)
         return views.Delivery(case_id, message, tuple(sorted(taken)))
 
     def _mark_period(self, session: Session, case: Case, message: str, payload: dict, actor: str) -> bool:
-        """Keep a return to work or a new incapacity on its legal date (0.6); True when it starts a new period.
+        """Keep a return to work or a new incapacity on its legal date (0.6); True for an incapacity.
 
-        ``InvalidInput`` at the date field for an incapacity dated before the last return (or without one)
-        and for a return dated before the current period began.
+        An incapacity needs the legal clock: after a return of 14 days it starts a new period; within them,
+        recorded after the clock stopped, the period goes on. Either way the follow-up starts again when none
+        runs, counted from the period's first day. ``InvalidInput`` at the date field for an incapacity dated
+        before the last return (or without one) and for a return dated before the current period began.
         """
         event = self.events.get(message)
         if event is None or event.marks is None:
@@ -255,8 +257,7 @@ class CaseWork(Wiring):
                                     recorded_by=actor))
         audit.append(session, f"case:{case.id}", at=self.clock.now(), actor=actor, case_id=case.id,
                      action="incapacity_event_recorded", task=message, after={"kind": kind, "on": on})
-        today = calendar.legal_date(self.clock.now())
-        return periods.current_first_day(case.first_day_of_incapacity, (*known, (kind, on)), today) == on
+        return kind == periods.INCAPACITY
 
 def _routes(process_id: str, role: str, facts: eligibility.Facts) -> tuple[views.StartRoute, ...]:
     """T04: the routes an employer may take to request a trajectory, each open or refused with its first day."""

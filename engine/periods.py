@@ -69,6 +69,8 @@ def misplaced(first_day: date, events: Iterable[tuple[str, date]], kind: str, on
         if on < returns[-1]:
             return (f"the incapacity of {on.isoformat()} is dated before the return to work on "
                     f"{returns[-1].isoformat()}; a relapse follows the return")
+        if known[-1][0] == INCAPACITY and known[-1][1] >= returns[-1]:
+            return f"an incapacity since {known[-1][1].isoformat()} is already recorded after the last return"
         return None
     began = max([first_day, *(when for k, when in known if k == INCAPACITY)])
     if on < began:

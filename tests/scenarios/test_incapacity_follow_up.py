@@ -103,21 +103,27 @@ def test_0_6_return_of_14_days_starts_a_new_period(law, clock):
     assert refused.value.details[0] == {"rule": "T36", "allowed_from": "2027-10-01"}
 
 
-@pytest.mark.parametrize(("relapsed_on", "new_period"), [
-    ("2027-02-25", False),   # within the 14 days, though recorded after them: the incapacity never stopped
-    ("2027-03-01", True),    # 14 days worked (15 to 28 February): a new period
+@pytest.mark.parametrize(("relapsed_on", "counted_from", "threshold"), [
+    ("2027-02-25", date(2027, 1, 4), date(2027, 7, 4)),   # within the 14 days, though recorded after them
+    ("2027-03-01", date(2027, 3, 1), date(2027, 9, 1)),   # 14 days worked (15 to 28 February): a new period
 ])
-def test_0_6_a_relapse_is_judged_by_its_own_date_not_the_day_it_is_recorded(law, clock, relapsed_on, new_period):
-    """0.6: whether a relapse interrupts the incapacity follows its own date (``relapsed_on``)."""
+def test_0_6_a_relapse_is_judged_by_its_own_date_not_the_day_it_is_recorded(law, clock, relapsed_on, counted_from,
+                                                                             threshold):
+    """0.6: whether a relapse interrupts the incapacity follows its own date (``relapsed_on``).
+
+    Recorded on 10 March, after the clock stopped on 1 March: the clock starts again, counted from the
+    period the relapse belongs to, and force majeure is judged from that period's first day.
+    """
     inc = FollowUp(law, clock)
     inc.until(2027, 2, 15)
     law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-02-15"}, actor="hr1")
     inc.until(2027, 3, 10)
     law.deliver(inc.case.id, "incapacity_relapse", {"relapsed_on": relapsed_on}, actor="hr1")
+    [_, again] = [i for i in law.instances(inc.case.id) if i.process_id == "incapacity_follow_up"]
+    [row] = [d for d in law.deadlines(inc.case.id) if d.instance_id == again.id and d.rule == "T36"]
+    assert (row.start_on, row.due_on) == (counted_from, threshold)
     inc.until(2027, 7, 5)
-    started = [i for i in law.instances(inc.case.id) if i.process_id == "incapacity_follow_up"]
-    assert len(started) == (2 if new_period else 1)
-    if new_period:
+    if threshold > date(2027, 7, 5):
         assert refusal_rule(law, inc.case.id) == "T36"
     else:
         assert law.start(inc.case.id, "medical_force_majeure", {}, actor="hr1").state == "running"
