@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 import engine
-from tests.scenarios.conftest import at
+from tests.scenarios.conftest import PROCESSES, at
 from tests.scenarios.test_formal_reintegration import REQUEST, Trajectory, decision
 
 
@@ -211,3 +211,20 @@ def test_T39_new_force_majeure_needs_a_new_period(law, clock):
     assert refusal(law, case.id, "medical_force_majeure", {}) == {"rule": "T36", "allowed_from": "2028-01-01"}
     clock.set(at(2028, 1, 1))
     assert law.start(case.id, "medical_force_majeure", {}, actor="hr1").state == "running"
+
+
+@pytest.mark.parametrize(("is_on", "refused"), [(True, None), (False, {"rule": "T04", "allowed_from": None,
+                                                                      "route": "three_months"})])
+def test_T04_the_employers_three_month_route_in_2026_is_a_setting(database_url, clock, is_on, refused):
+    """T04, corrections after review: whether the 3-month route survives in 2026 is unsettled; on by default."""
+    law = engine.Engine(database_url, clock=clock, policy=engine.Policy(employer_three_month_route_2026=is_on))
+    law.deploy(sorted(PROCESSES.glob("*.bpmn")), actor="process_owner")
+    try:
+        case = employer_case(law, clock, date(2027, 3, 1), date(2026, 12, 1))
+        request = {"requested_by": "employer", "route": "three_months"}
+        if refused is None:
+            assert law.start(case.id, "formal_reintegration", request, actor="hr1").state == "running"
+        else:
+            assert refusal(law, case.id, "formal_reintegration", request) == refused
+    finally:
+        law.close()
