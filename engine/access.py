@@ -17,6 +17,8 @@ CASE_ROLES = (
 """Roles that appear as lanes in the diagrams."""
 
 STAFF_ROLES = ("process_owner", "compliance_officer", "admin")
+LANE_STAFF_ROLES = ("compliance_officer",)
+"""Staff roles that may also be lanes: a compliance officer reviews what the engine may not decide alone."""
 ROLES = CASE_ROLES + STAFF_ROLES
 CASE_OPENERS = ("employer", "occupational_physician", "advisory_physician", "rtw_coordinator", "admin")
 """Roles that may open a case (for an organisation they work for; admin for any)."""
@@ -55,9 +57,10 @@ def is_medical(roles: tuple[str, ...] | list[str]) -> bool:
 
 
 def role_for_lane(lane_name: str | None) -> str | None:
-    """Map a lane's name to a case role ("Occupational physician" → ``occupational_physician``)."""
+    """Map a lane's name to a case role ("Occupational physician" → ``occupational_physician``), or to a staff
+    role that works on cases (``compliance_officer``)."""
     if not lane_name:
         return None
     key = re.sub(r"[^a-z0-9]+", "_", lane_name.strip().lower()).strip("_")
     key = _LANE_ALIASES.get(key, key)
-    return key if key in CASE_ROLES else None
+    return key if key in CASE_ROLES + LANE_STAFF_ROLES else None

@@ -71,6 +71,8 @@ class Rule:
     is_unverified: bool
     regimes: tuple[Regime, ...]
     opens_after: tuple[int, str] | None = None
+    roll_forward_basis: str | None = None
+    is_roll_forward_unverified: bool = False
 
     def regime(self, on: date) -> Regime:
         """Return the regime in force on ``on``: the latest one whose ``effective_from`` is not after it.
@@ -146,6 +148,21 @@ def _entry_problems(entry: Any) -> list[str]:
     problems += _regimes_problems(entry.get("regimes"))
     if "opens_after" in entry:
         problems += [f"opens_after: {p}" for p in _amount_problems(entry["opens_after"])]
+    if not problems:
+        problems += _roll_forward_problems(entry)
+    return problems
+
+
+def _roll_forward_problems(entry: dict[str, Any]) -> list[str]:
+    """A rule that rolls forward says on what basis, and whether that basis is verified."""
+    rolls = any(regime["roll_forward"] for regime in entry["regimes"])
+    basis, unverified = entry.get("roll_forward_basis"), entry.get("roll_forward_unverified")
+    if not rolls:
+        return ["roll_forward_basis is set but no regime rolls forward"] if basis is not None else []
+    problems = [] if isinstance(basis, str) and basis.strip() else ["roll_forward_basis must say why the term "
+                                                                     "rolls forward"]
+    if not isinstance(unverified, bool):
+        problems.append("roll_forward_unverified must be true or false")
     return problems
 
 
@@ -207,6 +224,8 @@ def _rule(rule_id: str, entry: dict[str, Any]) -> Rule:
         regimes=tuple(Regime(r["effective_from"], r["duration"], r["unit"], r["counting_from"], r["roll_forward"])
                       for r in entry["regimes"]),
         opens_after=(opens["duration"], opens["unit"]) if opens else None,
+        roll_forward_basis=entry.get("roll_forward_basis"),
+        is_roll_forward_unverified=entry.get("roll_forward_unverified", False),
     )
 
 
@@ -305,8 +324,14 @@ def _explain(rule: Rule, regime: Regime, start: date, counted: date, due: date, 
     parts.append(f"{regime.duration:+d} {_UNIT_WORDS[regime.unit][abs(regime.duration) != 1]}"
                  + _skipped(start, counted, regime) + _clipped(start, regime))
     if due != counted:
-        parts.append(f"{_day(counted)} is not a working day, rolled forward to the next one")
+        parts.append(f"{_day(counted)} is not a working day, rolled forward to the next one" + _basis(rule))
     return "; ".join(parts) + f" = {due.isoformat()} ({rule.id}, {rule.legal_source})"
+
+
+def _basis(rule: Rule) -> str:
+    if rule.roll_forward_basis is None:
+        return ""
+    return f" ({rule.roll_forward_basis}{', unverified' if rule.is_roll_forward_unverified else ''})"
 
 
 def _amount(duration: int, unit: str) -> str:

@@ -21,6 +21,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
@@ -95,7 +96,11 @@ def _known_deadline(session: Session, row: ProcessInstance, entry: Recorded, now
 
 
 def _task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
-    return workflow.get_task_from_id(UUID(task_id))
+    """The task, or None when it is gone (a late act resets a workflow and removes what followed)."""
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except TaskNotFoundException:
+        return None
 
 
 def _add_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded],

@@ -30,7 +30,7 @@ def instance_view(session: Session, row: ProcessInstance) -> views.InstanceView:
     definition = session.get(ProcessDefinition, row.definition_id)
     assert definition is not None
     return views.InstanceView(row.id, row.case_id, definition.process_id, definition.version, row.state,
-                              row.started_at, row.ended_at, row.version)
+                              row.started_at, row.ended_at, row.version, row.end_event)
 
 
 def instances(session: Session, case_id: int) -> list[views.InstanceView]:

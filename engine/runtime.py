@@ -103,6 +103,10 @@ def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> 
             run.recorded.append(projection.Recorded(str(task.id), task.task_spec.bpmn_id, start_event, computation))
         return computation.expires_at.isoformat()
 
+    def due_on(rule: str, start: str | date, regime_on: str | date | None = None) -> str:
+        """The last day of a term, as an ISO date, for comparing the legal date of an act; records no deadline."""
+        return deadlines.compute(rule, start, regime_on=regime_on, rules=run_ref[0].loaded.rules).due_on.isoformat()
+
     def today() -> str:
         return calendar.legal_date(run_ref[0].clock.now()).isoformat()
 
@@ -115,8 +119,8 @@ def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> 
     def threshold_date(rule: str, start: str) -> str:
         return deadlines.threshold_date(rule, start, rules=run_ref[0].loaded.rules).isoformat()
 
-    return {"deadline": deadline, "today": today, "add_working_days": add_working_days, "days_between": days_between,
-            "threshold_date": threshold_date}
+    return {"deadline": deadline, "due_on": due_on, "today": today, "add_working_days": add_working_days,
+            "days_between": days_between, "threshold_date": threshold_date}
 
 
 def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock: Clock) -> Run:
@@ -130,7 +134,7 @@ def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock:
     return run
 
 
-SCRIPT_FUNCTIONS = ("deadline", "today", "add_working_days", "days_between", "threshold_date")
+SCRIPT_FUNCTIONS = ("deadline", "due_on", "today", "add_working_days", "days_between", "threshold_date")
 
 
 def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, clock: Clock) -> Run:

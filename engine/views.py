@@ -48,7 +48,8 @@ class CaseView:
 
 @dataclass(frozen=True)
 class InstanceView:
-    """One process instance; ``row_version`` changes with every saved step (optimistic locking)."""
+    """One process instance; ``row_version`` changes with every saved step (optimistic locking); ``end_event`` is
+    the id of the end event a completed instance reached."""
 
     id: int
     case_id: int
@@ -58,6 +59,7 @@ class InstanceView:
     started_at: datetime
     ended_at: datetime | None
     row_version: int
+    end_event: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import access, audit, calendar, documents, eligibility, forms, queries, runtime, views
+from . import access, audit, calendar, documents, eligibility, forms, late_acts, queries, repository, runtime, views
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .models import Case, Deadline, ProcessInstance, User, WorkItem
 from .wiring import Wiring
@@ -127,6 +127,44 @@ class WorkList(Wiring):
         detail = refused.details[0] if refused is not None else {}
         return {recorded.outcome: refused is None, f"{recorded.outcome}_rule": detail.get("rule"),
                 f"{recorded.outcome}_reason": str(refused) if refused is not None else None}
+
+    def record_late_act(self, work_item_id: int, data: dict, *, user_id: int) -> views.InstanceView:
+        """Record an act posted inside a closed window that arrived after the window's confirmation.
+
+        The confirmation is done again with the act and the procedure goes back to where a timely act leads
+        (``late_acts``). The user must hold the confirmation's role (else ``NotFound``). ``InvalidInput`` when
+        the act was posted after the window; ``NotAllowed`` when the item confirms no window, or when an
+        irreversible act (a termination) was recorded: then a compliance review is opened and committed.
+        """
+        with self.database.unit_of_work() as session:
+            item, _, user = self._visible_item(session, work_item_id, user_id)
+            row = queries.get(session, ProcessInstance, item.instance_id, "instance")
+            if row.state == "failed":
+                raise Conflict(f"instance {row.id} failed; repair it first")
+            run = runtime.load(session, row, self._loaded(session, row), self.clock)
+            confirmed = late_acts.check(session, run, item, data)
+            irreversible = late_acts.irreversible_act(run)
+            if irreversible is not None:
+                self._open_review(session, item, data, user.username, irreversible)
+                session.commit()
+                raise NotAllowed(f"'{irreversible}' was recorded: an act posted in time can no longer reopen the "
+                                 "procedure; a compliance officer reviews the case",
+                                 [{"rule": confirmed.rules[0], "irreversible": irreversible}])
+            late_acts.record(session, run, item, data, user.username)
+            session.flush()
+            result = queries.instance_view(session, run.row)
+            session.commit()
+        return result
+
+    def _open_review(self, session: Session, item: WorkItem, data: dict, actor: str, irreversible: str) -> None:
+        """Start a compliance review of an act that came after an irreversible one, and record why."""
+        case = queries.get(session, Case, item.case_id, "case")
+        details = {"confirmation": item.name, "instance_id": item.instance_id, "irreversible": irreversible,
+                   "act": data}
+        loaded = self._specs.load(session, repository.latest(session, late_acts.REVIEW_PROCESS))
+        runtime.start(session, case, loaded, {"late_act": details}, actor, self.clock)
+        audit.append(session, f"case:{case.id}", at=self.clock.now(), actor=actor, action="late_act_refused",
+                     case_id=case.id, instance_id=item.instance_id, task=item.bpmn_id, after=details)
 
     def _check_may_fill(self, session: Session, item: WorkItem, data: dict, user_id: int) -> None:
         _, _, user = self._visible_item(session, item.id, user_id)

@@ -58,8 +58,12 @@ def _plan_to_sign(eng: engine.Engine, case_id: int, today: date) -> None:
     _do(eng, case_id, "assess", {"decision": "A", "decided_on": decided, "conditions": "Mornings only, no lifting.",
                                  "medical_justification": MEDICAL_NOTE, "employer_received_on": decided,
                                  "employee_received_on": decided})
-    _do(eng, case_id, "draft", {"kind": "plan", "delivered_on": _iso(today - timedelta(days=3)),
-                                "adapted_or_other_work": "Half days at the front desk for three months."})
+    delivered = _iso(today - timedelta(days=3))
+    consulted = _iso(today - timedelta(days=5))
+    _do(eng, case_id, "draft", {"kind": "plan", "delivered_on": delivered, "consulted_on": consulted,
+                                "adapted_or_other_work": "Half days at the front desk for three months.",
+                                "measures": [{"measure": "Half days at the front desk", "starts_on": delivered}],
+                                "valid_from": delivered, "valid_until": _iso(today + timedelta(days=90))})
 
 
 def _decision_c(eng: engine.Engine, case_id: int, today: date) -> None:

@@ -133,6 +133,7 @@ def test_the_employee_physician_and_employer_take_a_trajectory_from_the_request_
     employer.get_by_label("Adapted or other work").fill("Mornings only at the front desk for three months.")
     employer.get_by_label("Plan valid from").fill("2027-02-15")
     employer.get_by_label("Plan valid until").fill("2027-05-15")
+    employer.locator('[name="measures-0-measure"]').fill("Front desk, mornings only")
     complete(employer, "Deliver a re-integration plan or a motivated report")
 
     # The worker has 14 days (T13) to sign it, and signs.
@@ -140,6 +141,7 @@ def test_the_employee_physician_and_employer_take_a_trajectory_from_the_request_
     expect_row(task_row(employee, "Sign or refuse the plan"), "15/02/2027", "14 days left", "T13")
     employee.get_by_role("link", name="Sign or refuse the plan").click()
     employee.get_by_label("Your decision").select_option("accept")
+    employee.get_by_label("Signed or refused on").fill("2027-02-01")
     complete(employee, "Sign or refuse the plan")
     employee.goto("/")
     expect(employee.get_by_text("Nothing to do.")).to_be_visible()

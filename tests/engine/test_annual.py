@@ -11,7 +11,7 @@ from tests.scenarios.conftest import law  # noqa: F401 (fixture)
 from tests.scenarios.test_formal_reintegration import Trajectory, decision
 
 PLAN = {"kind": "plan", "delivered_on": "2027-02-01", "valid_from": "2027-02-15", "valid_until": "2027-08-15",
-        "adapted_or_other_work": "Mornings only."}
+        "adapted_or_other_work": "Mornings only.", "consulted_on": "2027-01-29", "measures": [{"measure": "Mornings"}]}
 
 
 def officer(law: engine.Engine, organisations: tuple[str, ...] = ()) -> engine.UserView:  # noqa: F811
@@ -25,7 +25,7 @@ def accepted_plan(law, clock, reference: str):  # type: ignore[no-untyped-def]  
     rit.do("assess", decision("A"), "oa1")
     rit.until(2027, 2, 1)
     rit.do("draft", PLAN, "hr1")
-    rit.do("reply", {"decision": "accept"}, "an")
+    rit.do("reply", {"decision": "accept", "replied_on": "2027-02-01"}, "an")
     return rit
 
 

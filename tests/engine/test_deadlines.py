@@ -12,7 +12,8 @@ from engine import deadlines
 from engine.errors import InvalidInput, InvalidModel, NotFound
 
 UTC = timezone.utc
-CATALOGUE_IDS = [f"T{n:02d}" for n in range(1, 48) if n not in (7, 20)]
+CATALOGUE_IDS = [rule for n in range(1, 48) if n not in (7, 20)
+                 for rule in ((f"T{n:02d}", f"T{n:02d}b") if n in (13, 46) else (f"T{n:02d}",))]
 RULES = deadlines.load_rules()
 
 GOOD_ENTRY = """
@@ -47,9 +48,9 @@ def due(rule: str, start: date, regime_on: date | None = None) -> date:
 
 
 def test_the_rules_file_has_every_numbered_term_of_the_catalogue_in_order():
-    """T07 (a count of invitations) and T20 (no number) are not terms."""
+    """T07 (a count of invitations) and T20 (no number) are not terms; T13b and T46b follow their T13 and T46."""
     assert [rule for rule in RULES if rule.startswith("T")] == CATALOGUE_IDS
-    assert [rule for rule in RULES if not rule.startswith("T")] == ["C06"]
+    assert [rule for rule in RULES if not rule.startswith("T")] == ["C06", "C47"]
 
 
 def test_C06_a_return_of_less_than_14_days_does_not_interrupt_the_incapacity():
@@ -59,9 +60,10 @@ def test_C06_a_return_of_less_than_14_days_does_not_interrupt_the_incapacity():
 
 
 def test_terms_tagged_unverified_or_conflicting_must_be_reviewed():
-    """Tags with U or C (T19, T37, T40, T45, T46, T47) mark a rule unverified; the others are not."""
+    """Tags with U or C (T19, T37, T40, T45, T46, T47, and the second plan terms T13b, T46b) mark a rule
+    unverified; the others are not."""
     unverified = {rule.id for rule in RULES.values() if rule.is_unverified}
-    assert unverified == {"T19", "T37", "T40", "T45", "T46", "T47"}
+    assert unverified == {"C47", "T13b", "T19", "T37", "T40", "T45", "T46", "T46b", "T47"}
     assert (RULES["T01"].confidence, RULES["T37"].confidence, RULES["T15"].confidence) == ("V/R", "V+/C", "V+")
 
 
@@ -163,13 +165,46 @@ def test_force_majeure_eligibility_follows_the_regime_in_force(regime_on, expect
 
 
 @pytest.mark.parametrize(("rule", "start", "opens", "expected"), [
-    ("T23", date(2026, 1, 15), date(2026, 4, 15), date(2026, 5, 15)),
+    ("T23", date(2026, 1, 15), date(2026, 4, 15), date(2026, 5, 14)),
     ("T35", date(2026, 1, 31), date(2026, 2, 28), date(2026, 4, 30)),
 ])
 def test_window_terms_open_before_they_fall_due(rule, start, opens, expected):
     """T23: the quickscan in the 4th month of incapacity; T35: the employer contribution in months 2-3."""
     computation = deadlines.compute(rule, start)
     assert (computation.opens_on, computation.due_on) == (opens, expected)
+
+
+def test_T23_quickscan_is_due_on_the_last_day_of_the_fourth_month():
+    """T23, corrected after review: "in the course of the 4th month" of an incapacity that began on 5 October
+    ends on 4 February (the month from 5 January to 4 February is the fourth)."""
+    computation = deadlines.compute("T23", date(2026, 10, 5))
+    assert (computation.opens_on, computation.due_on) == (date(2027, 1, 5), date(2027, 2, 4))
+
+
+@pytest.mark.parametrize(("rule", "start", "expected"), [
+    ("T09", date(2027, 1, 22), date(2027, 2, 12)),     # a Friday: nothing to move
+    ("T09", date(2026, 12, 19), date(2027, 1, 11)),    # Saturday 9 January -> Monday 11 January
+    ("T41", date(2027, 3, 8), date(2027, 3, 30)),      # Easter Monday 29 March 2027 -> Tuesday 30 March
+    ("T43", date(2026, 12, 18), date(2026, 12, 28)),   # Friday 25 December: Christmas -> Monday 28 December
+    ("T13", date(2026, 12, 19), date(2027, 1, 4)),     # Saturday 2 January -> Monday 4 January
+    ("T46", date(2027, 5, 2), date(2027, 5, 18)),      # Whit Sunday 16 May, Whit Monday 17 May -> Tuesday 18
+    ("T13b", date(2027, 4, 14), date(2027, 4, 28)),    # a Wednesday: nothing to move
+    ("T46b", date(2027, 4, 27), date(2027, 5, 11)),    # a Tuesday: nothing to move
+])
+def test_windows_that_protect_a_right_roll_forward_to_the_next_working_day(rule, start, expected):
+    """T09 and T41 (appeals, art. I.4-80, I.4-82/1), T43 (late adapted-work request), T13/T46 and T13b/T46b
+    (the worker's reply to a plan): a last day on a weekend or Belgian holiday moves to the next working day
+    (art. 53 Judicial Code by analogy, Corrections after review, unverified)."""
+    assert due(rule, start) == expected
+
+
+def test_a_rolled_forward_window_names_its_unverified_basis():
+    """T13: the explanation says the term moved, and on which unverified basis."""
+    explanation = deadlines.compute("T13", date(2026, 12, 19)).explanation
+    assert "Sat 2 Jan 2027 is not a working day, rolled forward to the next one (art. 53 Judicial Code, by " \
+           "analogy, unverified) = 2027-01-04" in explanation
+    assert {rule.id for rule in RULES.values() if rule.roll_forward_basis} == {
+        "T09", "T13", "T13b", "T41", "T43", "T46", "T46b"}
 
 
 @pytest.mark.parametrize(("rule", "start", "due_day", "expires"), [
@@ -310,6 +345,8 @@ kind = "sometimes"
     (GOOD_ENTRY.replace('kind = "deadline"', 'kind = "sometimes"'), "kind 'sometimes'"),
     (GOOD_ENTRY.replace('name = "good"', 'name = "Good Rule"'), "not snake_case"),
     (GOOD_ENTRY.replace("roll_forward = false", ""), "roll_forward"),
+    (GOOD_ENTRY.replace("roll_forward = false", "roll_forward = true"), "roll_forward_basis must say why"),
+    (GOOD_ENTRY.replace("[[G1.regimes]]", 'roll_forward_basis = "x"\n[[G1.regimes]]'), "no regime rolls forward"),
     (GOOD_ENTRY.replace("duration = 3", "duration = -3").replace('"day_after"', '"event_day"'), "negative duration"),
     (GOOD_ENTRY + EARLIER_REGIME, "sorted by effective_from"),
     (GOOD_ENTRY + EARLIER_REGIME.replace("2021-01-01", "2022-01-01"), "each later than the one before"),

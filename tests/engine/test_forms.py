@@ -64,7 +64,8 @@ def test_dates_must_be_real_dates_and_not_in_the_future():
 
 def test_a_plan_must_end_after_it_starts():
     schema = json.loads((FORMS[0].parent / "plan_or_report.json").read_text())
-    plan = {"kind": "plan", "delivered_on": "2026-07-01", "valid_from": "2026-07-06", "valid_until": "2026-07-06"}
+    plan = {"kind": "plan", "delivered_on": "2026-07-01", "consulted_on": "2026-06-29", "valid_from": "2026-07-06",
+            "valid_until": "2026-07-06", "measures": [{"measure": "Half days."}]}
     with pytest.raises(InvalidInput) as refused:
         forms.validate(schema, plan, today=date(2026, 7, 1))
     assert "after valid_from" in refused.value.fields["valid_until"][0]

@@ -177,9 +177,8 @@ def test_an_instance_inside_a_called_process_moves_with_it(law, owner, clock):
     rit.do("assess", decision("A"), "oa1")
     draft = law.create_draft("formal_reintegration", user_id=owner.id)
     files = dict(draft.files)
-    files["formal_reintegration.bpmn"] = files["formal_reintegration.bpmn"].replace(
-        'deadline("T12", employer_received_on)', 'deadline("T08", employer_received_on)')
     files["plan_or_report.bpmn"] = files["plan_or_report.bpmn"].replace(
+        'deadline(plan_rule, plan_term_start)', 'deadline("T08", plan_term_start)').replace(
         'name="Deliver a re-integration plan or a motivated report"', 'name="Deliver a plan or a report"')
     law.save_draft(draft.id, files=files, expected_revision=draft.revision, user_id=owner.id)
     [version] = [v for v in law.deploy_draft(draft.id, comment="T08", user_id=owner.id)
@@ -192,6 +191,7 @@ def test_an_instance_inside_a_called_process_moves_with_it(law, owner, clock):
     assert (item.name, item.rule, item.due_on) == ("Deliver a plan or a report", "T08", date(2027, 3, 2))
     rit.until(2027, 2, 1)
     rit.do("draft", {"kind": "plan", "delivered_on": "2027-02-01", "valid_from": "2027-02-15",
-                     "valid_until": "2027-08-15", "adapted_or_other_work": "Mornings only."}, "hr1")
+                     "valid_until": "2027-08-15", "adapted_or_other_work": "Mornings only.",
+                     "consulted_on": "2027-01-29", "measures": [{"measure": "Mornings only."}]}, "hr1")
     assert rit.tasks() == [("employee", "reply")]
-    assert ("T08", date(2027, 3, 2), "pending") in rit.deadlines(), "the plan term runs until the reply"
+    assert ("T08", date(2027, 3, 2), "met") in rit.deadlines(), "the plan term ends when the plan is handed over"

@@ -51,7 +51,7 @@ def test_a_late_assessment_shows_what_was_done_what_is_current_and_what_waits(la
     assert ids(trace.current) == {("formal_reintegration", "plan_a"), ("plan_or_report", "draft"),
                                   ("formal_reintegration", "explain_late_assessment")}
     [timer] = trace.waiting
-    assert (timer.element.bpmn_id, timer.kind) == ("plan_a_overdue", "timer")
+    assert (timer.element.bpmn_id, timer.kind) == ("plan_overdue", "timer")
     assert timer.due_at == datetime(2027, 4, 29, 22, 0, tzinfo=timezone.utc)
 
 

@@ -46,6 +46,8 @@ def test_other_roles_see_the_decision_but_never_the_justification(client, auth, 
 
 def test_the_task_page_shows_what_the_procedure_recorded_without_medical_fields(client, auth, assessed, law):
     assessed.do("draft", {"kind": "plan", "delivered_on": "2027-01-12", "valid_from": "2027-01-20",
+                          "valid_until": "2027-06-30", "consulted_on": "2027-01-12",
+                          "measures": [{"measure": "Standing desk"}],
                           "workstation_adaptations": "Standing desk"}, "oa1")
     auth.login_as("employee", username="an")
     item = assessed.item("reply")

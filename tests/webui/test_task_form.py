@@ -108,7 +108,8 @@ def test_repeated_rows_are_drawn_added_and_recorded(client, auth, law, clock):
                                                   "csrf_token": token}).get_data(as_text=True)
     assert 'name="measures-1-measure"' in page and 'value="Standing desk"' in page
     response = client.post(f"/tasks/{item.id}", data={
-        "kind": "plan", "delivered_on": "2027-01-12", "valid_from": "2027-01-20", "measures-0-measure": "Standing desk",
+        "kind": "plan", "delivered_on": "2027-01-12", "valid_from": "2027-01-20", "valid_until": "2027-06-30",
+        "consulted_on": "2027-01-12", "measures-0-measure": "Standing desk",
         "measures-0-starts_on": "2027-01-20", "measures-1-measure": "Half days", "measures-2-measure": "",
         "csrf_token": token})
     assert response.status_code == 302
