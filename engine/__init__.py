@@ -12,6 +12,7 @@ from .eligibility import Policy
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem
 from .event_log import LogEvent
 from .evidence import ChainCheck, EvidenceCase, EvidenceEvent, EvidenceInstance, EvidencePack
+from .law import legal_reference, legal_reference_html
 from .scheduler import TimerScheduler
 from .tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .trial import Trial, TrialTask, TrialView
@@ -58,5 +59,5 @@ __all__ = [
     "Trace", "Trial", "TrialTask", "TrialView", "UserView", "Verification", "Version", "VersionComparison",
     "VersionSummary", "WorkItemView",
     "Element", "FieldEntry", "Flow", "InstanceTrace", "TimelineEntry", "Verdict", "Waiting",
-    "compute_deadline",
+    "compute_deadline", "legal_reference", "legal_reference_html",
 ]

@@ -128,5 +128,6 @@ def _endings(instances: list[ProcessInstance]) -> Counter:
 
 
 def _missed(session: Session, instance_ids: list[int]) -> Counter:
+    """Missed terms per rule, by the verdict the legal date of the act decides (a corrected one counts as met)."""
     query = select(Deadline.rule).where(Deadline.instance_id.in_(instance_ids), Deadline.state == "missed")
     return Counter(session.scalars(query))

@@ -22,6 +22,7 @@ from . import (
     runtime,
     views,
 )
+from .catalogue import Procedure, Route
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .models import Case, Correlation, IncapacityEvent, ProcessInstance, User
 from .wiring import ROOT, Wiring
@@ -106,19 +107,20 @@ class CaseWork(Wiring):
         options = []
         today = calendar.legal_date(self.clock.now())
         for procedure in self.catalogue.values():
-            role = _starter_role(procedure.started_by, user)
-            if role is None or repository.latest_or_none(session, procedure.process_id) is None:
+            if repository.latest_or_none(session, procedure.process_id) is None:
                 continue
-            facts = queries.facts(session, case, {"requested_by": role}, today, self.policy)
-            if procedure.starts_with_case and facts.is_running(procedure.process_id):
-                continue
-            routes = _routes(procedure.process_id, role, facts)
-            refused = eligibility.refusal(procedure.process_id, facts)
-            if refused is not None and refused.details[0]["rule"] == "T04" and any(not r.refusal for r in routes):
-                refused = None  # another route is open: the page offers it
-            options.append(views.StartOption(procedure.process_id, procedure.titles,
-                                             refused.details[0] if refused else None,
-                                             refused.message if refused else None, routes))
+            for route, role in _routes_open_to(procedure, user):
+                facts = queries.facts(session, case, _route_facts(procedure, route, role), today, self.policy)
+                if procedure.starts_with_case and facts.is_running(procedure.process_id):
+                    continue
+                routes = _routes(procedure.process_id, role, facts)
+                refused = eligibility.refusal(procedure.process_id, facts)
+                if refused is not None and refused.details[0]["rule"] == "T04" and any(not r.refusal for r in routes):
+                    refused = None  # another T04 route is open: the page offers it
+                options.append(views.StartOption(
+                    procedure.process_id, procedure.titles, refused.details[0] if refused else None,
+                    refused.message if refused else None, route.name if route else None,
+                    route.titles if route else None, self._catalogue_form(route.form if route else None), routes))
         return tuple(options)
 
     def _event_options(self, session: Session, case: Case, user: User) -> tuple[views.EventOption, ...]:
@@ -129,6 +131,9 @@ class CaseWork(Wiring):
     def _event_form(self, name: str) -> dict:
         return json.loads((EVENT_FORMS / name).read_text(encoding="utf-8"))
 
+    def _catalogue_form(self, name: str | None) -> dict | None:
+        return self._event_form(name) if name else None
+
     def event_schema(self, message: str) -> dict:
         """The form (JSON Schema) of an outside event; ``NotFound`` for an unknown event."""
         event = self.events.get(message)
@@ -136,32 +141,64 @@ class CaseWork(Wiring):
             raise NotFound(f"event '{message}' does not exist")
         return self._event_form(event.form)
 
+    def start_form(self, process_id: str, route: str | None) -> dict | None:
+        """The start form (JSON Schema) of a procedure's route; None when it needs none or does not exist."""
+        procedure = self.catalogue.get(process_id)
+        chosen = procedure.routes.get(route or "") if procedure is not None else None
+        return self._catalogue_form(chosen.form) if chosen is not None else None
+
     def start(self, case_id: int, process_id: str, data: dict | None = None, *, actor: str,
-              user_id: int | None = None) -> views.InstanceView:
+              user_id: int | None = None, route: str | None = None) -> views.InstanceView:
         """Start the newest version of ``process_id`` for a case and run it until it waits.
 
         ``NotAllowed`` names the rule and the date from which it is allowed when the law forbids it now.
         With ``user_id`` the user must see the case (``NotFound``) and hold a role that may start the
-        procedure (``NotAllowed``); the role is the requester the rules look at, whatever ``data`` says. An
-        employer names its T04 ``route`` in ``data`` (``eligibility.EMPLOYER_ROUTES``, default the 3 months);
-        its evidence is recorded with its date by the occupational physician with the request.
+        procedure, on its route when it has routes (``NotAllowed``); the role is the requester the rules
+        look at, whatever ``data`` says. A procedure with routes (``catalogue.toml``) starts on ``route`` (or
+        the route its data names): ``InvalidInput`` for a missing or unknown route, and per field for data its
+        start form refuses. An employer's trajectory names its T04 route in ``route`` or ``data["route"]``
+        (``eligibility.EMPLOYER_ROUTES``, default the 3 months); its evidence is recorded with its date by the
+        occupational physician with the request.
         """
         with self.database.unit_of_work() as session:
             case = queries.get(session, Case, case_id, "case")
-            facts_data = dict(data or {})
+            user = None
             if user_id is not None:
                 case, user = self._visible_case(session, case_id, user_id)
-                facts_data["requested_by"] = self._require_starter(process_id, user)
+            start_data, role = self._start_data(process_id, dict(data or {}), route, case, user)
+            facts_data = dict(start_data)
+            if route is not None and process_id == eligibility.TRAJECTORY:
+                facts_data["route"] = route
+            if role is not None:
+                facts_data["requested_by"] = role
             today = calendar.legal_date(self.clock.now())
             refused = eligibility.refusal(process_id, queries.facts(session, case, facts_data, today, self.policy))
             if refused is not None:
                 raise refused
             loaded = self._specs.load(session, repository.latest(session, process_id))
-            run = runtime.start(session, case, loaded, dict(data or {}), actor, self.clock)
+            run = runtime.start(session, case, loaded, start_data, actor, self.clock)
             session.flush()
             result = queries.instance_view(session, run.row)
             session.commit()
         return result
+
+    def _start_data(self, process_id: str, data: dict, route: str | None, case: Case,
+                    user: User | None) -> tuple[dict, str | None]:
+        """The start data with its route checked against the route's form, and the starter's role."""
+        role = self._require_starter(process_id, user) if user is not None else None
+        procedure = self.catalogue.get(process_id)
+        if procedure is None or not procedure.routes or procedure.route_field is None:
+            return data, role
+        chosen = _chosen_route(procedure, route or data.get(procedure.route_field))
+        if user is not None:
+            role = _starter_role(chosen.started_by, user)
+            if role is None:
+                raise NotAllowed(f"none of your roles starts {process_id} on route {chosen.name}",
+                                 [{"roles": list(chosen.started_by)}])
+        fields = {k: v for k, v in data.items() if k != procedure.route_field}
+        forms.validate(self._catalogue_form(chosen.form), fields, calendar.legal_date(self.clock.now()),
+                       {"first_day_of_incapacity": case.first_day_of_incapacity.isoformat()})
+        return {**fields, procedure.route_field: chosen.name}, role
 
     def _require_starter(self, process_id: str, user: User) -> str:
         procedure = self.catalogue.get(process_id)
@@ -276,6 +313,30 @@ def _payload_date(payload: dict, field: str) -> date:
 
 def _starter_role(started_by: tuple[str, ...], user: User) -> str | None:
     return next((role for role in started_by if role in user.roles), None)
+
+
+def _routes_open_to(procedure: Procedure,
+                    user: User) -> list[tuple[Route | None, str]]:
+    """The routes of ``procedure`` the user may take, each with the role taking it (one None route without routes)."""
+    if not procedure.routes:
+        role = _starter_role(procedure.started_by, user)
+        return [] if role is None else [(None, role)]
+    taken = [(route, _starter_role(route.started_by, user)) for route in procedure.routes.values()]
+    return [(route, role) for route, role in taken if role is not None]
+
+
+def _route_facts(procedure: Procedure, route: Route | None, role: str) -> dict:
+    if route is None or procedure.route_field is None:
+        return {"requested_by": role}
+    return {"requested_by": role, procedure.route_field: route.name}
+
+
+def _chosen_route(procedure: Procedure, name: object) -> Route:
+    chosen = procedure.routes.get(name) if isinstance(name, str) else None
+    if chosen is None:
+        raise InvalidInput(f"{procedure.process_id} starts on one of its routes",
+                           {"route": [f"one of {', '.join(procedure.routes)}"]})
+    return chosen
 
 
 def _check_may_open(user: User, employer: str, parties: dict) -> None:

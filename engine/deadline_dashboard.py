@@ -1,7 +1,9 @@
 """The deadline compliance dashboard: how the legal deadlines due in a period were kept, and the rows behind it.
 
-Only deadlines of kind ``deadline`` (obligations that guard a task) are counted: a waiting period (kind
-``period``) is ``met`` when it simply runs out, so its margin says nothing about compliance.
+A verdict is the one the legal date of the act decides (``engine/verdicts.py``): a deadline first missed
+when its timer fired counts as met once the act, recorded later, turned out dated in time, and also in the
+column ``corrected``. Only deadlines of kind ``deadline`` (obligations that guard a task) are counted: a
+waiting period (kind ``period``) is ``met`` when it simply runs out, so its margin says nothing about compliance.
 
 The database does the counting: one ``GROUP BY`` returns how many deadlines share a rule, an organisation,
 a due month, a state and a margin, and those counts are folded into the tables here. Margins are
@@ -32,22 +34,24 @@ MARGIN_BUCKETS = ((0, "0"), (2, "1–2"), (7, "3–7"), (14, "8–14"), (30, "15
 NEAR_MISS_SHARE = 0.10
 """A met deadline is a near miss when it was kept within the last 10 % of its term."""
 
-OUTCOMES = ("due", "met", "missed", "near_miss", "pending")
+OUTCOMES = ("due", "met", "missed", "near_miss", "pending", "corrected")
 COUNTED_STATES = ("met", "missed", "pending")
 _STATES_BEHIND = {"due": COUNTED_STATES, "met": ("met",), "near_miss": ("met",), "missed": ("missed",),
-                  "pending": ("pending",)}
+                  "pending": ("pending",), "corrected": ("met", "missed")}
 """The deadline states a dashboard column can count, so the drill-down reads only those rows."""
 
 
 @dataclass(frozen=True)
 class Tally:
-    """How many deadlines were due, met, missed, met narrowly and still pending."""
+    """How many deadlines were due, met, missed, met narrowly and still pending; how many verdicts were
+    corrected by the legal date of an act recorded after the timer fired."""
 
     due: int = 0
     met: int = 0
     missed: int = 0
     near_miss: int = 0
     pending: int = 0
+    corrected: int = 0
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class DrillRow:
     margin_days: int | None
     late_days: int | None
     state: str
+    first_state: str | None = None
 
 
 class Term(NamedTuple):
@@ -114,6 +119,7 @@ class Term(NamedTuple):
     due_on: date
     state: str
     closed_on: date | None
+    first_state: str | None = None
 
 
 class DaysBetween(FunctionElement[int]):
@@ -158,17 +164,21 @@ def bucket(days: int) -> str:
 def outcomes(term: Term, today: date) -> frozenset[str]:
     """The dashboard columns a deadline counts in; a pending one is due once its due day is over."""
     margin = margin_days(term.due_on, term.closed_on) if term.closed_on else None
-    return _columns(term.state, term.due_on < today, margin, (term.due_on - term.start_on).days)
+    return _columns(term.state, term.due_on < today, margin, (term.due_on - term.start_on).days,
+                    term.first_state is not None)
 
 
 @cache
-def _columns(state: str, is_overdue: bool, margin: int | None, term_days: int | None) -> frozenset[str]:
+def _columns(state: str, is_overdue: bool, margin: int | None, term_days: int | None,
+             is_corrected: bool = False) -> frozenset[str]:
+    corrected = {"corrected"} if is_corrected else set()
     if state == "pending":
         return frozenset({"pending", "due"} if is_overdue else {"pending"})
     if state == "missed":
-        return frozenset({"due", "missed"})
+        return frozenset({"due", "missed", *corrected})
     assert margin is not None and term_days is not None
-    return frozenset({"due", "met", "near_miss"} if _is_near(margin, term_days) else {"due", "met"})
+    kept = {"due", "met", "near_miss"} if _is_near(margin, term_days) else {"due", "met"}
+    return frozenset(kept | corrected)
 
 
 def distribution(counts: Iterable[tuple[int, int]]) -> tuple[tuple[str, int], ...]:
@@ -231,7 +241,7 @@ class DeadlineDashboard(Wiring):
 
 _TERM_COLUMNS = (Deadline.id, Deadline.rule, Deadline.legal_source, Case.employer, Case.reference,
                  Deadline.instance_id, ProcessDefinition.process_id, Deadline.start_on, Deadline.due_on,
-                 Deadline.state, Deadline.closed_on)
+                 Deadline.state, Deadline.closed_on, Deadline.first_state)
 
 
 def _check_period(period_from: date, period_to: date) -> None:
@@ -257,7 +267,8 @@ def _group_columns(today: date) -> Any:
     """What a deadline is grouped by, the most varied first (SQLite sorts to group, comparing fewer fields so).
 
     ``margin_days`` is the due date minus the closing date (negative when late; None while pending),
-    ``term_days`` the length of a met deadline's term, ``is_overdue`` whether a pending one's due day is over.
+    ``term_days`` the length of a met deadline's term, ``is_overdue`` whether a pending one's due day is over,
+    ``is_corrected`` whether its verdict was corrected by the legal date of a late-recorded act.
     """
     return select(
         DaysBetween(Deadline.due_on, Deadline.closed_on).label("margin_days"),
@@ -265,6 +276,7 @@ def _group_columns(today: date) -> Any:
         extract("year", Deadline.due_on).label("year"),
         case((Deadline.state == "met", DaysBetween(Deadline.due_on, Deadline.start_on))).label("term_days"),
         case((and_(Deadline.state == "pending", Deadline.due_on < today), 1), else_=0).label("is_overdue"),
+        case((Deadline.first_state.is_not(None), 1), else_=0).label("is_corrected"),
         Deadline.rule, Deadline.legal_source)
 
 
@@ -284,8 +296,9 @@ def _fold(groups: Iterable[Any]) -> dict[tuple[str, str], tuple[Counter[Cell], C
     state and a margin."""
     cells: defaultdict[tuple[str, str], Counter[Cell]] = defaultdict(Counter)
     days: defaultdict[tuple[str, str], Counter[tuple[str, int]]] = defaultdict(Counter)
-    for margin, month, employer, state, year, term_days, is_overdue, rule, source, count in groups:
-        cell = employer, _first_day(year, month), _columns(state, bool(is_overdue), margin, term_days)
+    for margin, month, employer, state, year, term_days, is_overdue, is_corrected, rule, source, count in groups:
+        columns = _columns(state, bool(is_overdue), margin, term_days, bool(is_corrected))
+        cell = employer, _first_day(year, month), columns
         cells[rule, source][cell] += count
         if margin is not None:
             days[rule, source][state, margin] += count
@@ -334,4 +347,4 @@ def _drill_row(term: Term) -> DrillRow:
     margin = margin_days(term.due_on, closed) if closed and term.state == "met" else None
     late = (closed - term.due_on).days if closed and term.state == "missed" else None
     return DrillRow(term.deadline_id, term.case_reference, term.instance_id, term.process_id, term.rule,
-                    term.due_on, closed, margin, late, term.state)
+                    term.due_on, closed, margin, late, term.state, term.first_state)

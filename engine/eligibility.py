@@ -7,20 +7,22 @@ recorded (the request of a trajectory, the notification of force majeure) the da
 from the current period of incapacity (0.6, ``engine/periods.py``).
 Sources: legal-rules.md 0.7 (no trajectory and force-majeure procedure at once), step 1.2 and "Corrections
 after review" (who may request a trajectory when: T04), step 1.4 (3 months after decision C: T14), step 4.1
-(T36) and the corrections on medical force majeure (after an abandoned procedure: T39).
+(T36), the corrections on medical force majeure (after an abandoned procedure: T39), step 3.3 (route C
+of the coordinator track only in invalidity: T34).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from . import deadlines, periods
 from .errors import NotAllowed
 
 TRAJECTORY, FORCE_MAJEURE = "formal_reintegration", "medical_force_majeure"
+COORDINATOR_TRACK, INVALIDITY_ROUTE = "rtw_coordination", "invalidity"
 REFORM_2026 = date(2026, 1, 1)
 ABANDONED_ENDS = ("end_abandoned", "end_window_closed")
 """End events of medical_force_majeure.bpmn reached when three invitations went unanswered (T39)."""
@@ -247,9 +249,26 @@ def _not_after_abandoned(facts: Facts) -> NotAllowed | None:
     return None
 
 
+def _route_c_needs_invalidity(facts: Facts) -> NotAllowed | None:
+    """Route C of the coordinator track (step 3.3) is for persons in invalidity: more than a year (T34).
+
+    Judged on the date of the regional service's question to the mutuality (``asked_on``), today
+    when the start data has none yet (the start options of the case file).
+    """
+    if facts.data.get("entry") != INVALIDITY_ROUTE:
+        return None
+    allowed = deadlines.compute("T34", facts.first_day).due_on + timedelta(days=1)
+    asked_on = facts.data.get("asked_on")
+    if (date.fromisoformat(asked_on) if isinstance(asked_on, str) else facts.on) >= allowed:
+        return None
+    return _refuse("T34", "route C of the coordinator track needs more than one year of incapacity (invalidity) "
+                   "on the date of the regional service's question", allowed)
+
+
 CHECKS: dict[str, tuple[Check, ...]] = {
     TRAJECTORY: (_no_force_majeure_running, _employer_may_start, _not_soon_after_decision_c),
     FORCE_MAJEURE: (_no_trajectory_running, _force_majeure_threshold, _not_after_abandoned),
+    COORDINATOR_TRACK: (_route_c_needs_invalidity,),
 }
 """Process id → the rules checked, in order, before it may start (on the day of the start)."""
 

@@ -5,7 +5,9 @@ A form is a JSON Schema object with UI hints: ``x-title`` and per field ``x-labe
 ``x-classification`` of ``case``, ``personal`` or ``medical``. A field with an ``enum``, also in the
 rows of an array, has ``x-choice-labels`` giving each value its texts in the three languages. Date
 fields use ``"format": "date"``; ``"x-not-in-future": true`` refuses dates after today (Brussels);
-``"x-after": "other_field"`` requires a date later than another field's.
+``"x-after": "other_field"`` requires a date later than another field's; ``"x-not-before": "name"``
+requires a date on or after another field's or a case fact's (``first_day_of_incapacity``, passed as
+``context``).
 """
 
 from __future__ import annotations
@@ -107,8 +109,12 @@ def medical_fields(schema: dict[str, Any]) -> set[str]:
     return {n for n, f in schema.get("properties", {}).items() if f.get("x-classification") == "medical"}
 
 
-def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date) -> None:
-    """Check submitted ``data``; ``InvalidInput`` maps each bad field to its messages."""
+def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date,
+             context: dict[str, Any] | None = None) -> None:
+    """Check submitted ``data``; ``InvalidInput`` maps each bad field to its messages.
+
+    ``context`` holds facts of the case that ``x-not-before`` may name besides the form's own fields.
+    """
     if schema is None:
         return
     errors: dict[str, list[str]] = {}
@@ -116,7 +122,7 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date) -
         path = ".".join(str(p) for p in error.absolute_path) or _missing_field(error) or "_form"
         errors.setdefault(path, []).append(error.message)
     for name, field in schema.get("properties", {}).items():
-        messages = [] if name in errors else _date_rule_messages(field, data, name, today)
+        messages = [] if name in errors else _date_rule_messages(field, {**(context or {}), **data}, name, today)
         if messages:
             errors[name] = messages
     if errors:
@@ -132,6 +138,9 @@ def _date_rule_messages(field: dict[str, Any], data: dict[str, Any], name: str, 
     earlier = field.get("x-after")
     if earlier and (other := _as_date(data.get(earlier))) is not None and value <= other:
         messages.append(f"must be after {earlier} ({other.isoformat()})")
+    floor = field.get("x-not-before")
+    if floor and (first := _as_date(data.get(floor))) is not None and value < first:
+        messages.append(f"must not be before {floor} ({first.isoformat()})")
     return messages
 
 

@@ -15,7 +15,6 @@ posted). A task whose completion cannot be undone names, in ``irreversibleIf``, 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -29,32 +28,10 @@ from sqlalchemy.orm import Session
 from . import calendar, forms, runtime
 from .errors import InvalidInput, NotAllowed
 from .models import Deadline, WorkItem
+from .verdicts import Window, properties, window
 
 REVIEW_PROCESS = "compliance_review"
 """The procedure a compliance officer follows when a timely act came after an irreversible one."""
-
-
-@dataclass(frozen=True)
-class Window:
-    """What a confirmation task confirms: the window's rules and the fields of the act."""
-
-    rules: tuple[str, ...]
-    arrived_field: str
-    date_field: str
-
-
-def window(task: Task | None) -> Window | None:
-    """The window a confirmation task confirms, or None for any other task."""
-    properties = _properties(task) if task is not None else {}
-    if not properties.get("confirms"):
-        return None
-    rules = tuple(rule.strip() for rule in properties["confirms"].split(",") if rule.strip())
-    return Window(rules, properties.get("actArrived", ""), properties.get("actDate", ""))
-
-
-def _properties(task: Task) -> dict[str, str]:
-    extensions = getattr(task.task_spec, "extensions", None) or {}
-    return dict(extensions.get("properties", {}))
 
 
 def check(session: Session, run: runtime.Run, item: WorkItem, data: dict) -> Window:
@@ -110,7 +87,7 @@ def window_end(session: Session, instance_id: int, rules: tuple[str, ...]) -> da
 def irreversible_act(run: runtime.Run) -> str | None:
     """The name of a completed task whose completion cannot be undone (a termination), or None."""
     for task in run.workflow.get_tasks(state=TaskState.COMPLETED):
-        field = _properties(task).get("irreversibleIf")
+        field = properties(task).get("irreversibleIf")
         if field and task.data.get(field):
             return task.task_spec.bpmn_name or task.task_spec.bpmn_id
     return None

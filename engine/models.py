@@ -178,7 +178,10 @@ class Timer(Base):
 class Deadline(Base):
     """A legal term as computed for one timer of one instance, with its explanation and verdict.
 
-    ``closed_at`` is the instant of the verdict, ``closed_on`` its Brussels date (what margins count in).
+    ``closed_at`` is the instant of the verdict, ``closed_on`` the legal date it counts on (what margins count
+    in): the date of the act that met the term when known (``act_on``), else the Brussels date of the verdict.
+    A verdict corrected when the act was recorded keeps its first verdict (``first_state``), when it was
+    corrected and by whose recording (``corrected_at``, ``corrected_by``).
     """
 
     __tablename__ = "deadline"
@@ -199,14 +202,27 @@ class Deadline(Base):
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     closed_on: Mapped[date | None]
+    act_on: Mapped[date | None]
+    first_state: Mapped[str | None] = mapped_column(String(20))
+    corrected_at: Mapped[datetime | None]
+    corrected_by: Mapped[str | None] = mapped_column(String(100))
 
-    def close(self, state: str, at: datetime) -> None:
-        """Give the deadline its verdict (met, missed, cancelled, replaced) at the instant ``at``."""
-        self.state, self.closed_at, self.closed_on = state, at, calendar.legal_date(at)
+    def close(self, state: str, at: datetime, act_on: date | None = None) -> None:
+        """Give the deadline its verdict (met, missed, cancelled, replaced) at the instant ``at``, counted on
+        the legal date of the act when it is known."""
+        self.state, self.closed_at, self.act_on = state, at, act_on
+        self.closed_on = act_on or calendar.legal_date(at)
+
+    def correct(self, state: str, act_on: date, at: datetime, by: str) -> None:
+        """Give a closed deadline the verdict the legal date of its act decides, keeping the first verdict."""
+        if state != self.state:
+            self.first_state, self.state, self.corrected_at, self.corrected_by = self.state, state, at, by
+        self.act_on = self.closed_on = act_on
 
     def reopen(self) -> None:
-        """Make the deadline pending again, without a verdict."""
-        self.state, self.closed_at, self.closed_on = "pending", None, None
+        """Make the deadline pending again, without a verdict nor its history."""
+        self.state, self.closed_at, self.closed_on, self.act_on = "pending", None, None, None
+        self.first_state, self.corrected_at, self.corrected_by = None, None, None
 
 
 class Correlation(Base):

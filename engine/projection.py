@@ -2,7 +2,8 @@
 
 After every engine step, the runtime calls ``project``: READY user tasks become work items,
 waiting timers become timer rows, computed legal terms become deadline rows (and get their verdict
-when their timer fires or is cancelled), waiting message events become correlation rows.
+when their timer fires or is cancelled, judged by the legal date of the act in ``verdicts``), waiting message
+events become correlation rows.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from . import access, calendar
+from . import access, calendar, verdicts
 from .deadlines import Computation
 from .models import Correlation, Deadline, ProcessInstance, Timer, WorkItem
 
@@ -45,10 +46,13 @@ class Recorded:
 
 
 def project(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded],
-            now: datetime) -> None:
-    """Bring every derived row of ``row`` in line with ``workflow`` (in the caller's transaction)."""
+            now: datetime, actor: str = "engine") -> None:
+    """Bring every derived row of ``row`` in line with ``workflow`` (in the caller's transaction).
+
+    ``actor`` is who caused the step: a verdict corrected by an act recorded in it is audited in their name.
+    """
     _add_deadlines(session, row, workflow, recorded, now)
-    _close_deadlines(session, row, workflow, now)
+    _close_deadlines(session, row, workflow, now, actor)
     _sync_work_items(session, row, workflow, now)
     _sync_timers(session, row, workflow)
     _sync_correlations(session, row, workflow)
@@ -132,17 +136,40 @@ def _late_note(c: Computation, now: datetime) -> str:
 
 _VERDICTS = {
     ("deadline", "fired"): "missed",
-    ("deadline", "guarded_task_done"): "met",
     ("period", "fired"): "met",
 }
+"""The first verdict when a timer fires; a deadline whose guarded task is done is judged by ``verdicts``."""
 
 
-def _close_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> None:
-    pending = session.scalars(select(Deadline).where(Deadline.instance_id == row.id, Deadline.state == "pending"))
-    for deadline in pending:
-        outcome = _timer_outcome(_task(workflow, deadline.task_id))
-        if outcome != "waiting":
-            deadline.close(_VERDICTS.get((deadline.kind, outcome), "cancelled"), now)
+def _close_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, now: datetime,
+                     actor: str) -> None:
+    """Give pending deadlines their verdict; judge again, by the act's date, a missed one whose act came later."""
+    unjudged = and_(Deadline.state == "missed", Deadline.kind == "deadline", Deadline.act_on.is_(None))
+    query = select(Deadline).where(Deadline.instance_id == row.id, or_(Deadline.state == "pending", unjudged))
+    for deadline in session.scalars(query):
+        timer = _task(workflow, deadline.task_id)
+        if deadline.state == "pending":
+            _give_verdict(deadline, timer, now)
+        elif timer is not None and verdicts.is_done(guarded := _guarded_task(timer)):
+            assert guarded is not None
+            verdicts.correct(session, row, deadline, verdicts.act_on(timer, guarded, now), now, actor)
+        elif timer is not None and (confirmed := verdicts.confirmed_act_on(timer, deadline.rule)) is not None:
+            verdicts.correct(session, row, deadline, confirmed, now, actor)
+
+
+def _give_verdict(deadline: Deadline, timer: Task | None, now: datetime) -> None:
+    """Close a pending deadline whose timer no longer waits; a done act decides by its legal date."""
+    outcome = _timer_outcome(timer)
+    if outcome == "waiting":
+        return
+    if (deadline.kind, outcome) == ("deadline", "guarded_task_done"):
+        assert timer is not None
+        guarded = _guarded_task(timer)
+        assert guarded is not None
+        act = verdicts.act_on(timer, guarded, now)
+        deadline.close(verdicts.judged(deadline.due_on, act), now, act)
+        return
+    deadline.close(_VERDICTS.get((deadline.kind, outcome), "cancelled"), now)
 
 
 def _timer_outcome(task: Task | None) -> str:

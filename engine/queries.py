@@ -102,7 +102,9 @@ def deadlines(session: Session, *, case_id: int | None = None,
 def deadline_view(row: Deadline) -> views.DeadlineView:
     return views.DeadlineView(row.id, row.case_id, row.instance_id, row.bpmn_id, row.rule, row.kind,
                               row.legal_source, row.start_event, row.start_on, row.due_on, row.expires_at,
-                              row.explanation, row.state, row.closed_at)
+                              row.explanation, row.state, row.closed_at, closed_on=row.closed_on, act_on=row.act_on,
+                              first_state=row.first_state, corrected_at=row.corrected_at,
+                              corrected_by=row.corrected_by)
 
 
 def audit_events(session: Session, stream: str) -> list[views.AuditEventView]:

@@ -70,7 +70,7 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
 
     Raises ``InvalidModel`` with every problem when anything is wrong; then nothing is stored.
     """
-    checked = validation.check(source.files, source.form_sources(), set(source.rules))
+    checked = validation.check(source.files, source.form_sources(), source.rules)
     if checked.problems:
         raise InvalidModel(f"{len(checked.problems)} problem(s) in the model", checked.problems)
     deployed = []
@@ -95,7 +95,7 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
 
 def problems(source: Source) -> list:
     """Every problem ``deploy`` would refuse ``source`` for; an empty list when it would deploy."""
-    return list(validation.check(source.files, source.form_sources(), set(source.rules)).problems)
+    return list(validation.check(source.files, source.form_sources(), source.rules).problems)
 
 
 def _bundle(session: Session, source: Source, checked: validation.Checked, names: set[str], now: datetime) -> Bundle:

@@ -138,7 +138,11 @@ SCRIPT_FUNCTIONS = ("deadline", "due_on", "today", "add_working_days", "days_bet
 
 
 def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, clock: Clock) -> Run:
-    """Create an instance of ``loaded`` for ``case`` and run it until it waits."""
+    """Create an instance of ``loaded`` for ``case`` and run it until it waits.
+
+    The start data (a route and its legal date, e.g. the day of a referral) goes into the ``started``
+    audit event, so the evidence shows who recorded the date a term counts from.
+    """
     clashes = sorted(set(data) & set(SCRIPT_FUNCTIONS))
     if clashes:
         raise InvalidInput("data uses reserved names", {name: ["reserved name"] for name in clashes})
@@ -151,8 +155,8 @@ def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, 
     workflow.task_tree.data.update(copy.deepcopy(data), **_case_context(session, case, calendar.legal_date(now)))
     run = _attach(row, loaded, workflow, clock)
     run.steps(lambda: None)
-    save(session, run, actor=actor, action="started", after={"process_id": loaded.definition.process_id,
-                                                              "version": loaded.definition.version})
+    started = {"process_id": loaded.definition.process_id, "version": loaded.definition.version}
+    save(session, run, actor=actor, action="started", after={**started, "data": data} if data else started)
     return run
 
 
@@ -221,7 +225,7 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     if row.state == "completed" and row.ended_at is None:
         row.ended_at = now
         row.end_event, row.end_event_name = _end_reached(run.workflow)
-    projection.project(session, row, run.workflow, run.recorded, now)
+    projection.project(session, row, run.workflow, run.recorded, now, actor)
     run.recorded.clear()
     after = dict(after or {})
     if row.state != state_before:

@@ -86,7 +86,9 @@ class TimelineEntry:
 class Verdict:
     """A deadline row judged: ``days`` is how late (missed, calendar days) or how many days are left (pending).
 
-    A missed term counts to the day its task was done, or to today while the task is still open.
+    A missed term counts to the legal date of the act that was late, else to the day its task was done, or to
+    today while the task is still open. A corrected verdict keeps its history in ``deadline`` (first verdict,
+    when and by whose recording it was corrected).
     """
 
     deadline: views.DeadlineView
@@ -306,6 +308,8 @@ def _verdict(row: views.DeadlineView, done: dict, today: date) -> Verdict:
         return Verdict(row, "pending", row.days_left)
     if row.state != "missed":
         return Verdict(row, row.state, None)
+    if row.act_on is not None:
+        return Verdict(row, "missed", (row.act_on - row.due_on).days)
     ended = done[row.id] if row.id in done else row.closed_at
     still_open = ended is None
     finished = today if ended is None else calendar.legal_date(ended)

@@ -103,7 +103,10 @@ class Trial:
     @classmethod
     def set_up(cls, scratch: Engine, directory: Path, draft_id: int, process_id: str,
                source: repository.Source, owner: str, first_day: date) -> Trial:
-        """Create the schema, deploy the draft, add the trial's user and case, and start the draft's process."""
+        """Create the schema, deploy the draft, add the trial's user and case, and start the draft's process.
+
+        A procedure with routes starts on its first route in the catalogue (the one needing no start data).
+        """
         scratch.upgrade_schema()
         with scratch.database.unit_of_work() as session:
             repository.deploy(session, source, actor=owner, comment="trial", now=scratch.clock.now())
@@ -113,8 +116,10 @@ class Trial:
                                    actor=owner)
         case = scratch.open_case(reference=TRIAL_REFERENCE, employee=TRIAL_EMPLOYEE, employer=TRIAL_EMPLOYER,
                                  first_day_of_incapacity=first_day, actor=owner, with_follow_up=False)
-        starter = user.id if process_id in scratch.catalogue else None
-        scratch.start(case.id, process_id, actor=user.username, user_id=starter)
+        procedure = scratch.catalogue.get(process_id)
+        starter = user.id if procedure is not None else None
+        first_route = next(iter(procedure.routes), None) if procedure is not None else None
+        scratch.start(case.id, process_id, actor=user.username, user_id=starter, route=first_route)
         return cls(scratch, directory, draft_id, process_id, case.id, user)
 
     @property

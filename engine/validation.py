@@ -4,6 +4,9 @@ Order: safe XML (no DTD, entities or external references), the BPMN XSD, SpiffWo
 then our conventions: lanes are roles, user tasks name existing forms, timers name known deadline
 rules, every expression compiles in the restricted script engine.
 
+A boundary timer whose rule is of kind ``deadline`` names in ``actDate`` the variable holding the legal
+date of the act that meets the term: the verdict compares that date with the due date (``verdicts``).
+
 Every lane is a case role and every case role acts under the law, so every lane is a legal lane: a user
 task in a lane has a boundary timer (whose rule the timer check verifies), lists in ``deadlineRules`` the
 known rules that bound it through a timer elsewhere, or says in ``notTimeBound`` why the law sets it no term.
@@ -24,12 +27,14 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from . import access, forms, scripting
+from .deadlines import Rule
 from .errors import Problem
 
 MAX_FILE_BYTES = 5_000_000
 FORM_PROPERTY = "formJsonSchemaFilename"
 RULES_PROPERTY = "deadlineRules"
 NOT_TIME_BOUND_PROPERTY = "notTimeBound"
+ACT_DATE_PROPERTY = "actDate"
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
@@ -56,8 +61,9 @@ class Checked:
         return {self.parser.process_parsers[p].filename for p in wanted}
 
 
-def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rule_ids: set[str]) -> Checked:
-    """Validate BPMN ``files`` against the forms and deadline rules available."""
+def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rules: Mapping[str, Rule]) -> Checked:
+    """Validate BPMN ``files`` against the forms and deadline rules available (rules by id, each with a
+    ``kind``)."""
     result = Checked()
     trees = {name: tree for name, data in files.items() if (tree := _parse(name, data, result)) is not None}
     if len(trees) < len(files):
@@ -68,7 +74,7 @@ def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rule_id
         return result
     _parse_spiff(trees, result)
     for name, tree in trees.items():
-        _check_conventions(name, tree, form_sources, rule_ids, result)
+        _check_conventions(name, tree, form_sources, rules, result)
     return result
 
 
@@ -131,14 +137,15 @@ def _executable_ids(trees: Mapping[str, etree._Element]) -> list[str]:
 
 
 def _check_conventions(
-    name: str, tree: etree._Element, form_sources: Mapping[str, bytes], rule_ids: set[str], result: Checked
+    name: str, tree: etree._Element, form_sources: Mapping[str, bytes], rules: Mapping[str, Rule], result: Checked
 ) -> None:
+    rule_ids = set(rules)
     for process in tree.iterfind("bpmn:process", NS):
         result.names[process.get("id")] = process.get("name") or process.get("id")
         _check_lanes(name, process, result)
         _check_user_tasks(name, process, form_sources, result)
         _check_task_deadlines(name, process, rule_ids, result)
-        _check_timers(name, process, rule_ids, result)
+        _check_timers(name, process, rules, result)
         _check_expressions(name, process, result)
         _check_refused_elements(name, process, result)
     _check_messages(name, tree, result)
@@ -228,7 +235,8 @@ def _check_form(file: str, task: etree._Element, form: str, source: bytes, resul
     result.forms_by_file.setdefault(file, set()).add(form)
 
 
-def _check_timers(file: str, process: etree._Element, rule_ids: set[str], result: Checked) -> None:
+def _check_timers(file: str, process: etree._Element, rules: Mapping[str, Rule], result: Checked) -> None:
+    rule_ids = set(rules)
     for definition in process.iterfind(".//bpmn:timerEventDefinition", NS):
         event = definition.getparent()
         expressions = [child.text or "" for child in definition if isinstance(child.tag, str)]
@@ -237,16 +245,29 @@ def _check_timers(file: str, process: etree._Element, rule_ids: set[str], result
             continue
         for message in scripting.compile_problems(expressions[0], "eval"):
             _problem(result, event, f"timer expression does not compile: {message}", file)
-        rules = _deadline_rules(event, expressions[0])
-        if not rules:
+        timer_rules = _deadline_rules(event, expressions[0])
+        if not timer_rules:
             message = ('timer must obtain its date from a deadline rule, e.g. deadline("T08", start); '
                        f"a rule held in a variable needs the property {RULES_PROPERTY} listing the rules")
             _problem(result, event, message, file)
-        for rule in rules:
+        for rule in timer_rules:
             if rule not in rule_ids:
                 _problem(result, event, f"unknown deadline rule '{rule}'", file)
             else:
                 result.rules_by_file.setdefault(file, set()).add(rule)
+        _check_act_date(file, event, [rules[r] for r in timer_rules if r in rules], result)
+
+
+def _check_act_date(file: str, event: etree._Element, rules: list[Rule], result: Checked) -> None:
+    """A boundary timer guarding a legal deadline names the variable with the legal date of the act."""
+    guarded = [rule.id for rule in rules if rule.kind == "deadline"]
+    if etree.QName(event).localname != "boundaryEvent" or not guarded:
+        return
+    if not (_property(event, ACT_DATE_PROPERTY) or "").strip():
+        message = (f"boundary timer guards the deadline {', '.join(guarded)} but names no act date: set the property "
+                   f"{ACT_DATE_PROPERTY} to the variable holding the legal date of the act that meets the term "
+                   "(e.g. decided_on), so the verdict follows that date and not the order of processing")
+        _problem(result, event, message, file)
 
 
 def _deadline_rules(event: etree._Element, expression: str) -> list[str]:

@@ -89,7 +89,12 @@ class WorkItemView:
 @dataclass(frozen=True)
 class DeadlineView:
     """A legal term computed for a case, with its verdict: pending, met, missed, cancelled, or replaced
-    (a migration computed it again under another rule)."""
+    (a migration computed it again under another rule).
+
+    ``act_on`` is the legal date of the act that met (or missed) the term, ``closed_on`` the date the verdict
+    counts on. A verdict corrected when a late-recorded act turned out dated in time keeps its first verdict
+    (``first_state``), when and by whose recording it was corrected (``corrected_at``, ``corrected_by``).
+    """
 
     id: int
     case_id: int
@@ -107,6 +112,16 @@ class DeadlineView:
     closed_at: datetime | None
     days_left: int | None = None
     counts_working_days: bool = False
+    closed_on: date | None = None
+    act_on: date | None = None
+    first_state: str | None = None
+    corrected_at: datetime | None = None
+    corrected_by: str | None = None
+
+    @property
+    def is_corrected(self) -> bool:
+        """Whether the verdict was corrected when the act was recorded (``first_state`` was the first one)."""
+        return self.first_state is not None
 
 
 @dataclass(frozen=True)
@@ -196,13 +211,18 @@ class StartRoute:
 class StartOption:
     """A procedure the reader may start for a case, or why not now (``refusal``: rule and allowed_from).
 
-    ``routes``: for an employer's trajectory, the routes the law offers (T04), each open or refused.
+    For a procedure the law opens in several ways there is one option per route the reader may take,
+    with the route's name and titles and its start form (``schema``, None when it needs no data).
+    ``routes``: for an employer's trajectory, the routes T04 offers it, each open or refused.
     """
 
     process_id: str
     titles: dict
     refusal: dict | None
     message: str | None
+    route: str | None = None
+    route_titles: dict | None = None
+    schema: dict | None = None
     routes: tuple[StartRoute, ...] = ()
 
 

@@ -116,10 +116,12 @@ def deadlines(case_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/cases/<int:case_id>/procedures")
 def start(case_id: int):  # type: ignore[no-untyped-def]
-    """Start a procedure; 403 names the rule and the date it becomes allowed."""
+    """Start a procedure (on a ``route`` with the data of its start form); 403 names the rule and the date it
+    becomes allowed, 400 each field the start form refuses."""
     body = _body()
     instance = current_engine().start(case_id, _field(body, "process_id", str), _field(body, "data", dict, {}),
-                                      actor=_user().username, user_id=_user().id)
+                                      actor=_user().username, user_id=_user().id,
+                                      route=_field(body, "route", str) if "route" in body else None)
     return _json(instance, 201)
 
 

@@ -67,27 +67,48 @@ def _case_form(form) -> tuple[dict, dict]:  # type: ignore[no-untyped-def]
 @login_required
 def file(case_id: int):  # type: ignore[no-untyped-def]
     """Show one case: procedures, what happens next, the legal deadlines, documents and my actions."""
-    eng = current_engine()
-    return render_template("cases/file.html", file=eng.case_file(case_id, current_user.view.id),
-                           event_fields=_event_fields, errors={}, values={})
+    return _file_page(case_id, {}, {})
+
+
+def _file_page(case_id: int, errors: dict, values: dict) -> str:
+    """The case file; ``errors`` and ``values`` are keyed by the event or start form they belong to."""
+    return render_template("cases/file.html", file=current_engine().case_file(case_id, current_user.view.id),
+                           event_fields=_event_fields, start_fields=_start_fields, errors=errors, values=values)
 
 
 def _event_fields(option: engine.EventOption) -> list[formfields.Field]:
     return formfields.fields(option.schema, language())
 
 
+def _start_fields(option: engine.StartOption) -> list[formfields.Field]:
+    return formfields.fields(option.schema, language()) if option.schema else []
+
+
+def _labels(schema: dict | None) -> dict[str, str]:
+    """Field labels for error messages, with the case facts a start form's dates are checked against."""
+    fields = formfields.fields(schema, language()) if schema else []
+    return {"first_day_of_incapacity": _("First day of incapacity"), **{f.name: f.label for f in fields}}
+
+
 @bp.post("/cases/<int:case_id>/procedures")
 @login_required
 def start(case_id: int):  # type: ignore[no-untyped-def]
-    """Start a procedure for the case; a refusal names the rule and the date it becomes allowed."""
-    process_id = request.form.get("process_id", "")
-    data = {"route": request.form["route"]} if request.form.get("route") else {}
+    """Start a procedure (on a route, with its start form) for the case; a refusal names the rule and the date
+    it becomes allowed; data the start form refuses re-shows the file with the errors next to the fields."""
+    eng = current_engine()
+    process_id, route = request.form.get("process_id", ""), request.form.get("route") or None
+    schema = eng.start_form(process_id, route)
+    data = formfields.data(schema, request.form) if schema else {}
     try:
-        current_engine().start(case_id, process_id, data, actor=current_user.view.username,
-                               user_id=current_user.view.id)
+        eng.start(case_id, process_id, data, actor=current_user.view.username, user_id=current_user.view.id,
+                  route=route)
     except engine.NotAllowed as refused:
-        flash(refusal_text(refused), "error")
+        flash(refusal_text(refused, is_linked=True), "error")
         return redirect(url_for("cases.file", case_id=case_id)), 303
+    except engine.InvalidInput as err:
+        key = f"{process_id}:{route}"
+        return _file_page(case_id, {key: formfields.field_errors(err.fields, _labels(schema))},
+                          {key: request.form}), 422
     flash(_("Procedure started."), "info")
     return redirect(url_for("cases.file", case_id=case_id))
 
@@ -101,9 +122,7 @@ def record(case_id: int, message: str):  # type: ignore[no-untyped-def]
     try:
         delivery = eng.record_event(case_id, message, data, user_id=current_user.view.id)
     except engine.InvalidInput as err:
-        return render_template("cases/file.html", file=eng.case_file(case_id, current_user.view.id),
-                               event_fields=_event_fields, errors={message: formfields.field_errors(err.fields)},
-                               values={message: request.form}), 422
+        return _file_page(case_id, {message: formfields.field_errors(err.fields)}, {message: request.form}), 422
     flash(_("Event recorded.") if delivery.is_delivered
           else _("Event recorded; no procedure of this case was waiting for it."), "info")
     return redirect(url_for("cases.file", case_id=case_id))

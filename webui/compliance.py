@@ -18,7 +18,7 @@ from .trace import ACTIONS
 bp = Blueprint("compliance", __name__, url_prefix="/compliance")
 
 STATES = ("running", "completed", "failed")
-OUTCOMES = ("due", "met", "missed", "near_miss", "pending")
+OUTCOMES = ("due", "met", "missed", "near_miss", "pending", "corrected")
 FILTERS = ("process_id", "version", "state", "ended_with", "organisation", "started_from", "started_to",
            "has_missed_deadline")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 import engine
 
@@ -63,7 +64,7 @@ def _details(error: engine.EngineError) -> list:
 
 def _text(error: engine.EngineError) -> str:
     if isinstance(error, engine.NotAllowed) and _rule(error):
-        return refusal_text(error)
+        return refusal_text(error, is_linked=True)
     return {
         "not_found": _("This page does not exist, or it is not yours to see."),
         "not_allowed": _("You are not allowed to do this."),
@@ -77,28 +78,42 @@ def _rule(error: engine.EngineError) -> dict | None:
     return next((d for d in error.details or [] if isinstance(d, dict) and "rule" in d), None)
 
 
-def refusal_text(error: engine.NotAllowed) -> str:
-    """A refusal to start a procedure in the reader's language: the rule and from when it is allowed."""
+def refusal_text(error: engine.NotAllowed, *, is_linked: bool = False) -> str:
+    """A refusal to start a procedure in the reader's language: the rule and from when it is allowed.
+
+    ``is_linked``: the rule id links to its section of the legal reference (``/law#T36``); the text is then
+    ``Markup``, every other part escaped."""
     rule = _rule(error)
     if rule is None:
         return _("You are not allowed to do this.")
-    return refusal_sentence(rule)
+    return refusal_sentence(rule, is_linked=is_linked)
 
 
-def refusal_sentence(rule: dict) -> str:
-    """The rule that forbids an act now, and what would allow it: a date, the end of a named procedure, or more."""
+def refusal_sentence(rule: dict, *, is_linked: bool = False) -> str:
+    """The rule that forbids an act now, and what would allow it: a date, the end of a named procedure, or more.
+
+    ``is_linked``: the rule id links to its section of the legal reference; the text is then ``Markup``."""
+    name: str = rule["rule"]
+    if is_linked:
+        name = Markup('<a href="{}">{}</a>').format(url_for("law.reference", _anchor=name), name)
+    template, values = _refusal_template(rule)
+    return (escape(template) if is_linked else template) % {"rule": name, **values}
+
+
+def _refusal_template(rule: dict) -> tuple[str, dict]:
     if rule.get("allowed_from"):
         day = format_date(date.fromisoformat(rule["allowed_from"]), "dd/MM/yyyy")
-        return _("Not allowed now under rule %(rule)s; allowed from %(day)s.", rule=rule["rule"], day=day)
+        return _("Not allowed now under rule %(rule)s; allowed from %(day)s."), {"day": day}
     if rule.get("blocking_process"):
-        return _("Not allowed now under rule %(rule)s: %(procedure)s (instance %(instance)s) is running; allowed "
-                 "once it has ended.", rule=rule["rule"], procedure=procedure_title(rule["blocking_process"]),
-                 instance=rule.get("blocking_instance"))
+        return (_("Not allowed now under rule %(rule)s: %(procedure)s (instance %(instance)s) is running; allowed "
+                  "once it has ended."),
+                {"procedure": procedure_title(rule["blocking_process"]), "instance": rule.get("blocking_instance")})
     if rule.get("abandoned_instance"):
-        return _("Not allowed now under rule %(rule)s: a force-majeure procedure (instance %(instance)s) was abandoned "
-                 "for no response in this period of incapacity; allowed once a new period of incapacity has begun.",
-                 rule=rule["rule"], instance=rule["abandoned_instance"])
+        return (_("Not allowed now under rule %(rule)s: a force-majeure procedure (instance %(instance)s) was "
+                  "abandoned for no response in this period of incapacity; allowed once a new period of incapacity "
+                  "has begun."), {"instance": rule["abandoned_instance"]})
     if rule.get("route"):
-        return _("Not allowed by this route under rule %(rule)s.", rule=rule["rule"])
-    return _("Not allowed now under rule %(rule)s; allowed once the other procedure has ended.", rule=rule["rule"]) \
-        if rule["rule"] == "0.7" else _("Not allowed now under rule %(rule)s.", rule=rule["rule"])
+        return _("Not allowed by this route under rule %(rule)s."), {}
+    if rule["rule"] == "0.7":
+        return _("Not allowed now under rule %(rule)s; allowed once the other procedure has ended."), {}
+    return _("Not allowed now under rule %(rule)s."), {}

@@ -44,6 +44,11 @@ def _object(required: tuple[str, ...], **properties: dict) -> dict:
 STRING, INTEGER, OBJECT = {"type": "string"}, {"type": "integer"}, {"type": "object"}
 DATE = {"type": "string", "format": "date"}
 ANY_LIST = {"type": "array", "items": OBJECT}
+ROUTE = {"type": "string", "description": "For a procedure with routes (GET /procedures lists them, e.g. "
+         "rtw_coordination: questionnaire, advisory_physician_referral, request, invalidity, "
+         "occupational_physician_referral): the route to start on, open to the token's user's role."}
+START_DATA = {"type": "object", "description": "The start data: for a route, what its start form (`form` of the "
+              "route in GET /procedures) asks for, e.g. {\"requested_on\": \"2026-12-01\"} for route B."}
 
 
 def paths() -> dict:
@@ -64,10 +69,10 @@ def paths() -> dict:
             "Deadlines", {"type": "array", "items": _ref("Deadline")}, errors=case_errors), params=("case_id",))},
         "/cases/{case_id}/procedures": {"post": _op(
             "Start a procedure; you are the requester the rules look at. An employer starting a trajectory names "
-            "its T04 route in data.route (three_months, the default; certificate; consent or work_potential from "
+            "its T04 route in route (three_months, the default; certificate; consent or work_potential from "
             "2026); the evidence is recorded with its date by the occupational physician with the request",
             _ok("The instance", _ref("Instance"), "201", ("400", "401", "403", "404")),
-            body=_object(("process_id",), process_id=STRING, data=OBJECT), params=("case_id",))},
+            body=_object(("process_id",), process_id=STRING, route=ROUTE, data=START_DATA), params=("case_id",))},
         "/cases/{case_id}/messages": {"post": _op(
             "Record an outside event (work_resumed, incapacity_relapse)",
             _ok("Which instances took it", OBJECT, errors=("400", "401", "403", "404")),

@@ -304,3 +304,24 @@ def test_a_user_task_without_a_timer_needs_rules_that_bound_it_or_the_reason_the
     assert '<spiffworkflow:property name="notTimeBound" value="The law sets no term for recording the request." />' \
         in saved
     assert 'name="deadlineRules"' not in saved.split('id="record_request"', 1)[1].split("</bpmn:userTask>", 1)[0]
+
+
+def test_T15_the_panel_shows_and_edits_the_date_of_the_act_of_a_deadline_timer(
+        live_server: LiveServer, owner_page: OwnerPage) -> None:
+    """T15: the boundary timer names the variable with the date the visit was held; without it, deploy refuses."""
+    page = owner_page()
+    draft_id = new_draft(page, "pre_return_visit")
+    properties = choose_element(page, "visit_overdue")
+    act_date = properties.get_by_label("Date of the act (variable)")
+    expect(act_date).to_have_value("held_on")
+    act_date.fill("")
+    act_date.press("Tab")
+    page.get_by_role("button", name="Validate").click()
+    expect(page.locator("#problems")).to_contain_text("visit_overdue: boundary timer guards the deadline T15 but "
+                                                      "names no act date")
+    act_date.fill("held_on")
+    act_date.press("Tab")
+    save(page)
+    saved = live_server.eng.draft(draft_id).files["pre_return_visit.bpmn"]
+    assert '<spiffworkflow:property name="actDate" value="held_on" />' in saved
+    expect(choose_element(page, "hold_visit").get_by_label("Date of the act (variable)")).to_be_hidden()

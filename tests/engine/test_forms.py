@@ -72,6 +72,16 @@ def test_a_plan_must_end_after_it_starts():
     forms.validate(schema, {**plan, "valid_until": "2026-12-31"}, today=date(2026, 7, 1))
 
 
+def test_a_route_b_request_may_be_made_from_the_first_day_of_incapacity_not_before():
+    """Step 3.3 route B: ``x-not-before`` names a case fact passed as context; the first day itself is fine."""
+    schema = json.loads((FORMS[0].parent / "tnw_start_request.json").read_text())
+    context = {"first_day_of_incapacity": "2026-10-05"}
+    with pytest.raises(InvalidInput) as refused:
+        forms.validate(schema, {"requested_on": "2026-10-04"}, date(2026, 12, 1), context)
+    assert refused.value.fields == {"requested_on": ["must not be before first_day_of_incapacity (2026-10-05)"]}
+    forms.validate(schema, {"requested_on": "2026-10-05"}, date(2026, 12, 1), context)
+
+
 @pytest.mark.parametrize(("schema", "problem"), [
     ({"type": "wrong"}, "not a valid JSON Schema: 'wrong' is not valid under any of the given schemas"),
     ({"properties": {"a": {"x-label": "A"}}}, "properties/a/x-label: 'A' is not of type 'object'"),

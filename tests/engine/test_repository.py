@@ -119,3 +119,24 @@ def test_deploying_several_files_versions_only_the_process_that_changed(eng, tmp
     assert {v.process_id for v in eng.deploy([first, second], actor="owner")} == {"visit_demo", "visit_other"}
     second.write_text(other.replace('name="Hold the pre-return visit"', 'name="Hold it"'))
     assert [(v.process_id, v.version) for v in eng.deploy([first, second], actor="owner")] == [("visit_other", 2)]
+
+
+ACT_DATE = '\n          <spiffworkflow:property name="actDate" value="held_on"/>'
+
+
+def test_T15_a_boundary_timer_guarding_a_deadline_must_name_the_act_date(eng):
+    """T15 is a deadline: its timer names the variable with the legal date of the visit, or deploy refuses it."""
+    [problem] = problems_of(eng, variant(**{ACT_DATE: ""}))
+    assert problem.element_id == "visit_overdue"
+    assert "names no act date" in problem.message and "actDate" in problem.message and "T15" in problem.message
+
+
+def test_T15_an_empty_act_date_is_refused_too(eng):
+    [problem] = problems_of(eng, variant(**{'name="actDate" value="held_on"': 'name="actDate" value=" "'}))
+    assert problem.element_id == "visit_overdue" and "names no act date" in problem.message
+
+
+def test_T04_a_timer_of_a_waiting_period_needs_no_act_date(eng):
+    """T04 is a period (expiry opens a right, it is nobody's breach): its timer needs no act date."""
+    xml = variant(**{ACT_DATE: "", 'deadline("T15", request_received_on)': 'deadline("T04", request_received_on)'})
+    assert [d.process_id for d in eng.deploy(xml, actor="owner")]

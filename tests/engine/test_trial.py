@@ -183,3 +183,11 @@ def test_sample_data_fills_every_field_the_simple_way():
     assert samples.sample(schema, date(2026, 12, 21)) == {
         "choice": "b", "on": "2026-12-21", "until": "2026-12-22", "ok": False, "count": 1, "cost": 0, "note": "Sam",
         "rows": [{"what": "Sample"}]}
+
+
+def test_a_trial_of_a_procedure_with_routes_starts_on_its_first_route(law, owner):
+    """Step 3.3: the coordinator track starts only on a route; a trial takes the questionnaire route (T21)."""
+    law.deploy(ROOT / "processes" / "bpmn" / "rtw_coordination.bpmn", actor="po1")
+    draft = law.create_draft("rtw_coordination", user_id=owner.id)
+    with law.open_trial(draft.id, user_id=owner.id, first_day_of_incapacity=FIRST_DAY) as trial:
+        assert [t.item.task for t in trial.view().tasks] == ["send_questionnaire"]

@@ -142,6 +142,8 @@ def test_T13_a_reply_posted_in_time_and_recorded_after_the_window_takes_the_time
     assert rit.until(2027, 2, 16, 1).timers_fired == 1
     rit.do("confirm_reply", {"reply_arrived": True, "decision": "accept", "replied_on": "2027-02-15"}, "hr1")
     assert rit.tasks() == [("employer", "execute_plan")]
+    [reply_term] = [d for d in law.deadlines(rit.case.id) if d.rule == "T13"]
+    assert (reply_term.state, reply_term.first_state, reply_term.act_on) == ("met", "missed", date(2027, 2, 15))
 
 
 def test_T13_a_refusal_states_its_reasons_and_a_plan_its_measures_and_validity(law, clock):

@@ -7,6 +7,7 @@ import { DeadlineFields } from "./modeler-deadline.js";
 
 const FORM_PROPERTY = "formJsonSchemaFilename";
 const RULES_PROPERTY = "deadlineRules";
+const ACT_DATE_PROPERTY = "actDate";
 const CURRENT = "@current";
 
 // engine/access.py role_for_lane, mirrored so the panel shows which role a lane's name maps to.
@@ -133,7 +134,7 @@ export class PropertiesPanel {
       documentation: byId("prop-documentation"), role: byId("prop-role"), form: byId("prop-form"),
       formEdit: byId("prop-form-edit"), rule: byId("prop-rule"), ruleCurrent: byId("prop-rule-variable"),
       ruleHelp: byId("prop-rule-help"), start: byId("prop-start"), expression: byId("prop-expression"),
-      message: byId("prop-message"),
+      message: byId("prop-message"), actDate: byId("prop-act-date"), actDateField: byId("prop-act-date-field"),
     };
     this.groups = Object.fromEntries([...this.form.querySelectorAll("[data-group]")].map((g) => [g.dataset.group, g]));
     this.field.ruleCurrent.value = CURRENT;
@@ -144,7 +145,7 @@ export class PropertiesPanel {
   listen() {
     const writers = {
       name: this.writeName, documentation: this.writeDocumentation, role: this.writeRole, form: this.writeForm,
-      rule: this.writeTimer, start: this.writeTimer, message: this.writeMessage,
+      rule: this.writeTimer, start: this.writeTimer, message: this.writeMessage, actDate: this.writeActDate,
     };
     for (const [name, write] of Object.entries(writers)) {
       this.field[name].addEventListener("change", () => this.element && write.call(this));
@@ -211,6 +212,9 @@ export class PropertiesPanel {
     field.start.value = parsed ? parsed.start : "";
     field.start.removeAttribute("aria-invalid");
     field.expression.textContent = expression;
+    // A boundary timer guarding a deadline names the variable with the legal date of the act (README).
+    field.actDateField.hidden = !bo.$instanceOf("bpmn:BoundaryEvent");
+    field.actDate.value = spiffProperty(bo, ACT_DATE_PROPERTY);
     if (parsed && parsed.variable) {
       const listed = spiffProperty(bo, RULES_PROPERTY);
       field.ruleCurrent.hidden = false;
@@ -266,6 +270,10 @@ export class PropertiesPanel {
     if (!this.field.role.value) return;
     this.field.name.value = laneName(this.field.role.value);
     this.writeName();
+  }
+
+  writeActDate() {
+    this.writeProperty(ACT_DATE_PROPERTY, this.field.actDate.value.trim());
   }
 
   writeForm() {

@@ -3,8 +3,8 @@
 Convention 0.6: a return of 14 days or more ends a period of incapacity, and every rule counted from the
 first day counts from the current period. The periods follow from these rows (``engine/periods.py``).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
@@ -12,8 +12,8 @@ from alembic import op
 
 import engine.models
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
