@@ -8,6 +8,7 @@ from .comparison import Change, Comparison
 from .compliance import EndReached, InstancePage, InstanceRow
 from .deadline_dashboard import Dashboard, DashboardLine, DrillRow, RuleSummary, Tally
 from .deadlines import Computation
+from .eligibility import Policy
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem
 from .event_log import LogEvent
 from .evidence import ChainCheck, EvidenceCase, EvidenceEvent, EvidenceInstance, EvidencePack
@@ -34,6 +35,7 @@ from .views import (
     Palette,
     RuleOption,
     StartOption,
+    StartRoute,
     Task,
     TimerRun,
     TimerView,
@@ -52,7 +54,8 @@ __all__ = [
     "DeadlineView", "Delivery", "Document", "DocumentField", "DraftView", "Engine", "EngineError", "EventOption",
     "InstanceMove", "InstanceView", "MigrationPreview", "MigrationResult", "MigrationView", "MoveChange",
     "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Palette", "Problem", "Procedure",
-    "RuleOption", "SettableClock", "StartOption", "SystemClock", "Task", "TimerRun", "TimerScheduler", "TimerView",
+    "Policy", "RuleOption", "SettableClock", "StartOption", "StartRoute", "SystemClock", "Task", "TimerRun",
+    "TimerScheduler", "TimerView",
     "Trace", "Trial", "TrialTask", "TrialView", "UserView", "Verification", "Version", "VersionComparison",
     "VersionSummary", "WorkItemView",
     "Element", "FieldEntry", "Flow", "InstanceTrace", "TimelineEntry", "Verdict", "Waiting",

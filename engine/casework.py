@@ -8,10 +8,23 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import access, audit, calendar, documents, eligibility, forms, oversight, queries, repository, runtime, views
+from . import (
+    access,
+    audit,
+    calendar,
+    documents,
+    eligibility,
+    forms,
+    oversight,
+    periods,
+    queries,
+    repository,
+    runtime,
+    views,
+)
 from .catalogue import Procedure, Route
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
-from .models import Case, Correlation, ProcessInstance, User
+from .models import Case, Correlation, IncapacityEvent, ProcessInstance, User
 from .wiring import ROOT, Wiring
 
 EVENT_FORMS = ROOT / "forms"
@@ -49,10 +62,13 @@ class CaseWork(Wiring):
             session.commit()
         return result
 
-    def _start_with_case(self, session: Session, case: Case, actor: str) -> None:
+    def _start_with_case(self, session: Session, case: Case, actor: str, only_if_not_running: bool = False) -> None:
+        """Start the procedures that start with a case (or, with ``only_if_not_running``, with a new period)."""
+        running = {p.process_id for p in queries.facts(session, case, {}, calendar.legal_date(self.clock.now()))
+                   .procedures if p.is_running} if only_if_not_running else set()
         for procedure in self.catalogue.values():
             definition = repository.latest_or_none(session, procedure.process_id)
-            if procedure.starts_with_case and definition is not None:
+            if procedure.starts_with_case and definition is not None and procedure.process_id not in running:
                 runtime.start(session, case, self._specs.load(session, definition), {}, actor, self.clock)
 
     def case(self, case_id: int) -> views.CaseView:
@@ -89,18 +105,22 @@ class CaseWork(Wiring):
 
     def _start_options(self, session: Session, case: Case, user: User) -> tuple[views.StartOption, ...]:
         options = []
+        today = calendar.legal_date(self.clock.now())
         for procedure in self.catalogue.values():
             if repository.latest_or_none(session, procedure.process_id) is None:
                 continue
             for route, role in _routes_open_to(procedure, user):
-                facts = queries.facts(session, case, _route_facts(procedure, route, role), self.clock.now())
+                facts = queries.facts(session, case, _route_facts(procedure, route, role), today, self.policy)
                 if procedure.starts_with_case and facts.is_running(procedure.process_id):
                     continue
+                routes = _routes(procedure.process_id, role, facts)
                 refused = eligibility.refusal(procedure.process_id, facts)
+                if refused is not None and refused.details[0]["rule"] == "T04" and any(not r.refusal for r in routes):
+                    refused = None  # another T04 route is open: the page offers it
                 options.append(views.StartOption(
                     procedure.process_id, procedure.titles, refused.details[0] if refused else None,
                     refused.message if refused else None, route.name if route else None,
-                    route.titles if route else None, self._catalogue_form(route.form if route else None)))
+                    route.titles if route else None, self._catalogue_form(route.form if route else None), routes))
         return tuple(options)
 
     def _event_options(self, session: Session, case: Case, user: User) -> tuple[views.EventOption, ...]:
@@ -134,8 +154,11 @@ class CaseWork(Wiring):
         ``NotAllowed`` names the rule and the date from which it is allowed when the law forbids it now.
         With ``user_id`` the user must see the case (``NotFound``) and hold a role that may start the
         procedure, on its route when it has routes (``NotAllowed``); the role is the requester the rules
-        look at. A procedure with routes (``catalogue.toml``) starts on ``route`` (or the route its data
-        names): ``InvalidInput`` for a missing or unknown route, and per field for data its start form refuses.
+        look at, whatever ``data`` says. A procedure with routes (``catalogue.toml``) starts on ``route`` (or
+        the route its data names): ``InvalidInput`` for a missing or unknown route, and per field for data its
+        start form refuses. An employer's trajectory names its T04 route in ``route`` or ``data["route"]``
+        (``eligibility.EMPLOYER_ROUTES``, default the 3 months); its evidence is recorded with its date by the
+        occupational physician with the request.
         """
         with self.database.unit_of_work() as session:
             case = queries.get(session, Case, case_id, "case")
@@ -144,9 +167,12 @@ class CaseWork(Wiring):
                 case, user = self._visible_case(session, case_id, user_id)
             start_data, role = self._start_data(process_id, dict(data or {}), route, case, user)
             facts_data = dict(start_data)
+            if route is not None and process_id == eligibility.TRAJECTORY:
+                facts_data["route"] = route
             if role is not None:
-                facts_data.setdefault("requested_by", role)
-            refused = eligibility.refusal(process_id, queries.facts(session, case, facts_data, self.clock.now()))
+                facts_data["requested_by"] = role
+            today = calendar.legal_date(self.clock.now())
+            refused = eligibility.refusal(process_id, queries.facts(session, case, facts_data, today, self.policy))
             if refused is not None:
                 raise refused
             loaded = self._specs.load(session, repository.latest(session, process_id))
@@ -234,7 +260,8 @@ class CaseWork(Wiring):
         return result
 
     def _deliver(self, session: Session, case_id: int, message: str, payload: dict, actor: str) -> views.Delivery:
-        queries.get(session, Case, case_id, "case")
+        case = queries.get(session, Case, case_id, "case")
+        is_incapacity = self._mark_period(session, case, message, payload, actor)
         query = select(Correlation.instance_id).where(Correlation.case_id == case_id,
                                                       Correlation.message == message).distinct()
         taken = [i for i in session.scalars(query)
@@ -242,7 +269,47 @@ class CaseWork(Wiring):
         if not taken:
             audit.append(session, f"case:{case_id}", at=self.clock.now(), actor=actor, case_id=case_id,
                          action="message_not_waiting", task=message, after=payload)
+        if is_incapacity:
+            self._start_with_case(session, case, actor, only_if_not_running=True)
         return views.Delivery(case_id, message, tuple(sorted(taken)))
+
+    def _mark_period(self, session: Session, case: Case, message: str, payload: dict, actor: str) -> bool:
+        """Keep a return to work or a new incapacity on its legal date (0.6); True for an incapacity.
+
+        An incapacity needs the legal clock: after a return of 14 days it starts a new period; within them,
+        recorded after the clock stopped, the period goes on. Either way the follow-up starts again when none
+        runs, counted from the period's first day. ``InvalidInput`` at the date field for an incapacity dated
+        before the last return (or without one) and for a return dated before the current period began.
+        """
+        event = self.events.get(message)
+        if event is None or event.marks is None:
+            return False
+        kind, field = event.marks
+        on = _payload_date(payload, field)
+        known = queries.incapacity_events(session, case.id)
+        problem = periods.misplaced(case.first_day_of_incapacity, known, kind, on)
+        if problem is not None:
+            raise InvalidInput(problem, {field: [problem]})
+        session.add(IncapacityEvent(case_id=case.id, kind=kind, on=on, recorded_at=self.clock.now(),
+                                    recorded_by=actor))
+        audit.append(session, f"case:{case.id}", at=self.clock.now(), actor=actor, case_id=case.id,
+                     action="incapacity_event_recorded", task=message, after={"kind": kind, "on": on})
+        return kind == periods.INCAPACITY
+
+def _routes(process_id: str, role: str, facts: eligibility.Facts) -> tuple[views.StartRoute, ...]:
+    """T04: the routes an employer may take to request a trajectory, each open or refused with its first day."""
+    if process_id != eligibility.TRAJECTORY or role != "employer":
+        return ()
+    return tuple(views.StartRoute(route, refused.details[0] if refused else None, refused.message if refused else None)
+                 for route, refused in eligibility.employer_routes(facts).items())
+
+
+def _payload_date(payload: dict, field: str) -> date:
+    try:
+        return date.fromisoformat(str(payload.get(field)))
+    except ValueError:
+        raise InvalidInput(f"{field} must be a date", {field: ["must be a date (YYYY-MM-DD)"]}) from None
+
 
 def _starter_role(started_by: tuple[str, ...], user: User) -> str | None:
     return next((role for role in started_by if role in user.roles), None)

@@ -47,12 +47,17 @@ class Procedure:
 
 @dataclass(frozen=True)
 class Event:
-    """An outside event: the message it delivers, its titles, its payload form and who may record it."""
+    """An outside event: the message it delivers, its titles, its payload form and who may record it.
+
+    ``marks``: ("return" or "incapacity", the payload field with its legal date) when the event bounds a
+    period of incapacity (0.6, ``engine/periods.py``); None otherwise.
+    """
 
     message: str
     titles: dict[str, str]
     form: str
     recorded_by: tuple[str, ...]
+    marks: tuple[str, str] | None = None
 
 
 def load(path: Path | None = None) -> dict[str, Procedure]:
@@ -87,7 +92,8 @@ def _check_routes(raw: dict) -> None:
 def load_events(path: Path | None = None) -> dict[str, Event]:
     """Read the outside events; ``InvalidModel`` lists every unknown role and missing title."""
     raw = _read(path or EVENTS_FILE, "recorded_by", "event catalogue")
-    return {name: Event(name, dict(entry["title"]), entry["form"], tuple(entry["recorded_by"]))
+    return {name: Event(name, dict(entry["title"]), entry["form"], tuple(entry["recorded_by"]),
+                        (entry["marks"], entry["dated_by"]) if "marks" in entry else None)
             for name, entry in raw.items()}
 
 

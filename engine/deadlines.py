@@ -285,6 +285,23 @@ def _alternative(rule: Rule, regime: Regime, alternative_start: date | str | Non
             f"{due.isoformat()} (not applied, unverified)")
 
 
+def threshold_date(rule: str, start: date | str, *, rules: Mapping[str, Rule] | None = None) -> date:
+    """The first day a threshold counted from ``start`` is reached, judged by the regime in force on that day.
+
+    A threshold that shortened (T36: 9 months before 2026, 6 since) is reached on the first day that
+    lies past the term of the regime then in force: an incapacity from 1 October 2025 reaches it on
+    1 April 2026, one from 15 May 2025 on 1 January 2026, when the shorter term took effect.
+    """
+    found = find(rule, rules)
+    start_on = _as_date(start, "start")
+    reached = []
+    for regime, following in zip(found.regimes, (*found.regimes[1:], None), strict=True):
+        candidate = max(_count(start_on, regime), regime.effective_from)
+        if following is None or candidate < following.effective_from:
+            reached.append(candidate)
+    return min(reached)
+
+
 def _count(start: date, regime: Regime) -> date:
     """Count the term; with "event_day" the start's own day is day 1 (T17, T30).
 

@@ -107,6 +107,18 @@ class Case(Base):
     opened_by: Mapped[str] = mapped_column(String(100))
 
 
+class IncapacityEvent(Base):
+    """A return to work or a new incapacity of a case on its legal date (0.6: the periods of incapacity follow)."""
+
+    __tablename__ = "incapacity_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    on: Mapped[date]
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(100))
+
+
 class ProcessInstance(Base):
     """One run of a definition version for a case; ``version`` is the optimistic lock.
 

@@ -28,7 +28,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from . import access, verdicts
+from . import access, calendar, verdicts
 from .deadlines import Computation
 from .models import Correlation, Deadline, ProcessInstance, Timer, WorkItem
 
@@ -117,9 +117,21 @@ def _add_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflo
         session.add(Deadline(
             case_id=row.case_id, instance_id=row.id, task_id=entry.task_id, bpmn_id=entry.bpmn_id, rule=c.rule,
             kind=c.kind, legal_source=c.legal_source, start_event=entry.start_event, start_on=c.start_on,
-            due_on=c.due_on, expires_at=c.expires_at, explanation=c.explanation, state="pending", created_at=now,
+            due_on=c.due_on, expires_at=c.expires_at, explanation=c.explanation + _late_note(c, now),
+            state="pending", created_at=now,
         ))
     session.flush()
+
+
+def _late_note(c: Computation, now: datetime) -> str:
+    """Why a term was over before it was computed: the fact it counts from is older (e.g. a case opened late)."""
+    today = calendar.legal_date(now)
+    if c.due_on >= today:
+        return ""
+    if c.kind == "period":
+        return f" Already elapsed when computed on {today.isoformat()}: the fact it counts from is older."
+    return (f" Already due when computed on {today.isoformat()}: the fact it counts from is older (e.g. a case "
+            "opened late), so the duty is late from the start.")
 
 
 _VERDICTS = {

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import calendar, eligibility, views
+from . import calendar, eligibility, periods, views
 from . import deadlines as rules_module
 from .errors import NotFound
-from .models import AuditEvent, Case, Deadline, ProcessDefinition, ProcessInstance, Timer, WorkItem
+from .models import AuditEvent, Case, Deadline, IncapacityEvent, ProcessDefinition, ProcessInstance, Timer, WorkItem
 
 
 def version_view(row: ProcessDefinition) -> views.Version:
@@ -114,13 +114,31 @@ def audit_events(session: Session, stream: str) -> list[views.AuditEventView]:
             for e in session.scalars(query)]
 
 
-def facts(session: Session, case: Case, data: dict, now: datetime) -> eligibility.Facts:
-    """What the cross-procedure rules need to know about a case at ``now``."""
+def facts(session: Session, case: Case, data: Mapping, on: date,
+          policy: eligibility.Policy = eligibility.DEFAULT_POLICY, *, excluded: int | None = None) -> eligibility.Facts:
+    """What the cross-procedure rules need to know about a case for an act dated ``on``.
+
+    ``excluded`` leaves out one instance (the one whose own act is being judged).
+    """
     rows = session.execute(select(ProcessInstance, ProcessDefinition.process_id)
                            .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
-                           .where(ProcessInstance.case_id == case.id))
-    past = tuple(eligibility.Past(process_id, row.state == "running", _final_data(row)) for row, process_id in rows)
-    return eligibility.Facts(case.first_day_of_incapacity, past, data, calendar.legal_date(now))
+                           .where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id))
+    past = tuple(eligibility.Past(process_id, row.state == "running", _final_data(row), row.id,
+                                  calendar.legal_date(row.started_at), row.end_event)
+                 for row, process_id in rows if row.id != excluded)
+    return eligibility.Facts(case.first_day_of_incapacity, past, data, on, incapacity_events(session, case.id), policy)
+
+
+def incapacity_events(session: Session, case_id: int) -> tuple[tuple[str, date], ...]:
+    """The returns to work and new incapacities recorded for a case, as (kind, legal date), by date."""
+    rows = session.execute(select(IncapacityEvent.kind, IncapacityEvent.on).where(IncapacityEvent.case_id == case_id)
+                           .order_by(IncapacityEvent.on, IncapacityEvent.id))
+    return tuple((kind, on) for kind, on in rows)
+
+
+def current_first_day(session: Session, case: Case, on: date) -> date:
+    """The first day of the case's period of incapacity current on ``on`` (0.6)."""
+    return periods.current_first_day(case.first_day_of_incapacity, incapacity_events(session, case.id), on)
 
 
 def _final_data(row: ProcessInstance) -> dict:

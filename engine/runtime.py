@@ -23,7 +23,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, deadlines, forms, projection, serialization
+from . import audit, calendar, deadlines, forms, projection, queries, serialization
 from .clock import Clock, SystemClock
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, Problem
 from .models import Case, ProcessInstance, WorkItem
@@ -118,8 +118,11 @@ def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> 
     def days_between(start: str, end: str) -> int:
         return (date.fromisoformat(end) - date.fromisoformat(start)).days
 
+    def threshold_date(rule: str, start: str) -> str:
+        return deadlines.threshold_date(rule, start, rules=run_ref[0].loaded.rules).isoformat()
+
     return {"deadline": deadline, "due_on": due_on, "today": today, "add_working_days": add_working_days,
-            "days_between": days_between}
+            "days_between": days_between, "threshold_date": threshold_date}
 
 
 def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock: Clock) -> Run:
@@ -133,7 +136,7 @@ def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock:
     return run
 
 
-SCRIPT_FUNCTIONS = ("deadline", "due_on", "today", "add_working_days", "days_between")
+SCRIPT_FUNCTIONS = ("deadline", "due_on", "today", "add_working_days", "days_between", "threshold_date")
 
 
 def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, clock: Clock) -> Run:
@@ -151,7 +154,7 @@ def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, 
     session.add(row)
     session.flush()
     workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
-    workflow.task_tree.data.update(_case_context(case), **copy.deepcopy(data))
+    workflow.task_tree.data.update(copy.deepcopy(data), **_case_context(session, case, calendar.legal_date(now)))
     run = _attach(row, loaded, workflow, clock)
     run.steps(lambda: None)
     started = {"process_id": loaded.definition.process_id, "version": loaded.definition.version}
@@ -159,9 +162,10 @@ def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, 
     return run
 
 
-def _case_context(case: Case) -> dict:
-    return {"case_id": case.id, "case_reference": case.reference,
-            "first_day_of_incapacity": case.first_day_of_incapacity.isoformat()}
+def _case_context(session: Session, case: Case, today: date) -> dict:
+    """What every instance knows of its case; the first day is that of the current period of incapacity (0.6)."""
+    first_day = queries.current_first_day(session, case, today)
+    return {"case_id": case.id, "case_reference": case.reference, "first_day_of_incapacity": first_day.isoformat()}
 
 
 def load(session: Session, row: ProcessInstance, loaded: Loaded, clock: Clock) -> Run:
@@ -170,12 +174,17 @@ def load(session: Session, row: ProcessInstance, loaded: Loaded, clock: Clock) -
     return _attach(row, loaded, workflow, clock)
 
 
-def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str) -> None:
-    """Complete the user task behind ``item`` with validated ``data`` and run on."""
+def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str, derived: dict | None = None) -> None:
+    """Complete the user task behind ``item`` with validated ``data`` and run on.
+
+    ``derived`` holds what the engine concluded from the data (e.g. whether a recorded request is admissible);
+    it joins the task data after validation and is audited with it.
+    """
     task = run.workflow.get_task_from_id(UUID(item.task_id))
     if task is None or not task.has_state(TaskState.READY):
         raise Conflict(f"task '{item.name}' is no longer waiting to be done")
     forms.validate(run.loaded.forms.get(item.form or ""), data, calendar.legal_date(run.clock.now()))
+    data = {**data, **(derived or {})}
     before = {key: task.data.get(key) for key in data}
     run.steps(lambda: (task.set_data(**copy.deepcopy(data)), task.run()))
     item.completed_by, item.data = actor, copy.deepcopy(data)

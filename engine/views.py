@@ -202,11 +202,21 @@ class Document:
 
 
 @dataclass(frozen=True)
+class StartRoute:
+    """A route by which the reader may start a procedure (T04: the employer's routes), or why not now."""
+
+    route: str
+    refusal: dict | None
+    message: str | None
+
+
+@dataclass(frozen=True)
 class StartOption:
     """A procedure the reader may start for a case, or why not now (``refusal``: rule and allowed_from).
 
     For a procedure the law opens in several ways there is one option per route the reader may take,
     with the route's name and titles and its start form (``schema``, None when it needs no data).
+    ``routes``: for an employer's trajectory, the routes T04 offers it, each open or refused.
     """
 
     process_id: str
@@ -216,6 +226,7 @@ class StartOption:
     route: str | None = None
     route_titles: dict | None = None
     schema: dict | None = None
+    routes: tuple[StartRoute, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from . import access, catalogue, deadlines, queries, repository, runtime
+from . import access, catalogue, deadlines, eligibility, queries, repository, runtime
 from .clock import Clock, SystemClock
 from .errors import Conflict, NotFound
 from .models import Case, Database, ProcessDefinition, ProcessInstance, User
@@ -18,11 +18,12 @@ class Wiring:
     """The parts every engine operation uses, built once from explicit arguments."""
 
     def __init__(self, database_url: str, clock: Clock | None = None, *, forms_dir: Path | None = None,
-                 rules_path: Path | None = None) -> None:
+                 rules_path: Path | None = None, policy: eligibility.Policy | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
         self.database = Database(database_url)
         self.forms_dir = forms_dir or ROOT / "forms"
         self.rules_path = rules_path
+        self.policy = policy or eligibility.Policy()
         self.rules = deadlines.load_rules(rules_path)
         self.catalogue = catalogue.load()
         self.events = catalogue.load_events()

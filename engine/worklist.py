@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import access, audit, calendar, documents, forms, late_acts, queries, repository, runtime, views
-from .errors import Conflict, NotAllowed, NotFound
+from . import access, audit, calendar, documents, eligibility, forms, late_acts, queries, repository, runtime, views
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .models import Case, Deadline, ProcessInstance, User, WorkItem
 from .wiring import Wiring
 
@@ -98,11 +98,35 @@ class WorkList(Wiring):
             if item.state != "ready":
                 raise Conflict(f"work item {work_item_id} is already {item.state}")
             run = self._load(session, item.instance_id, expected_version)
-            runtime.complete(session, run, item, data, actor)
+            runtime.complete(session, run, item, data, actor, self._judged(session, run, item, data))
             session.flush()
             result = queries.instance_view(session, run.row)
             session.commit()
         return result
+
+    def _judged(self, session: Session, run: runtime.Run, item: WorkItem, data: dict) -> dict | None:
+        """Judge an act recorded by this task (a request, a notification) by the rules across procedures, on its date.
+
+        Raises ``InvalidInput`` at the date field when the act is refused; returns the outcome variables when
+        the act stands either way (``eligibility.Recorded``); None when the task records no such act.
+        """
+        recorded = eligibility.RECORDED.get((run.loaded.definition.process_id, item.bpmn_id))
+        if recorded is None:
+            return None
+        try:
+            on = date.fromisoformat(str(data.get(recorded.date_field)))
+        except ValueError:
+            return None  # the form's own validation names the field
+        case = queries.get(session, Case, item.case_id, "case")
+        refused = eligibility.inadmissible(recorded, queries.facts(session, case, data, on, self.policy,
+                                                                   excluded=item.instance_id))
+        if recorded.outcome is None:
+            if refused is not None:
+                raise InvalidInput(str(refused), {recorded.date_field: [str(refused)]})
+            return None
+        detail = refused.details[0] if refused is not None else {}
+        return {recorded.outcome: refused is None, f"{recorded.outcome}_rule": detail.get("rule"),
+                f"{recorded.outcome}_reason": str(refused) if refused is not None else None}
 
     def record_late_act(self, work_item_id: int, data: dict, *, user_id: int) -> views.InstanceView:
         """Record an act posted inside a closed window that arrived after the window's confirmation.

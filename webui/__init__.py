@@ -40,7 +40,10 @@ DEFAULTS = {
     "LANGUAGES": ("nl", "fr", "en"),
     "DEMO": False,
     "SCHEDULER_ENABLED": False,
+    "EMPLOYER_THREE_MONTH_ROUTE_2026": True,
 }
+"""``EMPLOYER_THREE_MONTH_ROUTE_2026``: whether an employer may still request a trajectory after 3 months in 2026
+(T04, unverified reading of the 2026 rules; ``engine.Policy``)."""
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -54,7 +57,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("DATABASE_URL", database_url())
     app.config["SESSION_COOKIE_SECURE"] = not (app.config.get("TESTING") or app.config["DEMO"])
     clock = app.config.get("CLOCK") or (engine.SettableClock(tick=True) if app.config["DEMO"] else None)
-    app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=clock)
+    policy = engine.Policy(employer_three_month_route_2026=bool(app.config["EMPLOYER_THREE_MONTH_ROUTE_2026"]))
+    app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=clock, policy=policy)
     CSRFProtect(app).exempt(api.bp)
     Babel(app, locale_selector=_locale)
     _login_manager(app)

@@ -11,6 +11,8 @@ from markupsafe import Markup, escape
 
 import engine
 
+from .labels import procedure_title
+
 STATUS = {engine.NotFound: 404, engine.NotAllowed: 403, engine.Conflict: 409, engine.InvalidInput: 422,
           engine.InvalidModel: 422}
 API_STATUS = {**STATUS, engine.InvalidInput: 400, engine.InvalidModel: 400}
@@ -22,6 +24,7 @@ def register(app: Flask) -> None:
         app.register_error_handler(error_class, _handle)
     for status in (400, 401, 403, 404, 405, 415, 429, 500):
         app.register_error_handler(status, _http_error)
+    app.add_template_global(refusal_sentence, "refusal_sentence")
 
 
 def _handle(error: engine.EngineError):  # type: ignore[no-untyped-def]
@@ -83,12 +86,34 @@ def refusal_text(error: engine.NotAllowed, *, is_linked: bool = False) -> str:
     rule = _rule(error)
     if rule is None:
         return _("You are not allowed to do this.")
+    return refusal_sentence(rule, is_linked=is_linked)
+
+
+def refusal_sentence(rule: dict, *, is_linked: bool = False) -> str:
+    """The rule that forbids an act now, and what would allow it: a date, the end of a named procedure, or more.
+
+    ``is_linked``: the rule id links to its section of the legal reference; the text is then ``Markup``."""
     name: str = rule["rule"]
     if is_linked:
         name = Markup('<a href="{}">{}</a>').format(url_for("law.reference", _anchor=name), name)
+    template, values = _refusal_template(rule)
+    return (escape(template) if is_linked else template) % {"rule": name, **values}
+
+
+def _refusal_template(rule: dict) -> tuple[str, dict]:
     if rule.get("allowed_from"):
         day = format_date(date.fromisoformat(rule["allowed_from"]), "dd/MM/yyyy")
-        template = _("Not allowed now under rule %(rule)s; allowed from %(day)s.")
-        return (escape(template) if is_linked else template) % {"rule": name, "day": day}
-    template = _("Not allowed now under rule %(rule)s; allowed once the other procedure has ended.")
-    return (escape(template) if is_linked else template) % {"rule": name}
+        return _("Not allowed now under rule %(rule)s; allowed from %(day)s."), {"day": day}
+    if rule.get("blocking_process"):
+        return (_("Not allowed now under rule %(rule)s: %(procedure)s (instance %(instance)s) is running; allowed "
+                  "once it has ended."),
+                {"procedure": procedure_title(rule["blocking_process"]), "instance": rule.get("blocking_instance")})
+    if rule.get("abandoned_instance"):
+        return (_("Not allowed now under rule %(rule)s: a force-majeure procedure (instance %(instance)s) was "
+                  "abandoned for no response in this period of incapacity; allowed once a new period of incapacity "
+                  "has begun."), {"instance": rule["abandoned_instance"]})
+    if rule.get("route"):
+        return _("Not allowed by this route under rule %(rule)s."), {}
+    if rule["rule"] == "0.7":
+        return _("Not allowed now under rule %(rule)s; allowed once the other procedure has ended."), {}
+    return _("Not allowed now under rule %(rule)s."), {}

@@ -59,14 +59,24 @@ def _moment(value: datetime | None) -> str:
     return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
 
 
+ROUTE_NAMES = {
+    "three_months": lazy_gettext("after 3 months of incapacity"),
+    "certificate": lazy_gettext("with a certificate of definitive unfitness"),
+    "consent": lazy_gettext("with the worker's consent (2026 rules)"),
+    "work_potential": lazy_gettext("when the estimate of work potential shows potential (2026 rules)"),
+}
+"""T04: the routes by which an employer may request a trajectory (engine.eligibility.EMPLOYER_ROUTES)."""
+
+
+def procedure_title(process_id: str) -> str:
+    """The procedure's title in the reader's language; a shared part (no title) keeps its id."""
+    titles = {p.process_id: p.titles for p in current_engine().procedures()}
+    return titles.get(process_id, {}).get(str(get_locale())) or process_id
+
+
 def _names() -> dict:
     eng = current_engine()
     titles = {p.process_id: p.titles for p in eng.procedures()}
-
-    def procedure_title(process_id: str) -> str:
-        """The procedure's title in the reader's language; a shared part (no title) keeps its id."""
-        return titles.get(process_id, {}).get(str(get_locale())) or process_id
-
-    return {"role_names": ROLE_NAMES, "party_names": PARTY_NAMES, "state_names": STATE_NAMES,
-            "deadline_states": DEADLINE_STATES, "demo_today": eng.today(),
+    return {"route_names": ROUTE_NAMES, "role_names": ROLE_NAMES, "party_names": PARTY_NAMES,
+            "state_names": STATE_NAMES, "deadline_states": DEADLINE_STATES, "demo_today": eng.today(),
             "procedure_titles": titles, "procedure_title": procedure_title}

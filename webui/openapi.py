@@ -68,7 +68,10 @@ def paths() -> dict:
         "/cases/{case_id}/deadlines": {"get": _op("The legal deadlines of a case", _ok(
             "Deadlines", {"type": "array", "items": _ref("Deadline")}, errors=case_errors), params=("case_id",))},
         "/cases/{case_id}/procedures": {"post": _op(
-            "Start a procedure", _ok("The instance", _ref("Instance"), "201", ("400", "401", "403", "404")),
+            "Start a procedure; you are the requester the rules look at. An employer starting a trajectory names "
+            "its T04 route in route (three_months, the default; certificate; consent or work_potential from "
+            "2026); the evidence is recorded with its date by the occupational physician with the request",
+            _ok("The instance", _ref("Instance"), "201", ("400", "401", "403", "404")),
             body=_object(("process_id",), process_id=STRING, route=ROUTE, data=START_DATA), params=("case_id",))},
         "/cases/{case_id}/messages": {"post": _op(
             "Record an outside event (work_resumed, incapacity_relapse)",

@@ -395,3 +395,14 @@ def test_a_later_start_never_gives_an_earlier_due_date_for_any_rule(rule, first,
     early, late = min(first, second), max(first, second)
     regime_on = date(2026, 6, 1)
     assert due(rule, early, regime_on) <= due(rule, late, regime_on)
+
+
+@pytest.mark.parametrize(("first_day", "reached"), [
+    (date(2025, 1, 15), date(2025, 10, 15)),   # 9 months, all before 2026
+    (date(2025, 5, 15), date(2026, 1, 1)),     # 9 months would end in 2026, 6 months ended in 2025
+    (date(2025, 10, 1), date(2026, 4, 1)),     # 6 months, the regime in force on that day
+    (date(2026, 6, 1), date(2026, 12, 1)),
+])
+def test_T36_threshold_date_is_judged_by_the_regime_in_force_on_the_day_it_is_reached(first_day, reached):
+    """T36: art. 34 Arbeidsovereenkomstenwet; 9 months until 31 Dec 2025, 6 months since 1 Jan 2026."""
+    assert deadlines.threshold_date("T36", first_day) == reached

@@ -25,6 +25,7 @@ def test_a_message_nobody_waits_for_is_reported_and_audited(eng):
     delivery = eng.deliver(case.id, "work_resumed", {"resumed_on": "2027-01-04"}, actor="hr1")
     assert not delivery.is_delivered
     assert eng.instance(instance.id).state == "running"
-    [opened, refused] = eng.audit_trail(f"case:{case.id}")
+    [opened, kept, refused] = eng.audit_trail(f"case:{case.id}")
+    assert (kept.action, kept.after) == ("incapacity_event_recorded", {"kind": "return", "on": "2027-01-04"})
     assert (refused.action, refused.task, refused.after) == (
         "message_not_waiting", "work_resumed", {"resumed_on": "2027-01-04"})

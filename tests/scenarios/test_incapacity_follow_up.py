@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 import engine
 from tests.scenarios.conftest import Scenario, at
 
@@ -80,3 +82,92 @@ def test_a_return_without_health_surveillance_needs_no_examination(law, clock):
     law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-02-15", "under_health_surveillance": False},
                 actor="hr1")
     assert ("occupational_physician", "record_resumption") not in inc.tasks()
+
+
+def test_0_6_return_of_14_days_starts_a_new_period(law, clock):
+    """0.6: a return that lasted 14 days or more ends the incapacity; the next incapacity is a new period, and
+    every rule counted from the first day (here T01, T04, T36) counts from the new period's first day."""
+    inc = FollowUp(law, clock)
+    inc.until(2027, 2, 15)
+    law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-02-15"}, actor="hr1")
+    inc.until(2027, 4, 1)
+    assert law.instance(inc.instance.id).state == "completed"  # the return lasted: the clock stopped
+    law.deliver(inc.case.id, "incapacity_relapse", {"relapsed_on": "2027-04-01"}, actor="hr1")
+    follow_ups = [i for i in law.instances(inc.case.id) if i.process_id == "incapacity_follow_up"]
+    assert len(follow_ups) == 2 and follow_ups[1].state == "running"
+    due = {d.rule: d.due_on for d in law.deadlines(inc.case.id) if d.instance_id != inc.instance.id}
+    assert (due["T01"], due["T04"], due["T36"]) == (date(2027, 4, 29), date(2027, 7, 1), date(2027, 10, 1))
+    inc.until(2027, 7, 5)
+    with pytest.raises(engine.NotAllowed) as refused:
+        law.start(inc.case.id, "medical_force_majeure", {}, actor="hr1")
+    assert refused.value.details[0] == {"rule": "T36", "allowed_from": "2027-10-01"}
+
+
+@pytest.mark.parametrize(("relapsed_on", "counted_from", "threshold"), [
+    ("2027-02-25", date(2027, 1, 4), date(2027, 7, 4)),   # within the 14 days, though recorded after them
+    ("2027-03-01", date(2027, 3, 1), date(2027, 9, 1)),   # 14 days worked (15 to 28 February): a new period
+])
+def test_0_6_a_relapse_is_judged_by_its_own_date_not_the_day_it_is_recorded(law, clock, relapsed_on, counted_from,
+                                                                             threshold):
+    """0.6: whether a relapse interrupts the incapacity follows its own date (``relapsed_on``).
+
+    Recorded on 10 March, after the clock stopped on 1 March: the clock starts again, counted from the
+    period the relapse belongs to, and force majeure is judged from that period's first day.
+    """
+    inc = FollowUp(law, clock)
+    inc.until(2027, 2, 15)
+    law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-02-15"}, actor="hr1")
+    inc.until(2027, 3, 10)
+    law.deliver(inc.case.id, "incapacity_relapse", {"relapsed_on": relapsed_on}, actor="hr1")
+    [_, again] = [i for i in law.instances(inc.case.id) if i.process_id == "incapacity_follow_up"]
+    [row] = [d for d in law.deadlines(inc.case.id) if d.instance_id == again.id and d.rule == "T36"]
+    assert (row.start_on, row.due_on) == (counted_from, threshold)
+    inc.until(2027, 7, 5)
+    if threshold > date(2027, 7, 5):
+        assert refusal_rule(law, inc.case.id) == "T36"
+    else:
+        assert law.start(inc.case.id, "medical_force_majeure", {}, actor="hr1").state == "running"
+
+
+def refusal_rule(law: engine.Engine, case_id: int) -> str:
+    with pytest.raises(engine.NotAllowed) as refused:
+        law.start(case_id, "medical_force_majeure", {}, actor="hr1")
+    return refused.value.details[0]["rule"]
+
+
+def test_0_6_a_relapse_dated_before_the_return_is_refused_at_its_date(law, clock):
+    """0.6: a relapse follows the return it interrupts; one dated before it is refused with a clear error."""
+    inc = FollowUp(law, clock)
+    inc.until(2027, 2, 15)
+    law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-02-15"}, actor="hr1")
+    inc.until(2027, 2, 20)
+    with pytest.raises(engine.InvalidInput) as refused:
+        law.deliver(inc.case.id, "incapacity_relapse", {"relapsed_on": "2027-02-10"}, actor="hr1")
+    assert list(refused.value.fields) == ["relapsed_on"]
+    assert "dated before the return to work on 2027-02-15" in refused.value.fields["relapsed_on"][0]
+    assert law.deliver(inc.case.id, "incapacity_relapse", {"relapsed_on": "2027-02-20"}, actor="hr1").is_delivered
+
+
+def test_I_4_34_the_resumption_examination_starts_at_every_return_not_only_the_first(law, clock):
+    """Art. I.4-34 (T17, T18): each resumption after 4 weeks' absence under health surveillance is examined.
+
+    A first return on 15 February 2027 is examined, the worker relapses on 20 February, and returns again
+    on 29 March after more than 4 weeks: that return is examined too.
+    """
+    inc = FollowUp(law, clock)
+    inc.until(2027, 2, 15)
+    law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-02-15", "under_health_surveillance": True},
+                actor="hr1")
+    inc.do("record_resumption", {"resumed_on": "2027-02-15", "under_health_surveillance": True,
+                                 "absent_at_least_four_weeks": True})
+    inc.do("hold_examination", exam_held("2027-02-15"))
+    inc.until(2027, 2, 20)
+    law.deliver(inc.case.id, "incapacity_relapse", {"relapsed_on": "2027-02-20"}, actor="hr1")
+    inc.until(2027, 3, 29)
+    law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-03-29", "under_health_surveillance": True},
+                actor="hr1")
+    assert ("occupational_physician", "record_resumption") in inc.tasks()
+
+
+def exam_held(on: str) -> dict:
+    return {"held_on": on, "outcome": "fit"}

@@ -156,7 +156,8 @@ def test_no_force_majeure_while_a_trajectory_runs_and_no_trajectory_while_force_
 
 @pytest.mark.parametrize(("today", "first_day", "allowed_from"), [
     (date(2027, 3, 1), date(2026, 10, 1), "2027-04-01"),   # 6 months since 2026
-    (date(2025, 12, 1), date(2025, 5, 1), "2026-02-01"),   # 9 months before 2026
+    (date(2025, 9, 1), date(2025, 1, 1), "2025-10-01"),    # 9 months before 2026
+    (date(2025, 12, 1), date(2025, 5, 1), "2026-01-01"),   # 9 months would end in 2026, when 6 months apply
 ])
 def test_T36_force_majeure_needs_six_months_of_incapacity_nine_before_2026(law, clock, today, first_day,
                                                                            allowed_from):

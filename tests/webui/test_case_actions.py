@@ -99,3 +99,32 @@ def test_an_unknown_event_gives_404(client, auth, law):
     response = client.post(f"/cases/{case.id}/events/party_time",
                            data={"csrf_token": csrf_token(client, f"/cases/{case.id}")})
     assert response.status_code == 404
+
+
+def test_T04_the_employers_start_page_offers_the_routes_the_law_allows_and_refuses_the_others(client, auth, law):
+    """T04: before 3 months the employer sees each route: the 3-month one refused with its first day, others open."""
+    case = open_law_case(law, first_day=date(2026, 11, 2))
+    auth.login_as("employer", username="hr1")
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "after 3 months of incapacity: Not allowed now under rule" in page and "allowed from 02/02/2027." in page
+    assert "with a certificate of definitive unfitness: allowed now" in page
+    assert '<option value="consent">' in page and '<option value="three_months">' not in page
+    response = client.post(f"/cases/{case.id}/procedures", data={
+        "process_id": "formal_reintegration", "route": "three_months",
+        "csrf_token": csrf_token(client, f"/cases/{case.id}")}, follow_redirects=True)
+    assert 'class="flash error"' in response.get_data(as_text=True)
+    assert "formal_reintegration" not in [i.process_id for i in law.instances(case.id)]
+    response = client.post(f"/cases/{case.id}/procedures", data={
+        "process_id": "formal_reintegration", "route": "certificate",
+        "csrf_token": csrf_token(client, f"/cases/{case.id}")}, follow_redirects=True)
+    assert "Procedure started." in response.get_data(as_text=True)
+
+
+def test_0_7_the_case_file_names_the_running_procedure_that_blocks_a_start(client, auth, law):
+    """0.7: the refusal on the start page names the procedure that runs."""
+    case = open_law_case(law)
+    running = law.start(case.id, "formal_reintegration", {"requested_by": "employee"}, actor="eva")
+    auth.login_as("employer", username="hr1")
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Medical force majeure: Not allowed now under rule" in page
+    assert f"Formal re-integration trajectory (instance {running.id}) is running; allowed once it has ended." in page
