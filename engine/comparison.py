@@ -45,7 +45,7 @@ _FORM_KEYWORDS = {"properties", "required", "x-order", "x-title"}
 @dataclass(frozen=True)
 class Side:
     """One version's content as a stored ``Bundle`` holds it: BPMN file name → XML text, form file
-    name → JSON Schema dict, deadline rule id → the snapshot of ``deadlines.rule_to_dict``."""
+    name → JSON Schema dict, deadline rule id → the snapshot of ``deadline_rules.rule_to_dict``."""
 
     files: Mapping[str, str | bytes]
     forms: Mapping[str, dict] = field(default_factory=dict)

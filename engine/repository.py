@@ -20,7 +20,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, deadlines, validation
+from . import audit, deadline_rules, deadlines, validation
 from .errors import InvalidModel, NotFound
 from .models import Bundle, ProcessDefinition
 
@@ -104,7 +104,7 @@ def _bundle(session: Session, source: Source, checked: validation.Checked, names
     form_names = set().union(*(checked.forms_by_file.get(name, set()) for name in names))
     rule_ids = set().union(*(checked.rules_by_file.get(name, set()) for name in names))
     forms = {name: checked.forms[name] for name in sorted(form_names)}
-    rules = {rule_id: deadlines.rule_to_dict(source.rules[rule_id]) for rule_id in sorted(rule_ids)}
+    rules = {rule_id: deadline_rules.rule_to_dict(source.rules[rule_id]) for rule_id in sorted(rule_ids)}
     content = {"files": files, "forms": forms, "rules": rules}
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
     bundle = session.get(Bundle, digest)
@@ -171,5 +171,5 @@ def _parse(bundle: Bundle, process_id: str) -> tuple[Any, dict, dict, dict]:
     parser = SpiffBpmnParser()
     for name, text in bundle.files.items():
         parser.add_bpmn_str(text.encode(), name)
-    rules = {rule_id: deadlines.rule_from_dict(data) for rule_id, data in bundle.rules.items()}
+    rules = {rule_id: deadline_rules.rule_from_dict(data) for rule_id, data in bundle.rules.items()}
     return parser.get_spec(process_id), parser.get_subprocess_specs(process_id), bundle.forms, rules

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import deadlines
+from engine import deadline_rules, deadlines
 from engine.comparison import Change, Side, compare
 from engine.errors import InvalidModel
 
@@ -23,7 +23,7 @@ def visit_side(bpmn: str | None = None, report: dict | None = None, t15: dict | 
     """The pre-return visit as deployed (T15, its report form), with one part replaced when given."""
     text = bpmn if bpmn is not None else (ROOT / "processes" / "bpmn" / VISIT).read_text()
     form = report if report is not None else json.loads((ROOT / "forms" / REPORT).read_text())
-    rule = t15 if t15 is not None else deadlines.rule_to_dict(RULES["T15"])
+    rule = t15 if t15 is not None else deadline_rules.rule_to_dict(RULES["T15"])
     return Side(files={VISIT: text}, forms={REPORT: form}, rules={"T15": rule})
 
 
@@ -157,7 +157,7 @@ def test_a_form_names_each_changed_label_type_required_and_classification():
 
 def test_a_longer_deadline_says_that_due_dates_move():
     """T15 lengthened: the figures that moved and their consequence, in plain words."""
-    t15 = deadlines.rule_to_dict(RULES["T15"])
+    t15 = deadline_rules.rule_to_dict(RULES["T15"])
     longer = copy.deepcopy(t15)
     longer["regimes"][0]["duration"] = 15
     change = only_change(visit_side(t15=t15), visit_side(t15=longer))
@@ -169,7 +169,7 @@ def test_a_longer_deadline_says_that_due_dates_move():
 
 def test_a_rule_gaining_a_regime_names_the_date_it_takes_effect():
     """T36 (6 months since 2026, 9 before): a third regime is an addition, dated."""
-    t36 = deadlines.rule_to_dict(RULES["T36"])
+    t36 = deadline_rules.rule_to_dict(RULES["T36"])
     extended = copy.deepcopy(t36)
     extended["regimes"].append({**extended["regimes"][-1], "effective_from": "2028-01-01", "duration": 4})
     change = only_change(Side({}, rules={"T36": t36}), Side({}, rules={"T36": extended}))
@@ -179,7 +179,7 @@ def test_a_rule_gaining_a_regime_names_the_date_it_takes_effect():
 
 def test_forms_and_rules_used_by_one_side_only_are_added_or_removed():
     report = json.loads((ROOT / "forms" / REPORT).read_text())
-    t15 = deadlines.rule_to_dict(RULES["T15"])
+    t15 = deadline_rules.rule_to_dict(RULES["T15"])
     comparison = compare(Side({}, forms={REPORT: report}), Side({}, rules={"T15": t15}))
     assert [(c.kind, c.element_id, c.element_type) for c in comparison.changes] == [
         ("added", "T15", "rule"), ("removed", REPORT, "form")]

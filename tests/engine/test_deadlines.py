@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import deadlines
+from engine import deadline_rules, deadlines
 from engine.errors import InvalidInput, InvalidModel, NotFound
 
 UTC = timezone.utc
@@ -316,7 +316,7 @@ def test_a_date_that_is_no_date_is_invalid_input(field, start, regime_on):
 def test_a_rule_survives_its_snapshot():
     """T23: the window and the regimes come back from the stored JSON."""
     for rule_id in ("T23", "T36"):
-        assert deadlines.rule_from_dict(deadlines.rule_to_dict(RULES[rule_id])) == RULES[rule_id]
+        assert deadline_rules.rule_from_dict(deadline_rules.rule_to_dict(RULES[rule_id])) == RULES[rule_id]
 
 
 def test_a_malformed_rules_file_lists_every_bad_entry(tmp_path):
