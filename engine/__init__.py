@@ -13,6 +13,18 @@ from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowe
 from .event_log import LogEvent
 from .evidence import ChainCheck, EvidenceCase, EvidenceEvent, EvidenceInstance, EvidencePack
 from .law import legal_reference, legal_reference_html
+from .modelling_views import (
+    DraftView,
+    InstanceMove,
+    MigrationPreview,
+    MigrationResult,
+    MigrationView,
+    MoveChange,
+    Palette,
+    RuleOption,
+    VersionComparison,
+    VersionSummary,
+)
 from .scheduler import TimerScheduler
 from .tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .trial import Trial, TrialTask, TrialView
@@ -24,16 +36,8 @@ from .views import (
     Delivery,
     Document,
     DocumentField,
-    DraftView,
     EventOption,
-    InstanceMove,
     InstanceView,
-    MigrationPreview,
-    MigrationResult,
-    MigrationView,
-    MoveChange,
-    Palette,
-    RuleOption,
     StartOption,
     StartRoute,
     Task,
@@ -42,8 +46,6 @@ from .views import (
     Trace,
     UserView,
     Version,
-    VersionComparison,
-    VersionSummary,
     WorkItemView,
 )
 

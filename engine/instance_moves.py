@@ -16,8 +16,9 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, projection, queries, repository, runtime, serialization, version_move, views
+from . import audit, calendar, projection, queries, repository, runtime, serialization, version_move
 from .errors import Conflict, InvalidInput, NotFound
+from .modelling_views import InstanceMove, MigrationPreview, MigrationResult, MigrationView, MoveChange
 from .models import Case, Deadline, Migration, ProcessDefinition, ProcessInstance
 from .wiring import Wiring
 from .workbench import require_owner
@@ -38,7 +39,7 @@ class _Facts:
 class InstanceMoves(Wiring):
     """The engine's instance migrations (mixed into ``Engine``). Only process owners and admins."""
 
-    def migration_preview(self, old_id: int, new_id: int, *, user_id: int | None = None) -> views.MigrationPreview:
+    def migration_preview(self, old_id: int, new_id: int, *, user_id: int | None = None) -> MigrationPreview:
         """Every running instance of version ``old_id``: may it move to ``new_id``, and what changes for it."""
         with self.database.unit_of_work() as session:
             if user_id is not None:
@@ -46,10 +47,10 @@ class InstanceMoves(Wiring):
             old, new = _pair(session, old_id, new_id)
             target = self._specs.load(session, new)
             moves = tuple(self._preview(session, row, target) for row in _running(session, old.id))
-            return views.MigrationPreview(queries.version_view(old), queries.version_view(new), moves)
+            return MigrationPreview(queries.version_view(old), queries.version_view(new), moves)
 
     def migrate_instances(self, old_id: int, new_id: int, *, reason: str, user_id: int,
-                          instance_ids: list[int] | None = None) -> views.MigrationResult:
+                          instance_ids: list[int] | None = None) -> MigrationResult:
         """Move the named running instances of ``old_id`` (all eligible ones when None) to ``new_id``.
 
         One audited operation with a required reason; instances that cannot move are left alone and listed.
@@ -72,11 +73,11 @@ class InstanceMoves(Wiring):
                                 "reason": reason, "moved": [m.instance_id for m in moved],
                                 "refused": [m.instance_id for m in refused]})
             session.flush()
-            result = views.MigrationResult(batch, tuple(_migration_view(session, m) for m in moved), tuple(refused))
+            result = MigrationResult(batch, tuple(_migration_view(session, m) for m in moved), tuple(refused))
             session.commit()
         return result
 
-    def revert_migration(self, migration_id: int, *, reason: str, user_id: int) -> views.MigrationView:
+    def revert_migration(self, migration_id: int, *, reason: str, user_id: int) -> MigrationView:
         """Undo one migration: exactly, when the instance did not change since; else by migrating it back.
 
         ``Conflict`` when it was reverted already, the instance ended, or moving back is blocked (with why).
@@ -100,7 +101,7 @@ class InstanceMoves(Wiring):
             session.commit()
         return result
 
-    def migrations(self, process_id: str | None = None, *, user_id: int | None = None) -> list[views.MigrationView]:
+    def migrations(self, process_id: str | None = None, *, user_id: int | None = None) -> list[MigrationView]:
         """The migrations done (of one process, or all), newest first."""
         with self.database.unit_of_work() as session:
             if user_id is not None:
@@ -109,12 +110,12 @@ class InstanceMoves(Wiring):
             found = [_migration_view(session, m) for m in rows]
         return [m for m in found if process_id in (None, m.process_id)]
 
-    def _preview(self, session: Session, row: ProcessInstance, target: repository.Loaded) -> views.InstanceMove:
+    def _preview(self, session: Session, row: ProcessInstance, target: repository.Loaded) -> InstanceMove:
         run = runtime.load(session, row, self._loaded(session, row), self.clock)
         case = queries.get(session, Case, row.case_id, "case")
         found = version_move.blockers(run.workflow, target.spec, target.subprocess_specs)
         if found:
-            return views.InstanceMove(row.id, case.id, case.reference, False, tuple(found), ())
+            return InstanceMove(row.id, case.id, case.reference, False, tuple(found), ())
         before = _facts(session, row, run)
         try:
             _move(run, target)
@@ -122,8 +123,8 @@ class InstanceMoves(Wiring):
             log.warning("instance %s cannot move: %s", row.id, err)
             blocker = version_move.Blocker(target.definition.process_id, target.definition.name, "failed", False,
                                            new=str(err))
-            return views.InstanceMove(row.id, case.id, case.reference, False, (blocker,), ())
-        return views.InstanceMove(row.id, case.id, case.reference, True, (), tuple(_changes(before, _facts(
+            return InstanceMove(row.id, case.id, case.reference, False, (blocker,), ())
+        return InstanceMove(row.id, case.id, case.reference, True, (), tuple(_changes(before, _facts(
             session, row, run))))
 
     def _migrate(self, session: Session, row: ProcessInstance, target: repository.Loaded, batch: str, reason: str,
@@ -224,32 +225,32 @@ def _facts(session: Session, row: ProcessInstance, run: runtime.Run) -> _Facts:
     return _Facts(tasks, timers, fired)
 
 
-def _changes(before: _Facts, after: _Facts) -> list[views.MoveChange]:
+def _changes(before: _Facts, after: _Facts) -> list[MoveChange]:
     changes = []
     for task_id, (element, name, rule, due) in before.timers.items():
         if task_id not in after.timers:
             kind = "deadline_fires" if task_id in after.fired else "deadline_dropped"
-            changes.append(views.MoveChange(kind, element, name, rule, "", due))
+            changes.append(MoveChange(kind, element, name, rule, "", due))
         elif after.timers[task_id][2:] != (rule, due):
             _, new_name, new_rule, new_due = after.timers[task_id]
-            changes.append(views.MoveChange("deadline_moved", element, new_name, rule, new_rule, due, new_due))
-    changes += [views.MoveChange("deadline_added", element, name, "", rule, None, due)
+            changes.append(MoveChange("deadline_moved", element, new_name, rule, new_rule, due, new_due))
+    changes += [MoveChange("deadline_added", element, name, "", rule, None, due)
                 for task_id, (element, name, rule, due) in after.timers.items() if task_id not in before.timers]
     for task_id, (element, name) in before.tasks.items():
         if task_id not in after.tasks:
-            changes.append(views.MoveChange("task_closed", element, name))
+            changes.append(MoveChange("task_closed", element, name))
         elif after.tasks[task_id][1] != name:
             new_name = after.tasks[task_id][1]
-            changes.append(views.MoveChange("task_renamed", element, new_name, name, new_name))
-    changes += [views.MoveChange("task_opened", element, name) for task_id, (element, name) in after.tasks.items()
+            changes.append(MoveChange("task_renamed", element, new_name, name, new_name))
+    changes += [MoveChange("task_opened", element, name) for task_id, (element, name) in after.tasks.items()
                 if task_id not in before.tasks]
     return changes
 
 
-def _migration_view(session: Session, m: Migration) -> views.MigrationView:
+def _migration_view(session: Session, m: Migration) -> MigrationView:
     row = queries.get(session, ProcessInstance, m.instance_id, "instance")
     case = queries.get(session, Case, row.case_id, "case")
     old = queries.get(session, ProcessDefinition, m.from_definition_id, "version")
     new = queries.get(session, ProcessDefinition, m.to_definition_id, "version")
-    return views.MigrationView(m.id, m.batch, m.instance_id, case.reference, new.process_id, old.version,
+    return MigrationView(m.id, m.batch, m.instance_id, case.reference, new.process_id, old.version,
                                new.version, m.reason, m.migrated_by, m.migrated_at, m.reverted_at, m.reverted_by)

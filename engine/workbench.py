@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from . import access, audit, calendar, comparison, forms, queries, repository, views
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
+from .modelling_views import DraftView, Palette, RuleOption, VersionComparison, VersionSummary
 from .models import Bundle, Draft, ProcessDefinition, ProcessInstance, User
 from .wiring import Wiring
 
@@ -20,7 +21,7 @@ OWNER_ROLES = frozenset({"process_owner", "admin"})
 class Workbench(Wiring):
     """The engine's process-owner operations (mixed into ``Engine``). Only process owners and admins."""
 
-    def versions(self, process_id: str | None = None, *, user_id: int | None = None) -> list[views.VersionSummary]:
+    def versions(self, process_id: str | None = None, *, user_id: int | None = None) -> list[VersionSummary]:
         """Every deployed version (of one process, or all), newest first per process, with instance counts.
 
         With ``user_id`` the user must be a process owner or admin (``NotAllowed``).
@@ -32,7 +33,7 @@ class Workbench(Wiring):
             rows = [d for d in repository.definitions(session) if process_id in (None, d.process_id)]
             return [_summary(session, row, counts) for row in rows]
 
-    def create_draft(self, process_id: str, *, user_id: int) -> views.DraftView:
+    def create_draft(self, process_id: str, *, user_id: int) -> DraftView:
         """Start a draft from the newest version of ``process_id`` (its files and forms); audited."""
         with self.database.unit_of_work() as session:
             user = require_owner(session, user_id)
@@ -51,7 +52,7 @@ class Workbench(Wiring):
             session.commit()
         return result
 
-    def drafts(self, process_id: str | None = None, *, user_id: int | None = None) -> list[views.DraftView]:
+    def drafts(self, process_id: str | None = None, *, user_id: int | None = None) -> list[DraftView]:
         """The drafts not yet deployed, newest first (with ``user_id``: for process owners and admins only)."""
         with self.database.unit_of_work() as session:
             if user_id is not None:
@@ -59,7 +60,7 @@ class Workbench(Wiring):
             query = select(Draft).where(Draft.deployed_as.is_(None)).order_by(Draft.updated_at.desc())
             return [_draft_view(d) for d in session.scalars(query) if process_id in (None, d.process_id)]
 
-    def draft(self, draft_id: int, *, user_id: int | None = None) -> views.DraftView:
+    def draft(self, draft_id: int, *, user_id: int | None = None) -> DraftView:
         """One draft; ``NotFound`` when it does not exist (with ``user_id``: for process owners and admins only)."""
         with self.database.unit_of_work() as session:
             if user_id is not None:
@@ -67,7 +68,7 @@ class Workbench(Wiring):
             return _draft_view(queries.get(session, Draft, draft_id, "draft"))
 
     def save_draft(self, draft_id: int, *, files: dict[str, str] | None = None, forms: dict[str, str] | None = None,
-                   expected_revision: int, user_id: int) -> views.DraftView:
+                   expected_revision: int, user_id: int) -> DraftView:
         """Save BPMN files and forms (JSON text) into a draft, replacing the ones named.
 
         ``Conflict`` when someone saved since ``expected_revision`` (reload, then save again);
@@ -125,7 +126,7 @@ class Workbench(Wiring):
             old, new = (_side(session, queries.get(session, ProcessDefinition, i, "version")) for i in (old_id, new_id))
         return comparison.compare(old, new)
 
-    def version_comparison(self, old_id: int, new_id: int, *, user_id: int | None = None) -> views.VersionComparison:
+    def version_comparison(self, old_id: int, new_id: int, *, user_id: int | None = None) -> VersionComparison:
         """Everything a compare page shows: the changes, both versions' files and the new version's main file."""
         with self.database.unit_of_work() as session:
             if user_id is not None:
@@ -134,7 +135,7 @@ class Workbench(Wiring):
             old_side, new_side, process_id = _side(session, old), _side(session, new), new.process_id
         files = [{name: _text(xml) for name, xml in side.files.items()} for side in (old_side, new_side)]
         main = next((n for n, xml in sorted(files[1].items()) if f'id="{process_id}"' in xml), "")
-        return views.VersionComparison(comparison.compare(old_side, new_side), process_id, files[0], files[1],
+        return VersionComparison(comparison.compare(old_side, new_side), process_id, files[0], files[1],
                                        main or next(iter(sorted(files[1])), ""))
 
     def version_files(self, definition_id: int, *, user_id: int | None = None) -> dict[str, str]:
@@ -148,14 +149,14 @@ class Workbench(Wiring):
             side = _side(session, queries.get(session, ProcessDefinition, definition_id, "version"))
             return {name: _text(xml) for name, xml in side.files.items()}
 
-    def palette(self, draft_id: int | None = None) -> views.Palette:
+    def palette(self, draft_id: int | None = None) -> Palette:
         """The rules (with the regime in force today), forms, lane roles and messages a modeler offers."""
         today = calendar.legal_date(self.clock.now())
-        rules = tuple(views.RuleOption(r.id, r.title, (g := r.regime(today)).duration, g.unit, g.counting_from,
+        rules = tuple(RuleOption(r.id, r.title, (g := r.regime(today)).duration, g.unit, g.counting_from,
                                        r.legal_source) for r in self.rules.values() if _in_force(r, today))
         edited = set(self.draft(draft_id).forms) if draft_id is not None else set()
         names = {p.name for p in self.forms_dir.glob("*.json")} | edited
-        return views.Palette(rules, tuple(sorted(names)), access.CASE_ROLES, tuple(sorted(self.events)))
+        return Palette(rules, tuple(sorted(names)), access.CASE_ROLES, tuple(sorted(self.events)))
 
     def form_source(self, draft_id: int, name: str) -> dict:
         """A form as the draft has it: its edited copy, else the one in the forms folder; ``NotFound`` otherwise."""
@@ -235,15 +236,15 @@ def _instance_counts(session: Session) -> dict[tuple[int, bool], int]:
     return counts
 
 
-def _summary(session: Session, row: ProcessDefinition, counts: dict) -> views.VersionSummary:
+def _summary(session: Session, row: ProcessDefinition, counts: dict) -> VersionSummary:
     bundle = session.get(Bundle, row.bundle_hash)
     if bundle is None:
         raise NotFound(f"bundle of {row.process_id} version {row.version} is missing")
-    return views.VersionSummary(queries.version_view(row), counts.get((row.id, True), 0),
+    return VersionSummary(queries.version_view(row), counts.get((row.id, True), 0),
                                 counts.get((row.id, False), 0), tuple(sorted(bundle.files)),
                                 tuple(sorted(bundle.forms)), tuple(sorted(bundle.rules)))
 
 
-def _draft_view(draft: Draft) -> views.DraftView:
-    return views.DraftView(draft.id, draft.process_id, dict(draft.files), dict(draft.forms), draft.based_on,
+def _draft_view(draft: Draft) -> DraftView:
+    return DraftView(draft.id, draft.process_id, dict(draft.files), dict(draft.forms), draft.based_on,
                            draft.created_by, draft.updated_at, draft.updated_by, draft.revision, draft.deployed_as)
