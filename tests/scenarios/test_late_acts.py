@@ -50,12 +50,7 @@ def test_T41_after_a_termination_a_timely_appeal_is_refused_and_a_compliance_rev
     """T41: once the termination is recorded the procedure cannot go back; the refusal says why and a compliance
     officer gets a review task."""
     mfm = ForceMajeure(law, clock)
-    mfm.found_unfit()
-    mfm.until(2027, 3, 31, 1)
-    mfm.do("confirm_late_request", {"request_arrived": False})
-    mfm.finding_final()
-    mfm.until(2027, 4, 15)
-    mfm.do("terminate", {"terminate": True, "terminated_on": "2027-04-15"})
+    mfm.terminated()
     hr = user(law, "hr.acme", "employer")
     officer = user(law, "co.acme", "compliance_officer")
     with pytest.raises(engine.NotAllowed) as refused:

@@ -49,6 +49,15 @@ class ForceMajeure(Scenario):
         assert self.tasks() == ["confirm_appeal"]
         self.do("confirm_appeal", {"appeal_arrived": False})
 
+    def terminated(self) -> None:
+        """No adapted work asked, no late request, no appeal: the employer terminates on 15 April."""
+        self.found_unfit()
+        self.until(2027, 3, 31, 1)
+        self.do("confirm_late_request", {"request_arrived": False})
+        self.finding_final()
+        self.until(2027, 4, 15)
+        self.do("terminate", {"terminate": True, "terminated_on": "2027-04-15"})
+
     def conditions_described(self) -> None:
         """Adapted work asked in the notification, no appeal, the OA's conditions on 13 May (T44's last day)."""
         self.found_unfit({**NOTIFICATION, "adapted_work_requested": True})

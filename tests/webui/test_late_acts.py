@@ -59,12 +59,7 @@ def test_T41_the_api_records_a_late_act_and_refuses_it_after_a_termination(api_a
     answer = hr.post(f"/work-items/{item_id}/late-act", {"data": {"appeal_arrived": True, "lodged_on": "2027-04-13"}})
     assert answer.status_code == 200 and answer.get_json()["state"] == "running"
     terminated = ForceMajeure(law, clock, reference="MFM-2")
-    terminated.found_unfit()
-    terminated.until(2027, 3, 31, 1)
-    terminated.do("confirm_late_request", {"request_arrived": False})
-    terminated.finding_final()
-    terminated.until(2027, 4, 15)
-    terminated.do("terminate", {"terminate": True, "terminated_on": "2027-04-15"})
+    terminated.terminated()
     confirmed = next(i for i in law.work_items(case_id=terminated.case.id, state="completed")
                      if i.task == "confirm_appeal")
     refused = hr.post(f"/work-items/{confirmed.id}/late-act",
