@@ -42,6 +42,7 @@ def test_T14_good_reasons_are_the_occupational_physicians_call_on_the_recorded_r
     clock.set(at(2027, 2, 1))
     early = law.start(rit.case.id, "formal_reintegration", {"requested_by": "occupational_physician"}, actor="oa1")
     rit.do("record_request", {**REQUEST, "request_received_on": "2027-02-01"}, "oa1")
+    rit.do("inform_not_admissible", {"requester_informed_on": "2027-02-01"}, "oa1")
     assert (law.instance(early.id).state, end_of(law, early.id)) == ("completed", "end_not_admissible")
     again = law.start(rit.case.id, "formal_reintegration", {"requested_by": "occupational_physician"}, actor="oa1")
     rit.do("record_request", {**REQUEST, "request_received_on": "2027-02-01", "good_reasons_after_decision_c": True},
@@ -112,7 +113,11 @@ def test_T04_the_requester_recorded_by_the_occupational_physician_counts_on_the_
     if admissible:
         assert tasks == ["send_invitation"]
     else:
-        assert tasks == [] and law.instance(started.id).state == "completed"
+        assert tasks == ["inform_not_admissible"]
+        [notice] = law.work_items(case_id=case.id)
+        law.complete(notice.id, {"requester_informed_on": "2027-01-15", "employee_informed_on": "2027-01-15"},
+                     actor="oa1")
+        assert law.instance(started.id).state == "completed"
         assert end_of(law, started.id) == "end_not_admissible"
 
 
