@@ -173,15 +173,18 @@ def test_T36_the_case_file_row_and_the_start_check_agree(law, clock):
 
 
 def test_T02_T03_T05_a_late_case_counts_its_duties_from_the_first_day_not_the_opening_day(law, clock):
-    """Point 8: the 2026 duties (T02, T03, T05) follow the first day of incapacity, not the day the case was opened.
+    """Point 8 and the Corrections after review: the 2026 duties (T02, T03, T05) count from the first day of
+    incapacity, not from the day the case was opened, and apply to every incapacity running in 2026.
 
-    An incapacity that began in 2025 and was opened in 2026 gets no 2026 duties; one that began on
-    5 January 2026 and was opened on 1 April 2026 shows T02 and T03 already due, and they fire at once.
+    An incapacity that began on 1 December 2025 and still runs in 2026 gets the 2026 duties counted from its first
+    day (the estimate of T03 was due on 26 January 2026); one that began on 5 January 2026 and was opened on 1 April 2026 shows T02 and T03
+    already due, and they fire at once.
     """
     clock.set(at(2026, 4, 1))
     old = law.open_case(reference="LATE-2", employee="Mo", employer="Acme NV",
                         first_day_of_incapacity=date(2025, 12, 1), actor="hr1")
-    assert not {"T02", "T03", "T05"} & {d.rule for d in law.deadlines(old.id)}
+    old_rows = {d.rule: d.due_on for d in law.deadlines(old.id)}
+    assert (old_rows["T02"], old_rows["T03"]) == (date(2025, 12, 29), date(2026, 1, 26))
     new = law.open_case(reference="LATE-3", employee="Noor", employer="Acme NV",
                         first_day_of_incapacity=date(2026, 1, 5), actor="hr1")
     rows = {d.rule: d for d in law.deadlines(new.id)}
@@ -189,6 +192,7 @@ def test_T02_T03_T05_a_late_case_counts_its_duties_from_the_first_day_not_the_op
     assert "Already elapsed when computed on 2026-04-01" in rows["T02"].explanation
     law.fire_due_timers()
     assert {"notify_oa", "ask_estimate"} <= {i.task for i in law.work_items(case_id=new.id)}
+    assert "ask_estimate" in {i.task for i in law.work_items(case_id=old.id)}
 
 
 def test_T39_new_force_majeure_needs_a_new_period(law, clock):
