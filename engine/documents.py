@@ -41,7 +41,8 @@ def _document(item: WorkItem, process_id: str, loaded: Loaded, is_medical: bool,
     schema = loaded.forms.get(item.form or "", {})
     properties = schema.get("properties", {})
     order = [n for n in schema.get("x-order", []) if n in (item.data or {})]
-    order += sorted(set(item.data or {}) - set(order))
+    if not properties:
+        order += sorted(set(item.data or {}) - set(order))
     fields = [_field(name, properties.get(name, {}), (item.data or {})[name]) for name in order]
     shown = tuple(f for f in fields if is_medical or not f.is_medical)
     return views.Document(item.id, item.instance_id, process_id, item.bpmn_id, item.name,

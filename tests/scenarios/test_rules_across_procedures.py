@@ -177,8 +177,8 @@ def test_T02_T03_T05_a_late_case_counts_its_duties_from_the_first_day_not_the_op
     incapacity, not from the day the case was opened, and apply to every incapacity running in 2026.
 
     An incapacity that began on 1 December 2025 and still runs in 2026 gets the 2026 duties counted from its first
-    day (the estimate of T03 was due on 26 January 2026); one that began on 5 January 2026 and was opened on 1 April 2026 shows T02 and T03
-    already due, and they fire at once.
+    day (the estimate of T03 was due on 26 January 2026); one that began on 5 January 2026 and was opened on
+    1 April 2026 shows T02 and T03 already due, and they fire at once.
     """
     clock.set(at(2026, 4, 1))
     old = law.open_case(reference="LATE-2", employee="Mo", employer="Acme NV",
