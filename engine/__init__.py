@@ -9,7 +9,7 @@ from .compliance import EndReached, InstancePage, InstanceRow
 from .deadline_dashboard import Dashboard, DashboardLine, DrillRow, RuleSummary, Tally
 from .deadlines import Computation
 from .eligibility import Policy
-from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem
+from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem, Unavailable
 from .event_log import LogEvent
 from .evidence import ChainCheck, EvidenceCase, EvidenceEvent, EvidenceInstance, EvidencePack
 from .law import legal_reference, legal_reference_html
@@ -62,4 +62,5 @@ __all__ = [
     "VersionSummary", "WorkItemView",
     "Element", "FieldEntry", "Flow", "InstanceTrace", "TimelineEntry", "Verdict", "Waiting",
     "compute_deadline", "legal_reference", "legal_reference_html",
+    "Unavailable",
 ]

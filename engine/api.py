@@ -24,7 +24,7 @@ from .annual import AnnualEvaluations
 from .casework import CaseWork
 from .clock import SettableClock
 from .compliance import Compliance
-from .errors import EngineError, NotAllowed
+from .errors import ConcurrentUpdate, EngineError, NotAllowed, Unavailable
 from .evidence import Evidence
 from .instance_moves import InstanceMoves
 from .models import Timer, User
@@ -164,12 +164,17 @@ class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluat
 
         Safe with several workers on one PostgreSQL: each instance is claimed with a row lock that
         other workers skip. A failing instance is logged, marked ``error`` and audited; the others go on.
+        ``Unavailable`` when the database cannot be reached (no instance is marked then).
         """
         woken, fired, failed = 0, 0, []
         done: set[int] = set()
         while len(done) < limit:
             try:
                 outcome = self._wake_next(done)
+            except Unavailable:
+                raise  # an outage is no fault of the instance: nothing is marked, the next sweep takes it
+            except ConcurrentUpdate:
+                continue  # another writer changed the instance first; its timer is still due for the next sweep
             except EngineError as err:
                 failed.append(self._record_failure(err))
                 continue

@@ -19,10 +19,11 @@ from . import (
     periods,
     queries,
     repository,
+    retries,
     runtime,
     views,
 )
-from .catalogue import Procedure, Route
+from .catalogue import Event, Procedure, Route
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .models import Case, Correlation, IncapacityEvent, ProcessInstance, User
 from .wiring import ROOT, Wiring
@@ -235,11 +236,15 @@ class CaseWork(Wiring):
         """Record an outside event (``events.toml``) for a case and deliver it to the instances waiting for it.
 
         ``NotFound`` for an unknown event or a case the user may not see, ``NotAllowed`` when none of the
-        user's roles records it, ``InvalidInput`` per field for data its form refuses.
+        user's roles records it, ``InvalidInput`` per field for data its form refuses. A race lost to another
+        writer on a waiting instance is retried (``retries``).
         """
         event = self.events.get(message)
         if event is None:
             raise NotFound(f"event '{message}' does not exist")
+        return retries.retried(lambda _: self._record_event(case_id, message, data, user_id, event))
+
+    def _record_event(self, case_id: int, message: str, data: dict, user_id: int, event: Event) -> views.Delivery:
         with self.database.unit_of_work() as session:
             _, user = self._visible_case(session, case_id, user_id)
             if not set(event.recorded_by) & set(user.roles):
@@ -252,10 +257,14 @@ class CaseWork(Wiring):
     def deliver(self, case_id: int, message: str, payload: dict | None = None, *, actor: str) -> views.Delivery:
         """Deliver a message to the instances of a case that wait for it.
 
-        When none waits, the attempt is audited and the result says so (``is_delivered`` is False).
+        When none waits, the attempt is audited and the result says so (``is_delivered`` is False). A race lost
+        to another writer on a waiting instance is retried (``retries``).
         """
+        return retries.retried(lambda _: self._deliver_once(case_id, message, payload or {}, actor))
+
+    def _deliver_once(self, case_id: int, message: str, payload: dict, actor: str) -> views.Delivery:
         with self.database.unit_of_work() as session:
-            result = self._deliver(session, case_id, message, payload or {}, actor)
+            result = self._deliver(session, case_id, message, payload, actor)
             session.commit()
         return result
 

@@ -38,6 +38,24 @@ class Conflict(EngineError):
     code = "conflict"
 
 
+class ConcurrentUpdate(Conflict):
+    """Another writer changed the same rows at the same moment (a lost optimistic lock, a deadlock); nothing was saved.
+
+    Operations that can safely be applied again (completing a work item, delivering a message) retry it
+    themselves (``retries``); the caller sees it only when every attempt lost.
+    """
+
+
+class Unavailable(EngineError):
+    """The database cannot be reached (an outage, a restart, a cut connection); try again in a moment.
+
+    The operation did not complete: a commit cut off halfway either happened completely or not at all, so doing
+    it again is safe (a completion that did happen answers ``Conflict``).
+    """
+
+    code = "unavailable"
+
+
 class InvalidInput(EngineError):
     """Submitted data does not satisfy the rules; ``fields`` maps a field path to its messages."""
 

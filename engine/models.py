@@ -30,12 +30,10 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine as SqlEngine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
-from . import calendar
-from .errors import Conflict
+from . import calendar, database_errors
 
 
 class UTCDateTime(TypeDecorator):
@@ -347,29 +345,30 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """Yield a session; leaving without ``commit()`` rolls back. Lost races become ``Conflict``."""
+        """Yield a session; leaving without ``commit()`` rolls back.
+
+        Database failures become engine errors (``database_errors``): lost races ``ConcurrentUpdate``, an outage
+        ``Unavailable``, a value the database refuses ``InvalidInput``.
+        """
         session = self._sessions()
         try:
             yield session
-        except StaleDataError as err:
-            raise Conflict("the instance was changed by someone else; reload and try again") from err
-        except IntegrityError as err:
-            raise Conflict(f"a concurrent change won: {err.orig}") from err
-        except OperationalError as err:
-            if "locked" not in str(err.orig):
+        except SQLAlchemyError as err:
+            failure = database_errors.translate(err)
+            if failure is None:
                 raise
-            raise Conflict("the database is busy with another change; try again") from err
+            raise failure from err
         finally:
-            session.rollback()
-            session.close()
+            database_errors.close(session)
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 def _create_engine(url: str) -> SqlEngine:
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+    if not url.startswith("sqlite"):  # pre-ping: a restarted server is picked up; a dead one is an outage in seconds
+        timeout = {} if "connect_timeout" in url else {"connect_timeout": 5}
+        return create_engine(url, pool_pre_ping=True, connect_args=timeout)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))

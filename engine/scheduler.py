@@ -15,6 +15,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .clock import SystemClock
+from .errors import Unavailable
 from .views import TimerRun
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class TimerScheduler:
         self.engine = engine
         self.sweep_seconds = sweep_seconds
         self._real = SystemClock()
+        self._is_down = False
         self._scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=timezone.utc)
 
     def start(self, *, paused: bool = False) -> None:
@@ -49,12 +51,25 @@ class TimerScheduler:
             self._scheduler.shutdown(wait=True)
 
     def wake(self) -> TimerRun:
-        """Fire the due timers, then re-arm at the next one."""
-        run = self.engine.fire_due_timers()
+        """Fire the due timers, then re-arm at the next one.
+
+        While the database cannot be reached, one warning says so (not one per sweep, and no traceback) and the
+        sweep tries again at its interval; the timers stay due, so none is lost.
+        """
+        try:
+            run = self.engine.fire_due_timers()
+            self.arm()
+        except Unavailable as err:
+            if not self._is_down:
+                log.warning("timers: %s; the sweep tries again every %s s", err.message, self.sweep_seconds)
+            self._is_down = True
+            return TimerRun(0, 0, ())
+        if self._is_down:
+            log.info("timers: the database is reachable again")
+            self._is_down = False
         if run.instances_woken or run.failed_instance_ids:
             log.info("timers: %s instance(s) woken, %s timer(s) fired, failed: %s",
                      run.instances_woken, run.timers_fired, list(run.failed_instance_ids))
-        self.arm()
         return run
 
     def arm(self) -> None:

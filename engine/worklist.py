@@ -7,7 +7,20 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import access, audit, calendar, documents, eligibility, forms, late_acts, queries, repository, runtime, views
+from . import (
+    access,
+    audit,
+    calendar,
+    documents,
+    eligibility,
+    forms,
+    late_acts,
+    queries,
+    repository,
+    retries,
+    runtime,
+    views,
+)
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .models import Case, Deadline, ProcessInstance, User, WorkItem
 from .wiring import Wiring
@@ -89,10 +102,19 @@ class WorkList(Wiring):
         With ``user_id`` the user must hold the item's role (else ``NotFound``) and may fill medical fields
         only with a medical role (else ``NotAllowed``). Raises ``InvalidInput`` (per field) for bad data,
         ``Conflict`` when the item was already done or the instance changed since ``expected_version``;
-        nothing is saved then.
+        nothing is saved then. Completing another item of the same instance at the same moment is no conflict:
+        the engine retries the lost race itself (``retries``).
         """
+        return retries.retried(lambda is_retry: self._complete(work_item_id, data, actor, expected_version,
+                                                               user_id, is_retry))
+
+    def _complete(self, work_item_id: int, data: dict, actor: str, expected_version: int | None,
+                  user_id: int | None, is_retry: bool) -> views.InstanceView:
         with self.database.unit_of_work() as session:
             item = queries.get(session, WorkItem, work_item_id, "work item")
+            if is_retry:
+                retries.lock_instance(session, item.instance_id)
+                session.refresh(item)
             if user_id is not None:
                 self._check_may_fill(session, item, data, user_id)
             if item.state != "ready":

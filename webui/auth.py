@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import UserMixin, login_required, login_user, logout_user
 
@@ -23,6 +23,8 @@ class SessionUser(UserMixin):
 
 
 def load_user(user_id: str) -> SessionUser | None:
+    if g.get("database_unavailable"):
+        return None  # the outage page is drawn for nobody in particular
     try:
         return SessionUser(current_engine().user(int(user_id)))
     except (engine.NotFound, ValueError):

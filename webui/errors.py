@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Flask, jsonify, render_template, request, url_for
+from flask import Flask, g, jsonify, make_response, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -14,8 +14,10 @@ import engine
 from .labels import procedure_title
 
 STATUS = {engine.NotFound: 404, engine.NotAllowed: 403, engine.Conflict: 409, engine.InvalidInput: 422,
-          engine.InvalidModel: 422}
+          engine.InvalidModel: 422, engine.Unavailable: 503}
 API_STATUS = {**STATUS, engine.InvalidInput: 400, engine.InvalidModel: 400}
+RETRY_AFTER_SECONDS = 5
+"""What a 503 (the database cannot be reached) tells clients to wait before trying again."""
 
 
 def register(app: Flask) -> None:
@@ -28,10 +30,21 @@ def register(app: Flask) -> None:
 
 
 def _handle(error: engine.EngineError):  # type: ignore[no-untyped-def]
+    if isinstance(error, engine.Unavailable):
+        g.database_unavailable = True  # the error page must not ask the database who is signed in
     if is_api():
-        return api_error(error.code, error.message, _details(error), API_STATUS[type(error)])
-    return render_template("error.html", error=error, text=_text(error), status=STATUS[type(error)]), \
-        STATUS[type(error)]
+        response = make_response(api_error(error.code, error.message, _details(error), _status(error, API_STATUS)))
+    else:
+        status = _status(error, STATUS)
+        response = make_response(render_template("error.html", error=error, text=_text(error), status=status), status)
+    if isinstance(error, engine.Unavailable):
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _status(error: engine.EngineError, statuses: dict) -> int:
+    """The status of the error's class, or of the nearest class above it (a ``ConcurrentUpdate`` is a 409)."""
+    return next(statuses[cls] for cls in type(error).__mro__ if cls in statuses)
 
 
 def _http_error(error):  # type: ignore[no-untyped-def]
@@ -71,6 +84,7 @@ def _text(error: engine.EngineError) -> str:
         "conflict": _("Someone else changed this in the meantime. Reload the page and try again."),
         "invalid_input": _("The data was refused."),
         "invalid_model": _("The model was refused."),
+        "unavailable": _("The database cannot be reached at the moment. Try again in a few seconds."),
     }.get(error.code, _("Something went wrong."))
 
 
