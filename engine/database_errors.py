@@ -6,6 +6,8 @@ reaches a user as a server error and the scheduler can tell an outage from a bro
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
@@ -25,10 +27,16 @@ LOST_RACE_STATES = {"40001", "40P01", "55P03"}
 """PostgreSQL's serialization failure, deadlock detected and lock not available: the transaction lost to another."""
 
 REFUSED_VALUE = "a value is too long, contains a NUL character or is out of range"
+UNREACHABLE = "the database cannot be reached; try again in a moment"
 
 
-def translate(err: SQLAlchemyError) -> EngineError | None:
-    """The engine error a database failure stands for; None for a failure that is a bug (left as it is)."""
+def translate(err: Exception, dbapi: Any) -> EngineError | None:
+    """The engine error a database failure stands for; None for anything else, a bug included (left as it is).
+
+    ``dbapi`` is the driver module, for a connection error the driver raised without SQLAlchemy wrapping it.
+    """
+    if isinstance(err, dbapi.OperationalError | dbapi.InterfaceError):
+        return Unavailable(UNREACHABLE)
     if isinstance(err, StaleDataError):
         return ConcurrentUpdate("the instance was changed by someone else; reload and try again")
     if isinstance(err, IntegrityError):
@@ -36,13 +44,13 @@ def translate(err: SQLAlchemyError) -> EngineError | None:
     if isinstance(err, DataError):
         return InvalidInput("the database refused a value", {"data": [REFUSED_VALUE]})
     if isinstance(err, OperationalError) and not err.connection_invalidated:
-        if "database is locked" in str(err.orig):  # SQLite waited its full timeout: retrying would wait again
+        if "is locked" in str(err.orig):  # SQLite waited its full timeout: retrying would wait as long again
             return Conflict("the database is busy with another change; try again")
         if getattr(err.orig, "sqlstate", None) in LOST_RACE_STATES:
             return ConcurrentUpdate("a concurrent change won; try again")
     if isinstance(err, OperationalError | InterfaceError | DisconnectionError | PoolTimeout) or (
             isinstance(err, DBAPIError) and err.connection_invalidated):
-        return Unavailable("the database cannot be reached; try again in a moment")
+        return Unavailable(UNREACHABLE)
     return None
 
 

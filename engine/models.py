@@ -30,7 +30,6 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine as SqlEngine
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from . import calendar, database_errors
@@ -353,8 +352,8 @@ class Database:
         session = self._sessions()
         try:
             yield session
-        except SQLAlchemyError as err:
-            failure = database_errors.translate(err)
+        except Exception as err:
+            failure = database_errors.translate(err, self.engine.dialect.loaded_dbapi)
             if failure is None:
                 raise
             raise failure from err
