@@ -148,9 +148,9 @@ def test_the_timer_sweep_logs_an_outage_once_and_fires_the_timers_once_the_datab
         eng.close()
 
 
-def test_a_value_the_database_refuses_is_a_400_never_a_500(client, auth, law, database_url):
+def test_a_value_the_database_refuses_is_a_400_never_a_500(client, auth, database_url):
     user = auth.login_as("employer", username="hr1")
-    api = {"Authorization": f"Bearer {law.issue_token(user.id, 'script')}"}
+    api = {"Authorization": f"Bearer {auth.eng.issue_token(user.id, 'script')}"}
     case = {"employee": "Eva", "employer": "Acme NV", "first_day_of_incapacity": "2026-06-01"}
     answers = [client.post("/api/v1/cases", json={**case, "reference": reference}, headers=api)
                for reference in ("R\x00-1", "R" * 500)]
