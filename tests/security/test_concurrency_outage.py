@@ -19,7 +19,7 @@ import engine
 from tests.conftest import FIXTURES
 from tests.engine.test_runtime import DEMO
 from tests.engine.test_timers import EXPIRES
-from tests.webui.conftest import AuthActions
+from tests.webui.conftest import AuthActions, csrf_token
 from webui import create_app
 
 
@@ -158,3 +158,6 @@ def test_a_value_the_database_refuses_is_a_400_never_a_500(client, auth, databas
     assert [a.status_code for a in answers] == [expected, expected]
     if expected == 400:
         assert {a.get_json()["error"] for a in answers} == {"invalid_input"}
+    token = csrf_token(client, "/cases/new")
+    page = client.post("/cases/new", data={**case, "reference": "P" * 500, "csrf_token": token})
+    assert page.status_code == (302 if expected == 201 else 422)
