@@ -242,15 +242,16 @@ class CaseWork(Wiring):
         event = self.events.get(message)
         if event is None:
             raise NotFound(f"event '{message}' does not exist")
-        return retries.retried(lambda _: self._record_event(case_id, message, data, user_id, event))
+        return retries.retried(lambda is_retry: self._record_event(case_id, message, data, user_id, event, is_retry))
 
-    def _record_event(self, case_id: int, message: str, data: dict, user_id: int, event: Event) -> views.Delivery:
+    def _record_event(self, case_id: int, message: str, data: dict, user_id: int, event: Event,
+                      is_retry: bool) -> views.Delivery:
         with self.database.unit_of_work() as session:
             _, user = self._visible_case(session, case_id, user_id)
             if not set(event.recorded_by) & set(user.roles):
                 raise NotAllowed(f"none of your roles records {message}", [{"roles": list(event.recorded_by)}])
             forms.validate(self._event_form(event.form), data, calendar.legal_date(self.clock.now()))
-            result = self._deliver(session, case_id, message, data, user.username)
+            result = self._deliver(session, case_id, message, data, user.username, lock=is_retry)
             session.commit()
         return result
 
@@ -260,21 +261,26 @@ class CaseWork(Wiring):
         When none waits, the attempt is audited and the result says so (``is_delivered`` is False). A race lost
         to another writer on a waiting instance is retried (``retries``).
         """
-        return retries.retried(lambda _: self._deliver_once(case_id, message, payload or {}, actor))
+        return retries.retried(lambda is_retry: self._deliver_once(case_id, message, payload or {}, actor, is_retry))
 
-    def _deliver_once(self, case_id: int, message: str, payload: dict, actor: str) -> views.Delivery:
+    def _deliver_once(self, case_id: int, message: str, payload: dict, actor: str, is_retry: bool) -> views.Delivery:
         with self.database.unit_of_work() as session:
-            result = self._deliver(session, case_id, message, payload, actor)
+            result = self._deliver(session, case_id, message, payload, actor, lock=is_retry)
             session.commit()
         return result
 
-    def _deliver(self, session: Session, case_id: int, message: str, payload: dict, actor: str) -> views.Delivery:
+    def _deliver(self, session: Session, case_id: int, message: str, payload: dict, actor: str, *,
+                 lock: bool = False) -> views.Delivery:
+        """Hand the message to the instances waiting for it; with ``lock`` (a retry) wait for each instance first."""
         case = queries.get(session, Case, case_id, "case")
         is_incapacity = self._mark_period(session, case, message, payload, actor)
         query = select(Correlation.instance_id).where(Correlation.case_id == case_id,
                                                       Correlation.message == message).distinct()
-        taken = [i for i in session.scalars(query)
-                 if runtime.deliver(session, self._load(session, i), message, payload, actor)]
+        waiting = sorted(session.scalars(query))
+        if lock:
+            for instance_id in waiting:
+                retries.lock_instance(session, instance_id)
+        taken = [i for i in waiting if runtime.deliver(session, self._load(session, i), message, payload, actor)]
         if not taken:
             audit.append(session, f"case:{case_id}", at=self.clock.now(), actor=actor, case_id=case_id,
                          action="message_not_waiting", task=message, after=payload)

@@ -12,7 +12,7 @@ BRANCHES = 6
 
 
 def parallel_diagram(branches: int = BRANCHES) -> str:
-    """A process that splits into ``branches`` user tasks of one role and joins them before it ends."""
+    """A split into ``branches`` user tasks of one role and a wait for work to resume, joined before the end."""
     tasks = "".join(f"""
     <bpmn:userTask id="check_{n}" name="Check {n}">
       <bpmn:extensionElements><spiffworkflow:properties>
@@ -26,7 +26,7 @@ def parallel_diagram(branches: int = BRANCHES) -> str:
     outgoing = "".join(f"<bpmn:outgoing>to_{n}</bpmn:outgoing>" for n in range(branches))
     incoming = "".join(f"<bpmn:incoming>from_{n}</bpmn:incoming>" for n in range(branches))
     refs = "".join(f"<bpmn:flowNodeRef>{node}</bpmn:flowNodeRef>" for node in
-                   ["start", "split", "join", "end", *(f"check_{n}" for n in range(branches))])
+                   ["start", "split", "join", "end", "resumed", *(f"check_{n}" for n in range(branches))])
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
                   xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -34,15 +34,22 @@ def parallel_diagram(branches: int = BRANCHES) -> str:
   <bpmn:collaboration id="collab_parallel_checks">
     <bpmn:participant id="participant_parallel_checks" name="Parallel checks" processRef="parallel_checks"/>
   </bpmn:collaboration>
+  <bpmn:message id="msg_work_resumed" name="work_resumed"/>
   <bpmn:process id="parallel_checks" name="Parallel checks" isExecutable="true">
     <bpmn:laneSet id="lanes"><bpmn:lane id="lane_oa" name="Occupational physician">{refs}</bpmn:lane></bpmn:laneSet>
     <bpmn:startEvent id="start"><bpmn:outgoing>to_split</bpmn:outgoing></bpmn:startEvent>
     <bpmn:parallelGateway id="split">
-      <bpmn:incoming>to_split</bpmn:incoming>{outgoing}
+      <bpmn:incoming>to_split</bpmn:incoming>{outgoing}<bpmn:outgoing>to_resumed</bpmn:outgoing>
     </bpmn:parallelGateway>
+    <bpmn:intermediateCatchEvent id="resumed" name="Work resumed">
+      <bpmn:incoming>to_resumed</bpmn:incoming><bpmn:outgoing>from_resumed</bpmn:outgoing>
+      <bpmn:messageEventDefinition id="med_resumed" messageRef="msg_work_resumed"/>
+    </bpmn:intermediateCatchEvent>
     <bpmn:parallelGateway id="join">
-      {incoming}<bpmn:outgoing>to_end</bpmn:outgoing>
+      {incoming}<bpmn:incoming>from_resumed</bpmn:incoming><bpmn:outgoing>to_end</bpmn:outgoing>
     </bpmn:parallelGateway>
+    <bpmn:sequenceFlow id="to_resumed" sourceRef="split" targetRef="resumed"/>
+    <bpmn:sequenceFlow id="from_resumed" sourceRef="resumed" targetRef="join"/>
     <bpmn:endEvent id="end" name="All checked"><bpmn:incoming>to_end</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="to_split" sourceRef="start" targetRef="split"/>
     <bpmn:sequenceFlow id="to_end" sourceRef="join" targetRef="end"/>{tasks}
@@ -55,6 +62,12 @@ def start_parallel(eng: engine.Engine) -> engine.InstanceView:
     case = eng.open_case(reference="P-1", employee="An Peeters", employer="Acme NV",
                          first_day_of_incapacity=date(2026, 9, 1), actor="hr1")
     return eng.start(case.id, "parallel_checks", {}, actor="oa1")
+
+
+def resume(eng: engine.Engine, case_id: int) -> Callable[[], object]:
+    def deliver() -> None:
+        assert eng.deliver(case_id, "work_resumed", {"resumed_on": "2026-12-21"}, actor="hr1").instance_ids
+    return deliver
 
 
 def at_once(actions: list[Callable[[], object]]) -> list[str]:
@@ -82,12 +95,13 @@ def complete(eng: engine.Engine, item_id: int, actor: str) -> Callable[[], objec
     return lambda: eng.complete(item_id, {"held_on": "2026-12-21"}, actor=actor)
 
 
-def test_six_branches_completed_at_once_all_succeed_and_the_instance_joins(eng):
+def test_six_branches_completed_and_a_message_delivered_at_once_all_succeed_and_the_instance_joins(eng):
     instance = start_parallel(eng)
     items = eng.work_items(role="occupational_physician")
     assert len(items) == BRANCHES
-    outcomes = at_once([complete(eng, item.id, f"oa{n}") for n, item in enumerate(items)])
-    assert outcomes == ["won"] * BRANCHES
+    outcomes = at_once([complete(eng, item.id, f"oa{n}") for n, item in enumerate(items)]
+                       + [resume(eng, instance.case_id)])
+    assert outcomes == ["won"] * (BRANCHES + 1)
     done = eng.instance(instance.id)
     assert (done.state, done.end_event) == ("completed", "end")
     events = [e for e in eng.trace(instance.id).events if e.action == "task_completed"]
