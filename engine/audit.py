@@ -29,7 +29,7 @@ GENESIS = "0" * 64
 
 @dataclass(frozen=True)
 class Verification:
-    """The result of checking hash chains: ``broken`` names the first bad link, if any."""
+    """The result of checking hash chains, heads and saved rows: ``broken`` names the first problem, if any."""
 
     is_intact: bool
     events_checked: int
