@@ -1,5 +1,6 @@
 """Reintegra's engine: the one front door to processes, cases, deadlines and timers."""
 
+from .anchors import AnchorCheck, AnchorStore, Checkpoint
 from .api import Engine, compute_deadline
 from .audit import Verification
 from .catalogue import Procedure
@@ -50,6 +51,7 @@ from .views import (
 )
 
 __all__ = [
+    "AnchorCheck", "AnchorStore", "Checkpoint",
     "AuditEventView", "CaseFile", "ChainCheck", "EvidenceCase", "EvidenceEvent", "EvidenceInstance", "EvidencePack",
     "LogEvent", "Dashboard", "DashboardLine", "DrillRow", "InstancePage", "InstanceRow",
     "EndReached", "RuleSummary", "Tally", "CaseView", "Change", "Clock", "Comparison", "Computation", "Conflict",

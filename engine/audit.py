@@ -2,6 +2,9 @@
 
 A stream is ``instance:<id>``, ``case:<id>``, ``repository``, ``audit`` or ``compliance``. Each event's hash covers its
 content and the previous hash of its stream, so an edited, deleted or reordered row breaks the chain.
+Each stream has a head row (``audit_head``): an append locks it, so concurrent appends to one stream wait for
+each other instead of colliding, and checkpoints (``anchors``) export it. An event with an instance also
+records the content hashes of the rows it saved (``row_hashes``).
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from . import row_hashes
+from .audit_models import AuditHead
 from .models import AuditEvent
 
 GENESIS = "0" * 64
@@ -23,7 +29,7 @@ GENESIS = "0" * 64
 
 @dataclass(frozen=True)
 class Verification:
-    """The result of checking hash chains: ``broken`` names the first bad link, if any."""
+    """The result of checking hash chains, heads and saved rows: ``broken`` names the first problem, if any."""
 
     is_intact: bool
     events_checked: int
@@ -43,19 +49,36 @@ def append(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Add the next event of ``stream`` to the session (the caller commits)."""
-    last = session.scalars(
-        select(AuditEvent).where(AuditEvent.stream == stream).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    """Add the next event of ``stream`` to the session (the caller commits).
+
+    Locks the stream's head until the commit, so keep what follows an append short.
+    """
+    head = _locked_head(session, stream, at)
     event = AuditEvent(
-        stream=stream, seq=(last.seq + 1) if last else 1, at=at, actor=actor, action=action,
+        stream=stream, seq=head.seq + 1, at=at, actor=actor, action=action,
         case_id=case_id, instance_id=instance_id, task=task,
-        before=_plain(before or {}), after=_plain(after or {}),
-        prev_hash=last.hash if last else GENESIS,
+        before=_plain(before or {}), after=_plain(after or {}), prev_hash=head.hash,
+        row_hashes=row_hashes.touched(session, instance_id, task) if instance_id is not None else None,
     )
     event.hash = digest(event)
+    head.seq, head.hash, head.updated_at = event.seq, event.hash, at
     session.add(event)
     return event
+
+
+def _locked_head(session: Session, stream: str, at: datetime) -> AuditHead:
+    """The stream's head, locked (``FOR UPDATE``; SQLite serializes writers anyway); created when new."""
+    query = select(AuditHead).where(AuditHead.stream == stream).with_for_update()
+    head = session.scalars(query).first()
+    if head is not None:
+        return head
+    last = session.scalars(select(AuditEvent).where(AuditEvent.stream == stream)
+                           .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(AuditHead).values(stream=stream, seq=last.seq if last else 0,
+                                             hash=last.hash if last else GENESIS, updated_at=at)
+                    .on_conflict_do_nothing())
+    return session.scalars(query.execution_options(populate_existing=True)).one()
 
 
 def digest(event: AuditEvent) -> str:
@@ -65,21 +88,52 @@ def digest(event: AuditEvent) -> str:
         "action": event.action, "case_id": event.case_id, "instance_id": event.instance_id,
         "task": event.task, "before": event.before, "after": event.after, "prev_hash": event.prev_hash,
     }
+    if event.row_hashes:
+        content["row_hashes"] = event.row_hashes
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 def verify(session: Session, stream: str | None = None) -> Verification:
-    """Check the chain of one stream, or of every stream; stop at the first broken link."""
+    """Check the chain of one stream, or of every stream, its head, and the rows its events saved.
+
+    Stops at the first problem: a broken link, a head that is not the stream's last event (events or a
+    whole stream deleted), or an instance or work item that differs from the last event that saved it.
+    """
     query = select(AuditEvent).order_by(AuditEvent.stream, AuditEvent.seq)
     if stream is not None:
         query = query.where(AuditEvent.stream == stream)
-    checked, previous = 0, None
+    checked, previous, lasts = 0, None, {}
     for event in session.scalars(query):
         problem = _link_problem(previous, event)
         if problem:
             return Verification(False, checked, f"{event.stream} #{event.seq} (id {event.id}): {problem}")
-        checked, previous = checked + 1, event
-    return Verification(True, checked)
+        checked, previous, lasts[event.stream] = checked + 1, event, (event.seq, event.hash)
+    problem = _head_problem(session, stream, lasts) or row_hashes.first_mismatch(session, _instances_of(stream))
+    return Verification(problem is None, checked, problem)
+
+
+def _head_problem(session: Session, stream: str | None, lasts: dict[str, tuple[int, str]]) -> str | None:
+    """The first stream whose head and last event disagree (or that has one without the other)."""
+    query = select(AuditHead).order_by(AuditHead.stream)
+    if stream is not None:
+        query = query.where(AuditHead.stream == stream)
+    for head in session.scalars(query):
+        last = lasts.pop(head.stream, None)
+        if last is None:
+            return f"{head.stream}: the stream has no event left, its head says {head.seq} (stream deleted)"
+        if last[0] != head.seq:
+            return f"{head.stream}: its head says {head.seq} events, the stream has {last[0]} (events deleted)"
+        if last[1] != head.hash:
+            return f"{head.stream} #{head.seq}: the last event is not the one its head recorded (events rewritten)"
+    return f"{min(lasts)}: the stream has no head (head deleted)" if lasts else None
+
+
+def _instances_of(stream: str | None) -> set[int] | None:
+    """Whose rows a check covers: every instance, one instance, or none (another stream)."""
+    if stream is None:
+        return None
+    kind, _, ident = stream.partition(":")
+    return {int(ident)} if kind == "instance" and ident.isdigit() else set()
 
 
 def verify_streams(session: Session, streams: Iterable[str]) -> Verification:

@@ -94,13 +94,14 @@ class CaseWork(Wiring):
         with self.database.unit_of_work() as session:
             case, user = self._visible_case(session, case_id, user_id)
             today = calendar.legal_date(now)
+            starts, events = self._start_options(session, case, user), self._event_options(session, case, user)
+            items = tuple(queries.with_days_left(queries.work_items(session, case_id=case_id), self.rules, today))
+            # last: a medical read locks the case's audit head until the commit
+            shown = documents.documents(session, self._loaded, user, now, case_id=case_id)
             result = views.CaseFile(
                 queries.case_view(case), tuple(queries.instances(session, case_id)),
                 tuple(queries.with_days_left(queries.deadlines(session, case_id=case_id), self.rules, today)),
-                documents.documents(session, self._loaded, user, now, case_id=case_id),
-                self._start_options(session, case, user), self._event_options(session, case, user),
-                tuple(queries.with_days_left(queries.work_items(session, case_id=case_id), self.rules, today)),
-                may_trace=bool(oversight.OVERSIGHT_ROLES.intersection(user.roles)))
+                shown, starts, events, items, may_trace=bool(oversight.OVERSIGHT_ROLES.intersection(user.roles)))
             session.commit()
         return result
 

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from . import calendar
 from .models import Case, ProcessDefinition, ProcessInstance, WorkItem
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a formula to a spreadsheet (OWASP CSV injection); it gets a leading quote."""
 CSV_HEADER = ("case_id", "activity", "timestamp", "role", "resource", "process_id", "version")
 XES_EXTENSIONS = (("Concept", "concept"), ("Time", "time"), ("Organizational", "org"), ("Lifecycle", "lifecycle"))
 
@@ -85,14 +87,23 @@ def _conditions(filters: Filters) -> list[Any]:
 
 
 def to_csv(events: list[LogEvent]) -> str:
-    """The log as CSV with ``CSV_HEADER``; timestamps are ISO 8601 in UTC."""
+    """The log as RFC 4180 CSV with ``CSV_HEADER``; timestamps are ISO 8601 in UTC; no cell reads as a formula.
+
+    Rows end in CRLF, so a cell holding a line break of either kind is quoted and stays one cell.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for e in events:
-        writer.writerow((e.case_id, e.activity, e.timestamp.isoformat(), e.role, e.resource, e.process_id,
-                         e.version))
+        writer.writerow([inert(cell) for cell in (e.case_id, e.activity, e.timestamp.isoformat(), e.role, e.resource,
+                                                  e.process_id, e.version)])
     return out.getvalue()
+
+
+def inert(value: object) -> str:
+    """The cell's text, with a leading ``'`` when a spreadsheet would run it as a formula."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def to_xes(events: list[LogEvent]) -> bytes:

@@ -1,24 +1,27 @@
 """Evidence for an inspector or a court: one case's history with its hash chains, medical values withheld.
 
 A pack holds the case, its instances, every audit event of the case's and its instances' streams, the
-deadline rows with their verdicts, and whether each chain is intact. Every export is audited in the
-``compliance`` stream. The process-mining event log is built by ``event_log``.
+deadline rows with their verdicts, whether each chain is intact and, when checkpoints are kept, whether the
+database still matches the newest one. Every export is audited in the ``compliance`` stream. The process-mining
+event log is built by ``event_log``; checkpoints of the audit chains outside the database by ``anchors``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, forms, oversight, queries, views
+from . import anchors, audit, forms, oversight, queries, views
+from .anchors import AnchorCheck, AnchorStore, Checkpoint
 from .casework import EVENT_FORMS
-from .errors import NotFound
+from .errors import NotAllowed, NotFound
 from .event_log import Filters, LogEvent, log_events, to_csv, to_xes
 from .models import AuditEvent, Bundle, Case, ProcessDefinition, ProcessInstance, User
 from .wiring import Wiring
@@ -90,25 +93,27 @@ class EvidencePack:
     chains: tuple[ChainCheck, ...]
     produced_at: datetime
     produced_by: str
+    anchor: AnchorCheck | None = None
 
     @property
     def is_intact(self) -> bool:
-        return all(c.is_intact for c in self.chains)
+        return all(c.is_intact for c in self.chains) and (self.anchor is None or self.anchor.is_intact)
 
 
 class Evidence(Wiring):
-    """Exports for overseers (mixed into ``Engine``): evidence packs and process-mining event logs."""
+    """Exports for overseers (mixed into ``Engine``): evidence packs, process-mining event logs, checkpoints."""
 
-    def evidence_pack(self, case_id: int, *, user_id: int) -> EvidencePack:
+    def evidence_pack(self, case_id: int, *, user_id: int, store: AnchorStore | None = None) -> EvidencePack:
         """The evidence pack of a case the user oversees; ``NotAllowed`` for a non-overseer, ``NotFound``
-        for a case outside their scope. Audited in the ``compliance`` stream."""
+        for a case outside their scope. With ``store``, the case's streams are also compared with its newest
+        checkpoint. Audited in the ``compliance`` stream."""
         now = self.clock.now()
         with self.database.unit_of_work() as session:
             user = oversight.require_overseer(session, user_id)
             case = _overseen(session, user, queries.get(session, Case, case_id, "case"))
             event_forms = [json.loads((EVENT_FORMS / e.form).read_text(encoding="utf-8"))
                            for e in self.events.values()]
-            pack = _pack(session, case, event_forms, now, user.username)
+            pack = _anchored(session, _pack(session, case, event_forms, now, user.username), store)
             audit.append(session, "compliance", at=now, actor=user.username, action="evidence_exported",
                          case_id=case.id, after={"reference": case.reference, "events": len(pack.events)})
             session.commit()
@@ -142,6 +147,32 @@ class Evidence(Wiring):
             session.commit()
         return events
 
+    def checkpoint_audit(self, store: AnchorStore, *, actor: str = "system") -> Checkpoint:
+        """Write every audit stream's head (count and last hash) to a new signed file in ``store.directory``.
+
+        Taken by the timer worker periodically and by ``reintegra audit checkpoint``; ``NotAllowed`` for a
+        key that is too short. Audited in the ``audit`` stream (after the heads were read).
+        """
+        _require_key(store)
+        now = self.clock.now()
+        with self.database.unit_of_work() as session:
+            checkpoint = anchors.write(session, store, now)
+            audit.append(session, "audit", at=now, actor=actor, action="audit_checkpointed",
+                         after={"file": checkpoint.path.name, "streams": checkpoint.streams,
+                                "sha256": checkpoint.sha256})
+            session.commit()
+        return checkpoint
+
+    def verify_anchor(self, path: Path, key: bytes, *, actor: str = "system") -> AnchorCheck:
+        """Compare every stream with the checkpoint in ``path``: a stream that is gone, has fewer events, or
+        another hash at the anchored event is broken; a file altered or signed with another key too. Audited."""
+        with self.database.unit_of_work() as session:
+            result = anchors.check(session, path, key)
+            audit.append(session, "audit", at=self.clock.now(), actor=actor, action="anchor_verified",
+                         after={"file": result.anchor, "intact": result.is_intact, "broken": result.broken})
+            session.commit()
+        return result
+
     @staticmethod
     def evidence_json(pack: EvidencePack) -> tuple[str, str]:
         """The pack as stable JSON (sorted keys, ISO dates) and the SHA-256 of that text."""
@@ -158,6 +189,20 @@ class Evidence(Wiring):
     def event_log_xes(events: list[LogEvent]) -> bytes:
         """The event log as IEEE 1849-2016 XES, one trace per case."""
         return to_xes(events)
+
+
+def _require_key(store: AnchorStore) -> None:
+    problem = store.key_problem()
+    if problem:
+        raise NotAllowed(problem)
+
+
+def _anchored(session: Session, pack: EvidencePack, store: AnchorStore | None) -> EvidencePack:
+    """The pack with its streams compared to the newest checkpoint (none without a store or a checkpoint)."""
+    latest = store.latest() if store is not None and store.key_problem() is None else None
+    if store is None or latest is None:
+        return pack
+    return replace(pack, anchor=anchors.check(session, latest, store.key, [c.stream for c in pack.chains]))
 
 
 def _overseen(session: Session, user: User, case: Case) -> Case:

@@ -253,6 +253,7 @@ class AuditEvent(Base):
     after: Mapped[dict]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    row_hashes: Mapped[dict | None]
 
 
 class User(Base):

@@ -14,8 +14,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from .anchors import AnchorStore
 from .clock import SystemClock
-from .errors import Unavailable
+from .errors import EngineError, Unavailable
 from .views import TimerRun
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 NEXT_TIMER_JOB = "next-timer"
 SWEEP_JOB = "sweep"
+CHECKPOINT_JOB = "audit-checkpoint"
 STRICTNESS_MARGIN = timedelta(seconds=1)
 """SpiffWorkflow fires a timer only strictly after its due instant."""
 
@@ -31,9 +33,11 @@ STRICTNESS_MARGIN = timedelta(seconds=1)
 class TimerScheduler:
     """Runs ``fire_due_timers`` for one engine: at the next due timer and every ``sweep_seconds``."""
 
-    def __init__(self, engine: Engine, *, sweep_seconds: int = 60, blocking: bool = False) -> None:
+    def __init__(self, engine: Engine, *, sweep_seconds: int = 60, blocking: bool = False,
+                 anchors: AnchorStore | None = None, checkpoint_seconds: int = 3600) -> None:
         self.engine = engine
         self.sweep_seconds = sweep_seconds
+        self.anchors, self.checkpoint_seconds = anchors, checkpoint_seconds
         self._real = SystemClock()
         self._is_down = False
         self._scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=timezone.utc)
@@ -42,6 +46,9 @@ class TimerScheduler:
         """Start the scheduler (a blocking one returns only when shut down)."""
         self._scheduler.add_job(self.wake, "interval", seconds=self.sweep_seconds, id=SWEEP_JOB,
                                 coalesce=True, max_instances=1)
+        if self.anchors is not None:
+            self._scheduler.add_job(self.checkpoint, "interval", seconds=self.checkpoint_seconds, id=CHECKPOINT_JOB,
+                                    coalesce=True, max_instances=1, next_run_time=self._real.now())
         self.arm()
         self._scheduler.start(paused=paused)
 
@@ -71,6 +78,17 @@ class TimerScheduler:
             log.info("timers: %s instance(s) woken, %s timer(s) fired, failed: %s",
                      run.instances_woken, run.timers_fired, list(run.failed_instance_ids))
         return run
+
+    def checkpoint(self) -> None:
+        """Export the audit streams' heads to a signed checkpoint file; a failure is one log line."""
+        if self.anchors is None:
+            return
+        try:
+            written = self.engine.checkpoint_audit(self.anchors, actor="scheduler")
+        except (OSError, EngineError) as err:
+            log.error("audit checkpoint failed: %s", err)
+            return
+        log.info("audit checkpoint of %s stream(s) written to %s", written.streams, written.path)
 
     def arm(self) -> None:
         """Schedule a one-off wake-up just after the next due timer (replacing the previous one)."""

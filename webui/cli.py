@@ -1,6 +1,8 @@
 """The ``reintegra`` command: set up the database, deploy diagrams, run the timer worker, compute deadlines.
 
 Configuration comes from the environment (``REINTEGRA_DATABASE_URL``; SQLite under ``instance/`` by default).
+Audit checkpoints go to ``REINTEGRA_AUDIT_ANCHOR_DIR``, signed with ``REINTEGRA_AUDIT_ANCHOR_KEY``; keep the key
+out of the database and the files where the database's administrators cannot write.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -26,6 +29,13 @@ def database_url() -> str:
     folder = Path.cwd() / "instance"
     folder.mkdir(exist_ok=True)
     return f"sqlite:///{folder / 'reintegra.sqlite'}"
+
+
+def anchor_store(directory: str | None = None) -> engine.AnchorStore | None:
+    """Where audit checkpoints go and their key, from the environment; None when either is missing."""
+    folder = directory or os.environ.get("REINTEGRA_AUDIT_ANCHOR_DIR")
+    key = os.environ.get("REINTEGRA_AUDIT_ANCHOR_KEY")
+    return engine.AnchorStore(Path(folder), key.encode()) if folder and key else None
 
 
 def _engine() -> engine.Engine:
@@ -90,11 +100,14 @@ def deadline(rule: str, start: str, regime_on: str | None) -> None:
 
 @main.command()
 @click.option("--sweep-seconds", default=60, show_default=True)
-def worker(sweep_seconds: int) -> None:
-    """Run the timer scheduler alone, in the foreground."""
+@click.option("--checkpoint-minutes", default=60, show_default=True,
+              help="How often audit checkpoints are taken (when REINTEGRA_AUDIT_ANCHOR_DIR and _KEY are set).")
+def worker(sweep_seconds: int, checkpoint_minutes: int) -> None:
+    """Run the timer scheduler alone, in the foreground, with periodic audit checkpoints."""
     eng = _engine()
     click.echo(f"timer worker on {eng.database.url}; next timer due: {eng.next_due() or 'none'}")
-    engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True).start()
+    engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True, anchors=anchor_store(),
+                          checkpoint_seconds=checkpoint_minutes * 60).start()
 
 
 DEMO_PASSWORD = "reintegra-demo"
@@ -120,7 +133,7 @@ def run(host: str, port: int, demo: bool) -> None:
     if demo:
         click.echo(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(ROLE_NAMES))
         click.echo(f"Signed in as admin, move time forward at http://{host}:{port}/demo/clock")
-    scheduler = engine.TimerScheduler(eng)
+    scheduler = engine.TimerScheduler(eng, anchors=anchor_store())
     scheduler.start()
     try:
         app.run(host=host, port=port, use_reloader=False)
@@ -149,9 +162,50 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.option("--stream", default=None, help="Only this stream, e.g. instance:42.")
-def audit_verify(stream: str | None) -> None:
-    """Check the audit hash chains; exit 1 when a link is broken."""
-    result = _engine().verify_audit(stream)
-    verdict = "intact" if result.is_intact else f"broken at {result.broken}"
-    click.echo(f"{result.events_checked} event(s) checked: {verdict}")
-    sys.exit(0 if result.is_intact else 1)
+@click.option("--anchor", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Also compare the database with this checkpoint file (signed with REINTEGRA_AUDIT_ANCHOR_KEY).")
+def audit_verify(stream: str | None, anchor: Path | None) -> None:
+    """Check the audit hash chains, heads and saved rows (and a checkpoint); exit 1 when anything differs."""
+    key = _anchor_key() if anchor is not None else b""
+    eng = _engine()
+    try:
+        result = eng.verify_audit(stream)
+        click.echo(f"{result.events_checked} event(s) checked: "
+                   + ("intact" if result.is_intact else f"broken at {result.broken}"))
+        check = eng.verify_anchor(anchor, key) if anchor is not None else None
+    finally:
+        eng.close()
+    if check is not None:
+        verdict = "matches" if check.is_intact else f"differs: {check.broken}"
+        click.echo(f"checkpoint {check.anchor}: {check.streams_checked} stream(s) checked, the database {verdict}")
+    sys.exit(0 if result.is_intact and (check is None or check.is_intact) else 1)
+
+
+@audit.command("checkpoint")
+@click.option("--dir", "directory", default=None, help="Where to write it (default: REINTEGRA_AUDIT_ANCHOR_DIR).")
+def audit_checkpoint(directory: str | None) -> None:
+    """Write every audit stream's head (count and last hash) to a new signed file outside the database."""
+    store = anchor_store(directory)
+    if store is None:
+        _exit_with("set REINTEGRA_AUDIT_ANCHOR_KEY and REINTEGRA_AUDIT_ANCHOR_DIR (or --dir)")
+    eng = _engine()
+    try:
+        checkpoint = eng.checkpoint_audit(store, actor=os.environ.get("USER", "cli"))
+    except engine.NotAllowed as err:
+        _exit_with(err.message)
+    finally:
+        eng.close()
+    click.echo(f"checkpoint of {checkpoint.streams} stream(s) written to {checkpoint.path}")
+    click.echo(f"sha256 {checkpoint.sha256}")
+
+
+def _anchor_key() -> bytes:
+    key = os.environ.get("REINTEGRA_AUDIT_ANCHOR_KEY")
+    if not key:
+        _exit_with("set REINTEGRA_AUDIT_ANCHOR_KEY to the key that signed the checkpoint")
+    return key.encode()
+
+
+def _exit_with(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)

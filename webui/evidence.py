@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 import engine
@@ -37,7 +38,7 @@ def exports():  # type: ignore[no-untyped-def]
 def pack(case_id: int):  # type: ignore[no-untyped-def]
     """The evidence pack as one self-contained, printable HTML document (``download=1``: as a file)."""
     eng = current_engine()
-    evidence = eng.evidence_pack(case_id, user_id=current_user.view.id)
+    evidence = eng.evidence_pack(case_id, user_id=current_user.view.id, store=anchor_store())
     _, digest = eng.evidence_json(evidence)
     page = render_template("compliance/evidence.html", pack=evidence, digest=digest)
     headers = {"Content-Disposition": _attachment(evidence, "html")} if request.args.get("download") else {}
@@ -49,7 +50,7 @@ def pack(case_id: int):  # type: ignore[no-untyped-def]
 def pack_json(case_id: int):  # type: ignore[no-untyped-def]
     """The evidence pack as a JSON file."""
     eng = current_engine()
-    evidence = eng.evidence_pack(case_id, user_id=current_user.view.id)
+    evidence = eng.evidence_pack(case_id, user_id=current_user.view.id, store=anchor_store())
     text, digest = eng.evidence_json(evidence)
     return Response(text, mimetype="application/json",
                     headers={"Content-Disposition": _attachment(evidence, "json"), "X-Content-SHA256": digest})
@@ -73,6 +74,12 @@ def log_xes():  # type: ignore[no-untyped-def]
     events = eng.event_log(user_id=current_user.view.id, **_filters())
     return Response(eng.event_log_xes(events), mimetype="application/xml",
                     headers={"Content-Disposition": 'attachment; filename="event-log.xes"'})
+
+
+def anchor_store() -> engine.AnchorStore | None:
+    """The audit checkpoints' folder and key (``REINTEGRA_AUDIT_ANCHOR_DIR`` and ``_KEY``), when both are set."""
+    folder, key = current_app.config.get("AUDIT_ANCHOR_DIR"), current_app.config.get("AUDIT_ANCHOR_KEY")
+    return engine.AnchorStore(Path(str(folder)), str(key).encode()) if folder and key else None
 
 
 def _filters() -> dict:

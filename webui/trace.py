@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 
 from .context import current_engine
+from .evidence import anchor_store
 
 bp = Blueprint("trace", __name__, url_prefix="/compliance")
 
@@ -48,5 +49,23 @@ def verify():  # type: ignore[no-untyped-def]
     else:
         flash(_("The audit trail is broken at %(link)s (%(num)s events were intact before it).",
                 link=result.broken, num=result.events_checked), "error")
+    if scope == "all":
+        _flash_anchor(current_user.view.username)
     flash(_("This check was recorded in the compliance audit trail."), "info")
     return redirect(url_for("trace.instance", instance_id=int(back)))
+
+
+def _flash_anchor(username: str) -> None:
+    """Compare the whole database with the newest checkpoint kept outside it, when checkpoints are kept."""
+    store = anchor_store()
+    latest = store.latest() if store is not None else None
+    if store is None or latest is None:
+        flash(_("No checkpoint kept outside the database was found to compare with."), "info")
+        return
+    check = current_engine().verify_anchor(latest, store.key, actor=username)
+    if check.is_intact:
+        flash(_("The database matches the checkpoint %(file)s kept outside it (%(num)s streams).",
+                file=check.anchor, num=check.streams_checked), "info")
+    else:
+        flash(_("The database differs from the checkpoint %(file)s kept outside it: %(problem)s",
+                file=check.anchor, problem=check.broken), "error")
