@@ -27,6 +27,7 @@ from .modelling_views import (
     VersionSummary,
 )
 from .scheduler import TimerScheduler
+from .sign_in import SignIn
 from .tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .trial import Trial, TrialTask, TrialView
 from .views import (
@@ -58,7 +59,7 @@ __all__ = [
     "DeadlineView", "Delivery", "Document", "DocumentField", "DraftView", "Engine", "EngineError", "EventOption",
     "InstanceMove", "InstanceView", "MigrationPreview", "MigrationResult", "MigrationView", "MoveChange",
     "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Palette", "Problem", "Procedure",
-    "Policy", "RuleOption", "SettableClock", "StartOption", "StartRoute", "SystemClock", "Task", "TimerRun",
+    "Policy", "RuleOption", "SettableClock", "SignIn", "StartOption", "StartRoute", "SystemClock", "Task", "TimerRun",
     "TimerScheduler", "TimerView",
     "Trace", "Trial", "TrialTask", "TrialView", "UserView", "Verification", "Version", "VersionComparison",
     "VersionSummary", "WorkItemView",

@@ -28,6 +28,7 @@ from .errors import ConcurrentUpdate, EngineError, NotAllowed, Unavailable
 from .evidence import Evidence
 from .instance_moves import InstanceMoves
 from .models import Timer, User
+from .sign_in import SignIns
 from .tracing import Tracing
 from .trial import Trials
 from .workbench import Workbench
@@ -36,7 +37,8 @@ from .worklist import WorkList
 log = logging.getLogger(__name__)
 
 
-class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluations, Compliance, Evidence, Tracing):
+class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluations, Compliance, Evidence, Tracing,
+             SignIns):
     """Reintegra's engine over one database, one clock, one processes folder and one forms folder.
 
     Case operations live in ``casework``, work item operations in ``worklist``; this class adds the

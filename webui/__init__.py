@@ -22,6 +22,8 @@ from . import (
     democlock,
     errors,
     evidence,
+    headers,
+    inputs,
     labels,
     law,
     migrations,
@@ -64,6 +66,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _login_manager(app)
     app.jinja_env.globals["get_locale"] = get_locale
     labels.register(app)
+    inputs.register(app)
+    headers.register(app)
     for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp,
                       annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp):
         app.register_blueprint(blueprint)

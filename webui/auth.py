@@ -1,60 +1,73 @@
-"""Sign in and sign out with a password."""
+"""Sign in and sign out with a password; each sign-in is a new server-side session that sign-out revokes."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import UserMixin, login_required, login_user, logout_user
 
 import engine
 
 from .context import current_engine
-from .ratelimit import login_limiter
 
 bp = Blueprint("auth", __name__)
+SESSION_KEY = "_user_id"
 
 
 class SessionUser(UserMixin):
-    """The signed-in user as Flask-Login wants it, around the engine's view."""
+    """The signed-in user as Flask-Login wants it, around the engine's view and the session's token."""
 
-    def __init__(self, view: engine.UserView) -> None:
+    def __init__(self, view: engine.UserView, token: str) -> None:
         self.view = view
         self.id = view.id
+        self.token = token
+
+    def get_id(self) -> str:
+        return self.token
 
 
-def load_user(user_id: str) -> SessionUser | None:
+def load_user(token: str) -> SessionUser | None:
+    """The user of a session that is still open on the server (a signed-out cookie finds nobody)."""
     if g.get("database_unavailable"):
         return None  # the outage page is drawn for nobody in particular
-    try:
-        return SessionUser(current_engine().user(int(user_id)))
-    except (engine.NotFound, ValueError):
-        return None
+    view = current_engine().session_user(token)
+    return SessionUser(view, token) if view else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
-    """Show the sign-in form; sign in on a correct username and password."""
-    if request.method == "GET":
+    """Show the sign-in form (also for HEAD); sign in on a correct username and password."""
+    if request.method != "POST":
         return render_template("auth/login.html")
-    eng, username = current_engine(), request.form.get("username", "")
-    key, now = (username.lower(), request.remote_addr or ""), eng.clock.now()
-    if login_limiter().is_blocked(key, now):
+    username = request.form.get("username", "")
+    result = current_engine().sign_in(username, request.form.get("password", ""), address=request.remote_addr or "")
+    if result.is_blocked:
         flash(_("Too many failed attempts. Try again in 15 minutes."), "error")
         return render_template("auth/login.html", username=username), 429
-    view = eng.authenticate(username, request.form.get("password", ""))
-    if view is None:
-        login_limiter().failed(key, now)
+    if result.user is None or result.session_token is None:
         flash(_("Unknown username or wrong password."), "error")
         return render_template("auth/login.html", username=username), 401
-    login_limiter().succeeded(key)
-    login_user(SessionUser(view))
+    _new_session()
+    login_user(SessionUser(result.user, result.session_token))
     return redirect(url_for("tasks.inbox"))
+
+
+def _new_session() -> None:
+    """Start from an empty cookie session (no value planted before sign-in survives it), keeping the language."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
 
 
 @bp.post("/logout")
 @login_required
 def logout():  # type: ignore[no-untyped-def]
-    """Sign out."""
+    """Sign out: the session ends on the server too, so a copy of the cookie stops working."""
+    token = session.get(SESSION_KEY)
+    if token:
+        current_engine().end_session(str(token))
     logout_user()
+    _new_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

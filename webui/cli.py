@@ -121,6 +121,7 @@ def run(host: str, port: int, demo: bool) -> None:
     """Start the web application with its timer scheduler, and say where things are."""
     from . import create_app
     from . import demo as demo_data
+    from .headers import QuietRequestHandler
 
     app = create_app({"DEMO": demo})
     eng: engine.Engine = app.extensions["reintegra"]
@@ -136,7 +137,7 @@ def run(host: str, port: int, demo: bool) -> None:
     scheduler = engine.TimerScheduler(eng, anchors=anchor_store())
     scheduler.start()
     try:
-        app.run(host=host, port=port, use_reloader=False)
+        app.run(host=host, port=port, use_reloader=False, request_handler=QuietRequestHandler)
     finally:
         scheduler.shutdown()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 import engine
 
 from .context import current_engine
+from .inputs import whole_number
 from .trace import ACTIONS
 
 bp = Blueprint("compliance", __name__, url_prefix="/compliance")
@@ -123,7 +124,10 @@ def _number(args: MultiDict, name: str, errors: dict[str, str]) -> int | None:
     if not value.isdigit():
         errors[name] = _("A whole number, 1 or more.")
         return None
-    return int(value)
+    number = whole_number(value)
+    if number is None:
+        abort(404)
+    return number
 
 
 def _date(args: MultiDict, name: str, errors: dict[str, str]) -> date | None:

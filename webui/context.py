@@ -19,7 +19,12 @@ def language() -> str:
 
 
 def local_target(target: str | None, default: str) -> str:
-    """``target`` when it is a path on this site, else ``default`` (never redirect elsewhere)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    r"""``target`` when it is a path on this site, else ``default`` (never redirect elsewhere).
+
+    Browsers drop tabs and line breaks from a URL and read ``\`` as ``/``, so ``/\x``, ``/\t/x`` and ``/\r\n/x``
+    all lead to another host: any control character, space or backslash makes the target refused."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(char) <= 32 or ord(char) == 127 for char in target):
+        return default
+    return target

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 import engine
 
 from .context import current_engine
+from .inputs import whole_number
 
 bp = Blueprint("migrations", __name__, url_prefix="/models")
 
@@ -29,7 +30,7 @@ def migrate():  # type: ignore[no-untyped-def]
     """Migrate one instance (``instance``) or all eligible ones (``instance=all``) with a required reason."""
     old, new = _versions(request.form)
     reason, choice = request.form.get("reason", ""), request.form.get("instance", "all")
-    chosen = None if choice == "all" else [int(choice)] if choice.isdigit() else abort(400)
+    chosen = None if choice == "all" else [_id(choice)]
     try:
         result = current_engine().migrate_instances(old, new, reason=reason, instance_ids=chosen,
                                                     user_id=current_user.view.id)
@@ -74,9 +75,14 @@ def revert(migration_id: int):  # type: ignore[no-untyped-def]
 
 def _versions(values) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     old, new = values.get("old", ""), values.get("new", "")
-    if not (old.isdigit() and new.isdigit()):
+    return _id(old), _id(new)
+
+
+def _id(raw: str) -> int:
+    """An id from a form: 400 unless a whole number, 404 beyond the largest id."""
+    if not raw.isdigit():
         abort(400)
-    return int(old), int(new)
+    return whole_number(raw) or abort(404)
 
 
 def _process_of(result: engine.MigrationResult, old: int) -> str | None:

@@ -16,6 +16,7 @@ import engine
 from . import formfields
 from .account import LANGUAGES
 from .context import current_engine, language
+from .inputs import whole_number
 from .labels import ROLE_NAMES
 
 bp = Blueprint("models", __name__, url_prefix="/models")
@@ -139,7 +140,7 @@ def save_form(draft_id: int, name: str):  # type: ignore[no-untyped-def]
     if problems or request.form.get("action") == "preview":
         return _form_page(draft_view, name, text, schema, problems, 422 if problems else 200)
     revision = request.form.get("revision", "")
-    eng.save_draft(draft_id, forms={name: text}, expected_revision=int(revision) if revision.isdigit() else -1,
+    eng.save_draft(draft_id, forms={name: text}, expected_revision=_revision(revision),
                    user_id=current_user.view.id)
     flash(_("Form saved in the draft."), "info")
     return redirect(url_for("models.draft", draft_id=draft_id))
@@ -166,6 +167,11 @@ def _checked(text: str) -> tuple[dict | None, list[str]]:
     return (schema if eng.form_is_drawable(schema) else None), eng.form_problems(schema)
 
 
+def _revision(raw: str) -> int:
+    number = whole_number(raw)
+    return -1 if number is None else number
+
+
 def _preview_language() -> str:
     chosen = request.values.get("language", "")
     return chosen if chosen in LANGUAGES else language()
@@ -188,6 +194,8 @@ def compare():  # type: ignore[no-untyped-def]
     old, new = request.args.get("old", ""), request.args.get("new", "")
     if not (old.isdigit() and new.isdigit()):
         abort(400)
+    if whole_number(old) is None or whole_number(new) is None:
+        abort(404)
     found = current_engine().version_comparison(int(old), int(new), user_id=current_user.view.id)
     result = found.comparison
     changes = [{"element_id": c.element_id, "kind": c.kind, "file": c.file} for c in result.changes if c.file]

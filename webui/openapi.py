@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 ERRORS = {
-    "400": "Invalid data: `details` lists each field with its messages.",
+    "400": "Invalid data: `details` lists each field with its messages (a NUL character in any string, a string "
+           "longer than its `maxLength`, or data its form refuses).",
     "401": "No valid API token.",
     "403": "Not allowed: for a refused start, `details` holds the rule and the date it becomes allowed.",
     "404": "Does not exist, or is not visible to the token's user.",
     "409": "Conflict: the task was already completed, a colleague claimed it, or the instance changed.",
 }
+MAX_ID = 2**31 - 1
+NO_NUL = "^[^\\u0000]*$"
+"""No string anywhere may hold a NUL character (400 naming the field); ids end at 2^31 - 1 (beyond: 404)."""
 
 
 def _ref(name: str) -> dict:
@@ -28,8 +32,8 @@ def _ok(description: str, schema: dict, status: str = "200", errors: tuple[str, 
 def _op(summary: str, responses: dict, *, body: dict | None = None, params: tuple[str, ...] = (),
         query: tuple[str, ...] = ()) -> dict:
     operation: dict[str, Any] = {"summary": summary, "responses": responses}
-    parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer"}} for p in params]
-    parameters += [{"name": q, "in": "query", "required": False, "schema": {"type": "string"}} for q in query]
+    parameters = [{"name": p, "in": "path", "required": True, "schema": ID} for p in params]
+    parameters += [{"name": q, "in": "query", "required": False, "schema": STRING} for q in query]
     if parameters:
         operation["parameters"] = parameters
     if body is not None:
@@ -41,13 +45,24 @@ def _object(required: tuple[str, ...], **properties: dict) -> dict:
     return {"type": "object", "required": list(required), "properties": properties}
 
 
-STRING, INTEGER, OBJECT = {"type": "string"}, {"type": "integer"}, {"type": "object"}
+def _text(max_length: int | None = None, **extra: Any) -> dict:
+    """A string without NUL characters, at most ``max_length`` characters long (the length of its column)."""
+    schema: dict[str, Any] = {"type": "string", "pattern": NO_NUL, **extra}
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    return schema
+
+
+STRING, NAME, LONG_NAME = _text(), _text(100), _text(200)
+INTEGER, OBJECT = {"type": "integer"}, {"type": "object"}
+DATA = _ref("JsonObject")
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DATE = {"type": "string", "format": "date"}
 ANY_LIST = {"type": "array", "items": OBJECT}
-ROUTE = {"type": "string", "description": "For a procedure with routes (GET /procedures lists them, e.g. "
+ROUTE = {**NAME, "description": "For a procedure with routes (GET /procedures lists them, e.g. "
          "rtw_coordination: questionnaire, advisory_physician_referral, request, invalidity, "
          "occupational_physician_referral): the route to start on, open to the token's user's role."}
-START_DATA = {"type": "object", "description": "The start data: for a route, what its start form (`form` of the "
+START_DATA = {**DATA, "description": "The start data: for a route, what its start form (`form` of the "
               "route in GET /procedures) asks for, e.g. {\"requested_on\": \"2026-12-01\"} for route B."}
 
 
@@ -60,8 +75,8 @@ def paths() -> dict:
             "get": _op("The cases the token's user may see", _ok("Cases", {"type": "array", "items": _ref("Case")})),
             "post": _op("Open a case", _ok("The case", _ref("Case"), "201", ("400", "401", "403", "409")),
                         body=_object(("reference", "employee", "employer", "first_day_of_incapacity"),
-                                     reference=STRING, employee=STRING, employer=STRING,
-                                     first_day_of_incapacity=DATE, parties=OBJECT)),
+                                     reference=NAME, employee=LONG_NAME, employer=LONG_NAME,
+                                     first_day_of_incapacity=DATE, parties=DATA)),
         },
         "/cases/{case_id}": {"get": _op("A case file", _ok("The case file", _ref("CaseFile"), errors=case_errors),
                                         params=("case_id",))},
@@ -72,13 +87,13 @@ def paths() -> dict:
             "its T04 route in route (three_months, the default; certificate; consent or work_potential from "
             "2026); the evidence is recorded with its date by the occupational physician with the request",
             _ok("The instance", _ref("Instance"), "201", ("400", "401", "403", "404")),
-            body=_object(("process_id",), process_id=STRING, route=ROUTE, data=START_DATA), params=("case_id",))},
+            body=_object(("process_id",), process_id=NAME, route=ROUTE, data=START_DATA), params=("case_id",))},
         "/cases/{case_id}/messages": {"post": _op(
             "Record an outside event (work_resumed, incapacity_relapse)",
             _ok("Which instances took it", OBJECT, errors=("400", "401", "403", "404")),
-            body=_object(("message",), message=STRING, data=OBJECT), params=("case_id",))},
+            body=_object(("message",), message=NAME, data=DATA), params=("case_id",))},
         "/work-items": {"get": _op("My inbox, by legal risk", _ok(
-            "Work items", {"type": "array", "items": _ref("WorkItem")}),
+            "Work items", {"type": "array", "items": _ref("WorkItem")}, errors=("400", "401")),
             query=("role", "process_id", "claimed", "urgency", "sort"))},
         "/work-items/{item_id}": {"get": _op("A work item with its form schema", _ok(
             "The task", OBJECT, errors=case_errors), params=("item_id",))},
@@ -89,11 +104,11 @@ def paths() -> dict:
         "/work-items/{item_id}/complete": {"post": _op(
             "Complete a work item", _ok("The instance after the step", _ref("Instance"),
                                         errors=("400", "401", "403", "404", "409")),
-            body=_object(("data",), data=OBJECT, expected_version=INTEGER), params=("item_id",))},
+            body=_object(("data",), data=DATA, expected_version=INTEGER), params=("item_id",))},
         "/work-items/{item_id}/late-act": {"post": _op(
             "Record on a window's confirmation an act posted in time that arrived later", _ok(
                 "The instance, back on the path of a timely act", _ref("Instance"),
-                errors=("400", "401", "403", "404", "409")), body=_object(("data",), data=OBJECT),
+                errors=("400", "401", "403", "404", "409")), body=_object(("data",), data=DATA),
             params=("item_id",))},
     }
 
@@ -101,6 +116,10 @@ def paths() -> dict:
 def schemas() -> dict:
     """The shapes the API answers with."""
     return {
+        "JsonObject": {"type": "object", "propertyNames": STRING, "additionalProperties": _ref("JsonValue"),
+                       "description": "Data of a form: any JSON object without NUL characters in its names or texts."},
+        "JsonValue": {"anyOf": [STRING, {"type": ["number", "boolean", "null"]},
+                                {"type": "array", "items": _ref("JsonValue")}, _ref("JsonObject")]},
         "Error": _object(("error", "message", "details"), error=STRING, message=STRING, details=ANY_LIST),
         "Case": _object(("id", "reference", "employee", "employer", "first_day_of_incapacity"), id=INTEGER,
                         reference=STRING, employee=STRING, employer=STRING, first_day_of_incapacity=DATE,

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from .context import current_engine
 from .evidence import anchor_store
+from .inputs import whole_number
 
 bp = Blueprint("trace", __name__, url_prefix="/compliance")
 
@@ -42,6 +43,8 @@ def verify():  # type: ignore[no-untyped-def]
     scope, ident, back = request.form.get("scope", ""), request.form.get("ident", ""), request.form.get("back", "")
     if scope not in SCOPES or not (ident.isdigit() or scope == "all") or not back.isdigit():
         abort(400)
+    if whole_number(back) is None or (scope != "all" and whole_number(ident) is None):
+        abort(404)
     result = current_engine().verify_trail(user_id=current_user.view.id, scope=scope,
                                            ident=int(ident) if ident.isdigit() else None)
     if result.is_intact:

@@ -8,6 +8,7 @@ scratch database). The real engine and its database are never written to.
 from __future__ import annotations
 
 import atexit
+import re
 import threading
 from collections.abc import Mapping
 from datetime import date
@@ -149,7 +150,7 @@ def advance(draft_id: int):  # type: ignore[no-untyped-def]
         return _no_trial(draft_id)
     raw = request.form.get("days", "").strip()
     try:
-        fired = trial.advance(int(raw) if raw.lstrip("-").isdigit() else 0)
+        fired = trial.advance(int(raw) if re.fullmatch(r"-?[0-9]{1,6}", raw) else 0)
     except engine.InvalidInput:
         return _render(trial, days_error=_("Move the clock by 1 to 366 days.")), 422
     flash(ngettext("The trial's clock moved forward; %(num)s timer fired.",

@@ -72,3 +72,5 @@ page.language.addEventListener("change", () => {
   clearTimeout(state.timer);
   refresh();
 });
+// The preview is a picture of the form: submitting it (Enter in a field) goes nowhere.
+page.preview.addEventListener("submit", (event) => event.preventDefault());
