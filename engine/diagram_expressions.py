@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from . import scripting
+from . import deadlines, scripting
 from .deadlines import Rule
 
 NS = {
@@ -95,7 +95,7 @@ def expression_problems(tree: etree._Element) -> Found:
             found += [(owner(element), f"expression does not compile: {m}")
                       for m in compile_problems(element.text or "", mode)]
     for path in NAMES:
-        found += [(owner(e), f"'{e.text}' is not a variable name") for e in tree.iterfind(path, NS)
+        found += [(owner(e), f"'{e.text or ''}' is not a variable name") for e in tree.iterfind(path, NS)
                   if not _is_variable(e.text)]
     for path in NAMED:
         found += [(owner(e), f"'{e.get('name')}' is not a variable name") for e in tree.iterfind(path, NS)
@@ -174,8 +174,14 @@ def _argument_problems(call: ast.Call) -> list[str]:
 def _kind_problems(kind: str, rules: list[Rule]) -> list[str]:
     if kind == "timeDuration":
         return ["deadline() gives a date: use timeDate, not timeDuration"]
+    if kind != "timeCycle":
+        return []
     once = [rule.id for rule in rules if not rule.repeats]
-    if kind == "timeCycle" and once:
+    if once:
         return [f"timeCycle repeats the timer, but the law does not repeat {', '.join(once)} "
                 "(repeats = true in deadlines.toml); use timeDate"]
+    uneven = [rule.id for rule in rules if any(r.unit not in deadlines.CYCLE_UNITS for r in rule.regimes)]
+    if uneven:
+        return [f"a timeCycle repeats a fixed length, but {', '.join(uneven)} counts in months, years or working "
+                "days: model the repetition as a loop whose timeDate counts each term again"]
     return []

@@ -74,7 +74,18 @@ def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rules: 
     _parse_spiff(trees, result)
     for name, tree in trees.items():
         _check_conventions(name, tree, form_sources, rules, result)
+    _check_called(trees, result)
     return result
+
+
+def _check_called(trees: Mapping[str, etree._Element], result: Checked) -> None:
+    """A call activity calls a process deployed with it, so no instance fails when it gets there."""
+    known = set(_executable_ids(trees))
+    for name, tree in trees.items():
+        for call in tree.iterfind(".//bpmn:callActivity", NS):
+            if call.get("calledElement") not in known:
+                message = f"calls '{call.get('calledElement')}', which is not among the processes deployed with it"
+                _problem(result, call, message, name)
 
 
 def _parse(name: str, data: bytes, result: Checked) -> etree._Element | None:

@@ -55,6 +55,11 @@ def test_a_cycle_timer_is_refused_for_a_term_the_law_sets_once():
     assert problem.element_id == "visit_overdue" and "does not repeat T15" in problem.message
 
 
+def test_a_cycle_of_a_repeating_term_in_months_is_refused_as_it_cannot_count_months():
+    [problem] = problems(variant(TIMER, 'deadline("T26", request_received_on)').replace("timeDate", "timeCycle"))
+    assert problem.element_id == "visit_overdue" and "months" in problem.message
+
+
 def test_a_duration_timer_cannot_run_a_deadline_and_is_refused():
     [problem] = problems(DEMO.replace("bpmn:timeDate", "bpmn:timeDuration"))
     assert problem.element_id == "visit_overdue" and "timeDate" in problem.message
@@ -63,6 +68,12 @@ def test_a_duration_timer_cannot_run_a_deadline_and_is_refused():
 def test_a_process_without_lanes_is_refused():
     xml = re.sub(r"<bpmn:laneSet.*?</bpmn:laneSet>", "", DEMO, flags=re.DOTALL)
     assert "visit_demo" in located(problems(xml))
+
+
+def test_a_call_of_a_process_not_deployed_with_it_is_refused():
+    xml = variant('<bpmn:endEvent id="end_held"', '<bpmn:callActivity id="call" calledElement="nowhere"/>'
+                  '<bpmn:endEvent id="end_held"')
+    assert "call" in located(problems(xml))
 
 
 EVIL = "__import__(&quot;os&quot;).getcwd()"
