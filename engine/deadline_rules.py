@@ -53,6 +53,8 @@ class Rule:
     roll_forward_basis: str | None = None
     is_roll_forward_unverified: bool = False
     alternative_start_event: str | None = None
+    repeats: bool = False
+    """The law sets this term again and again (a ``timeCycle`` timer may use it); most terms run once."""
 
     def regime(self, on: date) -> Regime:
         """Return the regime in force on ``on``: the latest one whose ``effective_from`` is not after it.
@@ -107,6 +109,8 @@ def _entry_problems(entry: Any) -> list[str]:
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         problems.append("'sources' must be a list of source ids")
     problems += _regimes_problems(entry.get("regimes"))
+    if not isinstance(entry.get("repeats", False), bool):
+        problems.append("repeats must be true or false")
     if "opens_after" in entry:
         problems += [f"opens_after: {p}" for p in _amount_problems(entry["opens_after"])]
     if not problems:
@@ -187,13 +191,15 @@ def _rule(rule_id: str, entry: dict[str, Any]) -> Rule:
         opens_after=(opens["duration"], opens["unit"]) if opens else None,
         roll_forward_basis=entry.get("roll_forward_basis"),
         is_roll_forward_unverified=entry.get("roll_forward_unverified", False),
-        alternative_start_event=entry.get("alternative_start_event"),
+        alternative_start_event=entry.get("alternative_start_event"), repeats=entry.get("repeats", False),
     )
 
 
 def rule_to_dict(rule: Rule) -> dict:
     """Return a JSON-safe snapshot of a rule, stored with each deployed version."""
     data = asdict(rule)
+    if not rule.repeats:
+        del data["repeats"]  # snapshots of terms that run once stay as they were, so their versions do not change
     data["regimes"] = [{**r, "effective_from": r["effective_from"].isoformat()} for r in data["regimes"]]
     return data
 

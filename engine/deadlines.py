@@ -94,6 +94,20 @@ def compute(rule: str, start: date | str, *, regime_on: date | str | None = None
     )
 
 
+CYCLE_UNITS = {"calendar_days": "D", "weeks": "W"}
+"""Units of a fixed length, the only ones a repeating timer (a BPMN ``timeCycle``) can add again and again."""
+
+
+def cycle(computation: Computation) -> str:
+    """A repeating term as an ISO 8601 repetition: first when the term expires, then every term again.
+
+    Each repetition adds whole days, so it starts an hour after the expiry: after the change to winter time it
+    still fires after the due day is over, never before.
+    """
+    first = computation.expires_at + timedelta(hours=1)
+    return f"R/{first.isoformat()}/P{computation.duration}{CYCLE_UNITS[computation.unit]}"
+
+
 def _alternative(rule: Rule, regime: Regime, alternative_start: date | str | None) -> str:
     """The due date counted from the disputed other start (T12: the assessment instead of its receipt)."""
     if rule.alternative_start_event is None or alternative_start is None:

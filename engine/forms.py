@@ -17,6 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, SchemaError
 
+from . import form_refs
 from .errors import InvalidInput
 
 LANGUAGES = ("nl", "fr", "en")
@@ -40,7 +41,11 @@ _SHAPE = Draft202012Validator({
 
 
 def shape_problems(schema: dict[str, Any]) -> list[str]:
-    """Messages when ``schema`` is no JSON Schema or has UI hints of the wrong shape (then nothing can draw it)."""
+    """Messages when ``schema`` is no JSON Schema, refers outside itself or in a cycle, or has UI hints of the wrong
+    shape (then nothing can draw it)."""
+    refs = form_refs.problems(schema)
+    if refs:
+        return refs
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as err:

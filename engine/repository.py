@@ -20,7 +20,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, deadline_rules, deadlines, validation
+from . import audit, deadline_rules, deadlines, model_files, validation
 from .errors import InvalidModel, NotFound
 from .models import Bundle, ProcessDefinition
 
@@ -58,7 +58,7 @@ def read_sources(path_or_xml: str | bytes | Path | list) -> dict[str, bytes]:
     if isinstance(path_or_xml, bytes):
         return {"upload.bpmn": path_or_xml}
     if isinstance(path_or_xml, str) and path_or_xml.lstrip().startswith("<"):
-        return {"upload.bpmn": path_or_xml.encode()}
+        return {"upload.bpmn": model_files.utf8_declared(path_or_xml).encode()}
     path = Path(path_or_xml)
     if not path.is_file():
         raise NotFound(f"no such BPMN file: {path}")
@@ -100,7 +100,7 @@ def problems(source: Source) -> list:
 
 def _bundle(session: Session, source: Source, checked: validation.Checked, names: set[str], now: datetime) -> Bundle:
     """The bundle of ``names`` (files) with the forms and rules they use, stored once per content hash."""
-    files = {name: source.files[name].decode() for name in sorted(names)}
+    files = {name: checked.texts[name] for name in sorted(names)}
     form_names = set().union(*(checked.forms_by_file.get(name, set()) for name in names))
     rule_ids = set().union(*(checked.rules_by_file.get(name, set()) for name in names))
     forms = {name: checked.forms[name] for name in sorted(form_names)}

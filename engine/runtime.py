@@ -103,6 +103,8 @@ def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> 
         if task is not None:
             start_event = run.loaded.rules[computation.rule].start_event
             run.recorded.append(projection.Recorded(str(task.id), task.task_spec.bpmn_id, start_event, computation))
+            if isinstance(getattr(task.task_spec, "event_definition", None), spiff_timer.CycleTimerEventDefinition):
+                return deadlines.cycle(computation)
         return computation.expires_at.isoformat()
 
     def due_on(rule: str, start: str | date, regime_on: str | date | None = None) -> str:
@@ -209,8 +211,12 @@ def deliver(session: Session, run: Run, message: str, payload: dict, actor: str)
 def wake(session: Session, run: Run) -> list[str]:
     """Fire the due timers of ``run``; return the BPMN ids of the timers that fired."""
     waiting = {str(t.id): t for t, _ in projection.waiting_timers(run.workflow)}
+    cycles = {key: copy.deepcopy(t.internal_data.get("event_value")) for key, t in waiting.items()
+              if isinstance(t.task_spec.event_definition, spiff_timer.CycleTimerEventDefinition)}
     run.steps(run.workflow.refresh_timers)
-    fired = [t.task_spec.bpmn_id for t in waiting.values() if t.has_state(TaskState.COMPLETED)]
+    moved = {key for key, before in cycles.items() if waiting[key].internal_data.get("event_value") != before}
+    fired = [t.task_spec.bpmn_id for key, t in waiting.items()  # a cycle fires without completing: its next moves
+             if t.has_state(TaskState.COMPLETED) or key in moved]
     if not fired:
         return []
     save(session, run, actor="scheduler", action="timers_fired", after={"fired": fired})

@@ -1,8 +1,10 @@
 """Checks a bundle of BPMN files before it may be deployed, and reports every problem at once.
 
-Order: safe XML (no DTD, entities or external references), the BPMN XSD, SpiffWorkflow's parser,
-then our conventions: lanes are roles, user tasks name existing forms, timers name known deadline
-rules, every expression compiles in the restricted script engine.
+Order: the file's encoding (``model_files``), safe XML (no DTD, entities or external references, at most 255
+levels deep), the BPMN XSD, SpiffWorkflow's parser, then our conventions: every process has lanes and every lane
+is a role, user tasks name existing forms (``forms``, ``form_refs``), timers are one call of a known deadline rule
+and every expression compiles in the restricted script engine (``diagram_expressions``). Nothing raises: whatever
+is wrong is a ``Problem`` with its element or file.
 
 A boundary timer whose rule is of kind ``deadline`` names in ``actDate`` the variable holding the legal
 date of the act that meets the term: the verdict compares that date with the due date (``verdicts``).
@@ -14,8 +16,6 @@ known rules that bound it through a timer elsewhere, or says in ``notTimeBound``
 
 from __future__ import annotations
 
-import ast
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -26,19 +26,16 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import access, forms, scripting
+from . import access, forms, model_files
 from .deadlines import Rule
+from .diagram_expressions import NS, RULES_PROPERTY, expression_problems, listed_rules, timer_problems
+from .diagram_expressions import property_value as _property
 from .errors import Problem
 
 MAX_FILE_BYTES = 5_000_000
 FORM_PROPERTY = "formJsonSchemaFilename"
-RULES_PROPERTY = "deadlineRules"
 NOT_TIME_BOUND_PROPERTY = "notTimeBound"
 ACT_DATE_PROPERTY = "actDate"
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-}
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
@@ -53,6 +50,8 @@ class Checked:
     forms_by_file: dict[str, set[str]] = field(default_factory=dict)
     rules_by_file: dict[str, set[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    """Each file's text as it is stored: decoded as its encoding says, declared UTF-8."""
 
     def files_of(self, process_id: str) -> set[str]:
         """The files a process needs: its own and those of the processes it calls, transitively."""
@@ -75,13 +74,36 @@ def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rules: 
     _parse_spiff(trees, result)
     for name, tree in trees.items():
         _check_conventions(name, tree, form_sources, rules, result)
+    _check_called(trees, result)
     return result
+
+
+def _check_called(trees: Mapping[str, etree._Element], result: Checked) -> None:
+    """A call activity calls a process deployed with it, so no instance fails when it gets there."""
+    known = set(_executable_ids(trees))
+    for name, tree in trees.items():
+        for call in tree.iterfind(".//bpmn:callActivity", NS):
+            if call.get("calledElement") not in known:
+                message = f"calls '{call.get('calledElement')}', which is not among the processes deployed with it"
+                _problem(result, call, message, name)
 
 
 def _parse(name: str, data: bytes, result: Checked) -> etree._Element | None:
     if len(data) > MAX_FILE_BYTES:
         result.problems.append(Problem(None, f"file is larger than {MAX_FILE_BYTES} bytes", name))
         return None
+    try:
+        text = model_files.xml_text(data)
+    except model_files.Unreadable as err:
+        result.problems.append(Problem(None, str(err), name))
+        return None
+    tree = _parse_text(name, text.encode(), result)
+    if tree is not None:
+        result.texts[name] = text
+    return tree
+
+
+def _parse_text(name: str, data: bytes, result: Checked) -> etree._Element | None:
     try:
         safe_xml.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as err:
@@ -91,7 +113,15 @@ def _parse(name: str, data: bytes, result: Checked) -> etree._Element | None:
     except safe_xml.ParseError as err:
         result.problems.append(Problem(None, f"malformed XML: {err}", name, err.position[0]))
         return None
-    return etree.fromstring(data, parser=_SAFE_PARSER)
+    except RecursionError:
+        result.problems.append(Problem(None, "refused: elements nested too deeply", name))
+        return None
+    try:
+        return etree.fromstring(data, parser=_SAFE_PARSER)
+    except etree.XMLSyntaxError as err:
+        message = "refused: elements nested more than 255 levels deep" if "depth" in str(err) else str(err)
+        result.problems.append(Problem(None, message, name, err.lineno))
+        return None
 
 
 def _check_schema(name: str, tree: etree._Element, result: Checked) -> None:
@@ -146,8 +176,9 @@ def _check_conventions(
         _check_user_tasks(name, process, form_sources, result)
         _check_task_deadlines(name, process, rule_ids, result)
         _check_timers(name, process, rules, result)
-        _check_expressions(name, process, result)
         _check_refused_elements(name, process, result)
+    for element, message in expression_problems(tree):
+        _problem(result, element, message, name)
     _check_messages(name, tree, result)
 
 
@@ -156,6 +187,9 @@ def _problem(result: Checked, element: etree._Element, message: str, file: str) 
 
 
 def _check_lanes(file: str, process: etree._Element, result: Checked) -> None:
+    if process.find(".//bpmn:lane", NS) is None:
+        roles = ", ".join(access.CASE_ROLES)
+        _problem(result, process, f"process has no lanes: put every task in a lane named for a role ({roles})", file)
     for lane in process.iterfind(".//bpmn:lane", NS):
         if access.role_for_lane(lane.get("name")) is None:
             roles = ", ".join(access.CASE_ROLES)
@@ -192,7 +226,7 @@ def _check_task_deadlines(file: str, process: etree._Element, rule_ids: set[str]
 
 def _check_untimed_task(file: str, task: etree._Element, rule_ids: set[str], result: Checked) -> None:
     label = task.get("name") or task.get("id")
-    rules = _listed_rules(_property(task, RULES_PROPERTY))
+    rules = listed_rules(_property(task, RULES_PROPERTY))
     reason = _property(task, NOT_TIME_BOUND_PROPERTY)
     if rules and reason is not None:
         message = f"user task '{label}' lists deadline rules and says it is not time-bound; keep one of the two"
@@ -211,20 +245,9 @@ def _check_untimed_task(file: str, task: etree._Element, rule_ids: set[str], res
             _problem(result, task, f"unknown deadline rule '{rule}'", file)
 
 
-def _listed_rules(listed: str | None) -> list[str]:
-    return [r.strip() for r in listed.split(",") if r.strip()] if listed else []
-
-
-def _property(element: etree._Element, name: str) -> str | None:
-    for prop in element.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS):
-        if prop.get("name") == name:
-            return prop.get("value")
-    return None
-
-
 def _check_form(file: str, task: etree._Element, form: str, source: bytes, result: Checked) -> None:
     try:
-        schema = json.loads(source)
+        schema = model_files.load_json(source)
         Draft202012Validator.check_schema(schema)
     except (ValueError, SchemaError) as err:
         _problem(result, task, f"form '{form}' is not a valid JSON Schema: {str(err).splitlines()[0]}", file)
@@ -236,26 +259,14 @@ def _check_form(file: str, task: etree._Element, form: str, source: bytes, resul
 
 
 def _check_timers(file: str, process: etree._Element, rules: Mapping[str, Rule], result: Checked) -> None:
-    rule_ids = set(rules)
     for definition in process.iterfind(".//bpmn:timerEventDefinition", NS):
         event = definition.getparent()
-        expressions = [child.text or "" for child in definition if isinstance(child.tag, str)]
-        if len(expressions) != 1:
-            _problem(result, event, "a timer needs exactly one time expression", file)
-            continue
-        for message in scripting.compile_problems(expressions[0], "eval"):
-            _problem(result, event, f"timer expression does not compile: {message}", file)
-        timer_rules = _deadline_rules(event, expressions[0])
-        if not timer_rules:
-            message = ('timer must obtain its date from a deadline rule, e.g. deadline("T08", start); '
-                       f"a rule held in a variable needs the property {RULES_PROPERTY} listing the rules")
+        messages, timer_rules = timer_problems(event, definition, rules)
+        for message in messages:
             _problem(result, event, message, file)
-        for rule in timer_rules:
-            if rule not in rule_ids:
-                _problem(result, event, f"unknown deadline rule '{rule}'", file)
-            else:
-                result.rules_by_file.setdefault(file, set()).add(rule)
-        _check_act_date(file, event, [rules[r] for r in timer_rules if r in rules], result)
+        known = [rule for rule in timer_rules if rule in rules]
+        result.rules_by_file.setdefault(file, set()).update(known)
+        _check_act_date(file, event, [rules[r] for r in known], result)
 
 
 def _check_act_date(file: str, event: etree._Element, rules: list[Rule], result: Checked) -> None:
@@ -268,48 +279,6 @@ def _check_act_date(file: str, event: etree._Element, rules: list[Rule], result:
                    f"{ACT_DATE_PROPERTY} to the variable holding the legal date of the act that meets the term "
                    "(e.g. decided_on), so the verdict follows that date and not the order of processing")
         _problem(result, event, message, file)
-
-
-def _deadline_rules(event: etree._Element, expression: str) -> list[str]:
-    """The rules a timer may use: the literal first argument of deadline(), or those its property lists."""
-    first = _deadline_argument(expression)
-    if isinstance(first, ast.Constant) and isinstance(first.value, str):
-        return [first.value]
-    return _listed_rules(_property(event, RULES_PROPERTY)) if isinstance(first, ast.Name) else []
-
-
-def _deadline_argument(expression: str) -> ast.expr | None:
-    try:
-        tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError:
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "deadline" and node.args:
-            return node.args[0]
-    return None
-
-
-_EXPRESSIONS = {
-    ".//bpmn:conditionExpression": "eval",
-    ".//bpmn:scriptTask/bpmn:script": "exec",
-    ".//spiffworkflow:preScript": "exec",
-    ".//spiffworkflow:postScript": "exec",
-    ".//spiffworkflow:messagePayload": "eval",
-}
-
-
-def _check_expressions(file: str, process: etree._Element, result: Checked) -> None:
-    for path, mode in _EXPRESSIONS.items():
-        for element in process.iterfind(path, NS):
-            owner = _owner_with_id(element)
-            for message in scripting.compile_problems(element.text or "", mode):
-                _problem(result, owner, f"expression does not compile: {message}", file)
-
-
-def _owner_with_id(element: etree._Element) -> etree._Element:
-    while element.get("id") is None and element.getparent() is not None:
-        element = element.getparent()
-    return element
 
 
 _REFUSED = {

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import access, audit, calendar, comparison, forms, queries, repository, views
+from . import access, audit, calendar, comparison, forms, model_files, queries, repository, views
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from .modelling_views import DraftView, Palette, RuleOption, VersionComparison, VersionSummary
 from .models import Bundle, Draft, ProcessDefinition, ProcessInstance, User
@@ -169,6 +169,14 @@ class Workbench(Wiring):
         return json.loads(path.read_text(encoding="utf-8"))
 
     @staticmethod
+    def form_json(text: str) -> Any:
+        """The JSON value in ``text``; ``InvalidInput`` when it is no JSON or nests too deeply to be a form."""
+        try:
+            return model_files.load_json(text)
+        except model_files.Unreadable as err:
+            raise InvalidInput(str(err), {"schema": [str(err)]}) from err
+
+    @staticmethod
     def form_problems(schema: dict) -> list[str]:
         """Every way a form breaks the conventions (labels in nl/fr/en, order, classification, choices)."""
         return forms.convention_problems(schema)
@@ -184,7 +192,7 @@ class Workbench(Wiring):
 
 def draft_source(draft: Draft, forms_dir: Path, rules: Any) -> repository.Source:
     """What a deploy of ``draft`` reads: its BPMN files and edited forms, then the forms folder."""
-    files = {name: text.encode() for name, text in draft.files.items()}
+    files = {name: model_files.utf8_declared(text).encode() for name, text in draft.files.items()}
     forms = {name: json.dumps(schema).encode() for name, schema in draft.forms.items()}
     return repository.Source(files, forms_dir, rules, forms)
 
@@ -215,8 +223,8 @@ def _parsed_forms(forms: dict[str, str]) -> dict[str, dict]:
     parsed, errors = {}, {}
     for name, text in forms.items():
         try:
-            parsed[name] = json.loads(text)
-        except ValueError as err:
+            parsed[name] = model_files.load_json(text)
+        except model_files.Unreadable as err:
             errors[name] = [f"not JSON: {err}"]
             continue
         if not isinstance(parsed[name], dict):

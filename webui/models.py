@@ -157,13 +157,13 @@ def preview_form(draft_id: int, name: str):  # type: ignore[no-untyped-def]
 
 def _checked(text: str) -> tuple[dict | None, list[str]]:
     """The form in ``text`` (none unless it is a JSON object) and every problem a deploy would refuse it for."""
+    eng = current_engine()
     try:
-        schema = json.loads(text)
-    except ValueError as err:
-        return None, [_("Not valid JSON: %(error)s", error=str(err))]
+        schema = eng.form_json(text)
+    except engine.InvalidInput as err:
+        return None, [_("Not valid JSON: %(error)s", error=err.message)]
     if not isinstance(schema, dict):
         return None, [_("A form is a JSON object.")]
-    eng = current_engine()
     return (schema if eng.form_is_drawable(schema) else None), eng.form_problems(schema)
 
 

@@ -58,10 +58,10 @@ def test_a_task_both_bounded_elsewhere_and_not_time_bound_is_refused(eng):
     assert problem.element_id == "request_visit" and "keep one of the two" in problem.message
 
 
-def test_user_tasks_of_a_process_without_lanes_are_not_checked(eng):
-    xml = re.sub(r"<bpmn:laneSet.*?</bpmn:laneSet>", "", request_with(""), flags=re.DOTALL)
-    [version] = eng.deploy(xml, actor="owner")
-    assert version.process_id == "visit_demo"
+def test_a_process_without_lanes_is_refused_like_a_lane_that_is_no_role(eng):
+    xml = re.sub(r"<bpmn:laneSet.*?</bpmn:laneSet>", "", request_with(REQUEST_REASON), flags=re.DOTALL)
+    [problem] = problems_of(eng, xml)
+    assert problem.element_id == "visit_demo" and "no lanes" in problem.message
 
 
 def test_every_shipped_process_keeps_the_convention(database_url, clock):
