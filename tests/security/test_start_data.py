@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from tests.scenarios.conftest import at
 from tests.scenarios.test_formal_reintegration import Trajectory, decision
 from tests.webui.conftest import open_law_case
 from tests.webui.test_api import Api
@@ -104,3 +105,15 @@ def test_a_route_takes_the_fields_of_its_start_form_and_nothing_else(api_as, law
                       {**body, "data": {"requested_on": "2026-12-01", "first_day_of_incapacity": "2026-11-30"}})
     assert refused_keys(forged) == ["first_day_of_incapacity"]
     assert eva.post(f"/cases/{case.id}/procedures", {**body, "data": {"requested_on": "2026-12-01"}}).status_code == 201
+
+
+def test_0_6_the_case_file_no_longer_offers_the_follow_up_once_it_ended(client, auth, law, clock):
+    """0.6: after a return of 14 days the follow-up ends; a new incapacity starts it again, never the start form."""
+    case = open_law_case(law)
+    law.deliver(case.id, "work_resumed", {"resumed_on": "2026-12-21"}, actor="hr1")
+    clock.set(at(2027, 1, 6))
+    law.fire_due_timers()
+    assert [i.state for i in law.instances(case.id)] == ["completed"]
+    auth.login_as("employer", username="hr1")
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'name="process_id"' in page and '<option value="incapacity_follow_up">' not in page
