@@ -41,7 +41,10 @@ def _user() -> engine.UserView:
 
 
 def _body() -> dict:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # JSON nested thousands deep: Python's decoder gives up
+        raise engine.InvalidInput("the request body is nested too deeply", {"_body": ["nested too deeply"]}) from None
     if not isinstance(body, dict):
         raise engine.InvalidInput("the request body must be a JSON object", {"_body": ["a JSON object"]})
     return body

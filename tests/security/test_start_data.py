@@ -117,3 +117,15 @@ def test_0_6_the_case_file_no_longer_offers_the_follow_up_once_it_ended(client, 
     auth.login_as("employer", username="hr1")
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'name="process_id"' in page and '<option value="incapacity_follow_up">' not in page
+
+
+def test_start_data_nested_a_hundred_thousand_deep_is_a_400(client, auth, law):
+    """The JSON decoder's own recursion limit is an answer about the body, never a server error."""
+    case = open_law_case(law)
+    user = auth.eng.create_user(username="oa1", password="correct horse battery", display_name="oa1",
+                                roles=["occupational_physician"], organisations=["Acme NV"], actor="test")
+    deep = '{"process_id": "pre_return_visit", "data": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = client.post(f"/api/v1/cases/{case.id}/procedures", data=deep, content_type="application/json",
+                           headers={"Authorization": f"Bearer {law.issue_token(user.id, 'test')}"})
+    assert refused_keys(response) == ["_body"]
+    assert "pre_return_visit" not in started(law, case.id)
