@@ -21,6 +21,7 @@ from . import (
     repository,
     retries,
     runtime,
+    start_data,
     views,
 )
 from .catalogue import Event, Procedure, Route
@@ -113,8 +114,8 @@ class CaseWork(Wiring):
                 continue
             for route, role in _routes_open_to(procedure, user):
                 facts = queries.facts(session, case, _route_facts(procedure, route, role), today, self.policy)
-                if procedure.starts_with_case and facts.is_running(procedure.process_id):
-                    continue
+                if procedure.starts_with_case and any(p.process_id == procedure.process_id for p in facts.procedures):
+                    continue  # 0.6: started with the case, and again by the engine alone
                 routes = _routes(procedure.process_id, role, facts)
                 refused = eligibility.refusal(procedure.process_id, facts)
                 if refused is not None and refused.details[0]["rule"] == "T04" and any(not r.refusal for r in routes):
@@ -150,63 +151,70 @@ class CaseWork(Wiring):
         return self._catalogue_form(chosen.form) if chosen is not None else None
 
     def start(self, case_id: int, process_id: str, data: dict | None = None, *, actor: str,
-              user_id: int | None = None, route: str | None = None) -> views.InstanceView:
+              user_id: int | None = None, route: str | None = None, role: str | None = None) -> views.InstanceView:
         """Start the newest version of ``process_id`` for a case and run it until it waits.
 
         ``NotAllowed`` names the rule and the date from which it is allowed when the law forbids it now.
         With ``user_id`` the user must see the case (``NotFound``) and hold a role that may start the
-        procedure, on its route when it has routes (``NotAllowed``); the role is the requester the rules
-        look at, whatever ``data`` says. A procedure with routes (``catalogue.toml``) starts on ``route`` (or
-        the route its data names): ``InvalidInput`` for a missing or unknown route, and per field for data its
-        start form refuses. An employer's trajectory names its T04 route in ``route`` or ``data["route"]``
-        (``eligibility.EMPLOYER_ROUTES``, default the 3 months); its evidence is recorded with its date by the
-        occupational physician with the request.
+        procedure, on its route when it has routes (``NotAllowed``); that role is the requester the rules look
+        at. Callers without a user (scenarios, the demo) name the requester's role in ``role``. ``Conflict`` for
+        a procedure that starts with the case when the case already has one (the engine starts it again with a
+        new period of incapacity, 0.6). A procedure with routes (``catalogue.toml``) starts on ``route`` (or the
+        route its ``route_field`` in ``data`` names): ``InvalidInput`` for a missing or unknown route; ``data``
+        holds only the fields of the route's start form (``start_data.check``: ``InvalidInput`` per refused key
+        or field). An employer's trajectory names its T04 route in ``route`` (``eligibility.EMPLOYER_ROUTES``,
+        default the 3 months); its evidence is recorded with its date by the occupational physician with the
+        request.
         """
         with self.database.unit_of_work() as session:
             case = queries.get(session, Case, case_id, "case")
             user = None
             if user_id is not None:
                 case, user = self._visible_case(session, case_id, user_id)
-            start_data, role = self._start_data(process_id, dict(data or {}), route, case, user)
-            facts_data = dict(start_data)
-            if route is not None and process_id == eligibility.TRAJECTORY:
-                facts_data["route"] = route
-            if role is not None:
-                facts_data["requested_by"] = role
+            checked, facts_data = self._start_data(session, process_id, dict(data or {}), route, case,
+                                                   user.roles if user is not None else None, role)
             today = calendar.legal_date(self.clock.now())
             refused = eligibility.refusal(process_id, queries.facts(session, case, facts_data, today, self.policy))
             if refused is not None:
                 raise refused
             loaded = self._specs.load(session, repository.latest(session, process_id))
-            run = runtime.start(session, case, loaded, start_data, actor, self.clock)
+            run = runtime.start(session, case, loaded, checked, actor, self.clock)
             session.flush()
             result = queries.instance_view(session, run.row)
             session.commit()
         return result
 
-    def _start_data(self, process_id: str, data: dict, route: str | None, case: Case,
-                    user: User | None) -> tuple[dict, str | None]:
-        """The start data with its route checked against the route's form, and the starter's role."""
-        role = self._require_starter(process_id, user) if user is not None else None
-        procedure = self.catalogue.get(process_id)
-        if procedure is None or not procedure.routes or procedure.route_field is None:
-            return data, role
-        chosen = _chosen_route(procedure, route or data.get(procedure.route_field))
-        if user is not None:
-            role = _starter_role(chosen.started_by, user)
-            if role is None:
-                raise NotAllowed(f"none of your roles starts {process_id} on route {chosen.name}",
-                                 [{"roles": list(chosen.started_by)}])
-        fields = {k: v for k, v in data.items() if k != procedure.route_field}
-        forms.validate(self._catalogue_form(chosen.form), fields, calendar.legal_date(self.clock.now()),
-                       {"first_day_of_incapacity": case.first_day_of_incapacity.isoformat()})
-        return {**fields, procedure.route_field: chosen.name}, role
+    def _start_data(self, session: Session, process_id: str, data: dict, route: str | None, case: Case,
+                    roles: list[str] | None, role: str | None) -> tuple[dict, dict]:
+        """The checked start data, and the facts the start rules look at: the requester's role and the route.
 
-    def _require_starter(self, process_id: str, user: User) -> str:
+        ``roles`` are the signed-in user's; without a user, ``role`` (if any) is the requester.
+        """
+        if roles is None and role is not None:
+            roles = [role]
+        if roles is not None:
+            role = self._require_starter(process_id, roles)
+        procedure = self.catalogue.get(process_id)
+        if procedure is not None and procedure.starts_with_case:
+            start_data.refuse_restart(procedure, [i.process_id for i in queries.instances(session, case.id)])
+        field, chosen = start_data.route_of(procedure, route, data)
+        if chosen is not None and roles is not None:
+            role = start_data.route_role(process_id, chosen, roles)
+        fields = {k: v for k, v in data.items() if k != field}
+        start_data.check(process_id, self._catalogue_form(chosen.form if chosen else None), fields,
+                         calendar.legal_date(self.clock.now()),
+                         {"first_day_of_incapacity": case.first_day_of_incapacity.isoformat()})
+        requester = {"requested_by": role} if role else {}
+        if field is None or chosen is None:
+            return fields, {**requester, **start_data.t04_route(process_id, route)}
+        fields[field] = chosen.name
+        return fields, {**requester, **fields}
+
+    def _require_starter(self, process_id: str, roles: list[str]) -> str:
         procedure = self.catalogue.get(process_id)
         if procedure is None:
             raise NotFound(f"procedure '{process_id}' does not exist")
-        role = _starter_role(procedure.started_by, user)
+        role = start_data.starter_role(procedure.started_by, roles)
         if role is None:
             raise NotAllowed(f"none of your roles may start {process_id}",
                              [{"roles": list(procedure.started_by)}])
@@ -327,17 +335,13 @@ def _payload_date(payload: dict, field: str) -> date:
         raise InvalidInput(f"{field} must be a date", {field: ["must be a date (YYYY-MM-DD)"]}) from None
 
 
-def _starter_role(started_by: tuple[str, ...], user: User) -> str | None:
-    return next((role for role in started_by if role in user.roles), None)
-
-
 def _routes_open_to(procedure: Procedure,
                     user: User) -> list[tuple[Route | None, str]]:
     """The routes of ``procedure`` the user may take, each with the role taking it (one None route without routes)."""
     if not procedure.routes:
-        role = _starter_role(procedure.started_by, user)
+        role = start_data.starter_role(procedure.started_by, user.roles)
         return [] if role is None else [(None, role)]
-    taken = [(route, _starter_role(route.started_by, user)) for route in procedure.routes.values()]
+    taken = [(route, start_data.starter_role(route.started_by, user.roles)) for route in procedure.routes.values()]
     return [(route, role) for route, role in taken if role is not None]
 
 
@@ -345,14 +349,6 @@ def _route_facts(procedure: Procedure, route: Route | None, role: str) -> dict:
     if route is None or procedure.route_field is None:
         return {"requested_by": role}
     return {"requested_by": role, procedure.route_field: route.name}
-
-
-def _chosen_route(procedure: Procedure, name: object) -> Route:
-    chosen = procedure.routes.get(name) if isinstance(name, str) else None
-    if chosen is None:
-        raise InvalidInput(f"{procedure.process_id} starts on one of its routes",
-                           {"route": [f"one of {', '.join(procedure.routes)}"]})
-    return chosen
 
 
 def _check_may_open(user: User, employer: str, parties: dict) -> None:

@@ -20,6 +20,7 @@ from .openapi import document as openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC = {"api.openapi"}
+START_FIELDS = {"process_id", "route", "data"}
 
 
 @bp.before_request
@@ -40,7 +41,10 @@ def _user() -> engine.UserView:
 
 
 def _body() -> dict:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # JSON nested thousands deep: Python's decoder gives up
+        raise engine.InvalidInput("the request body is nested too deeply", {"_body": ["nested too deeply"]}) from None
     if not isinstance(body, dict):
         raise engine.InvalidInput("the request body must be a JSON object", {"_body": ["a JSON object"]})
     return body
@@ -117,8 +121,11 @@ def deadlines(case_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/cases/<int:case_id>/procedures")
 def start(case_id: int):  # type: ignore[no-untyped-def]
     """Start a procedure (on a ``route`` with the data of its start form); 403 names the rule and the date it
-    becomes allowed, 400 each field the start form refuses."""
+    becomes allowed, 400 each field or key refused, 409 for a procedure that starts with the case."""
     body = _body()
+    unknown = sorted(set(body) - START_FIELDS)
+    if unknown:
+        raise engine.InvalidInput(f"unknown fields: {', '.join(unknown)}", {key: ["unknown field"] for key in unknown})
     instance = current_engine().start(case_id, _field(body, "process_id", str), _field(body, "data", dict, {}),
                                       actor=_user().username, user_id=_user().id,
                                       route=_field(body, "route", str) if "route" in body else None)

@@ -40,7 +40,7 @@ def _iso(day: date) -> str:
 
 
 def _examined(eng: engine.Engine, case_id: int, today: date) -> None:
-    eng.start(case_id, "formal_reintegration", {"requested_by": "employee"}, actor="demo")
+    eng.start(case_id, "formal_reintegration", {}, role="employee", actor="demo")
     _do(eng, case_id, "record_request", {"request_received_on": _iso(today - timedelta(days=20)),
                                          "requested_by": "employee"})
     _do(eng, case_id, "send_invitation", {"invited_on": _iso(today - timedelta(days=19)),

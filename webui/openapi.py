@@ -10,7 +10,8 @@ ERRORS = {
     "401": "No valid API token.",
     "403": "Not allowed: for a refused start, `details` holds the rule and the date it becomes allowed.",
     "404": "Does not exist, or is not visible to the token's user.",
-    "409": "Conflict: the task was already completed, a colleague claimed it, or the instance changed.",
+    "409": "Conflict: the task was already completed, a colleague claimed it, or the instance changed; for a start, "
+           "the case already has the procedure that starts with it (`details`: rule 0.6).",
 }
 MAX_ID = 2**31 - 1
 NO_NUL = "^[^\\u0000]*$"
@@ -62,8 +63,13 @@ ANY_LIST = {"type": "array", "items": OBJECT}
 ROUTE = {**NAME, "description": "For a procedure with routes (GET /procedures lists them, e.g. "
          "rtw_coordination: questionnaire, advisory_physician_referral, request, invalidity, "
          "occupational_physician_referral): the route to start on, open to the token's user's role."}
-START_DATA = {**DATA, "description": "The start data: for a route, what its start form (`form` of the "
-              "route in GET /procedures) asks for, e.g. {\"requested_on\": \"2026-12-01\"} for route B."}
+START_DATA = {**DATA, "description": "The start data: only the fields of the start form of the route "
+              "(`form` of the route in GET /procedures), e.g. {\"requested_on\": \"2026-12-01\"} for route B; a "
+              "procedure without routes takes none. At most 16 KB as compact JSON and 5 levels deep. Facts of the "
+              "case (first_day_of_incapacity, case_id, case_reference) and of the rules (who requested: your role; "
+              "good reasons after decision C: the occupational physician's recorded request) are never start data: "
+              "400 names each refused key.",
+              "propertyNames": {"not": {"enum": ["case_id", "case_reference", "first_day_of_incapacity"]}}}
 
 
 def paths() -> dict:
@@ -86,8 +92,9 @@ def paths() -> dict:
             "Start a procedure; you are the requester the rules look at. An employer starting a trajectory names "
             "its T04 route in route (three_months, the default; certificate; consent or work_potential from "
             "2026); the evidence is recorded with its date by the occupational physician with the request",
-            _ok("The instance", _ref("Instance"), "201", ("400", "401", "403", "404")),
-            body=_object(("process_id",), process_id=NAME, route=ROUTE, data=START_DATA), params=("case_id",))},
+            _ok("The instance", _ref("Instance"), "201", ("400", "401", "403", "404", "409")),
+            body={**_object(("process_id",), process_id=NAME, route=ROUTE, data=START_DATA),
+                  "additionalProperties": False}, params=("case_id",))},
         "/cases/{case_id}/messages": {"post": _op(
             "Record an outside event (work_resumed, incapacity_relapse)",
             _ok("Which instances took it", OBJECT, errors=("400", "401", "403", "404")),

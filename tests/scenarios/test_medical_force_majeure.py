@@ -153,11 +153,11 @@ def test_an_employer_notification_without_the_mandatory_content_is_defective(law
 def test_no_force_majeure_while_a_trajectory_runs_and_no_trajectory_while_force_majeure_runs(law, clock):
     mfm = ForceMajeure(law, clock)
     with pytest.raises(engine.NotAllowed) as refused:
-        law.start(mfm.case.id, "formal_reintegration", {"requested_by": "employee"}, actor="an")
+        law.start(mfm.case.id, "formal_reintegration", {}, role="employee", actor="an")
     assert refused.value.details[0]["rule"] == "0.7"
     other = law.open_case(reference="MFM-2", employee="Dirk", employer="Acme NV",
                           first_day_of_incapacity=date(2026, 6, 1), actor="hr1", with_follow_up=False)
-    law.start(other.id, "formal_reintegration", {"requested_by": "employee"}, actor="dirk")
+    law.start(other.id, "formal_reintegration", {}, role="employee", actor="dirk")
     with pytest.raises(engine.NotAllowed) as reverse:
         law.start(other.id, "medical_force_majeure", {}, actor="hr1")
     assert reverse.value.details[0]["rule"] == "0.7"

@@ -11,9 +11,10 @@ from tests.scenarios.conftest import PROCESSES, at
 from tests.scenarios.test_formal_reintegration import REQUEST, Trajectory, decision
 
 
-def refusal(law: engine.Engine, case_id: int, process_id: str, data: dict) -> dict:
+def refusal(law: engine.Engine, case_id: int, process_id: str, data: dict, **starter: str | None) -> dict:
+    """The rule that refuses the start; ``starter`` holds the requester's ``role`` and an employer's ``route``."""
     with pytest.raises(engine.NotAllowed) as refused:
-        law.start(case_id, process_id, data, actor="hr1")
+        law.start(case_id, process_id, data, actor="hr1", **starter)
     return refused.value.details[0]
 
 
@@ -21,30 +22,34 @@ def test_T14_a_new_trajectory_waits_three_months_after_decision_c(law, clock):
     rit = Trajectory(law, clock)
     rit.examined()
     rit.do("assess", decision("C", "2027-01-12"), "oa1")
-    assert refusal(law, rit.case.id, "formal_reintegration", {"requested_by": "employee"}) == {
+    assert refusal(law, rit.case.id, "formal_reintegration", {}, role="employee") == {
         "rule": "T14", "allowed_from": "2027-04-12"}
     clock.set(at(2027, 4, 11, 23))
-    assert refusal(law, rit.case.id, "formal_reintegration", {"requested_by": "employee"})["rule"] == "T14"
+    assert refusal(law, rit.case.id, "formal_reintegration", {}, role="employee")["rule"] == "T14"
     clock.set(at(2027, 4, 12, 8))
-    assert law.start(rit.case.id, "formal_reintegration", {"requested_by": "employee"}, actor="oa1").state == "running"
+    assert law.start(rit.case.id, "formal_reintegration", {}, role="employee", actor="oa1").state == "running"
 
 
 def test_T14_good_reasons_are_the_occupational_physicians_call_on_the_recorded_request(law, clock):
     """T14: a new trajectory within 3 months of decision C needs good reasons found by the occupational physician.
 
-    A flag in the starter's data is no such finding; the physician records it with the request.
+    A flag in the starter's data is no such finding (it is refused as start data); the physician records it with
+    the request.
     """
     rit = Trajectory(law, clock)
     rit.examined()
     rit.do("assess", decision("C", "2027-01-12"), "oa1")
-    flagged = {"requested_by": "employee", "good_reasons_after_decision_c": True}
-    assert refusal(law, rit.case.id, "formal_reintegration", flagged)["rule"] == "T14"
+    with pytest.raises(engine.InvalidInput) as flagged:
+        law.start(rit.case.id, "formal_reintegration", {"good_reasons_after_decision_c": True}, role="employee",
+                  actor="an")
+    assert list(flagged.value.fields) == ["good_reasons_after_decision_c"]
+    assert refusal(law, rit.case.id, "formal_reintegration", {}, role="employee")["rule"] == "T14"
     clock.set(at(2027, 2, 1))
-    early = law.start(rit.case.id, "formal_reintegration", {"requested_by": "occupational_physician"}, actor="oa1")
+    early = law.start(rit.case.id, "formal_reintegration", {}, role="occupational_physician", actor="oa1")
     rit.do("record_request", {**REQUEST, "request_received_on": "2027-02-01"}, "oa1")
     rit.do("inform_not_admissible", {"requester_informed_on": "2027-02-01"}, "oa1")
     assert (law.instance(early.id).state, end_of(law, early.id)) == ("completed", "end_not_admissible")
-    again = law.start(rit.case.id, "formal_reintegration", {"requested_by": "occupational_physician"}, actor="oa1")
+    again = law.start(rit.case.id, "formal_reintegration", {}, role="occupational_physician", actor="oa1")
     rit.do("record_request", {**REQUEST, "request_received_on": "2027-02-01", "good_reasons_after_decision_c": True},
            "oa1")
     assert law.instance(again.id).state == "running" and rit.tasks() == [("occupational_physician", "send_invitation")]
@@ -75,11 +80,10 @@ def test_T04_the_employer_starts_by_a_route_the_law_allows_on_the_day(law, clock
                                                                        allowed_from):
     """T04, art. I.4-72 ff. and the corrections after review: 3 months, a certificate, (2026) consent or potential."""
     case = employer_case(law, clock, today, first_day)
-    request = {"requested_by": "employer", "route": route}
     if allowed_from is None:
-        assert law.start(case.id, "formal_reintegration", request, actor="hr1").state == "running"
+        assert law.start(case.id, "formal_reintegration", role="employer", route=route, actor="hr1").state == "running"
     else:
-        refused = refusal(law, case.id, "formal_reintegration", request)
+        refused = refusal(law, case.id, "formal_reintegration", {}, role="employer", route=route)
         assert (refused["rule"], refused["allowed_from"], refused["route"]) == ("T04", allowed_from, route)
 
 
@@ -87,8 +91,11 @@ def test_T04_consent_or_a_certificate_flagged_in_the_start_data_is_no_evidence(l
     """T04: consent and certificates are evidence recorded with a date, never a flag in the start data."""
     case = employer_case(law, clock, date(2027, 1, 15), date(2026, 12, 1))
     for flag in ("employee_consent", "definitive_unfitness_certificate"):
-        refused = refusal(law, case.id, "formal_reintegration", {"requested_by": "employer", flag: True})
-        assert (refused["rule"], refused["allowed_from"]) == ("T04", "2027-03-01")
+        with pytest.raises(engine.InvalidInput) as flagged:
+            law.start(case.id, "formal_reintegration", {flag: True}, role="employer", actor="hr1")
+        assert list(flagged.value.fields) == [flag]
+    refused = refusal(law, case.id, "formal_reintegration", {}, role="employer")
+    assert (refused["rule"], refused["allowed_from"]) == ("T04", "2027-03-01")
 
 
 @pytest.mark.parametrize(("evidence", "admissible"), [
@@ -105,7 +112,7 @@ def test_T04_the_requester_recorded_by_the_occupational_physician_counts_on_the_
     A request that was not allowed on its date still arrived: the trajectory ends at "Request not admissible".
     """
     case = employer_case(law, clock, date(2027, 1, 15), date(2026, 12, 1))
-    started = law.start(case.id, "formal_reintegration", {"requested_by": "occupational_physician"}, actor="oa1")
+    started = law.start(case.id, "formal_reintegration", {}, role="occupational_physician", actor="oa1")
     [record] = law.work_items(case_id=case.id)
     law.complete(record.id, {"request_received_on": "2027-01-10", "requested_by": "employer", **evidence},
                  actor="oa1")
@@ -129,7 +136,7 @@ def test_0_7_refusal_names_the_running_procedure(law, clock):
     case = employer_case(law, clock, date(2027, 3, 1), date(2026, 6, 1))
     running = law.start(case.id, "medical_force_majeure", {}, actor="hr1")
     with pytest.raises(engine.NotAllowed) as refused:
-        law.start(case.id, "formal_reintegration", {"requested_by": "employee"}, actor="an")
+        law.start(case.id, "formal_reintegration", {}, role="employee", actor="an")
     assert refused.value.details[0] == {"rule": "0.7", "allowed_from": None,
                                         "blocking_process": "medical_force_majeure", "blocking_instance": running.id}
     blocking = f"medical_force_majeure (instance {running.id}, started on 2027-03-01) is running"
@@ -230,10 +237,10 @@ def test_T04_the_employers_three_month_route_in_2026_is_a_setting(database_url, 
     law.deploy(sorted(PROCESSES.glob("*.bpmn")), actor="process_owner")
     try:
         case = employer_case(law, clock, date(2027, 3, 1), date(2026, 12, 1))
-        request = {"requested_by": "employer", "route": "three_months"}
+        starter = {"role": "employer", "route": "three_months"}
         if refused is None:
-            assert law.start(case.id, "formal_reintegration", request, actor="hr1").state == "running"
+            assert law.start(case.id, "formal_reintegration", actor="hr1", **starter).state == "running"
         else:
-            assert refusal(law, case.id, "formal_reintegration", request) == refused
+            assert refusal(law, case.id, "formal_reintegration", {}, **starter) == refused
     finally:
         law.close()

@@ -123,7 +123,7 @@ def test_T04_the_employers_start_page_offers_the_routes_the_law_allows_and_refus
 def test_0_7_the_case_file_names_the_running_procedure_that_blocks_a_start(client, auth, law):
     """0.7: the refusal on the start page names the procedure that runs."""
     case = open_law_case(law)
-    running = law.start(case.id, "formal_reintegration", {"requested_by": "employee"}, actor="eva")
+    running = law.start(case.id, "formal_reintegration", {}, role="employee", actor="eva")
     auth.login_as("employer", username="hr1")
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Medical force majeure: Not allowed now under rule" in page
