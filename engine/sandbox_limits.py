@@ -1,8 +1,16 @@
 """The guards diagram code runs with: every operation that could build a huge value in one C-level step.
 
 The time limit of ``scripting`` works by tracing, which cannot interrupt one C-level call; so whatever could
-grow a value in one call (arithmetic on integers, repetition, joining, formatting, unpacking) is checked here
-before it runs. ``GUARDS`` and ``restricted_builtins()`` are what ``scripting`` hands to diagram code.
+grow a value in one call (arithmetic on integers, repetition, joining, formatting, unpacking, case changes and
+encodings, building sets and dicts) is checked here. ``GUARDS`` and ``restricted_builtins()`` are what
+``scripting`` hands to diagram code.
+
+Integers are limited to 64 bits (``MAX_INT_BITS``) at every operation that makes one: literals, arithmetic and
+its in-place forms, ``int()``, ``pow()``, ``divmod()``, ``round()``, ``sum()``. Big-integer arithmetic is
+quadratic in C, and below 2**64 at most a handful of integers share a hash, so no set of crafted integers can
+collide. A set or dict built or merged in one call (``set()``, ``dict()``, ``|``, ``update()``, ``{*x}``,
+``{**d}``) holds at most ``MAX_HASHED`` items, so even crafted colliding tuples cost milliseconds; one built item
+by item runs traced, under the time limit. ``list()``, ``tuple()`` and ``sorted()`` take at most ``MAX_ITEMS``.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Set, Sized
 from functools import partial
 from types import FunctionType
 from typing import Any
@@ -20,13 +28,16 @@ import RestrictedPython as rp
 from .errors import EngineError
 
 MAX_ITEMS = 100_000  # items of one sequence, characters of one string or of one value written out as text
-MAX_INT_BITS = 10_000
+MAX_INT_BITS = 64
+MAX_INT_DIGITS = 100  # characters of a text int() converts
+MAX_HASHED = 1_000  # items of a set or dict built or merged by one call
+MAX_ROUND_DIGITS = 20
 MAX_FORMAT_WIDTH = 10_000
 MAX_DATA_SIZE = 1_000_000  # items and characters of the data a script leaves, shared references counted each time
 MAX_STARRED = 10  # ``*x`` unpackings in one source
 MAX_ZIPPED = 16  # sequences zipped together: zip(*rows) of many long rows would build every tuple in C
 DENIED_ATTRIBUTES = frozenset(  # padding allocates in C, and x.extend(x) doubles in C (x += y is guarded)
-    "format format_map mro translate ljust rjust center zfill expandtabs to_bytes extend".split())
+    "format format_map mro translate ljust rjust center zfill expandtabs to_bytes extend fromkeys".split())
 DENIED_PREFIXES = ("_", "gi_", "cr_", "ag_", "f_", "tb_", "co_")
 
 
@@ -77,10 +88,18 @@ OPERATORS = {"+": "add", "-": "sub", "*": "mul", "/": "truediv", "//": "floordiv
 def _binop(symbol: str, left: Any, right: Any, in_place: bool = False) -> Any:
     if symbol == "%" and isinstance(left, (str, bytes)):
         raise ScriptRejected("%-formatting is not allowed in diagram code; use f-strings")
+    _check_int(left, f"'{symbol}'")
+    _check_int(right, f"'{symbol}'")
     size, limit = _result_size(symbol, left, right)
     _check_size(size, f"'{symbol}'", limit)
     name = OPERATORS[symbol]
-    return getattr(operator, "i" + name.rstrip("_") if in_place else name)(left, right)
+    return _check_int(getattr(operator, "i" + name.rstrip("_") if in_place else name)(left, right), f"'{symbol}'")
+
+
+def _check_int(value: Any, what: str) -> Any:
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise ScriptLimitExceeded(f"{what}: integers are limited to {MAX_INT_BITS} bits in diagram code")
+    return value
 
 
 def _result_size(symbol: str, left: Any, right: Any) -> tuple[float, int]:
@@ -91,6 +110,8 @@ def _result_size(symbol: str, left: Any, right: Any) -> tuple[float, int]:
         if symbol == "<<" and left:
             return left.bit_length() + right, MAX_INT_BITS
         return (left.bit_length() + right.bit_length() if symbol == "*" else 0), MAX_INT_BITS
+    if symbol in "|&-^" and any(isinstance(v, (Set, Mapping)) for v in (left, right)):
+        return sum(len(v) if isinstance(v, Sized) else 0 for v in (left, right)), MAX_HASHED
     lengths = [len(v) if isinstance(v, (str, bytes, list, tuple)) else 0 for v in (left, right)]
     times = right if isinstance(right, int) else left if isinstance(left, int) else 0
     return {"+": sum(lengths), "*": max(lengths) * times}.get(symbol, 0), MAX_ITEMS
@@ -129,8 +150,31 @@ def _replace(text: str | bytes, old: Any, new: Any, count: int = -1) -> str | by
     return text.replace(old, new, count)
 
 
-AMPLIFIERS: dict[str, tuple[tuple[type, ...], Callable[..., Any]]] = {"join": ((str, bytes), _join),
-                                                                       "replace": ((str, bytes), _replace)}
+def _grown(name: str, value: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a method whose result is at most a few times longer than ``value``, and check that result."""
+    result = getattr(value, name)(*args, **kwargs)
+    _check_size(len(result), f"{name}()")
+    return result
+
+
+def _merged(name: str, collection: Any, *others: Any, **kwargs: Any) -> Any:
+    """Call a method that merges ``others`` into a set or dict, when all of them hold at most ``MAX_HASHED`` items."""
+    others = tuple(_sized(other) for other in others)
+    _check_size(len(collection) + sum(len(other) for other in others) + len(kwargs), f"{name}()", MAX_HASHED)
+    return getattr(collection, name)(*others, **kwargs)
+
+
+def _sized(items: Any) -> Any:
+    return items if isinstance(items, Sized) else list(items)
+
+
+GROWING = "hex encode upper lower casefold title capitalize swapcase".split()
+MERGING = ("union update intersection intersection_update difference difference_update symmetric_difference "
+           "symmetric_difference_update issubset issuperset isdisjoint").split()
+AMPLIFIERS: dict[str, tuple[tuple[type, ...], Callable[..., Any]]] = {
+    "join": ((str, bytes), _join), "replace": ((str, bytes), _replace),
+    **{name: ((str, bytes, bytearray), partial(_grown, name)) for name in GROWING},
+    **{name: ((set, frozenset, dict), partial(_merged, name)) for name in MERGING}}
 
 
 def _getattr(obj: Any, name: str) -> Any:
@@ -144,25 +188,52 @@ def _getattr(obj: Any, name: str) -> Any:
     return rp.Guards.safer_getattr_raise(obj, name)
 
 
-class _StrType(type):
-    def __instancecheck__(cls, instance: Any) -> bool:
-        return isinstance(instance, str)
+def _as_type(base: type, make: Callable[..., Any]) -> type:
+    """A stand-in for ``base`` whose calls go through ``make``; ``isinstance(x, base)`` still works with it."""
+    meta = type(f"_{base.__name__}_type", (type,), {
+        "__instancecheck__": lambda cls, instance: isinstance(instance, base),
+        "__subclasscheck__": lambda cls, subclass: issubclass(subclass, base)})
+    return meta(base.__name__, (base,), {"__new__": lambda cls, *args, **kwargs: make(*args, **kwargs)})
 
 
-class _Str(str, metaclass=_StrType):
-    """``str`` for diagram code: refuses to write out too large a value; ``isinstance(x, str)`` still works."""
+def _str(value: Any = "", *args: Any) -> str:
+    check_data(value, "str()")
+    return str(value, *args)
 
-    def __new__(cls, value: Any = "", *args: Any) -> str:  # type: ignore[misc]
-        check_data(value, "str()")
-        return str(value, *args)
+
+def _int(value: Any = 0, *args: Any) -> int:
+    if isinstance(value, (str, bytes, bytearray)) and len(value) > MAX_INT_DIGITS:
+        raise ScriptLimitExceeded(f"int() converts texts of at most {MAX_INT_DIGITS} characters in diagram code")
+    return _check_int(int(value, *args), "int()")
+
+
+def _hashed(base: type) -> Callable[..., Any]:
+    def make(items: Any = (), /, **kwargs: Any) -> Any:
+        items = _sized(items)
+        _check_size(len(items) + len(kwargs), f"{base.__name__}()", MAX_HASHED)
+        return base(items, **kwargs)
+    return make
+
+
+def _hashed_display(items: Any) -> Any:
+    """Check what ``{*items}`` or ``{**items}`` merges into a set or dict display."""
+    _check_size(len(items) if isinstance(items, Sized) else 0, "a set or dict display", MAX_HASHED)
+    return items
+
+
+def _sequence(build: Callable[..., Any]) -> Callable[..., Any]:
+    def make(items: Any = (), /, **kwargs: Any) -> Any:
+        _check_size(len(items) if isinstance(items, Sized) else 0, f"{getattr(build, '__name__', 'a sequence')}()")
+        return build(items, **kwargs)
+    return make
 
 
 def restricted_builtins() -> dict[str, Any]:
     """Builtins for diagram code; no ``map`` or ``filter``, since a C function applied by C code runs untraced."""
 
     def round_(number: Any, ndigits: int | None = None) -> Any:
-        _check_size(abs(ndigits or 0), "round()", MAX_INT_BITS // 4)  # round(n, -d) computes 10 ** d first
-        return round(number, ndigits)
+        _check_size(abs(ndigits or 0), "round()", MAX_ROUND_DIGITS)  # round(n, -d) computes 10 ** d first
+        return _check_int(round(number, ndigits), "round()")
 
     def zip_(*sequences: Any) -> Any:
         _check_size(len(sequences), "zip()", MAX_ZIPPED)
@@ -171,7 +242,7 @@ def restricted_builtins() -> dict[str, Any]:
     def sum_(numbers: Any, start: Any = 0) -> Any:
         if not isinstance(start, (int, float)):  # sum(lists, []) would copy ever longer lists in C
             raise ScriptRejected("sum() adds numbers only in diagram code")
-        return sum(numbers, start)
+        return _check_int(sum(numbers, start), "sum()")
 
     def range_(*args: int) -> Any:
         range(*args)  # Python's own errors first: a zero step is not a size problem
@@ -182,9 +253,12 @@ def restricted_builtins() -> dict[str, Any]:
 
     removed = {"__build_class__", "_getattr_", "setattr", "delattr", "hash", "id", "repr"}
     allowed = {k: v for k, v in {**rp.safe_builtins, **rp.limited_builtins}.items() if k not in removed}
-    return {**allowed, "min": min, "max": max, "any": any, "all": all, "enumerate": enumerate, "sorted": sorted,
-            "reversed": reversed, "dict": dict, "list": list, "tuple": tuple, "set": set, "frozenset": frozenset,
-            "str": _Str, "range": range_, "round": round_, "zip": zip_, "sum": sum_,
+    hashed = {kind.__name__: _as_type(kind, _hashed(kind)) for kind in (set, frozenset, dict)}
+    sequences = {kind.__name__: _as_type(kind, _sequence(kind)) for kind in (list, tuple)}
+    return {**allowed, **hashed, **sequences, "min": min, "max": max, "any": any, "all": all, "enumerate": enumerate,
+            "sorted": _sequence(sorted), "reversed": reversed, "str": _as_type(str, _str), "int": _as_type(int, _int),
+            "range": range_, "round": round_, "zip": zip_, "sum": sum_,
+            "divmod": lambda a, b: (_binop("//", a, b), _binop("%", a, b)),
             "pow": lambda base, exponent: _binop("**", base, exponent)}  # pow(a, b, m) on huge ints runs long in C
 
 
@@ -192,7 +266,7 @@ GUARDS = {"_getattr_": _getattr, "_getitem_": rp.Eval.default_guarded_getitem, "
           "_getiter_": rp.Eval.default_guarded_getiter, "_unpack_sequence_": rp.Guards.guarded_unpack_sequence,
           "_iter_unpack_sequence_": rp.Guards.guarded_iter_unpack_sequence, "_key_": _key,
           "_binop_": _binop, "_inplacevar_": lambda op, x, y: _binop(op[:-1], x, y, in_place=True),
-          "_format_": _format, "_starred_": _starred,
+          "_format_": _format, "_starred_": _starred, "_hashed_": _hashed_display,
           "_apply_": lambda f, /, *args, **kw: f(*args, **{k: _key(v) if k == "key" else v for k, v in kw.items()})}
 
 

@@ -28,6 +28,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from . import sandbox_limits as limits
+from . import script_data
 from .errors import EngineError
 from .sandbox_limits import ScriptLimitExceeded, ScriptRejected
 
@@ -42,7 +43,9 @@ class _Policy(rp.RestrictingNodeTransformer):
     """RestrictedPython's checks, plus: refuse more statements and route risky operations through guards."""
 
     REFUSED = {ast.Import: "imports", ast.ImportFrom: "imports", ast.ClassDef: "classes", ast.Try: "try statements"}
-    GUARDED = {ast.Add: "+", ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.Mod: "%"}
+    GUARDED = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
+               ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
+               ast.MatMult: "@"}
 
     @staticmethod
     def guard(name: str, node: ast.AST, *args: ast.expr) -> ast.Call:
@@ -61,8 +64,25 @@ class _Policy(rp.RestrictingNodeTransformer):
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         node = self.node_contents_visit(node)
-        symbol = self.GUARDED.get(type(node.op))
-        return node if symbol is None else self.guard("_binop_", node, ast.Constant(symbol), node.left, node.right)
+        return self.guard("_binop_", node, ast.Constant(self.GUARDED[type(node.op)]), node.left, node.right)
+
+    def visit_Constant(self, node: ast.Constant) -> Any:
+        if isinstance(node.value, int) and node.value.bit_length() > limits.MAX_INT_BITS:
+            self.error(node, f"integers are limited to {limits.MAX_INT_BITS} bits in diagram code")
+        return super().visit_Constant(node)
+
+    def visit_Set(self, node: ast.Set) -> ast.AST:
+        node = self.node_contents_visit(node)
+        for element in node.elts:
+            if isinstance(element, ast.Starred):
+                element.value = self.guard("_hashed_", element, element.value)
+        return node
+
+    def visit_Dict(self, node: ast.Dict) -> ast.AST:
+        node = self.node_contents_visit(node)
+        node.values = [self.guard("_hashed_", value, value) if key is None else value
+                       for key, value in zip(node.keys, node.values, strict=True)]
+        return node
 
     def visit_Starred(self, node: ast.Starred) -> ast.AST:
         node = self.node_contents_visit(node)
@@ -160,7 +180,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         self._run(lambda: exec(code, namespace))
         hidden = set(self.globals) | set(external_context or {})
         results = {k: v for k, v in namespace.items() if k not in hidden and not k.startswith("_") and not callable(v)}
-        limits.check_data(results, "the task data a script leaves", limits.MAX_DATA_SIZE)
+        script_data.check_results(results)
         context.clear()
         context.update(results)
         return True
