@@ -26,7 +26,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import access, forms, scripting
+from . import access, forms, run_limits, scripting
 from .deadlines import Rule
 from .errors import Problem
 
@@ -147,6 +147,7 @@ def _check_conventions(
         _check_task_deadlines(name, process, rule_ids, result)
         _check_timers(name, process, rules, result)
         _check_expressions(name, process, result)
+        _check_cardinality(name, process, result)
         _check_refused_elements(name, process, result)
     _check_messages(name, tree, result)
 
@@ -304,6 +305,13 @@ def _check_expressions(file: str, process: etree._Element, result: Checked) -> N
             owner = _owner_with_id(element)
             for message in scripting.compile_problems(element.text or "", mode):
                 _problem(result, owner, f"expression does not compile: {message}", file)
+
+
+def _check_cardinality(file: str, process: etree._Element, result: Checked) -> None:
+    for element in process.iterfind(".//bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality", NS):
+        problem = run_limits.literal_cardinality_problem(element.text or "")
+        if problem:
+            _problem(result, element.getparent().getparent(), problem, file)
 
 
 def _owner_with_id(element: etree._Element) -> etree._Element:
