@@ -110,7 +110,7 @@ def _result_size(symbol: str, left: Any, right: Any) -> tuple[float, int]:
         if symbol == "<<" and left:
             return left.bit_length() + right, MAX_INT_BITS
         return (left.bit_length() + right.bit_length() if symbol == "*" else 0), MAX_INT_BITS
-    if symbol in "|&-^" and any(isinstance(v, (Set, Mapping)) for v in (left, right)):
+    if symbol in ("|", "&", "-", "^") and any(isinstance(v, (Set, Mapping)) for v in (left, right)):
         return sum(len(v) if isinstance(v, Sized) else 0 for v in (left, right)), MAX_HASHED
     lengths = [len(v) if isinstance(v, (str, bytes, list, tuple)) else 0 for v in (left, right)]
     times = right if isinstance(right, int) else left if isinstance(left, int) else 0
