@@ -180,3 +180,20 @@ def test_completing_a_task_whose_script_leaves_a_set_answers_400_in_the_api_and_
     assert response.status_code == 400, response.get_data(as_text=True)
     assert response.get_json()["error"] == "invalid_model" and "'seen'" in response.get_json()["message"]
     assert [i.id for i in eng.work_items(role="employee")] == [item.id]
+
+
+def test_a_multi_instance_over_a_collection_of_5000_items_is_refused_and_keeps_nothing(app):
+    eng = app.extensions["reintegra"]
+    over_items = ('<bpmn:multiInstanceLoopCharacteristics isSequential="false"><bpmn:loopDataInputRef>items'
+                  '</bpmn:loopDataInputRef><bpmn:inputDataItem id="item" name="item"/>'
+                  "</bpmn:multiInstanceLoopCharacteristics>")
+    source = diagram("each", [script("size", "items = [0] * 5000", "f_start", "f1"),
+                              script("work", "x = item", "f1", "f2", over_items),
+                              ASK.format(incoming="f2", outgoing="f_end")],
+                     [("f_start", "start", "size"), ("f1", "size", "work"), ("f2", "work", "ask"),
+                      ("f_end", "ask", "end")])
+    eng.deploy(source, actor="owner")
+    case = open_case(eng)
+    with pytest.raises(engine.InvalidModel, match="at most 1000 instances, not 5000"):
+        eng.start(case.id, "each", {}, actor="hr1")
+    assert eng.instances(case.id) == []
