@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator, FormatChecker, SchemaError
 
 from . import form_refs
 from .errors import InvalidInput
+from .form_patterns import FormValidator, pattern_problems
 
 LANGUAGES = ("nl", "fr", "en")
 CLASSIFICATIONS = ("case", "personal", "medical")
@@ -59,7 +60,7 @@ def convention_problems(schema: dict[str, Any]) -> list[str]:
     shape = shape_problems(schema)
     if shape:
         return shape
-    problems = _missing_languages("x-title", schema.get("x-title"))
+    problems = _missing_languages("x-title", schema.get("x-title")) + pattern_problems(schema)
     properties = schema.get("properties", {})
     order = schema.get("x-order", [])
     if sorted(order) != sorted(properties):
@@ -123,7 +124,7 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date,
     if schema is None:
         return
     errors: dict[str, list[str]] = {}
-    for error in Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(data):
+    for error in FormValidator(schema, format_checker=FormatChecker()).iter_errors(data):
         path = ".".join(str(p) for p in error.absolute_path) or _missing_field(error) or "_form"
         errors.setdefault(path, []).append(error.message)
     for name, field in schema.get("properties", {}).items():

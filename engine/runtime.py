@@ -23,12 +23,12 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, deadlines, forms, projection, queries, serialization
+from . import audit, calendar, deadlines, forms, projection, queries, run_limits, serialization
 from .clock import Clock, SystemClock
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, Problem
 from .models import Case, ProcessInstance, WorkItem
 from .repository import Loaded
-from .scripting import RestrictedScriptEngine, script_engine
+from .scripting import RestrictedScriptEngine, ScriptLimitExceeded, ScriptRejected, script_engine
 
 MAX_STEP_ROUNDS = 100
 _SYSTEM_CLOCK = SystemClock()
@@ -76,9 +76,10 @@ class Run:
                 raise _model_error(err) from err
 
     def _run_until_waiting(self) -> None:
-        """Run engine steps again while timers that came due during a step are still to run."""
+        """Run engine steps again while timers that came due during a step are still to run, within the limits."""
+        budget = run_limits.StepBudget()
         for _ in range(MAX_STEP_ROUNDS):
-            self.workflow.do_engine_steps()
+            self.workflow.do_engine_steps(will_complete_task=budget.spend)
             if not self.workflow.get_tasks(state=TaskState.READY, manual=False):
                 return
         raise InvalidModel("the diagram keeps running without waiting", [Problem(None, "endless engine steps")])
@@ -86,10 +87,12 @@ class Run:
 
 def _model_error(err: SpiffWorkflowException) -> EngineError:
     cause = err.__cause__ or getattr(err, "error", None)
-    if isinstance(cause, EngineError) and not isinstance(cause, InvalidModel):
-        return cause
     task = getattr(err, "task", None)
     element = task.task_spec.bpmn_id if task is not None else None
+    if isinstance(cause, (ScriptRejected, ScriptLimitExceeded)):
+        return InvalidModel(f"the diagram failed while running: {cause.message}", [Problem(element, cause.message)])
+    if isinstance(cause, EngineError) and not isinstance(cause, InvalidModel):
+        return cause
     return InvalidModel(f"the diagram failed while running: {err}", [Problem(element, str(err))])
 
 
@@ -133,6 +136,7 @@ def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock:
     engine = script_engine(_functions(run_ref, engine_ref))
     engine_ref.append(engine)
     workflow.script_engine = engine
+    run_limits.bound_instances(workflow)
     run = Run(row, loaded, workflow, clock)
     run_ref.append(run)
     return run

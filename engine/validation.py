@@ -26,7 +26,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import access, forms, model_files
+from . import access, forms, model_files, run_limits
 from .deadlines import Rule
 from .diagram_expressions import NS, RULES_PROPERTY, expression_problems, listed_rules, timer_problems
 from .diagram_expressions import property_value as _property
@@ -176,6 +176,7 @@ def _check_conventions(
         _check_user_tasks(name, process, form_sources, result)
         _check_task_deadlines(name, process, rule_ids, result)
         _check_timers(name, process, rules, result)
+        _check_cardinality(name, process, result)
         _check_refused_elements(name, process, result)
     for element, message in expression_problems(tree):
         _problem(result, element, message, name)
@@ -279,6 +280,13 @@ def _check_act_date(file: str, event: etree._Element, rules: list[Rule], result:
                    f"{ACT_DATE_PROPERTY} to the variable holding the legal date of the act that meets the term "
                    "(e.g. decided_on), so the verdict follows that date and not the order of processing")
         _problem(result, event, message, file)
+
+
+def _check_cardinality(file: str, process: etree._Element, result: Checked) -> None:
+    for element in process.iterfind(".//bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality", NS):
+        problem = run_limits.literal_cardinality_problem(element.text or "")
+        if problem:
+            _problem(result, element.getparent().getparent(), problem, file)
 
 
 _REFUSED = {
