@@ -22,6 +22,7 @@ from . import (
     democlock,
     errors,
     evidence,
+    incidents,
     labels,
     law,
     migrations,
@@ -65,7 +66,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     labels.register(app)
     for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp,
-                      annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp):
+                      annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp):
         app.register_blueprint(blueprint)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)
