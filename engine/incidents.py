@@ -90,7 +90,7 @@ def wake_one(wiring: Wiring, claim: Callable[[Session], ProcessInstance | None],
 
 
 def _wake(wiring: Wiring, session: Session, row: ProcessInstance, actor: str, reason: str) -> list[str]:
-    incident = open_incident(session, row.id)
+    incident = open_incident(session, row.id) if row.state == "error" else None
     if row.state == "error":
         row.state, row.error = "running", None
     fired = runtime.wake(session, wiring._load(session, row.id))
