@@ -6,9 +6,11 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 
 import engine
 from engine.incidents import BACKOFF, MAX_ATTEMPTS
+from tests.engine.test_migrations import migrated_again
 from tests.engine.test_runtime import DEMO, open_case
 
 EXPIRES = datetime(2027, 1, 8, 23, 0, tzinfo=timezone.utc)  # T15 from 23 Dec 2026: 9 Jan 2027 00:00 in Brussels
@@ -127,3 +129,18 @@ def test_a_retry_that_succeeds_resolves_the_incident_and_fires_the_timer(eng, cl
     assert (incident.state, incident.resolution, incident.resolved_by) == ("resolved", "retried", "scheduler")
     assert eng.instance(bad).state == "running"
     assert [e.action for e in eng.trace(bad).events][-2:] == ["timers_fired", "incident_retried"]
+
+
+def test_instances_stopped_before_0010_become_incidents_that_wait_for_a_person(eng, clock, owner, database_url):
+    """Revision 0010: an instance already ``error`` gets an open incident with its error and no automatic retry."""
+    eng.deploy(poisoned("late = 1j"), actor="owner")
+    bad = waiting(eng, "C-1", "visit_poisoned")
+    clock.set(EXPIRES + timedelta(seconds=1))
+    assert eng.fire_due_timers().failed_instance_ids == (bad,)
+    row = migrated_again(database_url, "0009", sa.text("SELECT COUNT(*) FROM process_instance WHERE state = 'error'"))
+    assert tuple(row) == (1,)
+    incident = incident_of(eng, owner, bad)
+    assert (incident.state, incident.attempts, incident.next_retry_at) == ("open", 1, None)
+    assert "'late'" in incident.message
+    clock.advance(timedelta(days=1))
+    assert eng.fire_due_timers().failed_instance_ids == ()
