@@ -13,6 +13,7 @@ from .eligibility import Policy
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem, Unavailable
 from .event_log import LogEvent
 from .evidence import ChainCheck, EvidenceCase, EvidenceEvent, EvidenceInstance, EvidencePack
+from .incidents import IncidentView
 from .law import legal_reference, legal_reference_html
 from .modelling_views import (
     DraftView,
@@ -65,5 +66,5 @@ __all__ = [
     "VersionSummary", "WorkItemView",
     "Element", "FieldEntry", "Flow", "InstanceTrace", "TimelineEntry", "Verdict", "Waiting",
     "compute_deadline", "legal_reference", "legal_reference_html",
-    "Unavailable",
+    "Unavailable", "IncidentView",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
+from functools import cached_property, partial
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -14,9 +15,9 @@ from . import (
     calendar,
     catalogue,
     deadlines,
+    incidents,
     queries,
     repository,
-    runtime,
     timers,
     views,
 )
@@ -24,7 +25,7 @@ from .annual import AnnualEvaluations
 from .casework import CaseWork
 from .clock import SettableClock
 from .compliance import Compliance
-from .errors import ConcurrentUpdate, EngineError, NotAllowed, Unavailable
+from .errors import ConcurrentUpdate, NotAllowed
 from .evidence import Evidence
 from .instance_moves import InstanceMoves
 from .models import Timer, User
@@ -165,47 +166,30 @@ class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluat
         """Wake the instances whose timers are due, one transaction per instance.
 
         Safe with several workers on one PostgreSQL: each instance is claimed with a row lock that
-        other workers skip. A failing instance is logged, marked ``error`` and audited; the others go on.
-        ``Unavailable`` when the database cannot be reached (no instance is marked then).
+        other workers skip. Any failure of one instance rolls back its transaction (its timers stay due),
+        opens or updates its incident with a retry time (``engine.incidents``); the others go on.
+        ``Unavailable`` when the database cannot be reached: nothing is marked, the next sweep takes them.
         """
         woken, fired, failed = 0, 0, []
         done: set[int] = set()
         while len(done) < limit:
             try:
-                outcome = self._wake_next(done)
-            except Unavailable:
-                raise  # an outage is no fault of the instance: nothing is marked, the next sweep takes it
+                outcome = incidents.wake_one(self, partial(timers.claim_due_instance, now=self.clock.now(),
+                                                           skip=done), actor="scheduler")
             except ConcurrentUpdate:
                 continue  # another writer changed the instance first; its timer is still due for the next sweep
-            except EngineError as err:
-                failed.append(self._record_failure(err))
-                continue
             if outcome is None:
                 break
-            woken, fired = woken + (outcome > 0), fired + outcome
+            if outcome.error is not None:
+                failed.append(outcome.instance_id)
+                continue
+            woken, fired = woken + (outcome.fired > 0), fired + outcome.fired
         return views.TimerRun(woken, fired, tuple(failed))
 
-    def _wake_next(self, done: set[int]) -> int | None:
-        now = self.clock.now()
-        with self.database.unit_of_work() as session:
-            row = timers.claim_due_instance(session, now, done)
-            if row is None:
-                return None
-            try:
-                fired = runtime.wake(session, self._load(session, row.id))
-            except EngineError as err:
-                err.instance_id = row.id  # type: ignore[attr-defined]
-                raise
-            session.commit()
-        return len(fired)
-
-    def _record_failure(self, err: EngineError) -> int:
-        instance_id: int = getattr(err, "instance_id", 0)
-        log.error("timer failed on instance %s: %s", instance_id, err.message)
-        with self.database.unit_of_work() as session:
-            timers.record_failure(session, instance_id, err.message, self.clock.now())
-            session.commit()
-        return instance_id
+    @cached_property
+    def incidents(self) -> incidents.Incidents:
+        """Failed instances and their repairs (find, get, retry, move on), for owners and compliance officers."""
+        return incidents.Incidents(self)
 
     def trace(self, instance_id: int) -> views.Trace:
         """The audit events, deadlines, work items and waiting timers of one instance."""

@@ -16,6 +16,8 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .errors import InvalidModel, Problem
+
 SPIFF_VERSION = "3.2.0"
 FORMAT_VERSION = 1
 
@@ -65,7 +67,34 @@ def dump(workflow: BpmnWorkflow) -> str:
         registry._encoder_mode = False
     dct[_SERIALIZER.VERSION_KEY] = _SERIALIZER.VERSION
     dct["reintegra_format"] = FORMAT_VERSION
-    return json.dumps(dct, cls=_SERIALIZER._encoder_cls, separators=(",", ":"))
+    try:
+        return json.dumps(dct, cls=_SERIALIZER._encoder_cls, separators=(",", ":"))
+    except (TypeError, ValueError) as err:
+        raise _unstorable(workflow) from err
+
+
+def _unstorable(workflow: BpmnWorkflow) -> InvalidModel:
+    """The error naming the first variable whose value JSON cannot hold (bytes, a generator, a complex...)."""
+    for task in workflow.get_tasks():
+        for name, value in task.data.items():
+            if not _is_storable(value):
+                element, kind = task.task_spec.bpmn_id, type(value).__name__
+                message = (f"variable '{name}' at '{element}' holds a value of type {kind}, which cannot be stored "
+                           "(JSON data only)")
+                return InvalidModel(message, [Problem(element, message)])
+    return InvalidModel("the instance holds a value that cannot be stored", [Problem(None, "not JSON data")])
+
+
+def _is_storable(value: object) -> bool:
+    registry = _SERIALIZER.registry
+    registry._encoder_mode = True
+    try:
+        json.dumps(registry.convert(value), cls=_SERIALIZER._encoder_cls)
+    except (TypeError, ValueError):
+        return False
+    finally:
+        registry._encoder_mode = False
+    return True
 
 
 def load(

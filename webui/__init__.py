@@ -23,6 +23,7 @@ from . import (
     errors,
     evidence,
     headers,
+    incidents,
     inputs,
     labels,
     law,
@@ -69,7 +70,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     inputs.register(app)
     headers.register(app)
     for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp,
-                      annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp):
+                      annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp):
         app.register_blueprint(blueprint)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)

@@ -33,7 +33,8 @@ def index():  # type: ignore[no-untyped-def]
     processes: dict[str, list[engine.VersionSummary]] = {}
     for summary in versions:
         processes.setdefault(summary.version.process_id, []).append(summary)
-    return render_template("models/index.html", processes=processes, drafts=eng.drafts(user_id=user_id))
+    return render_template("models/index.html", processes=processes, drafts=eng.drafts(user_id=user_id),
+                           incidents=eng.incidents.find(user_id=user_id))
 
 
 @bp.post("/<process_id>/drafts")

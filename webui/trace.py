@@ -24,6 +24,8 @@ ACTIONS = {
     "migrated": lazy_gettext("Moved to another version"),
     "migration_reverted": lazy_gettext("Move to another version undone"),
     "timer_failed": lazy_gettext("A legal term could not be processed: the instance stopped"),
+    "incident_retried": lazy_gettext("Incident resolved: the instance was retried and runs again"),
+    "incident_moved_on": lazy_gettext("Incident resolved by moving on: the instance was cancelled"),
 }
 SCOPES = ("instance", "case", "all")
 

@@ -5,7 +5,7 @@ export the heads. ``row_hashes`` holds the SHA-256 of the instance and work item
 streams get their head from their last event.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 import engine.models
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
