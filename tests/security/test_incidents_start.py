@@ -40,8 +40,8 @@ def test_starting_a_procedure_whose_script_leaves_an_unstorable_value_is_a_clear
     assert answer.status_code == 400
     body = answer.get_json()
     assert body["error"] == "invalid_model"
-    assert body["details"] == [{"element": "poison", "message": body["message"]}]
-    assert "variable 'late'" in body["message"] and kind in body["message"]
+    assert [d["element"] for d in body["details"]] == ["poison"]
+    assert "'late'" in body["message"] and kind in body["message"]
     instances = physician.get(f"/cases/{case.id}").get_json()["instances"]
     assert "pre_return_visit" not in [i["process_id"] for i in instances]
 
@@ -54,6 +54,6 @@ def test_completing_a_task_whose_next_script_leaves_an_unstorable_value_is_a_cle
     [item] = [i for i in physician.get("/work-items").get_json() if i["task"] == "record_request"]
     answer = physician.post(f"/work-items/{item['id']}/complete", {"data": REQUEST})
     assert answer.status_code == 400
-    assert "variable 'late' at 'poison' holds a value of type ValueError" in answer.get_json()["message"]
+    assert "'late'" in answer.get_json()["message"] and "ValueError" in answer.get_json()["message"]
     tasks = [i["task"] for i in physician.get("/work-items").get_json()]
     assert "record_request" in tasks and "hold_visit" not in tasks

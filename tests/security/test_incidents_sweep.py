@@ -88,7 +88,8 @@ def test_a_value_json_cannot_hold_is_a_clear_error_naming_the_variable_and_eleme
     assert eng.fire_due_timers().failed_instance_ids == (bad,)
     incident = incident_of(eng, owner, bad)
     assert incident.error_class == "InvalidModel"
-    assert "variable 'late' at 'crash'" in incident.message and "cannot be stored" in incident.message
+    assert incident.element == "crash"
+    assert "'late'" in incident.message and "must be JSON data" in incident.message
 
 
 def test_the_incident_retries_with_back_off_a_bounded_number_of_times_then_waits_for_a_person(eng, clock, owner,
