@@ -49,7 +49,10 @@ class TimerScheduler:
         if self.anchors is not None:
             self._scheduler.add_job(self.checkpoint, "interval", seconds=self.checkpoint_seconds, id=CHECKPOINT_JOB,
                                     coalesce=True, max_instances=1, next_run_time=self._real.now())
-        self.arm()
+        try:
+            self.arm()
+        except Unavailable as err:  # started during an outage: the sweep keeps trying at its interval
+            self._note_outage(err)
         self._scheduler.start(paused=paused)
 
     def shutdown(self) -> None:
@@ -67,9 +70,7 @@ class TimerScheduler:
             run = self.engine.fire_due_timers()
             self.arm()
         except Unavailable as err:
-            if not self._is_down:
-                log.warning("timers: %s; the sweep tries again every %s s", err.message, self.sweep_seconds)
-            self._is_down = True
+            self._note_outage(err)
             return TimerRun(0, 0, ())
         if self._is_down:
             log.info("timers: the database is reachable again")
@@ -78,6 +79,11 @@ class TimerScheduler:
             log.info("timers: %s instance(s) woken, %s timer(s) fired, failed: %s",
                      run.instances_woken, run.timers_fired, list(run.failed_instance_ids))
         return run
+
+    def _note_outage(self, err: Unavailable) -> None:
+        if not self._is_down:
+            log.warning("timers: %s; the sweep tries again every %s s", err.message, self.sweep_seconds)
+        self._is_down = True
 
     def checkpoint(self) -> None:
         """Export the audit streams' heads to a signed checkpoint file; a failure is one log line."""

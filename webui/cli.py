@@ -105,7 +105,11 @@ def deadline(rule: str, start: str, regime_on: str | None) -> None:
 def worker(sweep_seconds: int, checkpoint_minutes: int) -> None:
     """Run the timer scheduler alone, in the foreground, with periodic audit checkpoints."""
     eng = _engine()
-    click.echo(f"timer worker on {eng.database.url}; next timer due: {eng.next_due() or 'none'}")
+    try:
+        due = eng.next_due() or "none"
+    except engine.Unavailable:
+        due = "unknown: the database cannot be reached yet, the sweep keeps trying"
+    click.echo(f"timer worker on {eng.database.url}; next timer due: {due}")
     engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True, anchors=anchor_store(),
                           checkpoint_seconds=checkpoint_minutes * 60).start()
 

@@ -166,3 +166,22 @@ def test_a_value_the_database_refuses_is_a_400_never_a_500(client, auth, databas
         return
     with pytest.raises(engine.InvalidInput):
         auth.eng.open_case(reference="R" * 500, **behind_the_edge)
+
+
+def test_a_worker_started_during_an_outage_keeps_running_and_says_so_once(linked_url, clock, caplog):
+    url, link = linked_url
+    eng = engine.Engine(url, clock=clock, forms_dir=FIXTURES / "forms")
+    scheduler = engine.TimerScheduler(eng)
+    try:
+        eng.next_due()
+        link.cut()
+        with caplog.at_level(logging.INFO, logger="engine"):
+            scheduler.start(paused=True)
+            scheduler.wake()
+        warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(warnings) == 1 and "cannot be reached" in warnings[0].getMessage()
+        link.restore()
+        assert scheduler.wake().failed_instance_ids == ()
+    finally:
+        scheduler.shutdown()
+        eng.close()

@@ -7,8 +7,6 @@ PostgreSQL.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -17,6 +15,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 import engine
+from tests.security import test_sandbox_scripts as scripts
 
 DELAY_LIMIT_SECONDS = 2.5
 HEADER = """<?xml version="1.0" encoding="UTF-8"?>
@@ -91,25 +90,11 @@ def open_case(eng: engine.Engine) -> engine.CaseView:
 
 def under_attack(client: Any, attack: Callable[[], Any], seconds: float = 60) -> tuple[BaseException | None, float]:
     """Run ``attack`` in a thread while the sign-in page is requested; its error and the slowest page's time."""
-    failures: list[BaseException] = []
 
-    def attempt() -> None:
-        try:
-            attack()
-        except BaseException as err:  # noqa: B036 - the test inspects whatever came out
-            failures.append(err)
-
-    thread = threading.Thread(target=attempt, daemon=True)
-    slowest, started = 0.0, time.monotonic()
-    thread.start()
-    while thread.is_alive() and time.monotonic() - started < seconds:
-        began = time.monotonic()
-        time.sleep(0.01)
+    def sign_in_page() -> None:
         assert client.get("/login").status_code == 200
-        slowest = max(slowest, time.monotonic() - began)  # waiting for the interpreter lock counts
-    thread.join(0.1)
-    assert not thread.is_alive(), "the attack was not stopped"
-    return (failures[0] if failures else None), slowest
+
+    return scripts.under_attack(attack, seconds, request=sign_in_page)
 
 
 def test_an_automatic_cycle_ends_with_a_clear_error_keeps_nothing_and_delays_no_page(app, client):

@@ -31,8 +31,9 @@ def request() -> None:
     sorted(str(n) for n in range(2000))
 
 
-def under_attack(attack: Callable[[], Any], seconds: float = 60) -> tuple[BaseException | None, float]:
-    """Run ``attack`` in a thread while requests run here; return its error and the slowest request's time."""
+def under_attack(attack: Callable[[], Any], seconds: float = 60,
+                 request: Callable[[], Any] = request) -> tuple[BaseException | None, float]:
+    """Run ``attack`` in a thread while ``request`` runs here again and again; its error and the slowest request."""
     failures: list[BaseException] = []
 
     def attempt() -> None:
