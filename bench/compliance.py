@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta, timezone
 import sqlalchemy as sa
 from common import DEMO, new_engine, seconds
 
-from engine import calendar
-from engine.models import AuditEvent, Case, Deadline, ProcessInstance
+from engine.law import calendar
+from engine.store.models import AuditEvent, Case, Deadline, ProcessInstance
 
 INSTANCES = int(os.environ.get("REINTEGRA_BENCH_INSTANCES", "20000"))
 EMPLOYERS = [f"Employer {n} NV" for n in range(20)]

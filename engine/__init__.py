@@ -1,21 +1,14 @@
 """Reintegra's engine: the one front door to processes, cases, deadlines and timers."""
 
-from .anchors import AnchorCheck, AnchorStore, Checkpoint
 from .api import Engine, compute_deadline
-from .audit import Verification
-from .catalogue import Procedure
 from .clock import Clock, SettableClock, SystemClock
-from .comparison import Change, Comparison
-from .compliance import EndReached, InstancePage, InstanceRow
-from .deadline_dashboard import Dashboard, DashboardLine, DrillRow, RuleSummary, Tally
-from .deadlines import Computation
-from .eligibility import Policy
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem, Unavailable
-from .event_log import LogEvent
-from .evidence import ChainCheck, EvidenceCase, EvidenceEvent, EvidenceInstance, EvidencePack
-from .incidents import IncidentView
-from .law import legal_reference, legal_reference_html
-from .modelling_views import (
+from .law.catalogue import Procedure
+from .law.deadlines import Computation
+from .law.eligibility import Policy
+from .law.reference import legal_reference, legal_reference_html
+from .modelling.comparison import Change, Comparison
+from .modelling.modelling_views import (
     DraftView,
     InstanceMove,
     MigrationPreview,
@@ -27,11 +20,18 @@ from .modelling_views import (
     VersionComparison,
     VersionSummary,
 )
-from .scheduler import TimerScheduler
-from .sign_in import SignIn
-from .tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
-from .trial import Trial, TrialTask, TrialView
-from .views import (
+from .modelling.trial import Trial, TrialTask, TrialView
+from .oversight.compliance import EndReached, InstancePage, InstanceRow
+from .oversight.deadline_dashboard import Dashboard, DashboardLine, DrillRow, RuleSummary, Tally
+from .oversight.event_log import LogEvent
+from .oversight.evidence import ChainCheck, EvidenceCase, EvidenceEvent, EvidenceInstance, EvidencePack
+from .oversight.tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
+from .runtime.incidents import IncidentView
+from .runtime.scheduler import TimerScheduler
+from .store.anchors import AnchorCheck, AnchorStore, Checkpoint
+from .store.audit import Verification
+from .store.sign_in import SignIn
+from .store.views import (
     AuditEventView,
     CaseFile,
     CaseView,

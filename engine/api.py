@@ -9,31 +9,22 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from . import (
-    accounts,
-    audit,
-    calendar,
-    catalogue,
-    deadlines,
-    incidents,
-    queries,
-    repository,
-    timers,
-    views,
-)
-from .annual import AnnualEvaluations
-from .casework import CaseWork
+from .casework.cases import CaseWork
+from .casework.worklist import WorkList
 from .clock import SettableClock
-from .compliance import Compliance
 from .errors import ConcurrentUpdate, NotAllowed
-from .evidence import Evidence
-from .instance_moves import InstanceMoves
-from .models import Timer, User
-from .sign_in import SignIns
-from .tracing import Tracing
-from .trial import Trials
-from .workbench import Workbench
-from .worklist import WorkList
+from .law import calendar, catalogue, deadlines
+from .modelling.instance_moves import InstanceMoves
+from .modelling.trial import Trials
+from .modelling.workbench import Workbench
+from .oversight.annual import AnnualEvaluations
+from .oversight.compliance import Compliance
+from .oversight.evidence import Evidence
+from .oversight.tracing import Tracing
+from .runtime import incidents, timers
+from .store import accounts, audit, queries, repository, views
+from .store.models import Timer, User
+from .store.sign_in import SignIns
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from . import access, catalogue, deadlines, eligibility, queries, repository, runtime
+from .casework import access
 from .clock import Clock, SystemClock
 from .errors import Conflict, NotFound
-from .models import Case, Database, ProcessDefinition, ProcessInstance, User
+from .law import catalogue, deadlines, eligibility
+from .runtime import run as runtime
+from .store import queries, repository
+from .store.models import Case, Database, ProcessDefinition, ProcessInstance, User
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 import engine
-from engine.models import Base
+from engine.store.models import Base
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POSTGRES_URL = os.environ.get(

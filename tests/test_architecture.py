@@ -57,3 +57,13 @@ def test_only_the_clock_module_reads_the_system_time(path):
 @pytest.mark.parametrize("path", modules("engine") + modules("webui"), ids=lambda p: p.name)
 def test_modules_stay_small_enough_to_hold_in_your_head(path):
     assert len(path.read_text().splitlines()) <= 400
+
+
+LAYERS = {"law", "runtime", "store", "casework", "modelling", "oversight", "migrations"}
+FACADE = {"__init__.py", "api.py", "wiring.py", "clock.py", "errors.py"}
+
+
+def test_the_engine_is_grouped_by_layer_with_only_the_facade_on_top():
+    top = {p.name for p in (ROOT / "engine").iterdir() if p.suffix == ".py"}
+    packages = {p.name for p in (ROOT / "engine").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert top == FACADE and packages == LAYERS

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import calendar
+from engine.law import calendar
 
 UTC = timezone.utc
 DAYS = st.dates(min_value=date(2022, 1, 1), max_value=date(2032, 12, 31))

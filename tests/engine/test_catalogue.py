@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import catalogue, forms
+from engine.casework import forms
 from engine.errors import InvalidModel
+from engine.law import catalogue
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes" / "bpmn"
 FORMS = Path(__file__).resolve().parents[2] / "forms"

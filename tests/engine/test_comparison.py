@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import deadline_rules, deadlines
-from engine.comparison import Change, Side, compare
 from engine.errors import InvalidModel
+from engine.law import deadline_rules, deadlines
+from engine.modelling.comparison import Change, Side, compare
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_FILES = sorted((ROOT / "processes" / "bpmn").glob("*.bpmn"))

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 import engine
-from engine.deadline_dashboard import Term, bucket, is_near_miss, month_periods, outcomes
+from engine.oversight.deadline_dashboard import Term, bucket, is_near_miss, month_periods, outcomes
 from tests.scenarios.conftest import PROCESSES, at
 
 YEAR_2027 = {"period_from": date(2027, 1, 1), "period_to": date(2027, 12, 31)}

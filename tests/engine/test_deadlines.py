@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import deadline_rules, deadlines
 from engine.errors import InvalidInput, InvalidModel, NotFound
+from engine.law import deadline_rules, deadlines
 
 UTC = timezone.utc
 CATALOGUE_IDS = [rule for n in range(1, 48) if n not in (7, 20)

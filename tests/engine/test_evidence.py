@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 import engine
-from engine.models import AuditEvent
+from engine.store.models import AuditEvent
 from tests.scenarios.conftest import PROCESSES, at
 from tests.scenarios.test_formal_reintegration import INVITATION, decision
 from tests.scenarios.test_formal_reintegration import REQUEST as TRAJECTORY_REQUEST

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import forms
+from engine.casework import forms
 from engine.errors import InvalidInput
 
 FORMS = sorted((Path(__file__).resolve().parents[2] / "forms").glob("*.json"))

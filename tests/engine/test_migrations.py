@@ -12,7 +12,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 
 import engine
-from engine.models import Base, Deadline
+from engine.store.models import Base, Deadline
 from tests.engine.test_compliance import REQUEST, VISIT, do, request_visit
 from tests.scenarios.conftest import PROCESSES, at
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from engine import periods
+from engine.law import periods
 
 FIRST = date(2027, 1, 4)
 

@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from engine.scripting import ScriptLimitExceeded, ScriptRejected, compile_problems, script_engine
+from engine.runtime.scripting import ScriptLimitExceeded, ScriptRejected, compile_problems, script_engine
 
 TIME_LIMIT = 0.3
 

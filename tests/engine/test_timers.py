@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 import engine
-from engine import projection
+from engine.runtime import projection
 from tests.conftest import FIXTURES
 from tests.engine.test_runtime import DEMO, open_case, start_demo
 

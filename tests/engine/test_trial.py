@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine import forms, samples
+from engine.casework import forms
+from engine.modelling import samples
 
 ROOT = Path(__file__).resolve().parents[2]
 FILE = "pre_return_visit.bpmn"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from engine.audit_models import AuditHead
+from engine.store.audit_models import AuditHead
 from tests.engine.test_migrations import migrated_again
 from tests.engine.test_timers import requested
 from tests.security.test_audit_tampers import attack, rechain

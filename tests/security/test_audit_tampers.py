@@ -15,9 +15,9 @@ from click.testing import CliRunner, Result
 from sqlalchemy.orm import Session
 
 import engine
-from engine.audit import GENESIS, digest
-from engine.audit_models import AuditHead
-from engine.models import AuditEvent
+from engine.store.audit import GENESIS, digest
+from engine.store.audit_models import AuditHead
+from engine.store.models import AuditEvent
 from tests.engine.test_timers import requested
 from webui.cli import main
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.deadline_rules import RULES_FILE
+from engine.law.deadline_rules import RULES_FILE
 from tests.conftest import BRUSSELS, FIXTURES
 from tests.engine.test_runtime import open_case
 

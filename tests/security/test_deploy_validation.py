@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from engine import deadline_rules, validation
+from engine.law import deadline_rules
+from engine.modelling import validation
 from tests.conftest import FIXTURES
 
 DEMO = (FIXTURES / "bpmn" / "visit_demo.bpmn").read_text()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import String
 
-from engine.models import ApiToken, Case, User
+from engine.store.models import ApiToken, Case, User
 from tests.webui.conftest import PASSWORD, csrf_token
 
 BIG_ID = 2**31

@@ -15,7 +15,7 @@ WORKER = """
 import os, signal, sys
 from datetime import datetime
 import engine
-from engine import projection
+from engine.runtime import projection
 from tests.conftest import FIXTURES
 
 clock = engine.SettableClock(datetime.fromisoformat(sys.argv[2]))

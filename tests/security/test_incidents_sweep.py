@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 import engine
-from engine.incidents import BACKOFF, MAX_ATTEMPTS
+from engine.runtime.incidents import BACKOFF, MAX_ATTEMPTS
 from tests.engine.test_migrations import migrated_again
 from tests.engine.test_runtime import DEMO, open_case
 

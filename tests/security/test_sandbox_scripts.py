@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from engine.scripting import ScriptLimitExceeded, ScriptRejected, script_engine
+from engine.runtime.scripting import ScriptLimitExceeded, ScriptRejected, script_engine
 
 DELAY_LIMIT_SECONDS = 2.5  # the script limit is 1 s; a request waiting longer was blocked by the attack
 ENGINE = script_engine({}, time_limit_seconds=1.0)

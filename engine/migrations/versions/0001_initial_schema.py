@@ -7,7 +7,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-import engine.models
+import engine.store.models
 
 revision = "0001"
 down_revision = None
@@ -21,7 +21,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("stream", sa.String(length=60), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("at", engine.store.models.UTCDateTime(), nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=False),
         sa.Column("action", sa.String(length=60), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=True),
@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("files", sa.JSON(), nullable=False),
         sa.Column("forms", sa.JSON(), nullable=False),
         sa.Column("rules", sa.JSON(), nullable=False),
-        sa.Column("created_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("hash", name=op.f("pk_bundle")),
     )
     op.create_table(
@@ -55,7 +55,7 @@ def upgrade() -> None:
         sa.Column("employer", sa.String(length=200), nullable=False),
         sa.Column("first_day_of_incapacity", sa.Date(), nullable=False),
         sa.Column("parties", sa.JSON(), nullable=False),
-        sa.Column("opened_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("opened_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.Column("opened_by", sa.String(length=100), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_file")),
         sa.UniqueConstraint("reference", name=op.f("uq_case_file_reference")),
@@ -67,7 +67,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("bundle_hash", sa.String(length=64), nullable=False),
-        sa.Column("deployed_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("deployed_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.Column("deployed_by", sa.String(length=100), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -85,9 +85,9 @@ def upgrade() -> None:
         sa.Column("state_json", sa.Text(), nullable=False),
         sa.Column("library_version", sa.String(length=20), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("started_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("started_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.Column("started_by", sa.String(length=100), nullable=False),
-        sa.Column("ended_at", engine.models.UTCDateTime(), nullable=True),
+        sa.Column("ended_at", engine.store.models.UTCDateTime(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["case_file.id"], name=op.f("fk_process_instance_case_id_case_file")),
         sa.ForeignKeyConstraint(
@@ -133,11 +133,11 @@ def upgrade() -> None:
         sa.Column("start_event", sa.String(length=300), nullable=False),
         sa.Column("start_on", sa.Date(), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("expires_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.Column("explanation", sa.Text(), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=False),
-        sa.Column("created_at", engine.models.UTCDateTime(), nullable=False),
-        sa.Column("closed_at", engine.models.UTCDateTime(), nullable=True),
+        sa.Column("created_at", engine.store.models.UTCDateTime(), nullable=False),
+        sa.Column("closed_at", engine.store.models.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["case_file.id"], name=op.f("fk_deadline_case_id_case_file")),
         sa.ForeignKeyConstraint(
             ["instance_id"], ["process_instance.id"], name=op.f("fk_deadline_instance_id_process_instance")
@@ -154,7 +154,7 @@ def upgrade() -> None:
         sa.Column("instance_id", sa.Integer(), nullable=False),
         sa.Column("task_id", sa.String(length=36), nullable=False),
         sa.Column("bpmn_id", sa.String(length=100), nullable=False),
-        sa.Column("due_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("due_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["instance_id"], ["process_instance.id"], name=op.f("fk_timer_instance_id_process_instance")
         ),
@@ -177,8 +177,8 @@ def upgrade() -> None:
         sa.Column("assignee", sa.String(length=100), nullable=True),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("deadline_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", engine.models.UTCDateTime(), nullable=False),
-        sa.Column("ended_at", engine.models.UTCDateTime(), nullable=True),
+        sa.Column("created_at", engine.store.models.UTCDateTime(), nullable=False),
+        sa.Column("ended_at", engine.store.models.UTCDateTime(), nullable=True),
         sa.Column("completed_by", sa.String(length=100), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["case_file.id"], name=op.f("fk_work_item_case_id_case_file")),
         sa.ForeignKeyConstraint(["deadline_id"], ["deadline.id"], name=op.f("fk_work_item_deadline_id_deadline")),

@@ -8,7 +8,7 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
-import engine.models
+import engine.store.models
 
 revision = "0003"
 down_revision = "0002"
@@ -25,8 +25,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("label", sa.String(length=100), nullable=False),
-        sa.Column("created_at", engine.models.UTCDateTime(), nullable=False),
-        sa.Column("revoked_at", engine.models.UTCDateTime(), nullable=True),
+        sa.Column("created_at", engine.store.models.UTCDateTime(), nullable=False),
+        sa.Column("revoked_at", engine.store.models.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], name=op.f("fk_api_token_user_id_app_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_token")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_token_token_hash")),

@@ -7,7 +7,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
-import engine.models
+import engine.store.models
 
 revision = "0004"
 down_revision = "0003"
@@ -23,9 +23,9 @@ def upgrade() -> None:
         sa.Column("files", sa.JSON(), nullable=False),
         sa.Column("forms", sa.JSON(), nullable=False),
         sa.Column("based_on", sa.Integer(), nullable=True),
-        sa.Column("created_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.Column("created_by", sa.String(length=100), nullable=False),
-        sa.Column("updated_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.Column("updated_by", sa.String(length=100), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("deployed_as", sa.Integer(), nullable=True),

@@ -7,7 +7,7 @@ Revises: 0004
 import sqlalchemy as sa
 from alembic import op
 
-import engine.models
+import engine.store.models
 
 revision = "0005"
 down_revision = "0004"
@@ -25,11 +25,11 @@ def upgrade() -> None:
         sa.Column("to_definition_id", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("migrated_by", sa.String(length=100), nullable=False),
-        sa.Column("migrated_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("migrated_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.Column("state_before", sa.Text(), nullable=False),
         sa.Column("version_after", sa.Integer(), nullable=False),
         sa.Column("deadlines", sa.JSON(), nullable=False),
-        sa.Column("reverted_at", engine.models.UTCDateTime(), nullable=True),
+        sa.Column("reverted_at", engine.store.models.UTCDateTime(), nullable=True),
         sa.Column("reverted_by", sa.String(length=100), nullable=True),
         sa.ForeignKeyConstraint(["instance_id"], ["process_instance.id"],
                                 name=op.f("fk_instance_migration_instance_id_process_instance")),

@@ -11,8 +11,8 @@ Revises: 0006
 import sqlalchemy as sa
 from alembic import op
 
-import engine.models
-from engine import calendar
+import engine.store.models
+from engine.law import calendar
 
 revision = "0007"
 down_revision = "0006"
@@ -34,8 +34,8 @@ def downgrade() -> None:
 
 
 def _backfill(connection: sa.Connection) -> None:
-    deadline = sa.table("deadline", sa.column("id", sa.Integer()), sa.column("closed_at", engine.models.UTCDateTime()),
-                        sa.column("closed_on", sa.Date()))
+    deadline = sa.table("deadline", sa.column("id", sa.Integer()),
+                        sa.column("closed_at", engine.store.models.UTCDateTime()), sa.column("closed_on", sa.Date()))
     closed = (sa.select(deadline.c.id, deadline.c.closed_at).where(deadline.c.closed_at.is_not(None))
               .order_by(deadline.c.id).limit(BATCH))
     update = (sa.update(deadline).where(deadline.c.id == sa.bindparam("row_id"))

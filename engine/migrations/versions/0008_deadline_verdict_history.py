@@ -13,7 +13,7 @@ Revises: 0007
 import sqlalchemy as sa
 from alembic import op
 
-import engine.models
+import engine.store.models
 
 revision = "0008"
 down_revision = "0007"
@@ -25,7 +25,7 @@ def upgrade() -> None:
     with op.batch_alter_table("deadline") as batch:
         batch.add_column(sa.Column("act_on", sa.Date(), nullable=True))
         batch.add_column(sa.Column("first_state", sa.String(length=20), nullable=True))
-        batch.add_column(sa.Column("corrected_at", engine.models.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column("corrected_at", engine.store.models.UTCDateTime(), nullable=True))
         batch.add_column(sa.Column("corrected_by", sa.String(length=100), nullable=True))
 
 

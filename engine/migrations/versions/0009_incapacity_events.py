@@ -1,7 +1,7 @@
 """A case keeps its returns to work and new incapacities with their legal dates (``incapacity_event``).
 
 Convention 0.6: a return of 14 days or more ends a period of incapacity, and every rule counted from the
-first day counts from the current period. The periods follow from these rows (``engine/periods.py``).
+first day counts from the current period. The periods follow from these rows (``engine/law/periods.py``).
 
 Revision ID: 0009
 Revises: 0008
@@ -10,7 +10,7 @@ Revises: 0008
 import sqlalchemy as sa
 from alembic import op
 
-import engine.models
+import engine.store.models
 
 revision = "0009"
 down_revision = "0008"
@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Integer(), sa.ForeignKey("case_file.id"), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("on", sa.Date(), nullable=False),
-        sa.Column("recorded_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("recorded_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.Column("recorded_by", sa.String(100), nullable=False),
     )
     op.create_index(op.f("ix_incapacity_event_case_id"), "incapacity_event", ["case_id"])

@@ -10,7 +10,7 @@ Revises: 0009
 import sqlalchemy as sa
 from alembic import op
 
-import engine.models
+import engine.store.models
 
 revision = "0010"
 down_revision = "0009"
@@ -35,12 +35,12 @@ def upgrade() -> None:
         sa.Column("element", sa.String(100), nullable=True),
         sa.Column("error_class", sa.String(100), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
-        sa.Column("first_at", engine.models.UTCDateTime(), nullable=False),
-        sa.Column("last_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("first_at", engine.store.models.UTCDateTime(), nullable=False),
+        sa.Column("last_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_retry_at", engine.models.UTCDateTime(), nullable=True),
+        sa.Column("next_retry_at", engine.store.models.UTCDateTime(), nullable=True),
         sa.Column("state", sa.String(20), nullable=False),
-        sa.Column("resolved_at", engine.models.UTCDateTime(), nullable=True),
+        sa.Column("resolved_at", engine.store.models.UTCDateTime(), nullable=True),
         sa.Column("resolved_by", sa.String(100), nullable=True),
         sa.Column("resolution", sa.String(20), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),

@@ -11,7 +11,7 @@ Revises: 0010
 import sqlalchemy as sa
 from alembic import op
 
-import engine.models
+import engine.store.models
 
 revision = "0011"
 down_revision = "0010"
@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("stream", sa.String(length=60), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.Column("updated_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", engine.store.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("stream", name=op.f("pk_audit_head")),
     )
     with op.batch_alter_table("audit_event") as batch_op:

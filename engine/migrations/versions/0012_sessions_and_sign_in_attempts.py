@@ -7,7 +7,7 @@ Revises: 0011
 import sqlalchemy as sa
 from alembic import op
 
-import engine.models
+import engine.store.models
 
 revision = "0012"
 down_revision = "0011"
@@ -20,13 +20,13 @@ def upgrade() -> None:
         "sign_in_attempt",
         sa.Column("key", sa.String(64), primary_key=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("window_start", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("window_start", engine.store.models.UTCDateTime(), nullable=False),
     )
     op.create_table(
         "user_session",
         sa.Column("token_hash", sa.String(64), primary_key=True),
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("app_user.id"), nullable=False),
-        sa.Column("created_at", engine.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", engine.store.models.UTCDateTime(), nullable=False),
     )
     op.create_index(op.f("ix_user_session_user_id"), "user_session", ["user_id"])
 

@@ -1,0 +1,71 @@
+"""The documents and decisions of a case: what its completed work items recorded, as one reader may see it.
+
+Fields classified medical are left out for readers without a medical role. When a medical reader is
+shown medical values, the read is audited on the case's stream (which fields of which work items,
+never the values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..runtime import verdicts
+from ..store import audit, views
+from ..store.models import ProcessDefinition, ProcessInstance, User, WorkItem
+from ..store.repository import Loaded
+from . import access
+
+FormsOf = Callable[[Session, ProcessInstance], Loaded]
+
+
+def documents(session: Session, forms_of: FormsOf, reader: User, now: datetime, *, case_id: int,
+              instance_id: int | None = None) -> tuple[views.Document, ...]:
+    """The completed work items of a case (or of one instance) with data, oldest first, redacted for ``reader``."""
+    query = (select(WorkItem, ProcessInstance, ProcessDefinition.process_id)
+             .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
+             .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
+             .where(WorkItem.case_id == case_id, WorkItem.state == "completed", WorkItem.data.is_not(None))
+             .order_by(WorkItem.ended_at, WorkItem.id))
+    if instance_id is not None:
+        query = query.where(WorkItem.instance_id == instance_id)
+    is_medical = access.is_medical(reader.roles)
+    result = tuple(_document(item, process_id, forms_of(session, row), is_medical, item.role in reader.roles)
+                   for item, row, process_id in session.execute(query))
+    _audit_medical_read(session, result, reader, now, case_id)
+    return result
+
+
+def _document(item: WorkItem, process_id: str, loaded: Loaded, is_medical: bool, is_mine: bool) -> views.Document:
+    schema = loaded.forms.get(item.form or "", {})
+    properties = schema.get("properties", {})
+    order = [n for n in schema.get("x-order", []) if n in (item.data or {})]
+    if not properties:
+        order += sorted(set(item.data or {}) - set(order))
+    fields = [_field(name, properties.get(name, {}), (item.data or {})[name]) for name in order]
+    shown = tuple(f for f in fields if is_medical or not f.is_medical)
+    return views.Document(item.id, item.instance_id, process_id, item.bpmn_id, item.name,
+                          dict(schema.get("x-title") or {}), item.completed_by, item.ended_at, shown,
+                          len(fields) - len(shown), is_mine and item.bpmn_id in _confirmations(loaded))
+
+
+def _confirmations(loaded: Loaded) -> frozenset[str]:
+    return verdicts.confirmation_tasks([loaded.spec, *loaded.subprocess_specs.values()])
+
+
+def _field(name: str, spec: dict, value: object) -> views.DocumentField:
+    labels = (spec.get("x-choice-labels") or {}).get(str(value)) if "enum" in spec else None
+    return views.DocumentField(name, dict(spec.get("x-label") or {}), value,
+                               spec.get("x-classification") == "medical", labels)
+
+
+def _audit_medical_read(session: Session, shown: tuple[views.Document, ...], reader: User, now: datetime,
+                        case_id: int) -> None:
+    read = {str(d.work_item_id): [f.name for f in d.fields if f.is_medical] for d in shown}
+    read = {key: names for key, names in read.items() if names}
+    if read:
+        audit.append(session, f"case:{case_id}", at=now, actor=reader.username, action="medical_data_read",
+                     case_id=case_id, after={"work_items": read})

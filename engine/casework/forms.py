@@ -1,0 +1,163 @@
+"""Task forms: the conventions every form in ``forms/`` follows, and validation of submitted data.
+
+A form is a JSON Schema object with UI hints: ``x-title`` and per field ``x-label`` (and optional
+``x-help``) in Dutch, French and English, ``x-order`` listing every field once, and per field an
+``x-classification`` of ``case``, ``personal`` or ``medical``. A field with an ``enum``, also in the
+rows of an array, has ``x-choice-labels`` giving each value its texts in the three languages. Date
+fields use ``"format": "date"``; ``"x-not-in-future": true`` refuses dates after today (Brussels);
+``"x-after": "other_field"`` requires a date later than another field's; ``"x-not-before": "name"``
+requires a date on or after another field's or a case fact's (``first_day_of_incapacity``, passed as
+``context``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, SchemaError
+
+from ..errors import InvalidInput
+from . import form_refs
+from .form_patterns import FormValidator, pattern_problems
+
+LANGUAGES = ("nl", "fr", "en")
+CLASSIFICATIONS = ("case", "personal", "medical")
+
+
+_TEXTS = {"type": "object", "additionalProperties": {"type": "string"}}
+_SHAPE = Draft202012Validator({
+    "type": "object",
+    "properties": {"x-title": _TEXTS, "x-order": {"type": "array", "items": {"type": "string"}},
+                   "properties": {"$ref": "#/$defs/fields"}},
+    "$defs": {
+        "fields": {"type": "object", "additionalProperties": {"$ref": "#/$defs/field"}},
+        "field": {"type": "object", "properties": {
+            "x-label": _TEXTS, "x-help": _TEXTS, "enum": {"type": "array"},
+            "x-choice-labels": {"type": "object", "additionalProperties": _TEXTS},
+            "items": {"type": "object", "properties": {"properties": {"$ref": "#/$defs/fields"}}}}},
+    },
+})
+"""The shape the conventions (and the pages that draw a form) rely on."""
+
+
+def shape_problems(schema: dict[str, Any]) -> list[str]:
+    """Messages when ``schema`` is no JSON Schema, refers outside itself or in a cycle, or has UI hints of the wrong
+    shape (then nothing can draw it)."""
+    refs = form_refs.problems(schema)
+    if refs:
+        return refs
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as err:
+        return [f"not a valid JSON Schema: {err.message}"]
+    return [f"{'/'.join(map(str, e.absolute_path)) or 'the form'}: {e.message}"
+            for e in sorted(_SHAPE.iter_errors(schema), key=lambda e: list(map(str, e.absolute_path)))]
+
+
+def convention_problems(schema: dict[str, Any]) -> list[str]:
+    """Messages for every way ``schema`` breaks the form conventions (empty when it follows them)."""
+    shape = shape_problems(schema)
+    if shape:
+        return shape
+    problems = _missing_languages("x-title", schema.get("x-title")) + pattern_problems(schema)
+    properties = schema.get("properties", {})
+    order = schema.get("x-order", [])
+    if sorted(order) != sorted(properties):
+        problems.append("x-order must list every field exactly once")
+    for name, field in properties.items():
+        problems += [f"field '{name}': {p}" for p in _field_problems(field)]
+    return problems
+
+
+def _field_problems(field: dict[str, Any]) -> list[str]:
+    problems = _missing_languages("x-label", field.get("x-label"))
+    if "x-help" in field:
+        problems += _missing_languages("x-help", field["x-help"])
+    if field.get("x-classification") not in CLASSIFICATIONS:
+        problems.append(f"x-classification must be one of {', '.join(CLASSIFICATIONS)}")
+    return problems + _choice_problems(field)
+
+
+def _choice_problems(field: dict[str, Any]) -> list[str]:
+    """Check the enum values of ``field``, and of the fields in its rows, for a label in every language."""
+    labels = field.get("x-choice-labels")
+    labels = labels if isinstance(labels, dict) else {}
+    problems = [p for value in field.get("enum", ())
+                for p in _missing_languages(f"x-choice-labels['{value}']", labels.get(str(value)))]
+    items = field.get("items") if field.get("type") == "array" else None
+    if isinstance(items, dict) and items.get("type") == "object":
+        for name, column in items.get("properties", {}).items():
+            problems += [f"row field '{name}': {p}" for p in _choice_problems(column)]
+    return problems
+
+
+def _missing_languages(key: str, texts: object) -> list[str]:
+    if not isinstance(texts, dict):
+        return [f"{key} needs texts in {', '.join(LANGUAGES)}"]
+    missing = [lang for lang in LANGUAGES if not texts.get(lang)]
+    return [f"{key} has no text in {', '.join(missing)}"] if missing else []
+
+
+def visible_to(schema: dict[str, Any], is_medical: bool) -> dict[str, Any]:
+    """The form as a reader sees it: without the fields classified medical unless ``is_medical``."""
+    if is_medical or not schema:
+        return schema
+    hidden = medical_fields(schema)
+    properties = {n: f for n, f in schema.get("properties", {}).items() if n not in hidden}
+    order = [n for n in schema.get("x-order", []) if n not in hidden]
+    required = [n for n in schema.get("required", []) if n not in hidden]
+    return {**schema, "properties": properties, "x-order": order, "required": required}
+
+
+def medical_fields(schema: dict[str, Any]) -> set[str]:
+    """The names of the fields classified medical."""
+    return {n for n, f in schema.get("properties", {}).items() if f.get("x-classification") == "medical"}
+
+
+def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date,
+             context: dict[str, Any] | None = None) -> None:
+    """Check submitted ``data``; ``InvalidInput`` maps each bad field to its messages.
+
+    ``context`` holds facts of the case that ``x-not-before`` may name besides the form's own fields.
+    """
+    if schema is None:
+        return
+    errors: dict[str, list[str]] = {}
+    for error in FormValidator(schema, format_checker=FormatChecker()).iter_errors(data):
+        path = ".".join(str(p) for p in error.absolute_path) or _missing_field(error) or "_form"
+        errors.setdefault(path, []).append(error.message)
+    for name, field in schema.get("properties", {}).items():
+        messages = [] if name in errors else _date_rule_messages(field, {**(context or {}), **data}, name, today)
+        if messages:
+            errors[name] = messages
+    if errors:
+        raise InvalidInput("the form has errors", errors)
+
+
+def _date_rule_messages(field: dict[str, Any], data: dict[str, Any], name: str, today: date) -> list[str]:
+    value, messages = _as_date(data.get(name)), list[str]()
+    if value is None:
+        return messages
+    if field.get("x-not-in-future") and value > today:
+        messages.append(f"must not be after today ({today.isoformat()})")
+    earlier = field.get("x-after")
+    if earlier and (other := _as_date(data.get(earlier))) is not None and value <= other:
+        messages.append(f"must be after {earlier} ({other.isoformat()})")
+    floor = field.get("x-not-before")
+    if floor and (first := _as_date(data.get(floor))) is not None and value < first:
+        messages.append(f"must not be before {floor} ({first.isoformat()})")
+    return messages
+
+
+def _missing_field(error: Any) -> str | None:
+    if error.validator == "required":
+        return str(error.message).split("'")[1]
+    return None
+
+
+def _as_date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

@@ -1,0 +1,229 @@
+"""Work item operations: inboxes, task pages, claiming, and completing tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
+from ..law import calendar, eligibility
+from ..runtime import retries
+from ..runtime import run as runtime
+from ..store import audit, queries, repository, views
+from ..store.models import Case, Deadline, ProcessInstance, User, WorkItem
+from ..wiring import Wiring
+from . import access, documents, forms, late_acts
+
+DUE_SOON_DAYS = 3
+"""A work item is due soon when at most this many days (in its rule's count) are left."""
+
+SORTS = {
+    "risk": lambda i: (i.days_left is None, i.due_on or date.max, i.id),
+    "newest": lambda i: (-i.created_at.timestamp(), i.id),
+    "case": lambda i: (i.case_reference or "", i.due_on or date.max, i.id),
+}
+"""Inbox orders; ``risk`` (the default) puts the most overdue first and items without a legal term last."""
+
+
+class WorkList(Wiring):
+    """The engine's work item operations (mixed into ``Engine``)."""
+
+    def work_items(self, role: str | None = None, case_id: int | None = None, user: str | None = None, *,
+                   state: str | None = "ready") -> list[views.WorkItemView]:
+        """Work items by role, case and assignee; by default the ready ones, soonest due first."""
+        with self.database.unit_of_work() as session:
+            rows = queries.work_items(session, role=role, case_id=case_id, user=user, state=state)
+            return queries.with_days_left(rows, self.rules, calendar.legal_date(self.clock.now()))
+
+    def inbox(self, user_id: int, *, role: str | None = None, process_id: str | None = None,
+              claimed: str | None = None, urgency: str | None = None, sort: str = "risk") -> list[views.WorkItemView]:
+        """The ready work items of the user's roles in the cases the user may see, by legal risk by default.
+
+        Filters: one of the user's roles, a procedure, ``claimed`` = "mine" or "unclaimed", ``urgency`` =
+        "overdue" or "due_soon". ``sort``: "risk", "newest" or "case".
+        """
+        with self.database.unit_of_work() as session:
+            user = queries.get(session, User, user_id, "user")
+            roles = [r for r in user.roles if role in (None, r)]
+            items = [i for r in roles for i in queries.work_items(session, role=r)
+                     if process_id in (None, i.process_id) and _claim_matches(i, claimed, user.username)]
+            cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_({i.case_id for i in items})))}
+            visible = [i for i in items if access.may_see_case(user.roles, user.organisations, user.username,
+                                                                cases[i.case_id].employer, cases[i.case_id].parties)]
+        dated = queries.with_days_left(visible, self.rules, calendar.legal_date(self.clock.now()))
+        return sorted((i for i in dated if _urgency_matches(i, urgency)), key=SORTS.get(sort, SORTS["risk"]))
+
+    def task(self, work_item_id: int, user_id: int) -> views.Task:
+        """A work item the user may act on, with its form and the documents of its procedure so far.
+
+        Medical fields (in the form and the documents) only for medical roles; a medical read is audited.
+        ``NotFound`` when it does not exist or none of the user's roles is its role.
+        """
+        now = self.clock.now()
+        with self.database.unit_of_work() as session:
+            item, deadline, user = self._visible_item(session, work_item_id, user_id)
+            loaded = self._loaded(session, queries.get(session, ProcessInstance, item.instance_id,
+                                                       "instance"))
+            schema = forms.visible_to(loaded.forms.get(item.form or "", {}), access.is_medical(user.roles))
+            view = queries.with_days_left([queries.work_item_view(item, deadline)], self.rules,
+                                          calendar.legal_date(now))[0]
+            case = queries.case_view(queries.get(session, Case, item.case_id, "case"))
+            shown = documents.documents(session, self._loaded, user, now, case_id=item.case_id,
+                                        instance_id=item.instance_id)
+            session.commit()
+        return views.Task(view, schema, case, shown)
+
+    def _visible_item(self, session: Session, work_item_id: int,
+                      user_id: int) -> tuple[WorkItem, Deadline | None, User]:
+        item = queries.get(session, WorkItem, work_item_id, "work item")
+        try:
+            _, user = self._visible_case(session, item.case_id, user_id)
+        except NotFound:
+            raise NotFound(f"work item {work_item_id} does not exist") from None
+        if item.role not in user.roles:
+            raise NotFound(f"work item {work_item_id} does not exist")
+        return item, session.get(Deadline, item.deadline_id) if item.deadline_id else None, user
+
+    def complete(self, work_item_id: int, data: dict, actor: str, expected_version: int | None = None,
+                 user_id: int | None = None) -> views.InstanceView:
+        """Complete a ready work item with form data and run its instance until it waits again.
+
+        With ``user_id`` the user must hold the item's role (else ``NotFound``) and may fill medical fields
+        only with a medical role (else ``NotAllowed``). Raises ``InvalidInput`` (per field) for bad data,
+        ``Conflict`` when the item was already done or the instance changed since ``expected_version``;
+        nothing is saved then. Completing another item of the same instance at the same moment is no conflict:
+        the engine retries the lost race itself (``retries``).
+        """
+        return retries.retried(lambda is_retry: self._complete(work_item_id, data, actor, expected_version,
+                                                               user_id, is_retry))
+
+    def _complete(self, work_item_id: int, data: dict, actor: str, expected_version: int | None,
+                  user_id: int | None, is_retry: bool) -> views.InstanceView:
+        with self.database.unit_of_work() as session:
+            item = queries.get(session, WorkItem, work_item_id, "work item")
+            if is_retry:
+                retries.lock_instance(session, item.instance_id)
+                session.refresh(item)
+            if user_id is not None:
+                self._check_may_fill(session, item, data, user_id)
+            if item.state != "ready":
+                raise Conflict(f"work item {work_item_id} is already {item.state}")
+            run = self._load(session, item.instance_id, expected_version)
+            runtime.complete(session, run, item, data, actor, self._judged(session, run, item, data))
+            session.flush()
+            result = queries.instance_view(session, run.row)
+            session.commit()
+        return result
+
+    def _judged(self, session: Session, run: runtime.Run, item: WorkItem, data: dict) -> dict | None:
+        """Judge an act recorded by this task (a request, a notification) by the rules across procedures, on its date.
+
+        Raises ``InvalidInput`` at the date field when the act is refused; returns the outcome variables when
+        the act stands either way (``eligibility.Recorded``); None when the task records no such act.
+        """
+        recorded = eligibility.RECORDED.get((run.loaded.definition.process_id, item.bpmn_id))
+        if recorded is None:
+            return None
+        try:
+            on = date.fromisoformat(str(data.get(recorded.date_field)))
+        except ValueError:
+            return None  # the form's own validation names the field
+        case = queries.get(session, Case, item.case_id, "case")
+        refused = eligibility.inadmissible(recorded, queries.facts(session, case, data, on, self.policy,
+                                                                   excluded=item.instance_id))
+        if recorded.outcome is None:
+            if refused is not None:
+                raise InvalidInput(str(refused), {recorded.date_field: [str(refused)]})
+            return None
+        detail = refused.details[0] if refused is not None else {}
+        return {recorded.outcome: refused is None, f"{recorded.outcome}_rule": detail.get("rule"),
+                f"{recorded.outcome}_reason": str(refused) if refused is not None else None}
+
+    def record_late_act(self, work_item_id: int, data: dict, *, user_id: int) -> views.InstanceView:
+        """Record an act posted inside a closed window that arrived after the window's confirmation.
+
+        The confirmation is done again with the act and the procedure goes back to where a timely act leads
+        (``late_acts``). The user must hold the confirmation's role (else ``NotFound``). ``InvalidInput`` when
+        the act was posted after the window; ``NotAllowed`` when the item confirms no window, or when an
+        irreversible act (a termination) was recorded: then a compliance review is opened and committed.
+        """
+        with self.database.unit_of_work() as session:
+            item, _, user = self._visible_item(session, work_item_id, user_id)
+            row = queries.get(session, ProcessInstance, item.instance_id, "instance")
+            if row.state == "failed":
+                raise Conflict(f"instance {row.id} failed; repair it first")
+            run = runtime.load(session, row, self._loaded(session, row), self.clock)
+            rule = late_acts.check(session, run, item, data)
+            irreversible = late_acts.irreversible_act(run)
+            if irreversible is not None:
+                self._open_review(session, item, data, user.username, irreversible)
+                session.commit()
+                raise NotAllowed(f"'{irreversible}' was recorded: an act posted in time can no longer reopen the "
+                                 "procedure; a compliance officer reviews the case",
+                                 [{"rule": rule, "irreversible": irreversible}])
+            late_acts.record(session, run, item, data, user.username)
+            session.flush()
+            result = queries.instance_view(session, run.row)
+            session.commit()
+        return result
+
+    def _open_review(self, session: Session, item: WorkItem, data: dict, actor: str, irreversible: str) -> None:
+        """Start a compliance review of an act that came after an irreversible one, and record why."""
+        case = queries.get(session, Case, item.case_id, "case")
+        details = {"confirmation": item.name, "instance_id": item.instance_id, "irreversible": irreversible,
+                   "act": data}
+        loaded = self._specs.load(session, repository.latest(session, late_acts.REVIEW_PROCESS))
+        runtime.start(session, case, loaded, {"late_act": details}, actor, self.clock)
+        audit.append(session, f"case:{case.id}", at=self.clock.now(), actor=actor, action="late_act_refused",
+                     case_id=case.id, instance_id=item.instance_id, task=item.bpmn_id, after=details)
+
+    def _check_may_fill(self, session: Session, item: WorkItem, data: dict, user_id: int) -> None:
+        _, _, user = self._visible_item(session, item.id, user_id)
+        if item.assignee not in (None, user.username):
+            raise Conflict(f"work item {item.id} is claimed by {item.assignee}")
+        if access.is_medical(user.roles):
+            return
+        row = queries.get(session, ProcessInstance, item.instance_id, "instance")
+        medical = forms.medical_fields(self._loaded(session, row).forms.get(item.form or "", {}))
+        if medical.intersection(data):
+            raise NotAllowed("only medical roles may record medical fields", sorted(medical.intersection(data)))
+
+    def claim(self, work_item_id: int, user_id: int) -> views.WorkItemView:
+        """Take a ready work item so colleagues see it is being worked on; ``Conflict`` when someone else has it."""
+        return self._assign(work_item_id, user_id, claim=True)
+
+    def release(self, work_item_id: int, user_id: int) -> views.WorkItemView:
+        """Give back a work item I claimed; ``NotAllowed`` when it is someone else's."""
+        return self._assign(work_item_id, user_id, claim=False)
+
+    def _assign(self, work_item_id: int, user_id: int, *, claim: bool) -> views.WorkItemView:
+        with self.database.unit_of_work() as session:
+            item, deadline, user = self._visible_item(session, work_item_id, user_id)
+            if item.state != "ready":
+                raise Conflict(f"work item {work_item_id} is already {item.state}")
+            if claim and item.assignee not in (None, user.username):
+                raise Conflict(f"work item {work_item_id} is claimed by {item.assignee}")
+            if not claim and item.assignee != user.username:
+                raise NotAllowed(f"work item {work_item_id} is not claimed by {user.username}")
+            item.assignee = user.username if claim else None
+            audit.append(session, f"instance:{item.instance_id}", at=self.clock.now(), actor=user.username,
+                         action="work_item_claimed" if claim else "work_item_released", case_id=item.case_id,
+                         instance_id=item.instance_id, task=item.bpmn_id)
+            result = queries.work_item_view(item, deadline)
+            session.commit()
+        return result
+
+
+def _claim_matches(item: views.WorkItemView, claimed: str | None, username: str) -> bool:
+    return claimed is None or (claimed == "mine" and item.assignee == username) or (
+        claimed == "unclaimed" and item.assignee is None)
+
+
+def _urgency_matches(item: views.WorkItemView, urgency: str | None) -> bool:
+    if urgency is None:
+        return True
+    if item.days_left is None:
+        return False
+    return item.days_left < 0 if urgency == "overdue" else 0 <= item.days_left <= DUE_SOON_DAYS

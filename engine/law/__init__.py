@@ -1,0 +1,1 @@
+"""Law and calendar: the legal rules, Belgian legal time, eligibility across procedures, the catalogue (pure)."""

@@ -1,0 +1,1 @@
+"""Modelling: validating and deploying diagrams, drafts, comparisons, instance moves and trials."""

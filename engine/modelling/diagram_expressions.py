@@ -1,0 +1,188 @@
+"""Every expression a diagram holds, checked at deploy: timers take their date from exactly one deadline rule,
+everything else compiles in the restricted script engine, names that receive data are plain variable names.
+
+A timer expression is one call ``deadline(rule, start[, regime_on[, alternative_start]])`` and nothing around it,
+so the rule alone sets the date. The rule is a literal id, or a variable when the timer lists the rules it may
+take in ``deadlineRules``. Only ``timeDate`` runs such a call; ``timeCycle`` is for rules the law repeats
+(``repeats = true`` in ``processes/deadlines.toml``).
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+from collections.abc import Mapping
+
+from lxml import etree
+
+from ..law import deadlines
+from ..law.deadlines import Rule
+from ..runtime import scripting
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+RULES_PROPERTY = "deadlineRules"
+MAX_NESTING = 100
+DEADLINE_KEYWORDS = ("regime_on", "alternative_start")
+_PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
+
+EXPRESSIONS = {
+    ".//bpmn:conditionExpression": "eval",
+    ".//bpmn:completionCondition": "eval",
+    ".//bpmn:loopCardinality": "eval",
+    ".//bpmn:loopCondition": "eval",
+    ".//bpmn:conditionalEventDefinition/bpmn:condition": "eval",
+    ".//bpmn:scriptTask/bpmn:script": "exec",
+    ".//spiffworkflow:preScript": "exec",
+    ".//spiffworkflow:postScript": "exec",
+    ".//spiffworkflow:messagePayload": "eval",
+    ".//spiffworkflow:processVariableCorrelation/spiffworkflow:expression": "eval",
+    ".//bpmn:messagePath": "eval",
+    ".//bpmn:correlationPropertyRetrievalExpression/bpmn:formalExpression": "eval",
+}
+"""Where SpiffWorkflow evaluates (``eval``) or runs (``exec``) diagram code."""
+
+NAMES = (".//spiffworkflow:messageVariable", ".//bpmn:loopDataInputRef", ".//bpmn:loopDataOutputRef")
+NAMED = (".//bpmn:inputDataItem", ".//bpmn:outputDataItem", ".//bpmn:ioSpecification/bpmn:dataInput",
+         ".//bpmn:ioSpecification/bpmn:dataOutput")
+"""Elements whose text, or whose ``name``, is the variable that receives data."""
+
+UNRUN = {".//bpmn:assignment": "data assignments", ".//bpmn:transformation": "data transformations"}
+
+Found = list[tuple[etree._Element, str]]
+
+
+def property_value(element: etree._Element, name: str) -> str | None:
+    """The value of the bpmn-js-spiffworkflow property ``name`` of ``element``, or None."""
+    for prop in element.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS):
+        if prop.get("name") == name:
+            return prop.get("value")
+    return None
+
+
+def listed_rules(listed: str | None) -> list[str]:
+    return [r.strip() for r in listed.split(",") if r.strip()] if listed else []
+
+
+def compile_problems(source: str, mode: str) -> list[str]:
+    """Why ``source`` cannot run in the restricted engine; never raises, however long or deep it is."""
+    try:
+        tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
+        if _nesting(tree) > MAX_NESTING:
+            return [f"nested more than {MAX_NESTING} levels deep; split it into steps"]
+        return scripting.compile_problems(source, mode)
+    except SyntaxError as err:
+        return [f"does not compile: {err.msg} (line {err.lineno})"]
+    except _PARSE_ERRORS:
+        return [f"too long or nested too deeply to compile (limit {MAX_NESTING} levels)"]
+
+
+def _nesting(tree: ast.AST) -> int:
+    deepest, todo = 0, [(tree, 1)]
+    while todo:
+        node, level = todo.pop()
+        deepest = max(deepest, level)
+        todo.extend((child, level + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def expression_problems(tree: etree._Element) -> Found:
+    """Every expression of the file that does not compile, name that is no variable, and data mapping not run."""
+    found: Found = []
+    for path, mode in EXPRESSIONS.items():
+        for element in tree.iterfind(path, NS):
+            found += [(owner(element), f"expression does not compile: {m}")
+                      for m in compile_problems(element.text or "", mode)]
+    for path in NAMES:
+        found += [(owner(e), f"'{e.text or ''}' is not a variable name") for e in tree.iterfind(path, NS)
+                  if not _is_variable(e.text)]
+    for path in NAMED:
+        found += [(owner(e), f"'{e.get('name')}' is not a variable name") for e in tree.iterfind(path, NS)
+                  if e.get("name") is not None and not _is_variable(e.get("name"))]
+    for path, what in UNRUN.items():
+        found += [(owner(e), f"{what} are not run by this engine; use a script task") for e in tree.iterfind(path, NS)]
+    return found
+
+
+def _is_variable(text: str | None) -> bool:
+    name = (text or "").strip()
+    return name.isidentifier() and not name.startswith("_") and not keyword.iskeyword(name)
+
+
+def owner(element: etree._Element) -> etree._Element:
+    """The nearest element with an id that the diagram draws (an event, not its event definition)."""
+    while (element.get("id") is None or etree.QName(element).localname.endswith("EventDefinition")) \
+            and element.getparent() is not None:
+        element = element.getparent()
+    return element
+
+
+def timer_problems(event: etree._Element, definition: etree._Element, rules: Mapping[str, Rule]) \
+        -> tuple[list[str], list[str]]:
+    """The problems of one timer, and the rules it may take (for the version's snapshot)."""
+    expressions = [child for child in definition if isinstance(child.tag, str)]
+    if len(expressions) != 1:
+        return ["a timer needs exactly one time expression"], []
+    kind, source = etree.QName(expressions[0]).localname, expressions[0].text or ""
+    messages = [f"timer expression does not compile: {m}" for m in compile_problems(source, "eval")]
+    call = None if messages else _deadline_call(source)
+    if call is None:
+        return messages or [_ONE_CALL], []
+    rule_ids = _rule_ids(event, call)
+    if not rule_ids:
+        return [_ONE_CALL], []
+    messages = [f"unknown deadline rule '{rule}'" for rule in rule_ids if rule not in rules]
+    messages += _argument_problems(call) + _kind_problems(kind, [rules[r] for r in rule_ids if r in rules])
+    return messages, rule_ids
+
+
+_ONE_CALL = ('a timer takes its date from one deadline rule: the whole expression is one call such as '
+             f'deadline("T08", start), nothing around it; a rule held in a variable needs the property '
+             f'{RULES_PROPERTY} listing the rules')
+
+
+def _deadline_call(source: str) -> ast.Call | None:
+    body = ast.parse(source.strip(), mode="eval").body
+    if isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id == "deadline":
+        return body
+    return None
+
+
+def _rule_ids(event: etree._Element, call: ast.Call) -> list[str]:
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return [first.value]
+    return listed_rules(property_value(event, RULES_PROPERTY)) if isinstance(first, ast.Name) else []
+
+
+def _argument_problems(call: ast.Call) -> list[str]:
+    messages = []
+    if not 2 <= len(call.args) <= 4 or any(isinstance(a, ast.Starred) for a in call.args):
+        messages.append("deadline() takes the rule, the start date and at most a regime date and an alternative start")
+    if any(k.arg not in DEADLINE_KEYWORDS for k in call.keywords):
+        messages.append(f"deadline() accepts only the keywords {', '.join(DEADLINE_KEYWORDS)}")
+    arguments = [*call.args[1:], *(k.value for k in call.keywords)]
+    if any(isinstance(a, ast.Constant) and a.value is not None for a in arguments):
+        messages.append("the start of a term is a date of the case (a variable), never a literal")
+    calls = [n for a in arguments for n in ast.walk(a) if isinstance(n, ast.Call)]
+    if any(getattr(call.func, "id", None) == "deadline" for call in calls):
+        messages.append("a timer computes one deadline: no deadline() inside its arguments")
+    return messages
+
+
+def _kind_problems(kind: str, rules: list[Rule]) -> list[str]:
+    if kind == "timeDuration":
+        return ["deadline() gives a date: use timeDate, not timeDuration"]
+    if kind != "timeCycle":
+        return []
+    once = [rule.id for rule in rules if not rule.repeats]
+    if once:
+        return [f"timeCycle repeats the timer, but the law does not repeat {', '.join(once)} "
+                "(repeats = true in deadlines.toml); use timeDate"]
+    uneven = [rule.id for rule in rules if any(r.unit not in deadlines.CYCLE_UNITS for r in rule.regimes)]
+    if uneven:
+        return [f"a timeCycle repeats a fixed length, but {', '.join(uneven)} counts in months, years or working "
+                "days: model the repetition as a loop whose timeDate counts each term again"]
+    return []

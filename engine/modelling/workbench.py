@@ -1,0 +1,261 @@
+"""Process owners' operations: browse versions, keep drafts, validate and deploy them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..casework import access, forms
+from ..errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
+from ..law import calendar
+from ..store import audit, queries, repository, views
+from ..store.models import Bundle, Draft, ProcessDefinition, ProcessInstance, User
+from ..wiring import Wiring
+from . import comparison, model_files
+from .modelling_views import DraftView, Palette, RuleOption, VersionComparison, VersionSummary
+
+OWNER_ROLES = frozenset({"process_owner", "admin"})
+
+
+class Workbench(Wiring):
+    """The engine's process-owner operations (mixed into ``Engine``). Only process owners and admins."""
+
+    def versions(self, process_id: str | None = None, *, user_id: int | None = None) -> list[VersionSummary]:
+        """Every deployed version (of one process, or all), newest first per process, with instance counts.
+
+        With ``user_id`` the user must be a process owner or admin (``NotAllowed``).
+        """
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                require_owner(session, user_id)
+            counts = _instance_counts(session)
+            rows = [d for d in repository.definitions(session) if process_id in (None, d.process_id)]
+            return [_summary(session, row, counts) for row in rows]
+
+    def create_draft(self, process_id: str, *, user_id: int) -> DraftView:
+        """Start a draft from the newest version of ``process_id`` (its files and forms); audited."""
+        with self.database.unit_of_work() as session:
+            user = require_owner(session, user_id)
+            latest = repository.latest(session, process_id)
+            bundle = session.get(Bundle, latest.bundle_hash)
+            if bundle is None:
+                raise NotFound(f"the bundle of {process_id} version {latest.version} is missing")
+            now = self.clock.now()
+            draft = Draft(process_id=process_id, files=dict(bundle.files), forms={}, based_on=latest.id,
+                          created_at=now, created_by=user.username, updated_at=now, updated_by=user.username)
+            session.add(draft)
+            session.flush()
+            audit.append(session, "repository", at=now, actor=user.username, action="draft_created",
+                         after={"draft": draft.id, "process_id": process_id, "based_on": latest.version})
+            result = _draft_view(draft)
+            session.commit()
+        return result
+
+    def drafts(self, process_id: str | None = None, *, user_id: int | None = None) -> list[DraftView]:
+        """The drafts not yet deployed, newest first (with ``user_id``: for process owners and admins only)."""
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                require_owner(session, user_id)
+            query = select(Draft).where(Draft.deployed_as.is_(None)).order_by(Draft.updated_at.desc())
+            return [_draft_view(d) for d in session.scalars(query) if process_id in (None, d.process_id)]
+
+    def draft(self, draft_id: int, *, user_id: int | None = None) -> DraftView:
+        """One draft; ``NotFound`` when it does not exist (with ``user_id``: for process owners and admins only)."""
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                require_owner(session, user_id)
+            return _draft_view(queries.get(session, Draft, draft_id, "draft"))
+
+    def save_draft(self, draft_id: int, *, files: dict[str, str] | None = None, forms: dict[str, str] | None = None,
+                   expected_revision: int, user_id: int) -> DraftView:
+        """Save BPMN files and forms (JSON text) into a draft, replacing the ones named.
+
+        ``Conflict`` when someone saved since ``expected_revision`` (reload, then save again);
+        ``InvalidInput`` for a form that is not a JSON object. A deployed draft cannot change.
+        """
+        with self.database.unit_of_work() as session:
+            user = require_owner(session, user_id)
+            draft = queries.get(session, Draft, draft_id, "draft")
+            if draft.revision != expected_revision:
+                raise Conflict(f"draft {draft_id} was saved by {draft.updated_by} since revision "
+                               f"{expected_revision}; reload it")
+            if draft.deployed_as is not None:
+                raise Conflict(f"draft {draft_id} is deployed; start a new draft")
+            draft.files = {**draft.files, **(files or {})}
+            draft.forms = {**draft.forms, **_parsed_forms(forms or {})}
+            draft.updated_at, draft.updated_by = self.clock.now(), user.username
+            session.flush()
+            result = _draft_view(draft)
+            session.commit()
+        return result
+
+    def validate_draft(self, draft_id: int, *, user_id: int | None = None) -> list[Problem]:
+        """Every problem a deploy of the draft would be refused for, each with its element id; [] when none."""
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                require_owner(session, user_id)
+            return repository.problems(self._draft_source(queries.get(session, Draft, draft_id, "draft")))
+
+    def deploy_draft(self, draft_id: int, *, comment: str, user_id: int) -> list[views.Version]:
+        """Deploy a draft as new immutable versions; running instances keep theirs. Audited.
+
+        ``InvalidInput`` without a comment, ``InvalidModel`` listing every problem (nothing deployed then),
+        ``Conflict`` for a draft already deployed.
+        """
+        if not comment.strip():
+            raise InvalidInput("a deploy needs a comment", {"comment": ["say why this version exists"]})
+        with self.database.unit_of_work() as session:
+            user = require_owner(session, user_id)
+            draft = queries.get(session, Draft, draft_id, "draft")
+            if draft.deployed_as is not None:
+                raise Conflict(f"draft {draft_id} is already deployed")
+            deployed = repository.deploy(session, self._draft_source(draft), actor=user.username, comment=comment,
+                                         now=self.clock.now())
+            own = next((d for d in deployed if d.process_id == draft.process_id), None)
+            draft.deployed_as = own.id if own else draft.based_on
+            result = [queries.version_view(row) for row in deployed]
+            session.commit()
+        return result
+
+    def compare_versions(self, old_id: int, new_id: int, *, user_id: int | None = None) -> comparison.Comparison:
+        """What changed from one deployed version to another: elements, forms and deadline rules."""
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                require_owner(session, user_id)
+            old, new = (_side(session, queries.get(session, ProcessDefinition, i, "version")) for i in (old_id, new_id))
+        return comparison.compare(old, new)
+
+    def version_comparison(self, old_id: int, new_id: int, *, user_id: int | None = None) -> VersionComparison:
+        """Everything a compare page shows: the changes, both versions' files and the new version's main file."""
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                require_owner(session, user_id)
+            old, new = (queries.get(session, ProcessDefinition, i, "version") for i in (old_id, new_id))
+            old_side, new_side, process_id = _side(session, old), _side(session, new), new.process_id
+        files = [{name: _text(xml) for name, xml in side.files.items()} for side in (old_side, new_side)]
+        main = next((n for n, xml in sorted(files[1].items()) if f'id="{process_id}"' in xml), "")
+        return VersionComparison(comparison.compare(old_side, new_side), process_id, files[0], files[1],
+                                       main or next(iter(sorted(files[1])), ""))
+
+    def version_files(self, definition_id: int, *, user_id: int | None = None) -> dict[str, str]:
+        """The BPMN files (name → XML) of one deployed version, as stored with it; ``NotFound`` when missing.
+
+        With ``user_id`` the user must be a process owner or admin (``NotAllowed``).
+        """
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                require_owner(session, user_id)
+            side = _side(session, queries.get(session, ProcessDefinition, definition_id, "version"))
+            return {name: _text(xml) for name, xml in side.files.items()}
+
+    def palette(self, draft_id: int | None = None) -> Palette:
+        """The rules (with the regime in force today), forms, lane roles and messages a modeler offers."""
+        today = calendar.legal_date(self.clock.now())
+        rules = tuple(RuleOption(r.id, r.title, (g := r.regime(today)).duration, g.unit, g.counting_from,
+                                       r.legal_source) for r in self.rules.values() if _in_force(r, today))
+        edited = set(self.draft(draft_id).forms) if draft_id is not None else set()
+        names = {p.name for p in self.forms_dir.glob("*.json")} | edited
+        return Palette(rules, tuple(sorted(names)), access.CASE_ROLES, tuple(sorted(self.events)))
+
+    def form_source(self, draft_id: int, name: str) -> dict:
+        """A form as the draft has it: its edited copy, else the one in the forms folder; ``NotFound`` otherwise."""
+        edited = self.draft(draft_id).forms.get(name)
+        if edited is not None:
+            return edited
+        path = self.forms_dir / name
+        if path.name != name or path.suffix != ".json" or not path.is_file():
+            raise NotFound(f"form '{name}' does not exist")
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    @staticmethod
+    def form_json(text: str) -> Any:
+        """The JSON value in ``text``; ``InvalidInput`` when it is no JSON or nests too deeply to be a form."""
+        try:
+            return model_files.load_json(text)
+        except model_files.Unreadable as err:
+            raise InvalidInput(str(err), {"schema": [str(err)]}) from err
+
+    @staticmethod
+    def form_problems(schema: dict) -> list[str]:
+        """Every way a form breaks the conventions (labels in nl/fr/en, order, classification, choices)."""
+        return forms.convention_problems(schema)
+
+    @staticmethod
+    def form_is_drawable(schema: dict) -> bool:
+        """Whether a preview can draw the form: a JSON Schema whose labels and fields have the right shape."""
+        return not forms.shape_problems(schema)
+
+    def _draft_source(self, draft: Draft) -> repository.Source:
+        return draft_source(draft, self.forms_dir, self.rules)
+
+
+def draft_source(draft: Draft, forms_dir: Path, rules: Any) -> repository.Source:
+    """What a deploy of ``draft`` reads: its BPMN files and edited forms, then the forms folder."""
+    files = {name: model_files.utf8_declared(text).encode() for name, text in draft.files.items()}
+    forms = {name: json.dumps(schema).encode() for name, schema in draft.forms.items()}
+    return repository.Source(files, forms_dir, rules, forms)
+
+
+def _side(session: Session, definition: ProcessDefinition) -> comparison.Side:
+    bundle = session.get(Bundle, definition.bundle_hash)
+    if bundle is None:
+        raise NotFound(f"the bundle of {definition.process_id} version {definition.version} is missing")
+    return comparison.Side(dict(bundle.files), dict(bundle.forms), dict(bundle.rules))
+
+
+def _text(xml: str | bytes) -> str:
+    return xml if isinstance(xml, str) else xml.decode()
+
+
+def _in_force(rule: Any, today: Any) -> bool:
+    return any(regime.effective_from <= today for regime in rule.regimes)
+
+
+def require_owner(session: Session, user_id: int) -> User:
+    user = queries.get(session, User, user_id, "user")
+    if not OWNER_ROLES.intersection(user.roles):
+        raise NotAllowed("only process owners and admins edit and deploy processes")
+    return user
+
+
+def _parsed_forms(forms: dict[str, str]) -> dict[str, dict]:
+    parsed, errors = {}, {}
+    for name, text in forms.items():
+        try:
+            parsed[name] = model_files.load_json(text)
+        except model_files.Unreadable as err:
+            errors[name] = [f"not JSON: {err}"]
+            continue
+        if not isinstance(parsed[name], dict):
+            errors[name] = ["a form is a JSON object"]
+    if errors:
+        raise InvalidInput("a form is not valid JSON", errors)
+    return parsed
+
+
+def _instance_counts(session: Session) -> dict[tuple[int, bool], int]:
+    query = (select(ProcessInstance.definition_id, ProcessInstance.state, func.count())
+             .group_by(ProcessInstance.definition_id, ProcessInstance.state))
+    counts: dict[tuple[int, bool], int] = {}
+    for definition_id, state, n in session.execute(query):
+        key = (definition_id, state == "running")
+        counts[key] = counts.get(key, 0) + n
+    return counts
+
+
+def _summary(session: Session, row: ProcessDefinition, counts: dict) -> VersionSummary:
+    bundle = session.get(Bundle, row.bundle_hash)
+    if bundle is None:
+        raise NotFound(f"bundle of {row.process_id} version {row.version} is missing")
+    return VersionSummary(queries.version_view(row), counts.get((row.id, True), 0),
+                                counts.get((row.id, False), 0), tuple(sorted(bundle.files)),
+                                tuple(sorted(bundle.forms)), tuple(sorted(bundle.rules)))
+
+
+def _draft_view(draft: Draft) -> DraftView:
+    return DraftView(draft.id, draft.process_id, dict(draft.files), dict(draft.forms), draft.based_on,
+                           draft.created_by, draft.updated_at, draft.updated_by, draft.revision, draft.deployed_as)

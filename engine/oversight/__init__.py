@@ -1,0 +1,1 @@
+"""Oversight: compliance tracing, deadline dashboards, evidence packs, exports, annual evaluations."""

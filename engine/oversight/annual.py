@@ -1,0 +1,134 @@
+"""The annual evaluation of an employer's re-integration policy (a legal duty since 2022), from the case records.
+
+For one employer and one calendar year: the formal trajectories started and where they stand, the assessment
+decisions, the plans and reports and the workers' replies, how the ended ones ended, the median time each step
+took, the legal terms missed, and the medical force-majeure procedures and how they ended. Only decisions and
+counts are read, never medical fields.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import NotFound
+from ..law import calendar
+from ..store.models import Case, Deadline, ProcessDefinition, ProcessInstance, WorkItem
+from ..wiring import Wiring
+from . import scope as oversight
+
+TRAJECTORY = "formal_reintegration"
+FORCE_MAJEURE = "medical_force_majeure"
+DECISION_TASKS = ("assess", "reassess")
+
+
+@dataclass(frozen=True)
+class StepDuration:
+    """How long one kind of task took, from the moment it was open to its completion, in calendar days."""
+
+    task: str
+    name: str
+    completed: int
+    median_days: float
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One employer's year: every figure of the annual evaluation, as counts by label."""
+
+    employer: str
+    year: int
+    trajectories: Counter
+    decisions: Counter
+    plans: Counter
+    replies: Counter
+    steps: tuple[StepDuration, ...]
+    missed: Counter
+    force_majeure: Counter
+    endings: Counter
+    force_majeure_endings: Counter
+
+    @property
+    def started(self) -> int:
+        return sum(self.trajectories.values())
+
+
+class AnnualEvaluations(Wiring):
+    """The annual evaluation (mixed into ``Engine``). For compliance officers overseeing the employer, and admins."""
+
+    def annual_evaluation(self, employer: str, year: int, *, user_id: int) -> Evaluation:
+        """The evaluation of ``employer``'s re-integration policy for ``year`` (instances started that year)."""
+        with self.database.unit_of_work() as session:
+            scope = oversight.employers(oversight.require_overseer(session, user_id))
+            if scope is not None and employer not in scope:
+                raise NotFound(f"no employer {employer} in your organisations")
+            start, end = _bounds(year)
+            trajectories = _instances(session, TRAJECTORY, employer, start, end)
+            force_majeure = _instances(session, FORCE_MAJEURE, employer, start, end)
+            items = _completed_items(session, [row.id for row in trajectories])
+            return Evaluation(
+                employer, year, Counter(row.state for row in trajectories), _decisions(items),
+                Counter(str((i.data or {}).get("kind")) for i in items if i.bpmn_id == "draft"),
+                Counter(str((i.data or {}).get("decision")) for i in items if i.bpmn_id == "reply"),
+                _steps(items), _missed(session, [row.id for row in trajectories]),
+                Counter(row.state for row in force_majeure), _endings(trajectories), _endings(force_majeure))
+
+    def evaluated_employers(self, *, user_id: int) -> list[str]:
+        """The employers whose evaluation the user may read (those with cases in scope)."""
+        with self.database.unit_of_work() as session:
+            user = oversight.require_overseer(session, user_id)
+            query = select(Case.employer).where(oversight.case_filter(user)).distinct().order_by(Case.employer)
+            return list(session.scalars(query))
+
+
+def _bounds(year: int) -> tuple[datetime, datetime]:
+    first, last = date(year, 1, 1), date(year + 1, 1, 1)
+    return (datetime.combine(first, time(), calendar.BRUSSELS), datetime.combine(last, time(), calendar.BRUSSELS))
+
+
+def _instances(session: Session, process_id: str, employer: str, start: datetime, end: datetime
+               ) -> list[ProcessInstance]:
+    query = (select(ProcessInstance).join(Case, Case.id == ProcessInstance.case_id)
+             .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+             .where(ProcessDefinition.process_id == process_id, Case.employer == employer,
+                    ProcessInstance.started_at >= start, ProcessInstance.started_at < end))
+    return list(session.scalars(query))
+
+
+def _completed_items(session: Session, instance_ids: list[int]) -> list[WorkItem]:
+    query = (select(WorkItem).where(WorkItem.instance_id.in_(instance_ids), WorkItem.state == "completed")
+             .order_by(WorkItem.ended_at, WorkItem.id))
+    return list(session.scalars(query))
+
+
+def _decisions(items: list[WorkItem]) -> Counter:
+    """The last decision of each trajectory (an adapted assessment after an appeal replaces the first)."""
+    last = {i.instance_id: (i.data or {}).get("decision") for i in items if i.bpmn_id in DECISION_TASKS}
+    return Counter(str(decision) for decision in last.values())
+
+
+def _steps(items: list[WorkItem]) -> tuple[StepDuration, ...]:
+    durations: dict[str, list[float]] = {}
+    names: dict[str, str] = {}
+    for item in items:
+        if item.ended_at is not None:
+            durations.setdefault(item.bpmn_id, []).append((item.ended_at - item.created_at).total_seconds() / 86400)
+            names[item.bpmn_id] = item.name
+    return tuple(StepDuration(task, names[task], len(days), round(statistics.median(days), 1))
+                 for task, days in durations.items())
+
+
+def _endings(instances: list[ProcessInstance]) -> Counter:
+    """How the completed instances ended, by the name of the end event they reached."""
+    return Counter(row.end_event_name for row in instances if row.end_event_name)
+
+
+def _missed(session: Session, instance_ids: list[int]) -> Counter:
+    """Missed terms per rule, by the verdict the legal date of the act decides (a corrected one counts as met)."""
+    query = select(Deadline.rule).where(Deadline.instance_id.in_(instance_ids), Deadline.state == "missed")
+    return Counter(session.scalars(query))

@@ -1,0 +1,269 @@
+"""Evidence for an inspector or a court: one case's history with its hash chains, medical values withheld.
+
+A pack holds the case, its instances, every audit event of the case's and its instances' streams, the
+deadline rows with their verdicts, whether each chain is intact and, when checkpoints are kept, whether the
+database still matches the newest one. Every export is audited in the ``compliance`` stream. The process-mining
+event log is built by ``event_log``; checkpoints of the audit chains outside the database by ``anchors``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..casework import forms
+from ..casework.cases import EVENT_FORMS
+from ..errors import NotAllowed, NotFound
+from ..store import anchors, audit, queries, views
+from ..store.anchors import AnchorCheck, AnchorStore, Checkpoint
+from ..store.models import AuditEvent, Bundle, Case, ProcessDefinition, ProcessInstance, User
+from ..wiring import Wiring
+from . import scope as oversight
+from .event_log import Filters, LogEvent, log_events, to_csv, to_xes
+
+WITHHELD = "[medical value withheld]"
+
+
+@dataclass(frozen=True)
+class EvidenceCase:
+    """The case as the pack names it."""
+
+    id: int
+    reference: str
+    employer: str
+    employee: str
+    first_day_of_incapacity: date
+    parties: dict
+
+
+@dataclass(frozen=True)
+class EvidenceInstance:
+    """One procedure run for the case, pinned to a version whose bundle has ``content_hash``, and the end it reached."""
+
+    id: int
+    process_id: str
+    version: int
+    content_hash: str
+    state: str
+    started_at: datetime
+    ended_at: datetime | None
+    end_event: str | None
+    end_event_name: str | None
+
+
+@dataclass(frozen=True)
+class EvidenceEvent:
+    """One audit event with its place in its chain; medical values are replaced by ``WITHHELD``."""
+
+    stream: str
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    task: str | None
+    before: dict
+    after: dict
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The verification of one stream's hash chain."""
+
+    stream: str
+    is_intact: bool
+    events_checked: int
+    broken: str | None
+
+
+@dataclass(frozen=True)
+class EvidencePack:
+    """Everything an inspector needs about one case, and when and by whom it was produced."""
+
+    case: EvidenceCase
+    instances: tuple[EvidenceInstance, ...]
+    events: tuple[EvidenceEvent, ...]
+    deadlines: tuple[views.DeadlineView, ...]
+    chains: tuple[ChainCheck, ...]
+    produced_at: datetime
+    produced_by: str
+    anchor: AnchorCheck | None = None
+
+    @property
+    def is_intact(self) -> bool:
+        return all(c.is_intact for c in self.chains) and (self.anchor is None or self.anchor.is_intact)
+
+
+class Evidence(Wiring):
+    """Exports for overseers (mixed into ``Engine``): evidence packs, process-mining event logs, checkpoints."""
+
+    def evidence_pack(self, case_id: int, *, user_id: int, store: AnchorStore | None = None) -> EvidencePack:
+        """The evidence pack of a case the user oversees; ``NotAllowed`` for a non-overseer, ``NotFound``
+        for a case outside their scope. With ``store``, the case's streams are also compared with its newest
+        checkpoint. Audited in the ``compliance`` stream."""
+        now = self.clock.now()
+        with self.database.unit_of_work() as session:
+            user = oversight.require_overseer(session, user_id)
+            case = _overseen(session, user, queries.get(session, Case, case_id, "case"))
+            event_forms = [json.loads((EVENT_FORMS / e.form).read_text(encoding="utf-8"))
+                           for e in self.events.values()]
+            pack = _anchored(session, _pack(session, case, event_forms, now, user.username), store)
+            audit.append(session, "compliance", at=now, actor=user.username, action="evidence_exported",
+                         case_id=case.id, after={"reference": case.reference, "events": len(pack.events)})
+            session.commit()
+        return pack
+
+    def overseen_case(self, reference: str, *, user_id: int) -> views.CaseView:
+        """The case with this reference, when the user oversees it; ``NotFound`` otherwise."""
+        with self.database.unit_of_work() as session:
+            user = oversight.require_overseer(session, user_id)
+            case = session.scalar(select(Case).where(Case.reference == reference))
+            if case is None:
+                raise NotFound(f"case '{reference}' does not exist")
+            return queries.case_view(_overseen(session, user, case))
+
+    def overseen_employers(self, *, user_id: int) -> list[str]:
+        """The employers of the cases the user oversees, sorted; ``NotAllowed`` for a non-overseer."""
+        with self.database.unit_of_work() as session:
+            user = oversight.require_overseer(session, user_id)
+            return list(session.scalars(select(Case.employer).where(oversight.case_filter(user))
+                                        .distinct().order_by(Case.employer)))
+
+    def event_log(self, *, user_id: int, process_id: str | None = None, organisation: str | None = None,
+                  date_from: date | None = None, date_to: date | None = None) -> list[LogEvent]:
+        """One event per completed task in the user's scope, without any data value. Audited."""
+        filters = Filters(process_id, organisation, date_from, date_to)
+        with self.database.unit_of_work() as session:
+            user = oversight.require_overseer(session, user_id)
+            events = log_events(session, oversight.case_filter(user), filters)
+            audit.append(session, "compliance", at=self.clock.now(), actor=user.username,
+                         action="event_log_exported", after={**filters.as_dict(), "events": len(events)})
+            session.commit()
+        return events
+
+    def checkpoint_audit(self, store: AnchorStore, *, actor: str = "system") -> Checkpoint:
+        """Write every audit stream's head (count and last hash) to a new signed file in ``store.directory``.
+
+        Taken by the timer worker periodically and by ``reintegra audit checkpoint``; ``NotAllowed`` for a
+        key that is too short. Audited in the ``audit`` stream (after the heads were read).
+        """
+        _require_key(store)
+        now = self.clock.now()
+        with self.database.unit_of_work() as session:
+            checkpoint = anchors.write(session, store, now)
+            audit.append(session, "audit", at=now, actor=actor, action="audit_checkpointed",
+                         after={"file": checkpoint.path.name, "streams": checkpoint.streams,
+                                "sha256": checkpoint.sha256})
+            session.commit()
+        return checkpoint
+
+    def verify_anchor(self, path: Path, key: bytes, *, actor: str = "system") -> AnchorCheck:
+        """Compare every stream with the checkpoint in ``path``: a stream that is gone, has fewer events, or
+        another hash at the anchored event is broken; a file altered or signed with another key too. Audited."""
+        with self.database.unit_of_work() as session:
+            result = anchors.check(session, path, key)
+            audit.append(session, "audit", at=self.clock.now(), actor=actor, action="anchor_verified",
+                         after={"file": result.anchor, "intact": result.is_intact, "broken": result.broken})
+            session.commit()
+        return result
+
+    @staticmethod
+    def evidence_json(pack: EvidencePack) -> tuple[str, str]:
+        """The pack as stable JSON (sorted keys, ISO dates) and the SHA-256 of that text."""
+        text = json.dumps({**asdict(pack), "is_intact": pack.is_intact}, default=_iso, sort_keys=True,
+                          indent=2, ensure_ascii=False)
+        return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @staticmethod
+    def event_log_csv(events: list[LogEvent]) -> str:
+        """The event log as CSV: case_id, activity, timestamp, role, resource, process_id, version."""
+        return to_csv(events)
+
+    @staticmethod
+    def event_log_xes(events: list[LogEvent]) -> bytes:
+        """The event log as IEEE 1849-2016 XES, one trace per case."""
+        return to_xes(events)
+
+
+def _require_key(store: AnchorStore) -> None:
+    problem = store.key_problem()
+    if problem:
+        raise NotAllowed(problem)
+
+
+def _anchored(session: Session, pack: EvidencePack, store: AnchorStore | None) -> EvidencePack:
+    """The pack with its streams compared to the newest checkpoint (none without a store or a checkpoint)."""
+    latest = store.latest() if store is not None and store.key_problem() is None else None
+    if store is None or latest is None:
+        return pack
+    return replace(pack, anchor=anchors.check(session, latest, store.key, [c.stream for c in pack.chains]))
+
+
+def _overseen(session: Session, user: User, case: Case) -> Case:
+    scope = oversight.employers(user)
+    if scope is not None and case.employer not in scope:
+        raise NotFound(f"case {case.id} does not exist")
+    return case
+
+
+def _pack(session: Session, case: Case, event_forms: list[dict], now: datetime, producer: str) -> EvidencePack:
+    rows = session.execute(select(ProcessInstance, ProcessDefinition)
+                           .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
+                           .where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id)).all()
+    instances = tuple(EvidenceInstance(i.id, d.process_id, d.version, d.bundle_hash, i.state, i.started_at,
+                                       i.ended_at, i.end_event, i.end_event_name) for i, d in rows)
+    streams = [f"case:{case.id}"] + [f"instance:{i.id}" for i in instances]
+    medical = _medical_names(session, {d.bundle_hash for _, d in rows}, event_forms)
+    return EvidencePack(
+        case=EvidenceCase(case.id, case.reference, case.employer, case.employee, case.first_day_of_incapacity,
+                          dict(case.parties)),
+        instances=instances,
+        events=tuple(_events(session, streams, medical)),
+        deadlines=tuple(queries.deadlines(session, case_id=case.id)),
+        chains=tuple(_check(session, stream) for stream in streams),
+        produced_at=now, produced_by=producer,
+    )
+
+
+def _events(session: Session, streams: list[str], medical: set[str]) -> list[EvidenceEvent]:
+    query = (select(AuditEvent).where(AuditEvent.stream.in_(streams))
+             .order_by(AuditEvent.at, AuditEvent.stream, AuditEvent.seq))
+    return [EvidenceEvent(e.stream, e.seq, e.at, e.actor, e.action, e.task, _withheld(e.before, medical),
+                          _withheld(e.after, medical), e.prev_hash, e.hash) for e in session.scalars(query)]
+
+
+def _check(session: Session, stream: str) -> ChainCheck:
+    result = audit.verify(session, stream)
+    return ChainCheck(stream, result.is_intact, result.events_checked, result.broken)
+
+
+def _medical_names(session: Session, bundle_hashes: set[str], event_forms: list[dict]) -> set[str]:
+    """Every field classified medical in a form of these bundles or of an outside event.
+
+    Wider than the one task's form on purpose: a value that is medical anywhere is withheld everywhere.
+    """
+    schemas = [schema for bundle in session.scalars(select(Bundle).where(Bundle.hash.in_(bundle_hashes)))
+               for schema in bundle.forms.values()]
+    return {name for schema in schemas + event_forms for name in forms.medical_fields(schema)}
+
+
+def _withheld(value: Any, medical: set[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: WITHHELD if k in medical else _withheld(v, medical) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_withheld(v, medical) for v in value]
+    return value
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

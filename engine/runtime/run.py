@@ -1,0 +1,259 @@
+"""Load an instance, run engine steps, save it with everything derived from it.
+
+SpiffWorkflow reads the wall clock inside its timer module; ``_ClockedDatetime`` makes it read the
+engine's clock instead, for the duration of a step (a context variable, so threads don't mix).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from typing import Any
+from uuid import UUID
+
+import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from ..casework import forms
+from ..clock import Clock, SystemClock
+from ..errors import Conflict, EngineError, InvalidInput, InvalidModel, Problem
+from ..law import calendar, deadlines
+from ..store import audit, queries
+from ..store.models import Case, ProcessInstance, WorkItem
+from ..store.repository import Loaded
+from . import projection, run_limits, serialization
+from .scripting import RestrictedScriptEngine, ScriptLimitExceeded, ScriptRejected, script_engine
+
+MAX_STEP_ROUNDS = 100
+_SYSTEM_CLOCK = SystemClock()
+_CLOCK: ContextVar[Clock] = ContextVar("reintegra_clock", default=_SYSTEM_CLOCK)  # noqa: B039 (stateless)
+
+
+class _ClockedDatetime(spiff_timer.datetime):  # type: ignore[name-defined,misc]
+    """``datetime`` for SpiffWorkflow's timer module whose ``now`` is the engine's clock."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+        instant = _CLOCK.get().now()
+        return instant.astimezone(tz) if tz else instant
+
+
+spiff_timer.datetime = _ClockedDatetime
+
+
+@contextmanager
+def _engine_time(clock: Clock) -> Iterator[None]:
+    token = _CLOCK.set(clock)
+    try:
+        yield
+    finally:
+        _CLOCK.reset(token)
+
+
+@dataclass
+class Run:
+    """One loaded instance with its workflow, while an engine call works on it."""
+
+    row: ProcessInstance
+    loaded: Loaded
+    workflow: BpmnWorkflow
+    clock: Clock
+    recorded: list[projection.Recorded] = field(default_factory=list)
+
+    def steps(self, action: Callable[[], Any]) -> None:
+        """Run ``action`` then engine steps, in engine time; script failures become ``InvalidModel``."""
+        with _engine_time(self.clock):
+            try:
+                action()
+                self._run_until_waiting()
+            except SpiffWorkflowException as err:
+                raise _model_error(err) from err
+
+    def _run_until_waiting(self) -> None:
+        """Run engine steps again while timers that came due during a step are still to run, within the limits."""
+        budget = run_limits.StepBudget()
+        for _ in range(MAX_STEP_ROUNDS):
+            self.workflow.do_engine_steps(will_complete_task=budget.spend)
+            if not self.workflow.get_tasks(state=TaskState.READY, manual=False):
+                return
+        raise InvalidModel("the diagram keeps running without waiting", [Problem(None, "endless engine steps")])
+
+
+def _model_error(err: SpiffWorkflowException) -> EngineError:
+    cause = err.__cause__ or getattr(err, "error", None)
+    task = getattr(err, "task", None)
+    element = task.task_spec.bpmn_id if task is not None else None
+    if isinstance(cause, (ScriptRejected, ScriptLimitExceeded)):
+        return InvalidModel(f"the diagram failed while running: {cause.message}", [Problem(element, cause.message)])
+    if isinstance(cause, EngineError) and not isinstance(cause, InvalidModel):
+        return cause
+    return InvalidModel(f"the diagram failed while running: {err}", [Problem(element, str(err))])
+
+
+def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> dict[str, Callable]:
+    def deadline(rule: str, start: str | date, regime_on: str | date | None = None,
+                 alternative_start: str | date | None = None) -> str:
+        run, engine = run_ref[0], engine_ref[0]
+        computation = deadlines.compute(rule, start, regime_on=regime_on, rules=run.loaded.rules,
+                                        alternative_start=alternative_start)
+        task = engine.current_task
+        if task is not None:
+            start_event = run.loaded.rules[computation.rule].start_event
+            run.recorded.append(projection.Recorded(str(task.id), task.task_spec.bpmn_id, start_event, computation))
+            if isinstance(getattr(task.task_spec, "event_definition", None), spiff_timer.CycleTimerEventDefinition):
+                return deadlines.cycle(computation)
+        return computation.expires_at.isoformat()
+
+    def due_on(rule: str, start: str | date, regime_on: str | date | None = None) -> str:
+        """The last day of a term, as an ISO date, for comparing the legal date of an act; records no deadline."""
+        return deadlines.compute(rule, start, regime_on=regime_on, rules=run_ref[0].loaded.rules).due_on.isoformat()
+
+    def today() -> str:
+        return calendar.legal_date(run_ref[0].clock.now()).isoformat()
+
+    def add_working_days(start: str, days: int) -> str:
+        return calendar.add_working_days(date.fromisoformat(start), days).isoformat()
+
+    def days_between(start: str, end: str) -> int:
+        return (date.fromisoformat(end) - date.fromisoformat(start)).days
+
+    def threshold_date(rule: str, start: str) -> str:
+        return deadlines.threshold_date(rule, start, rules=run_ref[0].loaded.rules).isoformat()
+
+    return {"deadline": deadline, "due_on": due_on, "today": today, "add_working_days": add_working_days,
+            "days_between": days_between, "threshold_date": threshold_date}
+
+
+def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock: Clock) -> Run:
+    run_ref: list[Run] = []
+    engine_ref: list[RestrictedScriptEngine] = []
+    engine = script_engine(_functions(run_ref, engine_ref))
+    engine_ref.append(engine)
+    workflow.script_engine = engine
+    run_limits.bound_instances(workflow)
+    run = Run(row, loaded, workflow, clock)
+    run_ref.append(run)
+    return run
+
+
+SCRIPT_FUNCTIONS = ("deadline", "due_on", "today", "add_working_days", "days_between", "threshold_date")
+
+
+def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, clock: Clock) -> Run:
+    """Create an instance of ``loaded`` for ``case`` and run it until it waits.
+
+    The start data (a route and its legal date, e.g. the day of a referral) goes into the ``started``
+    audit event, so the evidence shows who recorded the date a term counts from.
+    """
+    clashes = sorted(set(data) & set(SCRIPT_FUNCTIONS))
+    if clashes:
+        raise InvalidInput("data uses reserved names", {name: ["reserved name"] for name in clashes})
+    now = clock.now()
+    row = ProcessInstance(case_id=case.id, definition_id=loaded.definition.id, state="running", state_json="",
+                          library_version=serialization.SPIFF_VERSION, started_at=now, started_by=actor)
+    session.add(row)
+    session.flush()
+    workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
+    workflow.task_tree.data.update(copy.deepcopy(data), **_case_context(session, case, calendar.legal_date(now)))
+    run = _attach(row, loaded, workflow, clock)
+    run.steps(lambda: None)
+    started = {"process_id": loaded.definition.process_id, "version": loaded.definition.version}
+    save(session, run, actor=actor, action="started", after={**started, "data": data} if data else started)
+    return run
+
+
+def _case_context(session: Session, case: Case, today: date) -> dict:
+    """What every instance knows of its case; the first day is that of the current period of incapacity (0.6)."""
+    first_day = queries.current_first_day(session, case, today)
+    return {"case_id": case.id, "case_reference": case.reference, "first_day_of_incapacity": first_day.isoformat()}
+
+
+def load(session: Session, row: ProcessInstance, loaded: Loaded, clock: Clock) -> Run:
+    """Restore the workflow of ``row`` with the engine's script functions attached."""
+    workflow = serialization.load(row.state_json, loaded.spec, loaded.subprocess_specs)
+    return _attach(row, loaded, workflow, clock)
+
+
+def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str, derived: dict | None = None) -> None:
+    """Complete the user task behind ``item`` with validated ``data`` and run on.
+
+    ``derived`` holds what the engine concluded from the data (e.g. whether a recorded request is admissible);
+    it joins the task data after validation and is audited with it.
+    """
+    task = run.workflow.get_task_from_id(UUID(item.task_id))
+    if task is None or not task.has_state(TaskState.READY):
+        raise Conflict(f"task '{item.name}' is no longer waiting to be done")
+    forms.validate(run.loaded.forms.get(item.form or ""), data, calendar.legal_date(run.clock.now()))
+    data = {**data, **(derived or {})}
+    before = {key: task.data.get(key) for key in data}
+    run.steps(lambda: (task.set_data(**copy.deepcopy(data)), task.run()))
+    item.completed_by, item.data = actor, copy.deepcopy(data)
+    save(session, run, actor=actor, action="task_completed", task=item.bpmn_id, before=before, after=data)
+
+
+def deliver(session: Session, run: Run, message: str, payload: dict, actor: str) -> bool:
+    """Hand ``message`` to the workflow; False when it was not waiting for it (nothing changes then)."""
+    event = BpmnEvent(MessageEventDefinition(message), copy.deepcopy(payload))
+    with _engine_time(run.clock):
+        try:
+            run.workflow.send_event(event)
+        except WorkflowException as err:
+            if "not waiting" not in str(err):
+                raise _model_error(err) from err
+            return False
+    run.steps(lambda: None)
+    save(session, run, actor=actor, action="message_received", task=message, after=payload)
+    return True
+
+
+def wake(session: Session, run: Run) -> list[str]:
+    """Fire the due timers of ``run``; return the BPMN ids of the timers that fired."""
+    waiting = {str(t.id): t for t, _ in projection.waiting_timers(run.workflow)}
+    cycles = {key: copy.deepcopy(t.internal_data.get("event_value")) for key, t in waiting.items()
+              if isinstance(t.task_spec.event_definition, spiff_timer.CycleTimerEventDefinition)}
+    run.steps(run.workflow.refresh_timers)
+    moved = {key for key, before in cycles.items() if waiting[key].internal_data.get("event_value") != before}
+    fired = [t.task_spec.bpmn_id for key, t in waiting.items()  # a cycle fires without completing: its next moves
+             if t.has_state(TaskState.COMPLETED) or key in moved]
+    if not fired:
+        return []
+    save(session, run, actor="scheduler", action="timers_fired", after={"fired": fired})
+    return fired
+
+
+def save(session: Session, run: Run, *, actor: str, action: str, task: str | None = None,
+         before: dict | None = None, after: dict | None = None) -> None:
+    """Store the workflow state and every row derived from it, plus the audit event (caller commits)."""
+    now, row = run.clock.now(), run.row
+    state_before = row.state
+    row.state_json = serialization.dump(run.workflow)
+    row.state = "completed" if run.workflow.completed else "running"
+    if row.state == "completed" and row.ended_at is None:
+        row.ended_at = now
+        row.end_event, row.end_event_name = _end_reached(run.workflow)
+    projection.project(session, row, run.workflow, run.recorded, now, actor)
+    run.recorded.clear()
+    after = dict(after or {})
+    if row.state != state_before:
+        after["instance_state"] = row.state
+    audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
+                 instance_id=row.id, task=task, before=before, after=after)
+
+
+def _end_reached(workflow: BpmnWorkflow) -> tuple[str | None, str | None]:
+    """The end event of the instance's own process that completed last (id, name): how the instance ended."""
+    ends = [t for t in workflow.tasks.values()
+            if isinstance(t.task_spec, EndEvent) and t.has_state(TaskState.COMPLETED)]
+    if not ends:
+        return None, None
+    spec = max(ends, key=lambda t: t.last_state_change).task_spec
+    return spec.bpmn_id, spec.bpmn_name or spec.bpmn_id

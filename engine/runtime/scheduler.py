@@ -1,0 +1,113 @@
+"""APScheduler wakes the engine when the next timer is due, and sweeps at a modest interval as a safety net.
+
+The job body is one engine call (``fire_due_timers``) followed by re-arming at ``next_due()``.
+Due instants are on the engine's clock; APScheduler runs on real time, so the delay is translated.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta, timezone
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from ..clock import SystemClock
+from ..errors import EngineError, Unavailable
+from ..store.anchors import AnchorStore
+from ..store.views import TimerRun
+
+if TYPE_CHECKING:
+    from ..api import Engine
+
+log = logging.getLogger(__name__)
+NEXT_TIMER_JOB = "next-timer"
+SWEEP_JOB = "sweep"
+CHECKPOINT_JOB = "audit-checkpoint"
+STRICTNESS_MARGIN = timedelta(seconds=1)
+"""SpiffWorkflow fires a timer only strictly after its due instant."""
+
+
+class TimerScheduler:
+    """Runs ``fire_due_timers`` for one engine: at the next due timer and every ``sweep_seconds``."""
+
+    def __init__(self, engine: Engine, *, sweep_seconds: int = 60, blocking: bool = False,
+                 anchors: AnchorStore | None = None, checkpoint_seconds: int = 3600) -> None:
+        self.engine = engine
+        self.sweep_seconds = sweep_seconds
+        self.anchors, self.checkpoint_seconds = anchors, checkpoint_seconds
+        self._real = SystemClock()
+        self._is_down = False
+        self._scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=timezone.utc)
+
+    def start(self, *, paused: bool = False) -> None:
+        """Start the scheduler (a blocking one returns only when shut down)."""
+        self._scheduler.add_job(self.wake, "interval", seconds=self.sweep_seconds, id=SWEEP_JOB,
+                                coalesce=True, max_instances=1)
+        if self.anchors is not None:
+            self._scheduler.add_job(self.checkpoint, "interval", seconds=self.checkpoint_seconds, id=CHECKPOINT_JOB,
+                                    coalesce=True, max_instances=1, next_run_time=self._real.now())
+        try:
+            self.arm()
+        except Unavailable as err:  # started during an outage: the sweep keeps trying at its interval
+            self._note_outage(err)
+        self._scheduler.start(paused=paused)
+
+    def shutdown(self) -> None:
+        """Stop the scheduler and its thread."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+
+    def wake(self) -> TimerRun:
+        """Fire the due timers, then re-arm at the next one.
+
+        While the database cannot be reached, one warning says so (not one per sweep, and no traceback) and the
+        sweep tries again at its interval; the timers stay due, so none is lost.
+        """
+        try:
+            run = self.engine.fire_due_timers()
+            self.arm()
+        except Unavailable as err:
+            self._note_outage(err)
+            return TimerRun(0, 0, ())
+        if self._is_down:
+            log.info("timers: the database is reachable again")
+            self._is_down = False
+        if run.instances_woken or run.failed_instance_ids:
+            log.info("timers: %s instance(s) woken, %s timer(s) fired, failed: %s",
+                     run.instances_woken, run.timers_fired, list(run.failed_instance_ids))
+        return run
+
+    def _note_outage(self, err: Unavailable) -> None:
+        if not self._is_down:
+            log.warning("timers: %s; the sweep tries again every %s s", err.message, self.sweep_seconds)
+        self._is_down = True
+
+    def checkpoint(self) -> None:
+        """Export the audit streams' heads to a signed checkpoint file; a failure is one log line."""
+        if self.anchors is None:
+            return
+        try:
+            written = self.engine.checkpoint_audit(self.anchors, actor="scheduler")
+        except (OSError, EngineError) as err:
+            log.error("audit checkpoint failed: %s", err)
+            return
+        log.info("audit checkpoint of %s stream(s) written to %s", written.streams, written.path)
+
+    def arm(self) -> None:
+        """Schedule a one-off wake-up just after the next due timer (replacing the previous one)."""
+        due = self.engine.next_due()
+        if due is None:
+            if self._scheduler.get_job(NEXT_TIMER_JOB):
+                self._scheduler.remove_job(NEXT_TIMER_JOB)
+            return
+        delay = max(due - self.engine.clock.now(), timedelta(0)) + STRICTNESS_MARGIN
+        self._scheduler.add_job(self.wake, "date", run_date=self._real.now() + delay, id=NEXT_TIMER_JOB,
+                                replace_existing=True, misfire_grace_time=None, coalesce=True)
+
+    def next_wake(self):  # type: ignore[no-untyped-def]
+        """When the one-off wake-up job will run (real time), or None."""
+        job = self._scheduler.get_job(NEXT_TIMER_JOB)
+        return job.next_run_time if job else None

@@ -1,0 +1,64 @@
+"""Which instances have due timers, claimed so that several workers never wake the same one twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from ..store import audit, queries
+from ..store.models import ProcessInstance, Timer
+from .incident_models import Incident
+
+
+def claim_due_instance(session: Session, now: datetime, skip: set[int]) -> ProcessInstance | None:
+    """Lock the instance with the earliest due timer that no other worker holds (SKIP LOCKED).
+
+    Candidates come from the timer index, so idle instances are never read. An instance stopped by an
+    error is a candidate only when its incident's retry is due, so a poisoned instance never spins. Every
+    instance looked at is added to ``skip``, so one call never wakes an instance twice.
+    """
+    while True:
+        candidates = (select(Timer.instance_id).where(Timer.due_at < now, Timer.instance_id.not_in(_set_aside(now)))
+                      .order_by(Timer.due_at).limit(20))
+        if skip:
+            candidates = candidates.where(Timer.instance_id.not_in(skip))
+        ids = list(dict.fromkeys(session.scalars(candidates)))
+        if not ids:
+            return None
+        for instance_id in ids:
+            skip.add(instance_id)
+            lock = (select(ProcessInstance).where(ProcessInstance.id == instance_id, retry_is_due(now))
+                    .with_for_update(skip_locked=True))
+            row = session.scalars(lock).first()
+            if row is not None and still_due(session, instance_id, now):
+                return row
+
+
+def still_due(session: Session, instance_id: int, now: datetime) -> bool:
+    """Re-read after taking the lock: another worker may have fired the timer just before."""
+    query = select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at < now).limit(1)
+    return session.scalar(query) is not None
+
+
+def record_failure(session: Session, instance_id: int, message: str, now: datetime, *, actor: str = "scheduler",
+                   details: dict | None = None) -> None:
+    """Mark an instance whose timer path failed as ``error`` and audit it with ``details`` (the caller commits)."""
+    row = queries.get(session, ProcessInstance, instance_id, "instance")
+    row.state, row.error = "error", message
+    audit.append(session, f"instance:{instance_id}", at=now, actor=actor, action="timer_failed",
+                 case_id=row.case_id, instance_id=instance_id, after={"error": message, **(details or {})})
+
+
+def _set_aside(now: datetime) -> Select:
+    """The instances whose open incident is not due for a retry (few; the planner keeps the timer index)."""
+    waiting = or_(Incident.next_retry_at.is_(None), Incident.next_retry_at > now)
+    return select(Incident.instance_id).where(Incident.state == "open", waiting)
+
+
+def retry_is_due(now: datetime) -> ColumnElement[bool]:
+    """SQL condition on ``ProcessInstance``: running, or stopped with an open incident whose retry is due."""
+    due = select(Incident.id).where(Incident.instance_id == ProcessInstance.id, Incident.state == "open",
+                                    Incident.next_retry_at <= now)
+    return or_(ProcessInstance.state == "running", and_(ProcessInstance.state == "error", due.exists()))

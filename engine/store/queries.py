@@ -1,0 +1,162 @@
+"""Read-side queries: rows in, plain view objects out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import NotFound
+from ..law import calendar, eligibility, periods
+from ..law import deadlines as rules_module
+from . import views
+from .models import AuditEvent, Case, Deadline, IncapacityEvent, ProcessDefinition, ProcessInstance, Timer, WorkItem
+
+
+def version_view(row: ProcessDefinition) -> views.Version:
+    return views.Version(row.id, row.process_id, row.version, row.name, row.deployed_at, row.deployed_by,
+                         row.comment, row.bundle_hash)
+
+
+def case_view(row: Case) -> views.CaseView:
+    return views.CaseView(row.id, row.reference, row.employee, row.employer, row.first_day_of_incapacity,
+                          dict(row.parties), row.opened_at)
+
+
+def instance_view(session: Session, row: ProcessInstance) -> views.InstanceView:
+    definition = session.get(ProcessDefinition, row.definition_id)
+    assert definition is not None
+    return views.InstanceView(row.id, row.case_id, definition.process_id, definition.version, row.state,
+                              row.started_at, row.ended_at, row.version, row.end_event)
+
+
+def instances(session: Session, case_id: int) -> list[views.InstanceView]:
+    """The instances of a case, oldest first."""
+    rows = session.scalars(select(ProcessInstance).where(ProcessInstance.case_id == case_id)
+                           .order_by(ProcessInstance.id))
+    return [instance_view(session, row) for row in rows]
+
+
+def get(session: Session, model: type, key: int, what: str):  # type: ignore[no-untyped-def]
+    """The row of ``model`` with primary key ``key``, or ``NotFound``."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(f"{what} {key} does not exist")
+    return row
+
+
+def work_items(session: Session, *, role: str | None = None, case_id: int | None = None, user: str | None = None,
+               state: str | None = "ready", instance_id: int | None = None) -> list[views.WorkItemView]:
+    """Work items filtered by role, case, assignee, state and instance; soonest due first."""
+    query = (select(WorkItem, Deadline, ProcessDefinition.process_id, Case.reference)
+             .outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)
+             .join(Case, WorkItem.case_id == Case.id)
+             .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
+             .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id))
+    filters = {WorkItem.role: role, WorkItem.case_id: case_id, WorkItem.assignee: user, WorkItem.state: state,
+               WorkItem.instance_id: instance_id}
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(column == value)
+    rows = session.execute(query.order_by(Deadline.due_on.is_(None), Deadline.due_on, WorkItem.id))
+    return [work_item_view(item, deadline, process_id, reference) for item, deadline, process_id, reference in rows]
+
+
+def work_item_view(item: WorkItem, deadline: Deadline | None, process_id: str | None = None,
+                   case_reference: str | None = None) -> views.WorkItemView:
+    return views.WorkItemView(
+        item.id, item.case_id, item.instance_id, item.bpmn_id, item.name, item.role, item.form, item.assignee,
+        item.state, item.created_at, deadline.due_on if deadline else None, deadline.rule if deadline else None,
+        deadline.legal_source if deadline else None, deadline.explanation if deadline else None, process_id,
+        case_reference,
+    )
+
+
+def with_days_left(rows: list, rules: Mapping[str, rules_module.Rule], today: date) -> list:
+    """Work item or deadline views with the days left to their due date, counted the way their rule counts."""
+    result = []
+    for row in rows:
+        if row.due_on is None or row.rule is None:
+            result.append(row)
+            continue
+        start_on = getattr(row, "start_on", None) or row.due_on
+        left, is_working = rules_module.days_left(rules.get(row.rule), start_on, row.due_on, today)
+        result.append(replace(row, days_left=left, counts_working_days=is_working))
+    return result
+
+
+def deadlines(session: Session, *, case_id: int | None = None,
+              instance_id: int | None = None) -> list[views.DeadlineView]:
+    """Deadline rows of a case or an instance, by due date."""
+    query = select(Deadline).order_by(Deadline.due_on, Deadline.id)
+    if case_id is not None:
+        query = query.where(Deadline.case_id == case_id)
+    if instance_id is not None:
+        query = query.where(Deadline.instance_id == instance_id)
+    return [deadline_view(row) for row in session.scalars(query)]
+
+
+def deadline_view(row: Deadline) -> views.DeadlineView:
+    return views.DeadlineView(row.id, row.case_id, row.instance_id, row.bpmn_id, row.rule, row.kind,
+                              row.legal_source, row.start_event, row.start_on, row.due_on, row.expires_at,
+                              row.explanation, row.state, row.closed_at, closed_on=row.closed_on, act_on=row.act_on,
+                              first_state=row.first_state, corrected_at=row.corrected_at,
+                              corrected_by=row.corrected_by)
+
+
+def audit_events(session: Session, stream: str) -> list[views.AuditEventView]:
+    """The events of one audit stream, in order."""
+    query = select(AuditEvent).where(AuditEvent.stream == stream).order_by(AuditEvent.seq)
+    return [views.AuditEventView(e.seq, e.at, e.actor, e.action, e.task, e.before, e.after, e.hash)
+            for e in session.scalars(query)]
+
+
+def facts(session: Session, case: Case, data: Mapping, on: date,
+          policy: eligibility.Policy = eligibility.DEFAULT_POLICY, *, excluded: int | None = None) -> eligibility.Facts:
+    """What the cross-procedure rules need to know about a case for an act dated ``on``.
+
+    ``excluded`` leaves out one instance (the one whose own act is being judged).
+    """
+    rows = session.execute(select(ProcessInstance, ProcessDefinition.process_id)
+                           .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
+                           .where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id))
+    past = tuple(eligibility.Past(process_id, row.state == "running", _final_data(row), row.id,
+                                  calendar.legal_date(row.started_at), row.end_event)
+                 for row, process_id in rows if row.id != excluded)
+    return eligibility.Facts(case.first_day_of_incapacity, past, data, on, incapacity_events(session, case.id), policy)
+
+
+def incapacity_events(session: Session, case_id: int) -> tuple[tuple[str, date], ...]:
+    """The returns to work and new incapacities recorded for a case, as (kind, legal date), by date."""
+    rows = session.execute(select(IncapacityEvent.kind, IncapacityEvent.on).where(IncapacityEvent.case_id == case_id)
+                           .order_by(IncapacityEvent.on, IncapacityEvent.id))
+    return tuple((kind, on) for kind, on in rows)
+
+
+def current_first_day(session: Session, case: Case, on: date) -> date:
+    """The first day of the case's period of incapacity current on ``on`` (0.6)."""
+    return periods.current_first_day(case.first_day_of_incapacity, incapacity_events(session, case.id), on)
+
+
+def _final_data(row: ProcessInstance) -> dict:
+    """The workflow data of an ended instance (what its end events left), read from its stored state."""
+    if row.state == "running":
+        return {}
+    return dict(json.loads(row.state_json).get("data", {}))
+
+
+def trace(session: Session, instance_id: int) -> views.Trace:
+    """The history and current waits of one instance."""
+    row = get(session, ProcessInstance, instance_id, "instance")
+    timers = session.scalars(select(Timer).where(Timer.instance_id == instance_id).order_by(Timer.due_at))
+    return views.Trace(
+        instance=instance_view(session, row),
+        events=tuple(audit_events(session, f"instance:{instance_id}")),
+        deadlines=tuple(deadlines(session, instance_id=instance_id)),
+        work_items=tuple(work_items(session, instance_id=instance_id, state=None)),
+        timers=tuple(views.TimerView(t.bpmn_id, t.due_at) for t in timers),
+    )
