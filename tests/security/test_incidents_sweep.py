@@ -111,7 +111,7 @@ def test_the_incident_retries_with_back_off_a_bounded_number_of_times_then_waits
     clock.advance(timedelta(days=30))
     assert eng.fire_due_timers().failed_instance_ids == ()
     assert incident_of(eng, owner, bad).attempts == MAX_ATTEMPTS
-    failures = [r for r in caplog.records if r.name == "engine.incidents"]
+    failures = [r for r in caplog.records if r.name == "engine.runtime.incidents"]
     assert len(failures) == MAX_ATTEMPTS, "one log line per failure"
     assert all(r.exc_info is None and "\n" not in r.getMessage() for r in failures), "no traceback storm"
     assert [e.action for e in eng.trace(bad).events].count("timer_failed") == MAX_ATTEMPTS
