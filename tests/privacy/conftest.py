@@ -1,0 +1,3 @@
+"""Privacy tests (issue 14) reuse the web fixtures: the app, a client, signing in, the shipped law."""
+
+from tests.webui.conftest import app, auth, client, law  # noqa: F401
