@@ -1,0 +1,117 @@
+"""The disclosure model: who may read a recorded value, by its classification and the procedure that recorded it.
+
+Every form field has a classification (``x-classification``):
+
+``case``
+    The facts and dates of the procedure. Everyone with the case reads them, except that the employer's
+    side reads nothing of the back-to-work coordinator track (a procedure of the sickness insurance)
+    beyond the fields marked ``"x-employer": true``: that a track exists, the plan measures it must carry out.
+``personal``
+    About the worker as a person. The worker, and the roles of the procedure that collected it (its lanes,
+    also in the diagrams it calls); the employer only where the field is marked ``"x-employer": true``.
+``medical``
+    The worker; the medical roles that take part in the procedure (a lane of it), and the treating
+    physician the worker named. Never the employer's side nor compliance officers.
+``insurance``
+    What the sickness fund and its coordinator hold: the worker, the advisory physician and the
+    back-to-work coordinator of the case's fund. Nobody else.
+
+The worker always reads all of their own data. Compliance officers and admins read ``case`` values only:
+the facts and dates verdicts are made of. A value keeps the classification it was recorded with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .access import role_for_lane
+from .visibility import Reader
+
+CLASSIFICATIONS = ("case", "personal", "insurance", "medical")
+"""From least to most protected: a change to an earlier class loosens the protection."""
+EMPLOYER_FLAG = "x-employer"
+EMPLOYER_EXCLUDED = frozenset({"rtw_coordination"})
+"""Procedures the employer is no party to: it reads only their fields marked ``x-employer``."""
+FUND_ROLES = frozenset({"advisory_physician", "rtw_coordinator"})
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """The procedure that recorded a value: its process id and the roles of its lanes."""
+
+    process_id: str
+    lane_roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class FieldClass:
+    """A field's classification, and whether the employer may read it where it otherwise would not."""
+
+    classification: str
+    for_employer: bool = False
+
+
+def field_class(spec: Mapping[str, Any]) -> FieldClass:
+    """The classification of a form field; an unclassified field counts as medical (the safe side)."""
+    classification = spec.get("x-classification")
+    return FieldClass(classification if classification in CLASSIFICATIONS else "medical",
+                      spec.get(EMPLOYER_FLAG) is True)
+
+
+def may_read(reader: Reader, field: FieldClass, procedure: Procedure) -> bool:
+    """Whether ``reader`` may read a value of class ``field`` recorded by ``procedure``."""
+    if reader.is_subject:
+        return True
+    if reader.employer_side and procedure.process_id in EMPLOYER_EXCLUDED and not field.for_employer:
+        return False
+    match field.classification:
+        case "case":
+            return reader.has_case
+        case "personal":
+            if field.for_employer and "employer" in reader.relation_roles:
+                return True
+            return bool(reader.relation_roles & (procedure.lane_roles - {"employer"}))
+        case "medical":
+            return reader.is_named_physician or bool(reader.medical_roles & procedure.lane_roles)
+        case "insurance":
+            return bool(reader.relation_roles & FUND_ROLES)
+    return False
+
+
+def loosens(old: str | None, new: str | None) -> bool:
+    """Whether reclassifying recorded data from ``old`` to ``new`` protects it less."""
+    if old is None:
+        return False
+    return _rank(new) < _rank(old)
+
+
+def _rank(classification: str | None) -> int:
+    return CLASSIFICATIONS.index(classification) if classification in CLASSIFICATIONS else len(CLASSIFICATIONS)
+
+
+def recorded_classes(schema: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """What a work item keeps of its form when completed: each field's class and employer flag."""
+    return {name: {"classification": field_class(spec).classification, EMPLOYER_FLAG: field_class(spec).for_employer}
+            for name, spec in schema.get("properties", {}).items()}
+
+
+def class_of(name: str, schema: Mapping[str, Any], recorded: Mapping[str, Any] | None) -> FieldClass:
+    """The class a recorded value keeps: the one recorded with it, else the current form's."""
+    kept = (recorded or {}).get(name)
+    if isinstance(kept, Mapping):
+        return FieldClass(kept.get("classification", "medical"), kept.get(EMPLOYER_FLAG) is True)
+    return field_class(schema.get("properties", {}).get(name, {}))
+
+
+def readable(reader: Reader, names: Iterable[str], schema: Mapping[str, Any], procedure: Procedure,
+             recorded: Mapping[str, Any] | None = None) -> list[str]:
+    """The names among ``names`` whose values ``reader`` may read, in order."""
+    return [n for n in names if may_read(reader, class_of(n, schema, recorded), procedure)]
+
+
+def procedure_of(process_id: str, specs: Iterable[Any]) -> Procedure:
+    """The procedure ``process_id`` with the lane roles of its diagram ``specs`` (its own and those it calls)."""
+    lanes = {role_for_lane(getattr(task, "lane", None)) for spec in specs for task in spec.task_specs.values()}
+    return Procedure(process_id, frozenset(r for r in lanes if r))
