@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
+from . import visibility
 from .access import role_for_lane
 from .visibility import Reader
 
@@ -115,3 +117,66 @@ def procedure_of(process_id: str, specs: Iterable[Any]) -> Procedure:
     """The procedure ``process_id`` with the lane roles of its diagram ``specs`` (its own and those it calls)."""
     lanes = {role_for_lane(getattr(task, "lane", None)) for spec in specs for task in spec.task_specs.values()}
     return Procedure(process_id, frozenset(r for r in lanes if r))
+
+
+class _User(Protocol):
+    roles: Any
+    organisations: Any
+    username: str
+
+
+class _Case(Protocol):
+    employer: str
+    parties: Any
+
+
+class _Recorded(Protocol):
+    data: Any
+    completed_by: str | None
+
+
+def reader_of(user: _User, case: _Case) -> Reader:
+    """``user`` (a User row or view) as the case (a Case row or view) sees them."""
+    return visibility.reader(user.roles, user.organisations, user.username, case.employer, case.parties or {})
+
+
+_PROCEDURES: WeakKeyDictionary[Any, Procedure] = WeakKeyDictionary()
+
+
+def procedure_for(loaded: Any) -> Procedure:
+    """The procedure of a deployed version (a ``repository.Loaded``): its process id and lanes, computed once."""
+    procedure = _PROCEDURES.get(loaded.spec)
+    if procedure is None:
+        procedure = procedure_of(loaded.definition.process_id, [loaded.spec, *loaded.subprocess_specs.values()])
+        _PROCEDURES[loaded.spec] = procedure
+    return procedure
+
+
+def shown_fields(reader: Reader, item: _Recorded, schema: Mapping[str, Any], procedure: Procedure) -> list[str]:
+    """The recorded fields of a completed work item ``reader`` may read, in the item's data order.
+
+    Each value keeps the class recorded with it (``item.classifications``), else the current form's. Who
+    recorded the values reads them back.
+    """
+    names = list(item.data or {})
+    if item.completed_by and item.completed_by == reader.username:
+        return names
+    return readable(reader, names, schema, procedure, getattr(item, "classifications", None))
+
+
+def fillable(reader: Reader, field: FieldClass, procedure: Procedure) -> bool:
+    """Whether the one who fills a task sees (and may fill) a field of its form: every field they may read,
+    and any field that is not medical (a medical value only from whom the model lets read it)."""
+    return field.classification != "medical" or may_read(reader, field, procedure)
+
+
+def form_for(reader: Reader, schema: Mapping[str, Any], procedure: Procedure) -> dict[str, Any]:
+    """The form of a task as the one filling it sees it: without the fields they may not fill."""
+    if not schema:
+        return dict(schema)
+    properties = schema.get("properties", {})
+    kept = {n: f for n, f in properties.items() if fillable(reader, field_class(f), procedure)}
+    if len(kept) == len(properties):
+        return dict(schema)
+    return {**schema, "properties": kept, "x-order": [n for n in schema.get("x-order", []) if n in kept],
+            "required": [n for n in schema.get("required", []) if n in kept]}

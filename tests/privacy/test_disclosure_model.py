@@ -86,3 +86,46 @@ def test_an_unclassified_value_is_protected_as_medical():
     ("personal", "case", True), ("case", "medical", False), ("personal", "personal", False), (None, "case", False)])
 def test_reclassifying_recorded_data_to_a_weaker_class_loosens_it(old, new, loosens):
     assert disclosure.loosens(old, new) is loosens
+
+
+class _Item:
+    def __init__(self, data, completed_by="someone-else", classifications=None):
+        self.data, self.completed_by, self.classifications = data, completed_by, classifications
+
+
+SCHEMA = {"properties": {"date": {"x-classification": "case"}, "notes": {"x-classification": "medical"},
+                         "measures": {"x-classification": "case", "x-employer": True},
+                         "answers": {"x-classification": "insurance"}},
+          "x-order": ["date", "notes", "measures", "answers"], "required": ["date", "notes"]}
+
+
+def test_a_document_shows_the_fields_its_reader_may_read_by_the_class_recorded_with_them():
+    item = _Item({"date": "2026-01-01", "notes": "x", "measures": "y", "answers": "z"})
+    assert disclosure.shown_fields(READERS["hr"], item, SCHEMA, TRACK) == ["measures"]
+    assert disclosure.shown_fields(READERS["hr"], item, SCHEMA, FORMAL) == ["date", "measures"]
+    assert disclosure.shown_fields(READERS["coordinator"], item, SCHEMA, TRACK) == ["date", "measures", "answers"]
+    assert disclosure.shown_fields(READERS["worker"], item, SCHEMA, TRACK) == list(item.data)
+    recorded = _Item(item.data, classifications=disclosure.recorded_classes(
+        {"properties": {"date": {"x-classification": "medical"}}}))
+    assert disclosure.shown_fields(READERS["hr"], recorded, SCHEMA, FORMAL) == ["measures"]
+
+
+def test_who_recorded_a_value_reads_it_back():
+    item = _Item({"notes": "x"}, completed_by="someone")
+    assert disclosure.shown_fields(READERS["hr"], item, SCHEMA, FORMAL) == ["notes"]
+
+
+def test_a_task_form_leaves_out_the_medical_fields_its_filler_may_not_record():
+    form = disclosure.form_for(READERS["hr"], SCHEMA, FORMAL)
+    assert form["x-order"] == ["date", "measures", "answers"] and form["required"] == ["date"]
+    assert disclosure.form_for(READERS["occupational_physician"], SCHEMA, FORMAL) == SCHEMA
+
+
+def test_the_reader_of_a_user_and_a_case():
+    class User:
+        roles, organisations, username = ("employer",), ("Acme NV",), "someone"
+
+    class Case:
+        employer, parties = "Acme NV", PARTIES
+
+    assert disclosure.reader_of(User, Case) == READERS["hr"]
