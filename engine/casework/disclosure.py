@@ -23,7 +23,7 @@ the facts and dates verdicts are made of. A value keeps the classification it wa
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 from weakref import WeakKeyDictionary
 
@@ -45,6 +45,13 @@ class Procedure:
 
     process_id: str
     lane_roles: frozenset[str]
+    parts: tuple[tuple[str, Procedure], ...] = field(default=(), compare=False)
+    """Tasks of called diagrams that keep their own procedure's rules (the coordinator track run inside the
+    follow-up): task id -> that procedure."""
+
+    def for_task(self, task: str | None) -> Procedure:
+        """The procedure whose rules a value recorded by ``task`` keeps."""
+        return dict(self.parts).get(task or "", self)
 
 
 @dataclass(frozen=True)
@@ -100,11 +107,18 @@ def recorded_classes(schema: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def class_of(name: str, schema: Mapping[str, Any], recorded: Mapping[str, Any] | None) -> FieldClass:
-    """The class a recorded value keeps: the one recorded with it, else the current form's."""
+    """The class a recorded value keeps: the one recorded with it, unless the current form protects it more
+    (a form may tighten what it recorded, never loosen it); without a recorded class, the current form's."""
+    current = field_class(schema.get("properties", {}).get(name, {}))
     kept = (recorded or {}).get(name)
-    if isinstance(kept, Mapping):
-        return FieldClass(kept.get("classification", "medical"), kept.get(EMPLOYER_FLAG) is True)
-    return field_class(schema.get("properties", {}).get(name, {}))
+    if not isinstance(kept, Mapping):
+        return current
+    old = FieldClass(kept.get("classification", "medical"), kept.get(EMPLOYER_FLAG) is True)
+    if loosens(current.classification, old.classification):
+        return current
+    if old.classification == current.classification:
+        return FieldClass(old.classification, old.for_employer and current.for_employer)
+    return old
 
 
 def readable(reader: Reader, names: Iterable[str], schema: Mapping[str, Any], procedure: Procedure,
@@ -114,9 +128,26 @@ def readable(reader: Reader, names: Iterable[str], schema: Mapping[str, Any], pr
 
 
 def procedure_of(process_id: str, specs: Iterable[Any]) -> Procedure:
-    """The procedure ``process_id`` with the lane roles of its diagram ``specs`` (its own and those it calls)."""
+    """The procedure ``process_id`` with the lane roles of its diagram ``specs`` (its own and those it calls).
+
+    A task that only a called diagram of a procedure the employer is no party to has (``EMPLOYER_EXCLUDED``)
+    keeps that procedure's rules: the coordinator track stays the track when the follow-up calls it.
+    """
+    specs = list(specs)
+    lanes = _lanes(specs)
+    owners: dict[str, set[str]] = {}
+    for spec in specs:
+        for task in spec.task_specs:
+            owners.setdefault(task, set()).add(spec.name)
+    parts = tuple((task, Procedure(owner, _lanes(s for s in specs if s.name == owner)))
+                  for task, names in sorted(owners.items()) if len(names) == 1
+                  and (owner := next(iter(names))) in EMPLOYER_EXCLUDED and owner != process_id)
+    return Procedure(process_id, lanes, parts)
+
+
+def _lanes(specs: Iterable[Any]) -> frozenset[str]:
     lanes = {role_for_lane(getattr(task, "lane", None)) for spec in specs for task in spec.task_specs.values()}
-    return Procedure(process_id, frozenset(r for r in lanes if r))
+    return frozenset(r for r in lanes if r)
 
 
 class _User(Protocol):
@@ -161,7 +192,8 @@ def shown_fields(reader: Reader, item: _Recorded, schema: Mapping[str, Any], pro
     names = list(item.data or {})
     if item.completed_by and item.completed_by == reader.username:
         return names
-    return readable(reader, names, schema, procedure, getattr(item, "classifications", None))
+    return readable(reader, names, schema, procedure.for_task(getattr(item, "bpmn_id", None)),
+                    getattr(item, "classifications", None))
 
 
 def fillable(reader: Reader, field: FieldClass, procedure: Procedure) -> bool:
@@ -180,3 +212,15 @@ def form_for(reader: Reader, schema: Mapping[str, Any], procedure: Procedure) ->
         return dict(schema)
     return {**schema, "properties": kept, "x-order": [n for n in schema.get("x-order", []) if n in kept],
             "required": [n for n in schema.get("required", []) if n in kept]}
+
+
+def loosened(names: Iterable[str], old_schema: Mapping[str, Any], recorded: Mapping[str, Any] | None,
+             new_schema: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The recorded fields ``names`` whose class the form ``new_schema`` would loosen: (field, old, new)."""
+    found = []
+    for name in names:
+        old = class_of(name, old_schema, recorded).classification
+        new = field_class(new_schema.get("properties", {}).get(name, {})).classification
+        if name in new_schema.get("properties", {}) and loosens(old, new):
+            found.append((name, old, new))
+    return found

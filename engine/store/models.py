@@ -160,6 +160,8 @@ class WorkItem(Base):
     ended_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[dict | None]
+    classifications: Mapped[dict | None]
+    """Each field's class when completed (``disclosure.recorded_classes`` of the form version used)."""
 
 
 class Timer(Base):
