@@ -108,7 +108,7 @@ def open_case():  # type: ignore[no-untyped-def]
 
 @bp.get("/cases/<int:case_id>")
 def case_file(case_id: int):  # type: ignore[no-untyped-def]
-    """A case file: procedures, deadlines, documents (medical fields for medical roles only), open tasks."""
+    """A case file: procedures, deadlines, documents (the fields the reader may read), open tasks."""
     return _json(current_engine().case_file(case_id, _user().id))
 
 
@@ -150,7 +150,8 @@ def work_items():  # type: ignore[no-untyped-def]
 
 @bp.get("/work-items/<int:item_id>")
 def work_item(item_id: int):  # type: ignore[no-untyped-def]
-    """A work item with its form schema and the documents of its procedure."""
+    """A work item with its form schema (the fields I may fill) and the documents of its procedure (the fields I may
+    read)."""
     return _json(current_engine().task(item_id, _user().id))
 
 

@@ -18,6 +18,18 @@ Every form field has a classification (``x-classification``):
 
 The worker always reads all of their own data. Compliance officers and admins read ``case`` values only:
 the facts and dates verdicts are made of. A value keeps the classification it was recorded with.
+
+Decisions taken with the model (issue 14):
+
+- A value keeps the class recorded with it (``work_item.classifications``) unless the current form protects
+  it more: a new form may tighten recorded data, never loosen it (a deploy or an instance move that would
+  is refused, ``loosened``). Removing the employer flag tightens; adding it to recorded data has no effect.
+- The procedure of a value is the instance's top-level procedure, except that a task of a called diagram
+  that is a procedure the employer is no party to (the coordinator track, called by the follow-up's clock)
+  keeps that procedure's rules and lanes (``Procedure.for_task``).
+- Who recorded a value reads it back (``shown_fields``), and whoever may fill a task sees every field of
+  its form except medical fields the model does not let them read (``form_for``; the same rule refuses
+  such fields on completion).
 """
 
 from __future__ import annotations
