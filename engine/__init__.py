@@ -21,6 +21,7 @@ from .modelling.modelling_views import (
     VersionSummary,
 )
 from .modelling.trial import Trial, TrialTask, TrialView
+from .oversight.access_review import AccessEntry, AccessPage
 from .oversight.compliance import EndReached, InstancePage, InstanceRow
 from .oversight.deadline_dashboard import Dashboard, DashboardLine, DrillRow, RuleSummary, Tally
 from .oversight.event_log import LogEvent
@@ -67,4 +68,5 @@ __all__ = [
     "Element", "FieldEntry", "Flow", "InstanceTrace", "TimelineEntry", "Verdict", "Waiting",
     "compute_deadline", "legal_reference", "legal_reference_html",
     "Unavailable", "IncidentView",
+    "AccessEntry", "AccessPage",
 ]

@@ -17,6 +17,7 @@ from .law import calendar, catalogue, deadlines
 from .modelling.instance_moves import InstanceMoves
 from .modelling.trial import Trials
 from .modelling.workbench import Workbench
+from .oversight.access_review import AccessLogs
 from .oversight.annual import AnnualEvaluations
 from .oversight.compliance import Compliance
 from .oversight.evidence import Evidence
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 
 class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluations, Compliance, Evidence, Tracing,
-             SignIns):
+             SignIns, AccessLogs):
     """Reintegra's engine over one database, one clock, one processes folder and one forms folder.
 
     Case operations live in ``casework``, work item operations in ``worklist``; this class adds the

@@ -11,7 +11,7 @@ from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..law import calendar, eligibility
 from ..runtime import retries
 from ..runtime import run as runtime
-from ..store import audit, queries, repository, views
+from ..store import access_log, audit, queries, repository, views
 from ..store.models import Case, Deadline, ProcessInstance, User, WorkItem
 from ..wiring import Wiring
 from . import access, disclosure, documents, late_acts
@@ -55,12 +55,13 @@ class WorkList(Wiring):
         dated = queries.with_days_left(visible, self.rules, calendar.legal_date(self.clock.now()))
         return sorted((i for i in dated if _urgency_matches(i, urgency)), key=SORTS.get(sort, SORTS["risk"]))
 
-    def task(self, work_item_id: int, user_id: int) -> views.Task:
+    def task(self, work_item_id: int, user_id: int, *, surface: str = "task") -> views.Task:
         """A work item the user may act on, with its form and the documents of its procedure so far.
 
         The form without the fields the user may not fill (``disclosure.form_for``), the documents as the user
         may read them (``disclosure.shown_fields``); a medical read is audited.
-        ``NotFound`` when it does not exist or none of the user's roles is its role.
+        ``NotFound`` when it does not exist or none of the user's roles is its role. The read is logged in the
+        access log on ``surface`` (``api`` for the REST API).
         """
         now = self.clock.now()
         with self.database.unit_of_work() as session:
@@ -71,6 +72,7 @@ class WorkList(Wiring):
             case = queries.case_view(queries.get(session, Case, item.case_id, "case"))
             shown = documents.documents(session, self._loaded, user, now, case_id=item.case_id,
                                         instance_id=item.instance_id)
+            access_log.record_documents(session, self._loaded, user, item.case_id, surface, item.id, shown, at=now)
             session.commit()
         return views.Task(view, schema, case, shown)
 
