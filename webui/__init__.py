@@ -15,6 +15,7 @@ import engine
 from . import (
     account,
     accounts_api,
+    admin,
     annual,
     api,
     auth,
@@ -73,7 +74,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     inputs.register(app)
     headers.register(app)
     for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp,
-                      annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp, accounts_api.bp):
+                      annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp, accounts_api.bp,
+                      admin.bp):
         app.register_blueprint(blueprint)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)

@@ -88,7 +88,8 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def user_view(user: User) -> views.UserView:
     return views.UserView(user.id, user.username, user.display_name, tuple(user.roles), tuple(user.organisations),
-                          user.language, bool(set(user.roles) & set(access.CASE_OPENERS)))
+                          user.language, bool(set(user.roles) & set(access.CASE_OPENERS)),
+                          bool(user.must_change_password))
 
 
 def set_language(user: User, language: str) -> None:
