@@ -158,3 +158,15 @@ def test_the_migration_registers_the_organisations_users_and_cases_already_name(
         if database_url.startswith("postgresql") else
         "SELECT group_concat(name || '=' || kind, ',') FROM (SELECT * FROM organisation ORDER BY name)"))
     assert kinds[0] == "Acme NV=employer,CM=sickness_fund,Club VZW=other,Mensura=prevention_service"
+
+
+def test_the_demo_makes_its_organisations_with_their_kinds_and_signs_in_with_the_demo_password(eng):
+    from webui.cli import DEMO_PASSWORD, _demo_accounts
+
+    _demo_accounts(eng)
+    _demo_accounts(eng)
+    admin = eng.authenticate("admin", DEMO_PASSWORD)
+    assert {o.name: o.kind for o in eng.organisations(admin.id)} == {
+        "Acme NV": "employer", "CM": "sickness_fund", "Mensura": "prevention_service"}
+    assert len(eng.accounts(admin.id)) == 11
+    assert eng.authenticate("employer", DEMO_PASSWORD).organisations == ("Acme NV",)
