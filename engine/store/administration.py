@@ -66,8 +66,9 @@ def find_accounts(session: Session, text: str = "") -> list[User]:
     """Accounts whose username or display name contains ``text`` (any case), by username."""
     query = select(User).order_by(User.username)
     if text.strip():
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(or_(func.lower(User.username).like(pattern), func.lower(User.display_name).like(pattern)))
+        wanted = text.strip().lower()
+        query = query.where(or_(func.lower(User.username).contains(wanted, autoescape=True),
+                                func.lower(User.display_name).contains(wanted, autoescape=True)))
     return list(session.scalars(query))
 
 
@@ -156,8 +157,10 @@ def _end_sessions(session: Session, user: User) -> int:
 
 
 def _require_another_admin(session: Session, user: User) -> None:
-    others = [u for u in session.scalars(select(User).where(User.is_active.is_(True), User.id != user.id))
-              if "admin" in u.roles]
+    """``NotAllowed`` unless another active admin remains; the active accounts stay locked (PostgreSQL) until the
+    commit, in id order, so two admins disabling each other at once cannot both succeed."""
+    active = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id).with_for_update())
+    others = [u for u in active if u.id != user.id and "admin" in u.roles]
     if not others:
         raise NotAllowed("the last active admin can be neither disabled nor lose the admin role",
                          [{"reason": "last_admin"}])

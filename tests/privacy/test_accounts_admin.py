@@ -170,3 +170,29 @@ def test_the_demo_makes_its_organisations_with_their_kinds_and_signs_in_with_the
         "Acme NV": "employer", "CM": "sickness_fund", "Mensura": "prevention_service"}
     assert len(eng.accounts(admin.id)) == 11
     assert eng.authenticate("employer", DEMO_PASSWORD).organisations == ("Acme NV",)
+
+
+def test_two_admins_disabling_each_other_at_once_leave_one_admin(eng, admin):
+    """The check for another admin locks the active accounts, so at most one of two crossing disables succeeds."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    other = _account(eng, admin, username="root2", roles=["admin"], organisations=[])
+
+    def disable(pair: tuple[int, int]) -> str:
+        try:
+            eng.disable_account(*pair)
+            return "disabled"
+        except engine.EngineError as err:
+            return err.code
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(disable, [(admin.id, other.id), (other.id, admin.id)]))
+    assert outcomes.count("disabled") <= 1
+    assert sum(a.is_active for a in eng.accounts(admin.id if outcomes[0] == "disabled" else other.id)) >= 1
+
+
+def test_searching_for_a_percent_sign_matches_it_literally(eng, admin):
+    _account(eng, admin, username="doc_1", display_name="Dr. 100% Peeters")
+    _account(eng, admin, username="docx1", display_name="Dr. Janssens")
+    assert [a.username for a in eng.accounts(admin.id, search="100%")] == ["doc_1"]
+    assert [a.username for a in eng.accounts(admin.id, search="c_1")] == ["doc_1"]
