@@ -151,3 +151,17 @@ def test_the_demo_password_passes_the_strength_rule(auth):
     made = auth.eng.add_account(root.id, username="employer", password="reintegra-demo", display_name="Employer",
                                 roles=["employer"], organisations=["Acme NV"])
     assert made.is_active
+
+
+def test_every_field_of_the_admin_and_password_forms_has_a_label(client, admin):
+    import re
+
+    for path in ("/admin/accounts", "/admin/accounts/new", f"/admin/accounts/{admin.id}", "/admin/organisations",
+                 "/account/password"):
+        page = client.get(path).get_data(as_text=True)
+        labelled = set(re.findall(r'<label for="([^"]+)"', page))
+        for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", page):
+            if 'type="hidden"' in tag or 'type="checkbox"' in tag:
+                continue  # hidden fields need no label; each checkbox sits inside its label
+            field_id = re.search(r'id="([^"]+)"', tag)
+            assert field_id and field_id.group(1) in labelled, f"{path}: {tag}"
