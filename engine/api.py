@@ -52,10 +52,14 @@ class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluat
         return result
 
     def create_user(self, *, username: str, password: str, display_name: str, roles: list[str],
-                    organisations: list[str] | None = None, language: str = "nl", actor: str) -> views.UserView:
+                    organisations: list[str] | None = None, language: str = "nl", actor: str,
+                    is_strength_checked: bool = False) -> views.UserView:
         """Create an account from the command line or a script; ``InvalidInput`` per field, ``Conflict`` when the
         username is taken. Audited. Unknown organisations are added (kind other); the password needs only
-        ``accounts.MIN_PASSWORD_LENGTH`` characters: admins in the application use ``add_account``."""
+        ``accounts.MIN_PASSWORD_LENGTH`` characters unless ``is_strength_checked`` (``passwords.problems``, as
+        for ``add_account``): admins in the application use ``add_account``."""
+        if is_strength_checked:
+            administration.require_strong(password, username, display_name)
         with self.database.unit_of_work() as session:
             user = accounts.create(session, username=username, password=password, display_name=display_name,
                                    roles=roles, organisations=organisations or [], language=language)

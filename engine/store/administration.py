@@ -166,6 +166,13 @@ def _require_another_admin(session: Session, user: User) -> None:
                          [{"reason": "last_admin"}])
 
 
+def require_strong(password: str, username: str, display_name: str) -> None:
+    """``InvalidInput`` on the field ``password`` unless ``password`` passes ``passwords.problems``."""
+    errors = _password_problems(password, username, display_name)
+    if errors:
+        raise InvalidInput("the password is too weak", errors)
+
+
 def _password_problems(password: str, username: str, display_name: str, field: str = "password") -> dict:
     found = passwords.problems(password, known_words=(username, *display_name.split()))
     return {field: found} if found else {}

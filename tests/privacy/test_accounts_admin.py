@@ -196,3 +196,20 @@ def test_searching_for_a_percent_sign_matches_it_literally(eng, admin):
     _account(eng, admin, username="docx1", display_name="Dr. Janssens")
     assert [a.username for a in eng.accounts(admin.id, search="100%")] == ["doc_1"]
     assert [a.username for a in eng.accounts(admin.id, search="c_1")] == ["doc_1"]
+
+
+def test_the_first_admin_of_an_installation_is_made_on_the_command_line_with_a_strong_password(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from webui.cli import main
+
+    monkeypatch.setenv("REINTEGRA_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    weak = CliRunner().invoke(main, ["create-admin", "boss", "--password", "boss-password"])
+    assert weak.exit_code == 2 and "password" in weak.output
+    made = CliRunner().invoke(main, ["create-admin", "boss", "--name", "The Boss"], input=f"{STRONG}\n{STRONG}\n")
+    assert made.exit_code == 0, made.output
+    again = CliRunner().invoke(main, ["create-admin", "boss", "--password", STRONG])
+    assert again.exit_code == 2 and "taken" in again.output
+    eng = engine.Engine(f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    assert eng.authenticate("boss", STRONG).roles == ("admin",)
+    eng.close()
