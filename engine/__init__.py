@@ -29,6 +29,7 @@ from .oversight.evidence import ChainCheck, EvidenceCase, EvidenceEvent, Evidenc
 from .oversight.tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .runtime.incidents import IncidentView
 from .runtime.scheduler import TimerScheduler
+from .store.administration import AccountView, OrganisationView
 from .store.anchors import AnchorCheck, AnchorStore, Checkpoint
 from .store.audit import Verification
 from .store.sign_in import SignIn
@@ -69,4 +70,5 @@ __all__ = [
     "compute_deadline", "legal_reference", "legal_reference_html",
     "Unavailable", "IncidentView",
     "AccessEntry", "AccessPage",
+    "AccountView", "OrganisationView",
 ]

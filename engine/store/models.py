@@ -271,6 +271,7 @@ class User(Base):
     organisations: Mapped[list]
     language: Mapped[str] = mapped_column(String(5))
     is_active: Mapped[bool]
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
 
 class Draft(Base):

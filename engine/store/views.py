@@ -17,6 +17,7 @@ class UserView:
     organisations: tuple[str, ...]
     language: str
     may_open_cases: bool = False
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True)
