@@ -25,6 +25,7 @@ from .oversight.compliance import EndReached, InstancePage, InstanceRow
 from .oversight.deadline_dashboard import Dashboard, DashboardLine, DrillRow, RuleSummary, Tally
 from .oversight.event_log import LogEvent
 from .oversight.evidence import ChainCheck, EvidenceCase, EvidenceEvent, EvidenceInstance, EvidencePack
+from .oversight.retention import RetentionDue
 from .oversight.tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .runtime.incidents import IncidentView
 from .runtime.scheduler import TimerScheduler
@@ -67,4 +68,5 @@ __all__ = [
     "Element", "FieldEntry", "Flow", "InstanceTrace", "TimelineEntry", "Verdict", "Waiting",
     "compute_deadline", "legal_reference", "legal_reference_html",
     "Unavailable", "IncidentView",
+    "RetentionDue",
 ]

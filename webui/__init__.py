@@ -61,7 +61,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["SESSION_COOKIE_SECURE"] = not (app.config.get("TESTING") or app.config["DEMO"])
     clock = app.config.get("CLOCK") or (engine.SettableClock(tick=True) if app.config["DEMO"] else None)
     policy = engine.Policy(employer_three_month_route_2026=bool(app.config["EMPLOYER_THREE_MONTH_ROUTE_2026"]))
-    app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=clock, policy=policy)
+    app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=clock, policy=policy,
+                                                retention_years=app.config.get("RETENTION_YEARS"))
     CSRFProtect(app).exempt(api.bp)
     Babel(app, locale_selector=_locale)
     _login_manager(app)
