@@ -26,6 +26,7 @@ from .oversight.deadline_dashboard import Dashboard, DashboardLine, DrillRow, Ru
 from .oversight.event_log import LogEvent
 from .oversight.evidence import ChainCheck, EvidenceCase, EvidenceEvent, EvidenceInstance, EvidencePack
 from .oversight.retention import RetentionDue
+from .oversight.subject_export import SubjectExport
 from .oversight.tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .runtime.incidents import IncidentView
 from .runtime.scheduler import TimerScheduler
@@ -68,5 +69,5 @@ __all__ = [
     "Element", "FieldEntry", "Flow", "InstanceTrace", "TimelineEntry", "Verdict", "Waiting",
     "compute_deadline", "legal_reference", "legal_reference_html",
     "Unavailable", "IncidentView",
-    "RetentionDue",
+    "RetentionDue", "SubjectExport",
 ]

@@ -29,6 +29,7 @@ from . import (
     law,
     migrations,
     models,
+    subject_access,
     tasks,
     trace,
     trial,
@@ -71,7 +72,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     inputs.register(app)
     headers.register(app)
     for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp,
-                      annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp):
+                      annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp, subject_access.bp):
         app.register_blueprint(blueprint)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)
