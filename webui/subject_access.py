@@ -1,7 +1,8 @@
 """GDPR art. 15: a worker downloads everything held about them; an overseer downloads it for a worker.
 
 The download is a ZIP with the data as JSON (``subject-export.json``) and as a readable page
-(``subject-export.html``) in the reader's language.
+(``subject-export.html``) in the reader's language. Overseers also see which closed cases are due for
+pseudonymisation (``/compliance/retention``).
 """
 
 from __future__ import annotations
@@ -54,6 +55,15 @@ def export_for_worker():  # type: ignore[no-untyped-def]
     except engine.NotFound:
         return render_template("compliance/subject_export.html", values=request.form, not_found=True), 404
     return _download(export)
+
+
+@bp.get("/compliance/retention")
+@login_required
+def retention():  # type: ignore[no-untyped-def]
+    """The closed cases I oversee, when each is due for pseudonymisation, the due ones first."""
+    eng = current_engine()
+    schedule = eng.retention_schedule(user_id=current_user.view.id)
+    return render_template("compliance/retention.html", schedule=schedule, years=eng.retention_years())
 
 
 def _download(export: engine.SubjectExport) -> Response:

@@ -126,3 +126,16 @@ def test_the_cli_lists_what_is_due_runs_it_and_the_trail_verifies(eng, clock, da
     verified = CliRunner().invoke(main, ["audit", "verify", "--anchor", str(anchor)])
     assert verified.exit_code == 0 and "intact" in verified.output, verified.output
     assert "the database matches" in verified.output
+
+
+def test_overseers_see_what_is_due_and_others_may_not(app, auth, client, clock):
+    eng = app.extensions["reintegra"]
+    eng.deploy(DEMO, actor="owner")
+    clock.set(CLOSED)
+    visit(eng, "R-CLOSED", "An Peeters", "an")
+    clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
+    auth.login_as("compliance_officer", username="co")
+    page = client.get("/compliance/retention").get_data(as_text=True)
+    assert "R-CLOSED" in page and "2037-01-05" in page and 'class="overdue"' in page
+    auth.login_as("employer", username="boss")
+    assert client.get("/compliance/retention").status_code == 403
