@@ -26,6 +26,8 @@ from .oversight.compliance import EndReached, InstancePage, InstanceRow
 from .oversight.deadline_dashboard import Dashboard, DashboardLine, DrillRow, RuleSummary, Tally
 from .oversight.event_log import LogEvent
 from .oversight.evidence import ChainCheck, EvidenceCase, EvidenceEvent, EvidenceInstance, EvidencePack
+from .oversight.retention import RetentionDue
+from .oversight.subject_export import SubjectExport
 from .oversight.tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .runtime.incidents import IncidentView
 from .runtime.scheduler import TimerScheduler
@@ -71,4 +73,5 @@ __all__ = [
     "Unavailable", "IncidentView",
     "AccessEntry", "AccessPage",
     "AccountView", "OrganisationView",
+    "RetentionDue", "SubjectExport",
 ]

@@ -21,6 +21,8 @@ from .oversight.access_review import AccessLogs
 from .oversight.annual import AnnualEvaluations
 from .oversight.compliance import Compliance
 from .oversight.evidence import Evidence
+from .oversight.retention import Retention
+from .oversight.subject_export import SubjectExports
 from .oversight.tracing import Tracing
 from .runtime import incidents, timers
 from .store import accounts, administration, audit, queries, repository, views
@@ -32,7 +34,7 @@ log = logging.getLogger(__name__)
 
 
 class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluations, Compliance, Evidence, Tracing,
-             SignIns, AccessLogs, AccountAdministration):
+             SignIns, AccessLogs, AccountAdministration, Retention, SubjectExports):
     """Reintegra's engine over one database, one clock, one processes folder and one forms folder.
 
     Case operations live in ``casework``, work item operations in ``worklist``; this class adds the

@@ -21,7 +21,8 @@ class Wiring:
     """The parts every engine operation uses, built once from explicit arguments."""
 
     def __init__(self, database_url: str, clock: Clock | None = None, *, forms_dir: Path | None = None,
-                 rules_path: Path | None = None, policy: eligibility.Policy | None = None) -> None:
+                 rules_path: Path | None = None, policy: eligibility.Policy | None = None,
+                 retention_years: dict[str, int] | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
         self.database = Database(database_url)
         self.forms_dir = forms_dir or ROOT / "forms"
@@ -31,6 +32,7 @@ class Wiring:
         self.catalogue = catalogue.load()
         self.events = catalogue.load_events()
         self._specs = repository.SpecCache()
+        self.retention_overrides = {str(k): int(v) for k, v in (retention_years or {}).items()}
 
     def upgrade_schema(self) -> None:
         """Create the schema, or migrate it to the newest version (never drops data)."""

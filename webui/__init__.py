@@ -31,6 +31,7 @@ from . import (
     law,
     migrations,
     models,
+    subject_access,
     tasks,
     trace,
     trial,
@@ -63,7 +64,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["SESSION_COOKIE_SECURE"] = not (app.config.get("TESTING") or app.config["DEMO"])
     clock = app.config.get("CLOCK") or (engine.SettableClock(tick=True) if app.config["DEMO"] else None)
     policy = engine.Policy(employer_three_month_route_2026=bool(app.config["EMPLOYER_THREE_MONTH_ROUTE_2026"]))
-    app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=clock, policy=policy)
+    app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=clock, policy=policy,
+                                                retention_years=app.config.get("RETENTION_YEARS"))
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)
     csrf.exempt(accounts_api.bp)
@@ -75,7 +77,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     headers.register(app)
     for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp,
                       annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp, accounts_api.bp,
-                      admin.bp):
+                      admin.bp, subject_access.bp):
         app.register_blueprint(blueprint)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)

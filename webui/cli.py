@@ -7,6 +7,7 @@ out of the database and the files where the database's administrators cannot wri
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -38,8 +39,14 @@ def anchor_store(directory: str | None = None) -> engine.AnchorStore | None:
     return engine.AnchorStore(Path(folder), key.encode()) if folder and key else None
 
 
+def retention_years() -> dict[str, int] | None:
+    """Retention overrides per procedure from ``REINTEGRA_RETENTION_YEARS`` (JSON, e.g. {"pre_return_visit": 20})."""
+    raw = os.environ.get("REINTEGRA_RETENTION_YEARS")
+    return json.loads(raw) if raw else None
+
+
 def _engine() -> engine.Engine:
-    return engine.Engine(database_url())
+    return engine.Engine(database_url(), retention_years=retention_years())
 
 
 @click.group()
@@ -253,3 +260,36 @@ def _anchor_key() -> bytes:
 def _exit_with(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(2)
+
+
+@main.group()
+def retention() -> None:
+    """Retention of closed cases: what is due, and pseudonymising it."""
+
+
+@retention.command("due")
+@click.option("--all", "everything", is_flag=True, help="Also the closed cases not yet due.")
+def retention_due(everything: bool) -> None:
+    """List the closed cases past their retention (with --all, every closed case and when it is due)."""
+    eng = _engine()
+    try:
+        schedule = eng.retention_schedule(due_only=not everything)
+    finally:
+        eng.close()
+    for due in schedule:
+        click.echo(f"{due.reference}\t{due.employer}\tclosed {due.closed_on}\tkept {due.years} years\t"
+                   f"due {due.due_on}{'' if due.is_due else ' (not yet)'}")
+    click.echo(f"{sum(d.is_due for d in schedule)} case(s) due for pseudonymisation")
+
+
+@retention.command("run")
+def retention_run() -> None:
+    """Pseudonymise every closed case past its retention (one audit event per case)."""
+    eng = _engine()
+    try:
+        done = eng.pseudonymise_expired(actor=os.environ.get("USER", "cli"))
+    finally:
+        eng.close()
+    for due in done:
+        click.echo(f"case {due.case_id} pseudonymised: closed {due.closed_on}, kept {due.years} years")
+    click.echo(f"{len(done)} case(s) pseudonymised")

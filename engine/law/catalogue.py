@@ -12,6 +12,9 @@ import processes
 from ..casework import access
 from ..errors import InvalidModel, Problem
 
+DEFAULT_RETENTION_YEARS = 10
+"""Years a closed case is kept when its procedure names no ``retention_years`` (see the README, Retention)."""
+
 CATALOGUE_FILE = Path(processes.__file__).parent / "catalogue.toml"
 EVENTS_FILE = Path(processes.__file__).parent / "events.toml"
 
@@ -34,7 +37,8 @@ class Procedure:
     """A startable procedure: its process id, titles in nl/fr/en and the roles that may start it.
 
     A procedure with ``routes`` starts only on one of them: the start data names the route in
-    ``route_field`` and carries what the route's form asks for.
+    ``route_field`` and carries what the route's form asks for. ``retention_years``: how long a case that
+    ran it is kept after it closed, before it is pseudonymised.
     """
 
     process_id: str
@@ -43,6 +47,7 @@ class Procedure:
     starts_with_case: bool
     route_field: str | None = None
     routes: dict[str, Route] = field(default_factory=dict)
+    retention_years: int = DEFAULT_RETENTION_YEARS
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,8 @@ def load(path: Path | None = None) -> dict[str, Procedure]:
     raw = _read(path or CATALOGUE_FILE, "started_by", "procedure catalogue")
     _check_routes(raw)
     return {pid: Procedure(pid, dict(entry["title"]), tuple(entry["started_by"]), bool(entry["starts_with_case"]),
-                           entry.get("route_field"), _routes(entry.get("routes", {})))
+                           entry.get("route_field"), _routes(entry.get("routes", {})),
+                           int(entry.get("retention_years", DEFAULT_RETENTION_YEARS)))
             for pid, entry in raw.items()}
 
 
@@ -80,6 +86,9 @@ def _check_routes(raw: dict) -> None:
         routes = entry.get("routes", {})
         if routes and not entry.get("route_field"):
             problems.append(Problem(pid, "a procedure with routes needs a route_field"))
+        years = entry.get("retention_years", DEFAULT_RETENTION_YEARS)
+        if not isinstance(years, int) or isinstance(years, bool) or years < 1:
+            problems.append(Problem(pid, "retention_years must be a whole number of years, at least 1"))
         for name, route in routes.items():
             if set(route.get("title", {})) != {"nl", "fr", "en"}:
                 problems.append(Problem(f"{pid}.{name}", "needs a title in nl, fr and en"))

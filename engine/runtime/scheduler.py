@@ -1,6 +1,7 @@
 """APScheduler wakes the engine when the next timer is due, and sweeps at a modest interval as a safety net.
 
-The job body is one engine call (``fire_due_timers``) followed by re-arming at ``next_due()``.
+The job body is one engine call (``fire_due_timers``) followed by re-arming at ``next_due()``. Once a day it
+also pseudonymises the closed cases past their retention (``pseudonymise_expired``).
 Due instants are on the engine's clock; APScheduler runs on real time, so the delay is translated.
 """
 
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 NEXT_TIMER_JOB = "next-timer"
 SWEEP_JOB = "sweep"
 CHECKPOINT_JOB = "audit-checkpoint"
+RETENTION_JOB = "retention"
+RETENTION_SECONDS = 24 * 3600
 STRICTNESS_MARGIN = timedelta(seconds=1)
 """SpiffWorkflow fires a timer only strictly after its due instant."""
 
@@ -49,6 +52,8 @@ class TimerScheduler:
         if self.anchors is not None:
             self._scheduler.add_job(self.checkpoint, "interval", seconds=self.checkpoint_seconds, id=CHECKPOINT_JOB,
                                     coalesce=True, max_instances=1, next_run_time=self._real.now())
+        self._scheduler.add_job(self.retain, "interval", seconds=RETENTION_SECONDS, id=RETENTION_JOB,
+                                coalesce=True, max_instances=1)
         try:
             self.arm()
         except Unavailable as err:  # started during an outage: the sweep keeps trying at its interval
@@ -95,6 +100,16 @@ class TimerScheduler:
             log.error("audit checkpoint failed: %s", err)
             return
         log.info("audit checkpoint of %s stream(s) written to %s", written.streams, written.path)
+
+    def retain(self) -> None:
+        """Pseudonymise the closed cases past their retention (daily); a failure is one log line."""
+        try:
+            done = self.engine.pseudonymise_expired(actor="scheduler")
+        except EngineError as err:
+            log.error("retention run failed: %s", err)
+            return
+        if done:
+            log.info("retention: %s case(s) pseudonymised", len(done))
 
     def arm(self) -> None:
         """Schedule a one-off wake-up just after the next due timer (replacing the previous one)."""

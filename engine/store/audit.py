@@ -5,6 +5,12 @@ content and the previous hash of its stream, so an edited, deleted or reordered 
 Each stream has a head row (``audit_head``): an append locks it, so concurrent appends to one stream wait for
 each other instead of colliding, and checkpoints (``anchors``) export it. An event with an instance also
 records the content hashes of the rows it saved (``row_hashes``).
+
+Since migration 0016 an event's hash covers a digest of its actor and data (``payload_digest``) instead of
+the data itself: a pseudonymisation may replace the data of a case's events (``redacted_at``) and list them
+in its own ``case_pseudonymised`` event; verification accepts a payload that differs from its digest only
+for an event so redacted. Events still in the first format (streams the migration found broken) are checked
+as before.
 """
 
 from __future__ import annotations
@@ -48,18 +54,23 @@ def append(
     task: str | None = None,
     before: dict | None = None,
     after: dict | None = None,
+    saved_rows: dict[str, str] | None = None,
 ) -> AuditEvent:
     """Add the next event of ``stream`` to the session (the caller commits).
 
+    ``saved_rows`` adds row hashes to those of the instance and task (a change to rows of several tasks).
     Locks the stream's head until the commit, so keep what follows an append short.
     """
     head = _locked_head(session, stream, at)
+    saved = row_hashes.touched(session, instance_id, task) if instance_id is not None else None
+    if saved_rows:
+        saved = {**(saved or {}), **saved_rows}
     event = AuditEvent(
         stream=stream, seq=head.seq + 1, at=at, actor=actor, action=action,
         case_id=case_id, instance_id=instance_id, task=task,
-        before=_plain(before or {}), after=_plain(after or {}), prev_hash=head.hash,
-        row_hashes=row_hashes.touched(session, instance_id, task) if instance_id is not None else None,
+        before=_plain(before or {}), after=_plain(after or {}), prev_hash=head.hash, row_hashes=saved,
     )
+    event.payload_digest = payload_digest(event.actor, event.before, event.after)
     event.hash = digest(event)
     head.seq, head.hash, head.updated_at = event.seq, event.hash, at
     session.add(event)
@@ -81,8 +92,30 @@ def _locked_head(session: Session, stream: str, at: datetime) -> AuditHead:
     return session.scalars(query.execution_options(populate_existing=True)).one()
 
 
+def payload_digest(actor: str, before: dict, after: dict) -> str:
+    """The SHA-256 of what a pseudonymisation may redact: who acted and the data."""
+    content = {"actor": actor, "before": before, "after": after}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
 def digest(event: AuditEvent) -> str:
-    """The SHA-256 of an event's content and its predecessor's hash."""
+    """The SHA-256 of an event's content (its payload by digest) and its predecessor's hash."""
+    if event.payload_digest is None:
+        return legacy_digest(event)
+    content = {
+        "stream": event.stream, "seq": event.seq, "at": event.at.isoformat(), "action": event.action,
+        "case_id": event.case_id, "instance_id": event.instance_id, "task": event.task,
+        "payload": event.payload_digest, "prev_hash": event.prev_hash,
+    }
+    if event.legacy_hash:
+        content["legacy_hash"] = event.legacy_hash
+    if event.row_hashes:
+        content["row_hashes"] = event.row_hashes
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def legacy_digest(event: AuditEvent) -> str:
+    """The first format (before migration 0016): the hash covers the data itself."""
     content = {
         "stream": event.stream, "seq": event.seq, "at": event.at.isoformat(), "actor": event.actor,
         "action": event.action, "case_id": event.case_id, "instance_id": event.instance_id,
@@ -103,8 +136,9 @@ def verify(session: Session, stream: str | None = None) -> Verification:
     if stream is not None:
         query = query.where(AuditEvent.stream == stream)
     checked, previous, lasts = 0, None, {}
+    redacted = redacted_events(session)
     for event in session.scalars(query):
-        problem = _link_problem(previous, event)
+        problem = _link_problem(previous, event) or _payload_problem(event, redacted)
         if problem:
             return Verification(False, checked, f"{event.stream} #{event.seq} (id {event.id}): {problem}")
         checked, previous, lasts[event.stream] = checked + 1, event, (event.seq, event.hash)
@@ -158,6 +192,23 @@ def _link_problem(previous: AuditEvent | None, event: AuditEvent) -> str | None:
     if digest(event) != event.hash:
         return "content does not match its hash (row edited)"
     return None
+
+
+def _payload_problem(event: AuditEvent, redacted: set[int]) -> str | None:
+    if event.payload_digest is None or payload_digest(event.actor, event.before, event.after) == event.payload_digest:
+        return None
+    if event.redacted_at is not None and event.id in redacted:
+        return None
+    return "data does not match its digest (row edited)"
+
+
+def redacted_events(session: Session) -> set[int]:
+    """The ids of the events whose data a pseudonymisation replaced, as its own (chained) events list them."""
+    query = select(AuditEvent.after).where(AuditEvent.action == PSEUDONYMISED)
+    return {int(i) for after in session.scalars(query) for i in (after or {}).get("redacted_events", [])}
+
+
+PSEUDONYMISED = "case_pseudonymised"
 
 
 def _plain(value: Any) -> Any:

@@ -103,6 +103,7 @@ class Case(Base):
     parties: Mapped[dict]
     opened_at: Mapped[datetime]
     opened_by: Mapped[str] = mapped_column(String(100))
+    pseudonymised_at: Mapped[datetime | None]
 
 
 class IncapacityEvent(Base):
@@ -239,7 +240,13 @@ class Correlation(Base):
 
 
 class AuditEvent(Base):
-    """An append-only, hash-chained record; one chain per stream (an instance, a case, the repository)."""
+    """An append-only, hash-chained record; one chain per stream (an instance, a case, the repository).
+
+    ``payload_digest`` commits to the actor and the data (``before``, ``after``), so a pseudonymisation can
+    redact them (``redacted_at``) and the chain stays verifiable; ``legacy_hash`` is the hash an event had
+    before migration 0016 re-chained it (what older checkpoints hold). Events without a payload digest keep
+    the first format (their hash covers the data itself).
+    """
 
     __tablename__ = "audit_event"
     __table_args__ = (UniqueConstraint("stream", "seq"),)
@@ -257,6 +264,9 @@ class AuditEvent(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     row_hashes: Mapped[dict | None]
+    payload_digest: Mapped[str | None] = mapped_column(String(64))
+    legacy_hash: Mapped[str | None] = mapped_column(String(64))
+    redacted_at: Mapped[datetime | None]
 
 
 class User(Base):

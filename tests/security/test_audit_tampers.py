@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy.orm import Session
 
 import engine
-from engine.store.audit import GENESIS, digest
+from engine.store.audit import GENESIS, digest, payload_digest
 from engine.store.audit_models import AuditHead
 from engine.store.models import AuditEvent
 from tests.engine.test_timers import requested
@@ -65,6 +65,7 @@ def rechain(database_url: str, stream: str) -> None:
         for event in session.scalars(sa.select(AuditEvent).where(AuditEvent.stream == stream)
                                      .order_by(AuditEvent.seq)):
             event.prev_hash = previous
+            event.payload_digest = payload_digest(event.actor, event.before, event.after)
             event.hash = previous = digest(event)
             last = event
         head = session.get(AuditHead, stream)
