@@ -94,7 +94,7 @@ class CaseWork(Wiring):
             items = tuple(queries.with_days_left(queries.work_items(session, case_id=case_id), self.rules, today))
             # last: a medical read locks the case's audit head until the commit
             shown = documents.documents(session, self._loaded, user, now, case_id=case_id)
-            access_log.record_documents(session, self._loaded, user, case_id, surface, None, shown, at=now)
+            access_log.record_documents(session, user, case_id, surface, None, shown, at=now)
             result = views.CaseFile(
                 queries.case_view(case), tuple(queries.instances(session, case_id)),
                 tuple(queries.with_days_left(queries.deadlines(session, case_id=case_id), self.rules, today)),

@@ -72,7 +72,7 @@ class WorkList(Wiring):
             case = queries.case_view(queries.get(session, Case, item.case_id, "case"))
             shown = documents.documents(session, self._loaded, user, now, case_id=item.case_id,
                                         instance_id=item.instance_id)
-            access_log.record_documents(session, self._loaded, user, item.case_id, surface, item.id, shown, at=now)
+            access_log.record_documents(session, user, item.case_id, surface, item.id, shown, at=now)
             session.commit()
         return views.Task(view, schema, case, shown)
 

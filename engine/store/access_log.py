@@ -10,7 +10,7 @@ under the retention rules until their own period ends.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -18,8 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .access_models import AccessLogEntry
-from .models import ProcessInstance, User, WorkItem
-from .repository import Loaded
+from .models import User
 from .views import Document
 
 log = logging.getLogger(__name__)
@@ -27,12 +26,8 @@ log = logging.getLogger(__name__)
 SURFACES = ("case_file", "task", "document", "api", "export", "trace", "evidence", "search")
 RANK = {"case": 0, "personal": 1, "insurance": 2, "medical": 3}
 """The classes from the loosest to the strictest; a field of unknown class counts as ``case``."""
-UNKNOWN = "unknown"
-"""Logged as the class shown when the classes of a read could not be computed (an error line says why)."""
 DEFAULT_RETENTION_DAYS = 730
 """Two years: long enough to answer a data subject's or an inspector's question about past reads."""
-
-FormsOf = Callable[[Session, ProcessInstance], Loaded]
 
 
 def record(session: Session, reader: User, case_id: int, surface: str, target: object,
@@ -76,25 +71,10 @@ def classes_of(schemas: Iterable[dict], names: Iterable[str]) -> set[str]:
     return {found.get(name, "case") for name in names}
 
 
-def classes_shown(session: Session, forms_of: FormsOf, documents: Iterable[Document]) -> set[str]:
-    """The classes of the values these documents show, plus ``case`` (the case's own facts are always shown).
-
-    A value's class is the one recorded with it on its work item when there is one, else its form's.
-    """
-    shown = {d.work_item_id: [f.name for f in d.fields] for d in documents if d.fields}
-    classes = {"case"}
-    if not shown:
-        return classes
-    rows = session.execute(select(WorkItem, ProcessInstance).join(ProcessInstance,
-                                                                   WorkItem.instance_id == ProcessInstance.id)
-                           .where(WorkItem.id.in_(shown)))
-    for item, instance in rows:
-        recorded: dict[str, Any] = getattr(item, "classifications", None) or {}
-        schema = forms_of(session, instance).forms.get(item.form or "", {})
-        names = shown[item.id]
-        classes |= {recorded[n] for n in names if n in recorded}
-        classes |= classes_of([schema], [n for n in names if n not in recorded])
-    return classes
+def classes_shown(documents: Iterable[Document]) -> set[str]:
+    """The classes of the values these documents show (each as recorded with it), plus ``case``: the case's own
+    facts are always shown."""
+    return {"case"} | {f.classification for d in documents for f in d.fields}
 
 
 def entries(session: Session, condition: Any, *, page: int, per_page: int) -> tuple[list[AccessLogEntry], int]:
@@ -112,14 +92,7 @@ def purge(session: Session, before: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def record_documents(session: Session, forms_of: FormsOf, reader: User, case_id: int, surface: str,
-                     target: object, shown: Iterable[Document], *, at: datetime) -> None:
+def record_documents(session: Session, reader: User, case_id: int, surface: str, target: object,
+                     shown: Iterable[Document], *, at: datetime) -> None:
     """Log a read that showed these documents of a case, with the classes of their values (``classes_shown``)."""
-    try:
-        with session.begin_nested():
-            classes = classes_shown(session, forms_of, tuple(shown))
-    except Exception:
-        log.exception("access log: the classes shown to %s on %s of case %s are unknown", reader.username,
-                      surface, case_id)
-        classes = {UNKNOWN}
-    record(session, reader, case_id, surface, target, classes, at=at)
+    record(session, reader, case_id, surface, target, classes_shown(shown), at=at)
