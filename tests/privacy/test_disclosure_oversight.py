@@ -1,0 +1,79 @@
+"""The oversight surfaces show a recorded value only where the disclosure model lets their reader read it.
+
+Compliance officers and admins read ``case`` values: the facts and dates verdicts are made of. An employer's
+own officer reads nothing of the coordinator track beyond what the law gives the employer.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.privacy.world import World
+
+OFFICERS = {"officer": ((), "compliance_officer"), "acme_officer": (("Acme NV",), "compliance_officer"),
+            "admin": ((), "admin")}
+
+
+def marker(world: World, form: str, name: str) -> str:
+    return next(m.text for m in world.markers if m.form == form and m.field == name)
+
+
+@pytest.fixture
+def world(law, clock) -> World:  # type: ignore[no-untyped-def]
+    return World(law, clock).build()
+
+
+def sign_in(auth, who: str) -> None:  # type: ignore[no-untyped-def]
+    organisations, role = OFFICERS[who]
+    auth.login_as(role, username=who, organisations=organisations)
+
+
+def instance_of(world: World, process_id: str) -> int:
+    return world.law.instances(world.cases[process_id].id)[0].id
+
+
+@pytest.mark.parametrize("who", list(OFFICERS))
+def test_the_trace_shows_an_overseer_case_values_and_withholds_personal_and_medical_ones(client, auth, world, who):
+    sign_in(auth, who)
+    page = client.get(f"/compliance/instances/{instance_of(world, 'formal_reintegration')}").get_data(as_text=True)
+    assert marker(world, "reintegration_decision.json", "conditions") in page
+    assert marker(world, "plan_or_report.json", "consulted") not in page
+    assert marker(world, "reintegration_decision.json", "medical_justification") not in page
+    assert "field consulted recorded by someone: its value is withheld from you" in page
+
+
+@pytest.mark.parametrize("who", list(OFFICERS))
+def test_the_evidence_pack_withholds_what_its_reader_may_not_read(client, auth, world, who):
+    sign_in(auth, who)
+    case_id = world.cases["pre_return_visit"].id
+    html = client.get(f"/compliance/cases/{case_id}/evidence").get_data(as_text=True)
+    text = client.get(f"/compliance/cases/{case_id}/evidence.json").get_data(as_text=True)
+    for shown in (html, text):
+        assert marker(world, "pre_return_visit_report.json", "recommendations") in shown
+        assert marker(world, "pre_return_visit_report.json", "medical_findings") not in shown
+    costs = [e["after"].get("travel_costs_eur") for e in json.loads(text)["events"] if e["task"] == "hold_visit"]
+    assert costs == ["[value withheld]"]
+
+
+def test_the_employers_own_officer_reads_nothing_of_the_coordinator_track_an_independent_officer_reads(
+        client, auth, world):
+    objectives = marker(world, "tnw_plan.json", "objectives")
+    track = instance_of(world, "rtw_coordination")
+    sign_in(auth, "officer")
+    assert objectives in client.get(f"/compliance/instances/{track}").get_data(as_text=True)
+    sign_in(auth, "acme_officer")
+    assert objectives not in client.get(f"/compliance/instances/{track}").get_data(as_text=True)
+    evidence = client.get(f"/compliance/cases/{world.cases['rtw_coordination'].id}/evidence.json")
+    assert objectives not in evidence.get_data(as_text=True)
+
+
+def test_the_engine_trace_marks_each_withheld_field_and_keeps_its_name(world):
+    officer = world.law.create_user(username="co", password="x" * 12, display_name="Co", roles=["compliance_officer"],
+                                    organisations=[], language="en", actor="test")
+    trace = world.law.instance_trace(instance_of(world, "formal_reintegration"), user_id=officer.id)
+    fields = {f.name: f for e in trace.timeline for f in e.fields}
+    assert fields["consulted"].withheld and fields["consulted"].value is None
+    assert not fields["conditions"].withheld and fields["conditions"].value
+    assert fields["medical_justification"].withheld
