@@ -42,19 +42,21 @@ class Shown:
     def procedure(self, instance_id: int | None) -> Procedure:
         return self.procedures.get(instance_id or 0, NO_PROCEDURE)
 
-    def may_read(self, name: str, instance_id: int | None, task: str | None) -> bool:
-        """Whether the value of ``name`` that ``task`` of the instance recorded may be shown."""
-        classes = self.own.get((instance_id or 0, task or ""), {}).get(name) or self.every.get(name, [])
-        procedure = self.procedure(instance_id)
+    def may_read(self, name: str, instance_id: int | None, task: str | None, *, nested: bool = False) -> bool:
+        """Whether the value of ``name`` that ``task`` of the instance recorded may be shown (``nested``: a
+        value inside another, judged by every form)."""
+        own = {} if nested else self.own.get((instance_id or 0, task or ""), {})
+        classes = own.get(name) or self.every.get(name, [])
+        procedure = _for_task(self.procedure(instance_id), task)
         return all(disclosure.may_read(self.reader, c, procedure) for c in classes)
 
-    def redact(self, values: Any, instance_id: int | None, task: str | None) -> Any:
+    def redact(self, values: Any, instance_id: int | None, task: str | None, *, nested: bool = False) -> Any:
         """``values`` with every value the reader may not read replaced by ``WITHHELD`` (nested ones too)."""
         if isinstance(values, Mapping):
-            return {k: WITHHELD if not self.may_read(k, instance_id, task) else self.redact(v, instance_id, None)
-                    for k, v in values.items()}
+            return {k: self.redact(v, instance_id, task, nested=True)
+                    if self.may_read(k, instance_id, task, nested=nested) else WITHHELD for k, v in values.items()}
         if isinstance(values, list):
-            return [self.redact(v, instance_id, task) for v in values]
+            return [self.redact(v, instance_id, task, nested=nested) for v in values]
         return values
 
 
@@ -107,3 +109,10 @@ def _add(into: Classes, classes: Classes) -> None:
 def outside_event_forms(events: Mapping[str, Any]) -> list[dict]:
     """The forms of the outside events (``processes/events.toml``) by the engine's ``events``."""
     return [json.loads((EVENT_FORMS / e.form).read_text(encoding="utf-8")) for e in events.values() if e.form]
+
+
+def _for_task(procedure: Procedure, task: str | None) -> Procedure:
+    """The procedure whose rules a value recorded by ``task`` keeps (a called track keeps the track's rules,
+    ``Procedure.for_task``, which lands with i14-disclosure: until then the instance's procedure)."""
+    for_task = getattr(procedure, "for_task", None)
+    return for_task(task) if callable(for_task) else procedure

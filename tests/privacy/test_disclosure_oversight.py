@@ -7,10 +7,12 @@ own officer reads nothing of the coordinator track beyond what the law gives the
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
 from tests.privacy.world import World
+from tests.webui.conftest import FORMS, PROCESSES
 
 OFFICERS = {"officer": ((), "compliance_officer"), "acme_officer": (("Acme NV",), "compliance_officer"),
             "admin": ((), "admin")}
@@ -77,3 +79,22 @@ def test_the_engine_trace_marks_each_withheld_field_and_keeps_its_name(world):
     assert fields["consulted"].withheld and fields["consulted"].value is None
     assert not fields["conditions"].withheld and fields["conditions"].value
     assert fields["medical_justification"].withheld
+
+
+def test_the_annual_evaluation_breaks_figures_down_only_by_values_its_reader_may_read(law, clock, tmp_path):
+    """A form that classifies the plan's kind and the reply as medical: the officer gets the counts, not the split."""
+    for name, field in (("plan_or_report.json", "kind"), ("plan_reply.json", "decision")):
+        schema = json.loads((FORMS / name).read_text(encoding="utf-8"))
+        schema["properties"][field]["x-classification"] = "medical"
+        (tmp_path / name).write_text(json.dumps(schema), encoding="utf-8")
+    for path in FORMS.glob("*.json"):
+        if not (tmp_path / path.name).exists():
+            shutil.copyfile(path, tmp_path / path.name)
+    law.forms_dir = tmp_path
+    law.deploy(sorted(PROCESSES.glob("*.bpmn")), actor="process_owner")
+    world = World(law, clock).build()
+    officer = world.law.create_user(username="co", password="x" * 12, display_name="Co", roles=["compliance_officer"],
+                                    organisations=[], language="en", actor="test")
+    report = world.law.annual_evaluation("Acme NV", 2026, user_id=officer.id)
+    assert report.plans == {"[value withheld]": 1} and report.replies == {"[value withheld]": 1}
+    assert report.decisions == {"A": 1}

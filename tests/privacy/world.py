@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 import engine
-from engine.casework import disclosure
 from engine.modelling.samples import sample
 from tests.webui.conftest import FORMS
 
@@ -29,8 +28,10 @@ PROCEDURES = (
                                                       "expects_to_return": True, "wants_support": True}),
     ("medical_force_majeure", {}, {"notified_by": "employer", "mandatory_content_included": True,
                                    "definitively_unfit": True, "attended": True, "adapted_work_requested": True}),
+    ("incapacity_follow_up", None, {"work_potential": True}),
 )
-"""Each procedure, its start data, and the choices that steer it down its long path (plan, visit, track)."""
+"""Each procedure, its start data (None: it starts with the case), and the choices that steer it down its long
+path (plan, visit, track)."""
 STEPS = 60
 
 
@@ -42,6 +43,7 @@ class Marker:
     case_id: int
     instance_id: int
     process_id: str
+    task: str
     form: str
     field: str
     spec: dict
@@ -59,9 +61,12 @@ class World:
         for number, (process_id, start, choices) in enumerate(PROCEDURES, 1):
             case = self.law.open_case(reference=f"W-{number}", employee="Eva Peeters", employer=EMPLOYER,
                                       first_day_of_incapacity=date(2025, 6, 2), parties=dict(PARTIES),
-                                      actor="hr1", with_follow_up=False)
+                                      actor="hr1", with_follow_up=start is None)
             self.cases[process_id] = case
-            instance = self.law.start(case.id, process_id, dict(start), actor="system")
+            if start is None:
+                instance = self.law.instances(case.id)[0]
+            else:
+                instance = self.law.start(case.id, process_id, dict(start), actor="system")
             self.drive(case, instance.id, process_id, choices)
         return self
 
@@ -76,7 +81,8 @@ class World:
             item = items[0]
             times = done[item.task] = done.get(item.task, 0) + 1
             schema = json.loads((FORMS / item.form).read_text(encoding="utf-8")) if item.form else {}
-            data = self.fill(case.id, instance_id, process_id, item.form or "", schema, choices, times)
+            where = Marker("", case.id, instance_id, process_id, item.task, item.form or "", "", {})
+            data = self.fill(where, schema, choices, times)
             self.law.complete(item.id, data, actor="someone")
 
     def _wait(self) -> bool:
@@ -87,16 +93,15 @@ class World:
         self.clock.set(max(self.clock.now(), due + timedelta(minutes=1)))
         return self.law.fire_due_timers().timers_fired > 0
 
-    def fill(self, case_id: int, instance_id: int, process_id: str, form: str, schema: dict, choices: dict,
-             times: int) -> dict:
+    def fill(self, where: Marker, schema: dict, choices: dict, times: int) -> dict:
+        """Sample data for ``schema``, steered by ``choices``, the ``times``-th time the task is done, marked."""
         data = sample(schema, self.clock.now().date())
         for name, spec in schema.get("properties", {}).items():
             if name in choices and (not spec.get("enum") or choices[name] in spec["enum"]):
                 data[name] = choices[name]
             elif spec.get("enum") and times > 1:
                 data[name] = spec["enum"][min(times - 1, len(spec["enum"]) - 1)]
-            data[name] = self._marked(data[name], spec, Marker("", case_id, instance_id, process_id, form, name,
-                                                               spec))
+            data[name] = self._marked(data[name], spec, replace(where, field=name, spec=spec))
         return data
 
     def _marked(self, value: Any, spec: dict, where: Marker) -> Any:
@@ -107,16 +112,11 @@ class World:
             return {k: self._marked(v, spec.get("properties", {}).get(k, {}), where) for k, v in value.items()}
         if isinstance(value, str) and _is_text(spec):
             text = f"ZQ{next(self.counter):04d}QZ"
-            self.markers.append(Marker(text, where.case_id, where.instance_id, where.process_id, where.form,
-                                       where.field, where.spec))
+            self.markers.append(replace(where, text=text))
             return text
         return value
 
 
 def _is_text(spec: dict) -> bool:
     return spec.get("type") == "string" and not ({"enum", "const", "format", "pattern"} & set(spec))
-
-
-def may_read(reader: Any, marker: Marker, procedure: disclosure.Procedure) -> bool:
-    return disclosure.may_read(reader, disclosure.field_class(marker.spec), procedure)
 
