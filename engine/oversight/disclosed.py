@@ -6,7 +6,7 @@ marked for the employer. A value is judged by the form of the task that recorded
 was recorded with when the work item kept one and the current form's otherwise; when two disagree the
 stricter wins. A name that is not a field of that task's form (a nested act, an outside event's payload)
 is judged by every form the case used: it is shown only if every one of them allows it. Names that are
-no form field at all (``instance_state``, ``kind``) are the engine's own facts and are shown.
+no form field at all (``instance_state``, ``error``, ``reference``) are the engine's own facts and are shown.
 """
 
 from __future__ import annotations
@@ -103,7 +103,6 @@ def _add(into: Classes, classes: Classes) -> None:
     for name, found in classes.items():
         known = into.setdefault(name, [])
         known.extend(c for c in found if c not in known)
-
 
 
 def outside_event_forms(events: Mapping[str, Any]) -> list[dict]:
