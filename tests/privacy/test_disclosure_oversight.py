@@ -11,6 +11,8 @@ import shutil
 
 import pytest
 
+from engine.store import audit
+from engine.store.models import ProcessInstance
 from tests.privacy.world import World
 from tests.webui.conftest import FORMS, PROCESSES
 
@@ -98,3 +100,20 @@ def test_the_annual_evaluation_breaks_figures_down_only_by_values_its_reader_may
     report = world.law.annual_evaluation("Acme NV", 2026, user_id=officer.id)
     assert report.plans == {"[value withheld]": 1} and report.replies == {"[value withheld]": 1}
     assert report.decisions == {"A": 1}
+
+
+def test_an_engine_message_quoting_a_withheld_value_loses_the_quote(client, auth, world, clock):
+    """A script that fails on a value may quote it in its error; the overseer reads the error without it."""
+    secret = marker(world, "plan_or_report.json", "consulted")
+    shown = marker(world, "plan_execution.json", "evaluation")
+    instance = instance_of(world, "formal_reintegration")
+    with world.law.database.unit_of_work() as session:
+        case_id = session.get(ProcessInstance, instance).case_id
+        audit.append(session, f"instance:{instance}", at=clock.now(), actor="scheduler", action="timer_failed",
+                     case_id=case_id, instance_id=instance, after={"error": f"bad literal {secret} near {shown}"})
+        session.commit()
+    sign_in(auth, "officer")
+    page = client.get(f"/compliance/instances/{instance}").get_data(as_text=True)
+    evidence = client.get(f"/compliance/cases/{case_id}/evidence.json").get_data(as_text=True)
+    for text in (page, evidence):
+        assert secret not in text and f"bad literal [value withheld] near {shown}" in text
