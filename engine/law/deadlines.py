@@ -160,7 +160,7 @@ def _as_date(value: date | str, field: str) -> date:
             return date.fromisoformat(value)
         with suppress(ValueError):
             return datetime.fromisoformat(value).date()
-    raise InvalidInput(f"{field} is not an ISO date: {value!r}", {field: ["expected a date such as 2026-03-02"]})
+    raise InvalidInput(f"{field} is not an ISO date", {field: ["expected a date such as 2026-03-02"]})
 
 
 def _explain(rule: Rule, regime: Regime, start: date, counted: date, due: date, opens: date | None) -> str:

@@ -3,23 +3,28 @@
 For one employer and one calendar year: the formal trajectories started and where they stand, the assessment
 decisions, the plans and reports and the workers' replies, how the ended ones ended, the median time each step
 took, the legal terms missed, and the medical force-majeure procedures and how they ended. Only decisions and
-counts are read, never medical fields.
+counts are read, and a figure is broken down by a value only where the reader may read that value (the
+disclosure model, per case): the others count under ``WITHHELD``.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..casework import disclosure
 from ..errors import NotFound
 from ..law import calendar
-from ..store.models import Case, Deadline, ProcessDefinition, ProcessInstance, WorkItem
+from ..store.models import Case, Deadline, ProcessDefinition, ProcessInstance, User, WorkItem
+from ..store.repository import Loaded
 from ..wiring import Wiring
+from . import disclosed
 from . import scope as oversight
 
 TRAJECTORY = "formal_reintegration"
@@ -64,17 +69,19 @@ class AnnualEvaluations(Wiring):
     def annual_evaluation(self, employer: str, year: int, *, user_id: int) -> Evaluation:
         """The evaluation of ``employer``'s re-integration policy for ``year`` (instances started that year)."""
         with self.database.unit_of_work() as session:
-            scope = oversight.employers(oversight.require_overseer(session, user_id))
+            user = oversight.require_overseer(session, user_id)
+            scope = oversight.employers(user)
             if scope is not None and employer not in scope:
                 raise NotFound(f"no employer {employer} in your organisations")
             start, end = _bounds(year)
             trajectories = _instances(session, TRAJECTORY, employer, start, end)
             force_majeure = _instances(session, FORCE_MAJEURE, employer, start, end)
             items = _completed_items(session, [row.id for row in trajectories])
+            value = _reader(session, user, trajectories, self._loaded)
             return Evaluation(
-                employer, year, Counter(row.state for row in trajectories), _decisions(items),
-                Counter(str((i.data or {}).get("kind")) for i in items if i.bpmn_id == "draft"),
-                Counter(str((i.data or {}).get("decision")) for i in items if i.bpmn_id == "reply"),
+                employer, year, Counter(row.state for row in trajectories), _decisions(items, value),
+                Counter(value(i, "kind") for i in items if i.bpmn_id == "draft"),
+                Counter(value(i, "decision") for i in items if i.bpmn_id == "reply"),
                 _steps(items), _missed(session, [row.id for row in trajectories]),
                 Counter(row.state for row in force_majeure), _endings(trajectories), _endings(force_majeure))
 
@@ -106,10 +113,29 @@ def _completed_items(session: Session, instance_ids: list[int]) -> list[WorkItem
     return list(session.scalars(query))
 
 
-def _decisions(items: list[WorkItem]) -> Counter:
+def _reader(session: Session, user: User, instances: list[ProcessInstance],
+            load: Callable[[Session, ProcessInstance], Loaded]) -> Callable[[WorkItem, str], str]:
+    """The value of a field of a work item as ``user`` may read it: the value, or ``WITHHELD``."""
+    rows = {row.id: row for row in instances}
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_({r.case_id for r in instances})))}
+    loaded = {row.definition_id: load(session, row) for row in instances}
+    procedures = {d: disclosure.procedure_of(x.definition.process_id, [x.spec, *x.subprocess_specs.values()])
+                  for d, x in loaded.items()}
+
+    def value(item: WorkItem, name: str) -> str:
+        row = rows[item.instance_id]
+        schema = loaded[row.definition_id].forms.get(item.form or "", {})
+        field = disclosure.class_of(name, schema, getattr(item, "classifications", None))
+        reader = disclosed.reader_of(user, cases[row.case_id])
+        readable = disclosure.may_read(reader, field, procedures[row.definition_id])
+        return str((item.data or {}).get(name)) if readable else disclosed.WITHHELD
+    return value
+
+
+def _decisions(items: list[WorkItem], value: Callable[[WorkItem, str], str]) -> Counter:
     """The last decision of each trajectory (an adapted assessment after an appeal replaces the first)."""
-    last = {i.instance_id: (i.data or {}).get("decision") for i in items if i.bpmn_id in DECISION_TASKS}
-    return Counter(str(decision) for decision in last.values())
+    last = {i.instance_id: value(i, "decision") for i in items if i.bpmn_id in DECISION_TASKS}
+    return Counter(last.values())
 
 
 def _steps(items: list[WorkItem]) -> tuple[StepDuration, ...]:

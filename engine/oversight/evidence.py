@@ -1,4 +1,5 @@
-"""Evidence for an inspector or a court: one case's history with its hash chains, medical values withheld.
+"""Evidence for an inspector or a court: one case's history with its hash chains, without the values its
+reader may not read (``disclosed``: an overseer reads the ``case`` values, the facts and dates verdicts need).
 
 A pack holds the case, its instances, every audit event of the case's and its instances' streams, the
 deadline rows with their verdicts, whether each chain is intact and, when checkpoints are kept, whether the
@@ -18,17 +19,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..casework import forms
-from ..casework.cases import EVENT_FORMS
 from ..errors import NotAllowed, NotFound
 from ..store import access_log, anchors, audit, queries, views
 from ..store.anchors import AnchorCheck, AnchorStore, Checkpoint
 from ..store.models import AuditEvent, Bundle, Case, ProcessDefinition, ProcessInstance, User
 from ..wiring import Wiring
+from . import disclosed
 from . import scope as oversight
 from .event_log import Filters, LogEvent, log_events, to_csv, to_xes
 
-WITHHELD = "[medical value withheld]"
+WITHHELD = disclosed.WITHHELD
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class EvidenceInstance:
 
 @dataclass(frozen=True)
 class EvidenceEvent:
-    """One audit event with its place in its chain; medical values are replaced by ``WITHHELD``."""
+    """One audit event with its place in its chain; values withheld from the reader are ``WITHHELD``."""
 
     stream: str
     seq: int
@@ -113,9 +113,9 @@ class Evidence(Wiring):
         with self.database.unit_of_work() as session:
             user = oversight.require_overseer(session, user_id)
             case = _overseen(session, user, queries.get(session, Case, case_id, "case"))
-            event_forms = [json.loads((EVENT_FORMS / e.form).read_text(encoding="utf-8"))
-                           for e in self.events.values()]
-            pack = _anchored(session, _pack(session, case, event_forms, now, user.username), store)
+            event_forms = disclosed.outside_event_forms(self.events)
+            shown = disclosed.shown(session, user, case, self._loaded, event_forms)
+            pack = _anchored(session, _pack(session, case, shown, now, user.username), store)
             audit.append(session, "compliance", at=now, actor=user.username, action="evidence_exported",
                          case_id=case.id, after={"reference": case.reference, "events": len(pack.events)})
             access_log.record(session, user, case.id, "evidence", None, _classes(session, pack, event_forms), at=now)
@@ -203,7 +203,7 @@ def _classes(session: Session, pack: EvidencePack, event_forms: list[dict]) -> s
     hashes = {i.content_hash for i in pack.instances}
     schemas = [s for b in session.scalars(select(Bundle).where(Bundle.hash.in_(hashes))) for s in b.forms.values()]
     names = {name for e in pack.events for values in (e.before, e.after) for name, value in values.items()
-             if value != WITHHELD}
+             if value != disclosed.WITHHELD}
     return {"case"} | access_log.classes_of(schemas + event_forms, names)
 
 
@@ -228,53 +228,36 @@ def _overseen(session: Session, user: User, case: Case) -> Case:
     return case
 
 
-def _pack(session: Session, case: Case, event_forms: list[dict], now: datetime, producer: str) -> EvidencePack:
+def _pack(session: Session, case: Case, shown: disclosed.Shown, now: datetime, producer: str) -> EvidencePack:
     rows = session.execute(select(ProcessInstance, ProcessDefinition)
                            .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
                            .where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id)).all()
     instances = tuple(EvidenceInstance(i.id, d.process_id, d.version, d.bundle_hash, i.state, i.started_at,
                                        i.ended_at, i.end_event, i.end_event_name) for i, d in rows)
     streams = [f"case:{case.id}"] + [f"instance:{i.id}" for i in instances]
-    medical = _medical_names(session, {d.bundle_hash for _, d in rows}, event_forms)
     return EvidencePack(
         case=EvidenceCase(case.id, case.reference, case.employer, case.employee, case.first_day_of_incapacity,
                           dict(case.parties)),
         instances=instances,
-        events=tuple(_events(session, streams, medical)),
+        events=tuple(_events(session, streams, shown)),
         deadlines=tuple(queries.deadlines(session, case_id=case.id)),
         chains=tuple(_check(session, stream) for stream in streams),
         produced_at=now, produced_by=producer,
     )
 
 
-def _events(session: Session, streams: list[str], medical: set[str]) -> list[EvidenceEvent]:
+def _events(session: Session, streams: list[str], shown: disclosed.Shown) -> list[EvidenceEvent]:
     query = (select(AuditEvent).where(AuditEvent.stream.in_(streams))
              .order_by(AuditEvent.at, AuditEvent.stream, AuditEvent.seq))
-    return [EvidenceEvent(e.stream, e.seq, e.at, e.actor, e.action, e.task, _withheld(e.before, medical),
-                          _withheld(e.after, medical), e.prev_hash, e.hash) for e in session.scalars(query)]
+    return [EvidenceEvent(e.stream, e.seq, e.at, e.actor, e.action, e.task,
+                          shown.redact(e.before, e.instance_id, e.task),
+                          shown.redact(e.after, e.instance_id, e.task), e.prev_hash, e.hash)
+            for e in session.scalars(query)]
 
 
 def _check(session: Session, stream: str) -> ChainCheck:
     result = audit.verify(session, stream)
     return ChainCheck(stream, result.is_intact, result.events_checked, result.broken)
-
-
-def _medical_names(session: Session, bundle_hashes: set[str], event_forms: list[dict]) -> set[str]:
-    """Every field classified medical in a form of these bundles or of an outside event.
-
-    Wider than the one task's form on purpose: a value that is medical anywhere is withheld everywhere.
-    """
-    schemas = [schema for bundle in session.scalars(select(Bundle).where(Bundle.hash.in_(bundle_hashes)))
-               for schema in bundle.forms.values()]
-    return {name for schema in schemas + event_forms for name in forms.medical_fields(schema)}
-
-
-def _withheld(value: Any, medical: set[str]) -> Any:
-    if isinstance(value, dict):
-        return {k: WITHHELD if k in medical else _withheld(v, medical) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_withheld(v, medical) for v in value]
-    return value
 
 
 def _iso(value: Any) -> str:

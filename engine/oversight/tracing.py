@@ -1,7 +1,8 @@
 """Compliance tracing: one instance on its own diagram version, its timeline and deadline verdicts, and
 checks of the audit hash chains (each check recorded in the ``compliance`` stream).
 
-Medical values never leave this module: in the timeline a medical field keeps its name and loses its value.
+Values never leave this module unless the disclosure model lets the reader read them (``disclosed``): in the
+timeline a withheld field keeps its name and loses its value.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..casework import forms
 from ..errors import InvalidInput, NotAllowed, NotFound
 from ..law import calendar
 from ..runtime import projection
@@ -26,6 +26,7 @@ from ..runtime import run as runtime
 from ..store import access_log, audit, queries, views
 from ..store.models import AuditEvent, Bundle, Case, ProcessDefinition, ProcessInstance, User, WorkItem
 from ..wiring import Wiring
+from . import disclosed
 from . import scope as oversight
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -64,17 +65,17 @@ class Flow:
 
 @dataclass(frozen=True)
 class FieldEntry:
-    """One field an event recorded; a medical field has no value here, only its name."""
+    """One field an event recorded; a withheld field has no value here, only its name."""
 
     name: str
     value: object
     before: object
-    is_medical: bool
+    withheld: bool
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One audit event of the instance (or of its case, about the instance), without medical values."""
+    """One audit event of the instance (or of its case, about the instance), without the values withheld."""
 
     stream: str
     seq: int
@@ -142,12 +143,13 @@ class Tracing(Wiring):
             files = _files(session, loaded.definition)
             completed, current, waiting = _element_states(workflow)
             today = calendar.legal_date(self.clock.now())
+            shown = disclosed.shown(session, user, case, self._loaded, disclosed.outside_event_forms(self.events))
             result = InstanceTrace(
                 row.id, loaded.definition.process_id, loaded.definition.version, loaded.definition.id, row.state,
                 case.id, case.reference, case.employer, files, _main_file(files, loaded.definition.process_id),
                 {name: tuple(_flows_of(xml)) for name, xml in files.items()}, completed, current, waiting,
                 _taken(files, workflow),
-                _timeline(session, row, _task_names(workflow), loaded.forms),
+                _timeline(session, row, _task_names(workflow), shown),
                 _verdicts(session, row.id, loaded.rules, today), row.end_event_name)
             access_log.record(session, user, case.id, "trace", row.id, _classes(result, loaded.forms),
                               at=self.clock.now())
@@ -172,9 +174,9 @@ class Tracing(Wiring):
 
 
 def _classes(trace: InstanceTrace, schemas: dict[str, dict]) -> set[str]:
-    """The classes of the values the trace shows: the case's facts and the timeline's values (never medical)."""
-    names = {f.name for entry in trace.timeline for f in entry.fields if not f.is_medical}
-    return {"case"} | access_log.classes_of(schemas.values(), names) - {"medical"}
+    """The classes of the values the trace shows: the case's facts and the timeline's values not withheld."""
+    names = {f.name for entry in trace.timeline for f in entry.fields if not f.withheld}
+    return {"case"} | access_log.classes_of(schemas.values(), names)
 
 
 def _overseen_instance(session: Session, user: User, instance_id: int) -> tuple[ProcessInstance, Case]:
@@ -281,20 +283,15 @@ def _task_names(workflow: BpmnWorkflow) -> dict[str, str]:
 
 
 def _timeline(session: Session, row: ProcessInstance, names: dict[str, str],
-              schemas: dict[str, dict]) -> tuple[TimelineEntry, ...]:
-    """The instance's stream and its case's events about it, by time, with medical values left out."""
-    items = session.execute(select(WorkItem.id, WorkItem.bpmn_id, WorkItem.form)
-                            .where(WorkItem.instance_id == row.id)).all()
-    medical: dict[str, set[str]] = {}
-    for _, bpmn_id, form in items:
-        medical.setdefault(bpmn_id, set()).update(forms.medical_fields(schemas.get(form or "", {})))
-    every_medical = set().union(*(forms.medical_fields(s) for s in schemas.values()))
+              shown: disclosed.Shown) -> tuple[TimelineEntry, ...]:
+    """The instance's stream and its case's events about it, by time, with the values withheld left out."""
+    items = session.scalars(select(WorkItem.id).where(WorkItem.instance_id == row.id))
     query = select(AuditEvent).where(or_(AuditEvent.stream == f"instance:{row.id}",
                                          AuditEvent.stream == f"case:{row.case_id}"))
-    own_items = {str(item_id) for item_id, _, _ in items}
+    own_items = {str(item_id) for item_id in items}
     events = [e for e in session.scalars(query) if _concerns(e, row.id, own_items)]
     events.sort(key=lambda e: (e.at, e.stream != f"case:{row.case_id}", e.seq))
-    return tuple(_entry(e, names, medical.get(e.task or "", every_medical)) for e in events)
+    return tuple(_entry(e, names, shown) for e in events)
 
 
 def _concerns(event: AuditEvent, instance_id: int, own_items: set[str]) -> bool:
@@ -303,13 +300,19 @@ def _concerns(event: AuditEvent, instance_id: int, own_items: set[str]) -> bool:
     return event.action == "medical_data_read" and bool(own_items & set(event.after.get("work_items", {})))
 
 
-def _entry(event: AuditEvent, names: dict[str, str], medical: set[str]) -> TimelineEntry:
-    before, after = event.before or {}, event.after or {}
-    fields = tuple(FieldEntry(name, None if name in medical else after.get(name),
-                              None if name in medical else before.get(name), name in medical)
+def _entry(event: AuditEvent, names: dict[str, str], shown: disclosed.Shown) -> TimelineEntry:
+    before = shown.redact(event.before or {}, event.instance_id, event.task)
+    after = shown.redact(event.after or {}, event.instance_id, event.task)
+    fields = tuple(_field(name, after, before, event, shown)
                    for name in list(after) + [n for n in before if n not in after])
     return TimelineEntry(event.stream, event.seq, event.at, event.actor, event.action, event.task,
                          names.get(event.task or ""), fields, event.hash)
+
+
+def _field(name: str, after: dict, before: dict, event: AuditEvent, shown: disclosed.Shown) -> FieldEntry:
+    if not shown.may_read(name, event.instance_id, event.task):
+        return FieldEntry(name, None, None, True)
+    return FieldEntry(name, after.get(name), before.get(name), False)
 
 
 def _verdicts(session: Session, instance_id: int, rules: dict, today: date) -> tuple[Verdict, ...]:

@@ -134,7 +134,7 @@ def test_no_medical_value_reaches_a_log_or_an_evidence_pack(law, played):
                law.evidence_json(pack)[0], law.evidence_json(visit_pack)[0], repr(pack), repr(visit_pack)]
     assert not [secret for secret in SECRETS for text in exports if secret in text]
     assessed = next(e for e in pack.events if e.task == "assess" and e.action == "task_completed")
-    assert assessed.after["medical_justification"] == "[medical value withheld]"
+    assert assessed.after["medical_justification"] == "[value withheld]"
     assert assessed.after["conditions"] == "Half days, no lifting."
 
 

@@ -96,7 +96,7 @@ def test_a_medical_value_never_appears_but_its_name_and_recorder_do(law, clock):
     assert SECRET not in repr(trace)
     assert SECRET not in json.dumps(asdict(trace), default=str)
     assess = trace.timeline[-1]
-    [medical] = [f for f in assess.fields if f.is_medical]
+    [medical] = [f for f in assess.fields if f.withheld]
     assert (medical.name, medical.value, medical.before, assess.actor) == ("medical_justification", None, None, "oa1")
     assert any(f.name == "decision" and f.value == "A" for f in assess.fields)
 
