@@ -35,14 +35,20 @@ DEFAULT_RETENTION_DAYS = 730
 FormsOf = Callable[[Session, ProcessInstance], Loaded]
 
 
+Classes = Iterable[str] | Callable[[], Iterable[str]]
+
+
 def record(session: Session, reader: User, case_id: int, surface: str, target: object,
-           classifications: Iterable[str], *, at: datetime) -> None:
+           classifications: Classes, *, at: datetime) -> None:
     """Add one row for ``reader`` reading ``case_id`` to the caller's transaction (the caller commits).
 
-    Written in a savepoint: when the write fails, the read goes on and an error line says what was not logged.
+    ``classifications`` may be a function computing them: it runs in a savepoint, and when it fails the row says
+    ``unknown``. The row is written in a savepoint too: when the write fails, the read goes on and an error line
+    says what was not logged.
     """
     if surface not in SURFACES:
         raise ValueError(f"unknown access log surface '{surface}'")
+    classifications = _computed(session, classifications, f"{surface} of case {case_id} by {reader.username}")
     entry = AccessLogEntry(at=at, username=reader.username, user_id=reader.id, roles=sorted(reader.roles),
                            case_id=case_id, surface=surface, target=None if target is None else str(target)[:100],
                            classifications=sorted(set(classifications), key=lambda c: (RANK.get(c, 0), c)))
@@ -52,6 +58,17 @@ def record(session: Session, reader: User, case_id: int, surface: str, target: o
     except Exception:
         log.exception("access log: the read of case %s by %s on %s (%s) was not logged", case_id,
                       reader.username, surface, target)
+
+
+def _computed(session: Session, classifications: Classes, read: str) -> Iterable[str]:
+    if not callable(classifications):
+        return classifications
+    try:
+        with session.begin_nested():
+            return set(classifications())
+    except Exception:
+        log.exception("access log: the classes shown by the read (%s) are unknown", read)
+        return {UNKNOWN}
 
 
 def record_each(session: Session, reader: User, case_ids: Iterable[int], surface: str, target: object,
@@ -115,11 +132,4 @@ def purge(session: Session, before: datetime) -> int:
 def record_documents(session: Session, forms_of: FormsOf, reader: User, case_id: int, surface: str,
                      target: object, shown: Iterable[Document], *, at: datetime) -> None:
     """Log a read that showed these documents of a case, with the classes of their values (``classes_shown``)."""
-    try:
-        with session.begin_nested():
-            classes = classes_shown(session, forms_of, tuple(shown))
-    except Exception:
-        log.exception("access log: the classes shown to %s on %s of case %s are unknown", reader.username,
-                      surface, case_id)
-        classes = {UNKNOWN}
-    record(session, reader, case_id, surface, target, classes, at=at)
+    record(session, reader, case_id, surface, target, lambda: classes_shown(session, forms_of, shown), at=at)
