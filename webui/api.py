@@ -16,6 +16,7 @@ import engine
 
 from .context import current_engine
 from .errors import api_error
+from .inputs import whole_number
 from .openapi import document as openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -184,3 +185,34 @@ def late_act(item_id: int):  # type: ignore[no-untyped-def]
     """Record on a window's confirmation an act posted in time that arrived later; 403 after a termination."""
     instance = current_engine().record_late_act(item_id, _field(_body(), "data", dict), user_id=_user().id)
     return _json(instance)
+
+
+@bp.get("/access-log")
+def access_log():  # type: ignore[no-untyped-def]
+    """Who read which case I oversee (compliance officers and admins), newest first; 403 for anyone else."""
+    args = request.args
+    page = current_engine().access_log(
+        _user().id, case_reference=args.get("case") or None, username=args.get("username") or None,
+        since=_query_date("since"), until=_query_date("until"), page=_query_number("page", 1),
+        per_page=_query_number("per_page", 50))
+    return _json({**_plain(page), "pages": page.pages})
+
+
+def _query_date(name: str) -> date | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise engine.InvalidInput(f"'{name}' is not a date", {name: ["a date, YYYY-MM-DD"]}) from None
+
+
+def _query_number(name: str, default: int) -> int:
+    value = request.args.get(name)
+    if value is None:
+        return default
+    number = whole_number(value)
+    if number is None:
+        raise engine.InvalidInput(f"'{name}' is not a whole number", {name: ["a whole number, 1 or more"]})
+    return number

@@ -118,7 +118,8 @@ def worker(sweep_seconds: int, checkpoint_minutes: int) -> None:
         due = "unknown: the database cannot be reached yet, the sweep keeps trying"
     click.echo(f"timer worker on {eng.database.url}; next timer due: {due}")
     engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True, anchors=anchor_store(),
-                          checkpoint_seconds=checkpoint_minutes * 60).start()
+                          checkpoint_seconds=checkpoint_minutes * 60,
+                          access_log_retention_days=access_log_retention_days()).start()
 
 
 DEMO_PASSWORD = "reintegra-demo"
@@ -145,7 +146,8 @@ def run(host: str, port: int, demo: bool) -> None:
     if demo:
         click.echo(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(ROLE_NAMES))
         click.echo(f"Signed in as admin, move time forward at http://{host}:{port}/demo/clock")
-    scheduler = engine.TimerScheduler(eng, anchors=anchor_store())
+    scheduler = engine.TimerScheduler(eng, anchors=anchor_store(),
+                                      access_log_retention_days=access_log_retention_days())
     scheduler.start()
     try:
         app.run(host=host, port=port, use_reloader=False, request_handler=QuietRequestHandler)
@@ -293,3 +295,35 @@ def retention_run() -> None:
     for due in done:
         click.echo(f"case {due.case_id} pseudonymised: closed {due.closed_on}, kept {due.years} years")
     click.echo(f"{len(done)} case(s) pseudonymised")
+
+
+def access_log_retention_days() -> int:
+    """How many days access log rows are kept: ``REINTEGRA_ACCESS_LOG_RETENTION_DAYS``, 730 (two years) by default."""
+    raw = os.environ.get("REINTEGRA_ACCESS_LOG_RETENTION_DAYS", "").strip()
+    if not raw:
+        return ACCESS_LOG_RETENTION_DAYS
+    if not raw.isdigit() or int(raw) < 1:
+        _exit_with("REINTEGRA_ACCESS_LOG_RETENTION_DAYS must be a whole number of days, 1 or more")
+    return int(raw)
+
+
+ACCESS_LOG_RETENTION_DAYS = 730
+
+
+@main.group("access-log")
+def access_log() -> None:
+    """The access log: who read which case."""
+
+
+@access_log.command("purge")
+@click.option("--days", type=int, default=None,
+              help="Keep this many days (default: REINTEGRA_ACCESS_LOG_RETENTION_DAYS, else 730).")
+def access_log_purge(days: int | None) -> None:
+    """Delete the access log rows older than the retention period; the purge is recorded in the audit trail."""
+    eng = _engine()
+    retention = days if days is not None else access_log_retention_days()
+    try:
+        count = eng.purge_access_log(retention_days=retention, actor=os.environ.get("USER", "cli"))
+    except engine.EngineError as err:
+        _exit_with(err.message)
+    click.echo(f"{count} access log row(s) older than {retention} days deleted")

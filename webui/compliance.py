@@ -1,4 +1,5 @@
-"""The compliance cockpit: find process instances, and the deadline compliance dashboard with its drill-down."""
+"""The compliance cockpit: find process instances, the deadline compliance dashboard with its drill-down, and the
+access log (who read which case)."""
 
 from __future__ import annotations
 
@@ -71,6 +72,28 @@ def drilldown():  # type: ignore[no-untyped-def]
                                                      **values)
     return render_template("compliance/drilldown.html", rows=rows, values=values, rule=rule, outcome=outcome,
                            errors=errors), 400 if errors else 200
+
+
+@bp.get("/access-log")
+@login_required
+def access_log():  # type: ignore[no-untyped-def]
+    """Who read which case of the cases I oversee, newest first: by case reference, reader and dates."""
+    eng = current_engine()
+    errors: dict[str, str] = {}
+    args = request.args
+    filters: dict[str, Any] = {"case_reference": _text(args, "case"), "username": _text(args, "username"),
+                               "since": _date(args, "since", errors), "until": _date(args, "until", errors),
+                               "page": _number(args, "page", errors) or 1}
+    if errors:
+        eng.require_compliance_access(current_user.view.id)
+    found = None if errors else eng.access_log(current_user.view.id, **filters)
+    return render_template("compliance/access_log.html", page=found, values=request.args, errors=errors,
+                           link=_log_link), 400 if errors else 200
+
+
+def _log_link(args: MultiDict, page: int) -> str:
+    kept = {name: args[name] for name in ("case", "username", "since", "until") if args.get(name)}
+    return url_for("compliance.access_log", **kept, page=page)
 
 
 def _search(args: MultiDict) -> tuple[dict[str, Any], dict[str, str]]:

@@ -72,6 +72,16 @@ START_DATA = {**DATA, "description": "The start data: only the fields of the sta
               "propertyNames": {"not": {"enum": ["case_id", "case_reference", "first_day_of_incapacity"]}}}
 
 
+ACCESS_LOG_QUERY = [
+    {"name": "case", "in": "query", "required": False, "schema": STRING, "description": "A case reference."},
+    {"name": "username", "in": "query", "required": False, "schema": NAME, "description": "The reader."},
+    {"name": "since", "in": "query", "required": False, "schema": DATE},
+    {"name": "until", "in": "query", "required": False, "schema": DATE},
+    {"name": "page", "in": "query", "required": False, "schema": ID},
+    {"name": "per_page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+]
+
+
 def paths() -> dict:
     """Every path of /api/v1 with its operations."""
     case_errors = ("401", "404")
@@ -112,6 +122,11 @@ def paths() -> dict:
             "Complete a work item", _ok("The instance after the step", _ref("Instance"),
                                         errors=("400", "401", "403", "404", "409")),
             body=_object(("data",), data=DATA, expected_version=INTEGER), params=("item_id",))},
+        "/access-log": {"get": {**_op(
+            "Who read which case: the reads of the cases the token's user oversees (compliance officers and admins), "
+            "newest first; filters: case reference, reader, Brussels dates (both included)",
+            _ok("One page of the access log", _ref("AccessPage"), errors=("400", "401", "403"))),
+            "parameters": ACCESS_LOG_QUERY}},
         "/work-items/{item_id}/late-act": {"post": _op(
             "Record on a window's confirmation an act posted in time that arrived later", _ok(
                 "The instance, back on the path of a timely act", _ref("Instance"),
@@ -204,6 +219,14 @@ def schemas() -> dict:
                             role=STRING, state=STRING, assignee={"type": ["string", "null"]},
                             due_on={"type": ["string", "null"]}, rule={"type": ["string", "null"]},
                             days_left={"type": ["integer", "null"]}),
+        "AccessEntry": _object(("at", "username", "roles", "case_id", "surface", "classifications"), id=INTEGER,
+                               at=STRING, username=STRING, roles={"type": "array", "items": STRING},
+                               case_id=INTEGER, case_reference={"type": ["string", "null"]}, surface=STRING,
+                               target={"type": ["string", "null"]},
+                               classifications={"type": "array", "items": STRING}),
+        "AccessPage": _object(("entries", "total", "page", "per_page", "pages"),
+                              entries={"type": "array", "items": _ref("AccessEntry")}, total=INTEGER,
+                              page=INTEGER, per_page=INTEGER, pages=INTEGER),
         "CaseFile": _object(("case", "instances", "deadlines", "documents"), case=_ref("Case"),
                             instances={"type": "array", "items": _ref("Instance")},
                             deadlines={"type": "array", "items": _ref("Deadline")}, documents=ANY_LIST,

@@ -118,7 +118,8 @@ class Evidence(Wiring):
             pack = _anchored(session, _pack(session, case, shown, now, user.username), store)
             audit.append(session, "compliance", at=now, actor=user.username, action="evidence_exported",
                          case_id=case.id, after={"reference": case.reference, "events": len(pack.events)})
-            access_log.record(session, user, case.id, "evidence", None, _classes(session, pack, event_forms), at=now)
+            access_log.record(session, user, case.id, "evidence", None, lambda: _classes(session, pack, event_forms),
+                              at=now)
             session.commit()
         return pack
 

@@ -151,7 +151,7 @@ class Tracing(Wiring):
                 _taken(files, workflow),
                 _timeline(session, row, _task_names(workflow), shown),
                 _verdicts(session, row.id, loaded.rules, today), row.end_event_name)
-            access_log.record(session, user, case.id, "trace", row.id, _classes(result, loaded.forms),
+            access_log.record(session, user, case.id, "trace", row.id, lambda: _classes(result, loaded.forms),
                               at=self.clock.now())
             session.commit()
         return result

@@ -28,7 +28,8 @@ NEXT_TIMER_JOB = "next-timer"
 SWEEP_JOB = "sweep"
 CHECKPOINT_JOB = "audit-checkpoint"
 RETENTION_JOB = "retention"
-RETENTION_SECONDS = 24 * 3600
+ACCESS_LOG_JOB = "access-log-purge"
+DAY_SECONDS = 24 * 3600
 STRICTNESS_MARGIN = timedelta(seconds=1)
 """SpiffWorkflow fires a timer only strictly after its due instant."""
 
@@ -37,8 +38,10 @@ class TimerScheduler:
     """Runs ``fire_due_timers`` for one engine: at the next due timer and every ``sweep_seconds``."""
 
     def __init__(self, engine: Engine, *, sweep_seconds: int = 60, blocking: bool = False,
-                 anchors: AnchorStore | None = None, checkpoint_seconds: int = 3600) -> None:
+                 anchors: AnchorStore | None = None, checkpoint_seconds: int = 3600,
+                 access_log_retention_days: int | None = None) -> None:
         self.engine = engine
+        self.access_log_retention_days = access_log_retention_days
         self.sweep_seconds = sweep_seconds
         self.anchors, self.checkpoint_seconds = anchors, checkpoint_seconds
         self._real = SystemClock()
@@ -52,8 +55,11 @@ class TimerScheduler:
         if self.anchors is not None:
             self._scheduler.add_job(self.checkpoint, "interval", seconds=self.checkpoint_seconds, id=CHECKPOINT_JOB,
                                     coalesce=True, max_instances=1, next_run_time=self._real.now())
-        self._scheduler.add_job(self.retain, "interval", seconds=RETENTION_SECONDS, id=RETENTION_JOB,
+        self._scheduler.add_job(self.retain, "interval", seconds=DAY_SECONDS, id=RETENTION_JOB,
                                 coalesce=True, max_instances=1)
+        if self.access_log_retention_days is not None:
+            self._scheduler.add_job(self.purge_access_log, "interval", seconds=DAY_SECONDS, id=ACCESS_LOG_JOB,
+                                    coalesce=True, max_instances=1, next_run_time=self._real.now())
         try:
             self.arm()
         except Unavailable as err:  # started during an outage: the sweep keeps trying at its interval
@@ -110,6 +116,17 @@ class TimerScheduler:
             return
         if done:
             log.info("retention: %s case(s) pseudonymised", len(done))
+
+    def purge_access_log(self) -> None:
+        """Delete the access log rows past their retention (daily); a failure is one log line."""
+        if self.access_log_retention_days is None:
+            return
+        try:
+            count = self.engine.purge_access_log(retention_days=self.access_log_retention_days, actor="scheduler")
+        except EngineError as err:
+            log.error("access log purge failed: %s", err)
+            return
+        log.info("access log: %s row(s) older than %s days purged", count, self.access_log_retention_days)
 
     def arm(self) -> None:
         """Schedule a one-off wake-up just after the next due timer (replacing the previous one)."""

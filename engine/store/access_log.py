@@ -10,7 +10,7 @@ under the retention rules until their own period ends.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -26,35 +26,65 @@ log = logging.getLogger(__name__)
 SURFACES = ("case_file", "task", "document", "api", "export", "trace", "evidence", "search")
 RANK = {"case": 0, "personal": 1, "insurance": 2, "medical": 3}
 """The classes from the loosest to the strictest; a field of unknown class counts as ``case``."""
+UNKNOWN = "unknown"
+"""Logged as the class shown when the classes of a read could not be computed (an error line says why)."""
 DEFAULT_RETENTION_DAYS = 730
 """Two years: long enough to answer a data subject's or an inspector's question about past reads."""
 
 
+Classes = Iterable[str] | Callable[[], Iterable[str]]
+
+
 def record(session: Session, reader: User, case_id: int, surface: str, target: object,
-           classifications: Iterable[str], *, at: datetime) -> None:
+           classifications: Classes, *, at: datetime) -> None:
     """Add one row for ``reader`` reading ``case_id`` to the caller's transaction (the caller commits).
 
-    Written in a savepoint: when the write fails, the read goes on and an error line says what was not logged.
+    ``classifications`` may be a function computing them: it runs in a savepoint, and when it fails the row says
+    ``unknown``. The row is written in a savepoint too: when the write fails, the read goes on and an error line
+    says what was not logged.
     """
+    classifications = _computed(session, classifications, f"{surface} of case {case_id} by {reader.username}")
+    _write(session, [_entry(reader, case_id, surface, target, classifications, at)])
+
+
+def _entry(reader: User, case_id: int, surface: str, target: object, classifications: Iterable[str],
+           at: datetime) -> AccessLogEntry:
     if surface not in SURFACES:
         raise ValueError(f"unknown access log surface '{surface}'")
-    entry = AccessLogEntry(at=at, username=reader.username, user_id=reader.id, roles=sorted(reader.roles),
-                           case_id=case_id, surface=surface, target=None if target is None else str(target)[:100],
-                           classifications=sorted(set(classifications), key=lambda c: (RANK.get(c, 0), c)))
+    return AccessLogEntry(at=at, username=reader.username, user_id=reader.id, roles=sorted(reader.roles),
+                          case_id=case_id, surface=surface, target=None if target is None else str(target)[:100],
+                          classifications=sorted(set(classifications), key=lambda c: (RANK.get(c, 0), c)))
+
+
+def _write(session: Session, entries: list[AccessLogEntry]) -> None:
+    """Add the rows in one savepoint; when that fails, one error line names the reads not logged."""
+    if not entries:
+        return
     try:
         with session.begin_nested():
-            session.add(entry)
+            session.add_all(entries)
     except Exception:
-        log.exception("access log: the read of case %s by %s on %s (%s) was not logged", case_id,
-                      reader.username, surface, target)
+        first = entries[0]
+        log.exception("access log: the read of case(s) %s by %s on %s (%s) was not logged",
+                      ", ".join(str(e.case_id) for e in entries), first.username, first.surface, first.target)
+
+
+def _computed(session: Session, classifications: Classes, read: str) -> Iterable[str]:
+    if not callable(classifications):
+        return classifications
+    try:
+        with session.begin_nested():
+            return set(classifications())
+    except Exception:
+        log.exception("access log: the classes shown by the read (%s) are unknown", read)
+        return {UNKNOWN}
 
 
 def record_each(session: Session, reader: User, case_ids: Iterable[int], surface: str, target: object,
                 classifications: Iterable[str], *, at: datetime) -> None:
     """One row per case shown by a read of several cases (a search page, an export)."""
     shown = sorted(set(classifications))
-    for case_id in sorted(set(case_ids)):
-        record(session, reader, case_id, surface, target, shown, at=at)
+    _write(session, [_entry(reader, case_id, surface, target, shown, at) for case_id in sorted(set(case_ids))])
 
 
 def classes_of(schemas: Iterable[dict], names: Iterable[str]) -> set[str]:

@@ -132,3 +132,30 @@ def test_a_failed_log_write_never_breaks_the_read_and_says_so(law, assessed, mon
     assert "was not logged" in caplog.text
     monkeypatch.setattr(access_log, "AccessLogEntry", real)
     assert rows(law) == []
+
+
+def test_the_case_list_logs_one_row_per_case_shown(law, assessed):
+    second = law.open_case(reference="RIT-2", employee="Bo", employer="Acme NV",
+                           first_day_of_incapacity=assessed.case.first_day_of_incapacity, actor="hr1",
+                           with_follow_up=False)
+    law.open_case(reference="OTHER-1", employee="Cy", employer="Other NV",
+                  first_day_of_incapacity=assessed.case.first_day_of_incapacity, actor="hr9", with_follow_up=False)
+    hr = user(law, "hr1", "employer")
+    assert len(law.cases(hr.id)) == 2
+    listed = rows(law, username="hr1")
+    assert sorted(r.case_id for r in listed) == sorted([assessed.case.id, second.id])
+    assert {(r.surface, r.target, r.classifications) for r in listed} == {("search", "cases", ("case",))}
+
+
+def test_classes_that_cannot_be_computed_are_logged_as_unknown(law, assessed, monkeypatch, caplog):
+    hr = user(law, "hr1", "employer")
+
+    def broken(*args):  # type: ignore[no-untyped-def]
+        raise RuntimeError("form store unreachable")
+
+    monkeypatch.setattr(access_log, "classes_shown", broken)
+    with caplog.at_level(logging.ERROR, logger="engine.store.access_log"):
+        assert law.task(assessed.item("draft").id, hr.id).case.reference == "RIT-1"
+    assert "are unknown" in caplog.text
+    [row] = rows(law, username="hr1")
+    assert row.classifications == ("unknown",)
