@@ -54,11 +54,13 @@ class OrganisationView:
 
 
 def account_view(user: User) -> AccountView:
+    """The admin's view of an account row."""
     return AccountView(user.id, user.username, user.display_name, tuple(user.roles), tuple(user.organisations),
                        user.language, bool(user.is_active), bool(user.must_change_password))
 
 
 def organisation_view(row: Organisation) -> OrganisationView:
+    """The view of an organisation row."""
     return OrganisationView(row.id, row.name, row.kind, bool(row.is_active))
 
 

@@ -167,7 +167,8 @@ def test_the_demo_makes_its_organisations_with_their_kinds_and_signs_in_with_the
     _demo_accounts(eng)
     admin = eng.authenticate("admin", DEMO_PASSWORD)
     assert {o.name: o.kind for o in eng.organisations(admin.id)} == {
-        "Acme NV": "employer", "CM": "sickness_fund", "Mensura": "prevention_service"}
+        "Acme NV": "employer", "CM": "sickness_fund", "Mensura": "prevention_service", "TWW": "inspectorate",
+        "VDAB": "regional_service"}
     assert len(eng.accounts(admin.id)) == 11
     assert eng.authenticate("employer", DEMO_PASSWORD).organisations == ("Acme NV",)
 
