@@ -24,7 +24,7 @@ OPEN_WHILE_CHANGING = {"account.password", "account.change_password", "account.l
 @bp.before_app_request
 def require_own_password():  # type: ignore[no-untyped-def]
     """Send a user who signs in with a password an admin set to the page where they choose their own."""
-    if request.blueprint in ("api", "accounts_api") or request.endpoint in OPEN_WHILE_CHANGING:
+    if request.path.startswith("/api/") or request.endpoint in OPEN_WHILE_CHANGING:
         return None
     if current_user.is_authenticated and current_user.view.must_change_password:
         return redirect(url_for("account.password"))

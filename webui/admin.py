@@ -97,12 +97,7 @@ def _account_form(shown: engine.AccountView | None, organisations: list, values:
     active = [o.name for o in organisations if o.is_active]
     held = [name for name in (shown.organisations if shown else ()) if name not in active]
     return render_template("admin/account.html", account=shown, organisation_names=active + held, values=values,
-                           errors=errors, password_errors=password_errors or [], roles=engine_roles()), status
-
-
-def engine_roles() -> list[str]:
-    """Every role, in the order the role names are listed."""
-    return list(ROLE_NAMES)
+                           errors=errors, password_errors=password_errors or [], roles=list(ROLE_NAMES)), status
 
 
 @bp.post("/accounts/<int:user_id>/disable")

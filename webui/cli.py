@@ -180,7 +180,8 @@ def create_admin(username: str, display_name: str, password: str) -> None:
     click.echo(f"admin {username} created")
 
 
-DEMO_ORGANISATIONS = {"Acme NV": "employer", "Mensura": "prevention_service", "CM": "sickness_fund"}
+DEMO_ORGANISATIONS = {"Acme NV": "employer", "Mensura": "prevention_service", "CM": "sickness_fund",
+                      "VDAB": "regional_service", "TWW": "inspectorate"}
 
 
 def _demo_accounts(eng: engine.Engine) -> None:

@@ -60,12 +60,13 @@ class AccountAdministration(Wiring):
         return result
 
     def disable_account(self, admin_id: int, user_id: int) -> AccountView:
-        """Disable an account: its sessions and API tokens stop working at the next request."""
+        """Disable an account: its sessions and API tokens stop working at the next request, and its claimed
+        ready work items are released."""
         with self.database.unit_of_work() as session:
             admin = _admin(session, admin_id)
             user = queries.get(session, User, user_id, "user")
             if user.is_active:
-                revoked = administration.disable(session, user, self.clock.now())
+                revoked = administration.disable(session, user, self.clock.now(), admin.username)
                 self._audit(session, admin, "user_disabled", user, after=revoked)
             result = administration.account_view(user)
             session.commit()

@@ -3,8 +3,9 @@
 Decisions (issue 14):
 - An account made here needs organisations that exist and are active in ``organisation``; its password passes
   ``passwords.problems``; its user must choose a new password at the next sign-in (the admin knew this one).
-- Disabling an account deletes its server-side sessions and revokes its API tokens at once; enabling it gives
-  none back. A password reset deletes the sessions (API tokens stay: they are separate credentials).
+- Disabling an account deletes its server-side sessions and revokes its API tokens at once, and releases the
+  ready work items it claimed (colleagues could not take them otherwise); enabling it gives none back.
+- A password reset deletes the sessions (API tokens stay: they are separate credentials).
 - The last active admin can be neither disabled nor stripped of the admin role.
 - Organisations are never renamed or deleted: users and cases hold their names, so a rename would silently cut
   those relations. An organisation is deactivated instead (no new accounts name it; existing ones keep it).
@@ -20,9 +21,9 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput, NotAllowed
-from . import accounts, passwords
+from . import accounts, audit, passwords
 from .account_models import ORGANISATION_KINDS, Organisation
-from .models import User
+from .models import User, WorkItem
 from .session_models import UserSession
 
 GENERATED_WORDS = 5
@@ -54,11 +55,13 @@ class OrganisationView:
 
 
 def account_view(user: User) -> AccountView:
+    """The admin's view of an account row."""
     return AccountView(user.id, user.username, user.display_name, tuple(user.roles), tuple(user.organisations),
                        user.language, bool(user.is_active), bool(user.must_change_password))
 
 
 def organisation_view(row: Organisation) -> OrganisationView:
+    """The view of an organisation row."""
     return OrganisationView(row.id, row.name, row.kind, bool(row.is_active))
 
 
@@ -115,12 +118,21 @@ def change(session: Session, user: User, changes: dict) -> dict:
     return changed
 
 
-def disable(session: Session, user: User, now: datetime) -> dict:
-    """Disable ``user`` and end every session and API token of theirs now; returns what was revoked."""
+def disable(session: Session, user: User, now: datetime, actor: str) -> dict:
+    """Disable ``user``: end every session and API token of theirs now, and give back the ready work items they
+    claimed (each release audited on its instance, so colleagues can take them); returns what was revoked."""
     if "admin" in user.roles:
         _require_another_admin(session, user)
     user.is_active = False
-    return {"sessions": _end_sessions(session, user), "tokens": accounts.revoke_tokens(session, user, now)}
+    claimed = session.scalars(select(WorkItem).where(WorkItem.assignee == user.username, WorkItem.state == "ready"))
+    released = 0
+    for item in claimed:
+        item.assignee, released = None, released + 1
+        audit.append(session, f"instance:{item.instance_id}", at=now, actor=actor, action="work_item_released",
+                     case_id=item.case_id, instance_id=item.instance_id, task=item.bpmn_id,
+                     after={"released_from": user.username, "reason": "account_disabled"})
+    return {"sessions": _end_sessions(session, user), "tokens": accounts.revoke_tokens(session, user, now),
+            "released_work_items": released}
 
 
 def reset_password(session: Session, user: User, password: str | None) -> str | None:

@@ -134,7 +134,7 @@ def test_every_change_is_audited_without_a_password(eng, admin):
                                           "user_enabled", "password_reset"]
     assert events[2].before == {"display_name": "Dr. Peeters", "language": "nl"}
     assert events[2].after == {"username": "doc1", "display_name": "Dr. An Peeters", "language": "fr"}
-    assert events[3].after == {"username": "doc1", "sessions": 0, "tokens": 0}
+    assert events[3].after == {"username": "doc1", "sessions": 0, "tokens": 0, "released_work_items": 0}
     text = repr([(e.before, e.after) for e in eng.audit_trail("accounts")])
     assert STRONG not in text and "copper" not in text and "argon2" not in text
 
@@ -167,7 +167,8 @@ def test_the_demo_makes_its_organisations_with_their_kinds_and_signs_in_with_the
     _demo_accounts(eng)
     admin = eng.authenticate("admin", DEMO_PASSWORD)
     assert {o.name: o.kind for o in eng.organisations(admin.id)} == {
-        "Acme NV": "employer", "CM": "sickness_fund", "Mensura": "prevention_service"}
+        "Acme NV": "employer", "CM": "sickness_fund", "Mensura": "prevention_service", "TWW": "inspectorate",
+        "VDAB": "regional_service"}
     assert len(eng.accounts(admin.id)) == 11
     assert eng.authenticate("employer", DEMO_PASSWORD).organisations == ("Acme NV",)
 
@@ -213,3 +214,18 @@ def test_the_first_admin_of_an_installation_is_made_on_the_command_line_with_a_s
     eng = engine.Engine(f"sqlite:///{tmp_path / 'cli.sqlite'}")
     assert eng.authenticate("boss", STRONG).roles == ("admin",)
     eng.close()
+
+
+def test_disabling_an_account_gives_back_the_work_items_it_claimed(law, admin):
+    from tests.webui.conftest import open_law_case
+
+    case = open_law_case(law)
+    item = next(i for i in law.work_items(case_id=case.id) if i.role in ("employer", "occupational_physician"))
+    holder = law.create_user(username="holder", password=STRONG, display_name="Holder", roles=[item.role],
+                             organisations=["Acme NV", "Mensura", "CM"], actor="cli")
+    assert law.claim(item.id, holder.id).assignee == "holder"
+    revoked = law.disable_account(admin.id, holder.id)
+    assert not revoked.is_active
+    assert next(i for i in law.work_items(case_id=case.id) if i.id == item.id).assignee is None
+    [released] = [e for e in law.audit_trail(f"instance:{item.instance_id}") if e.action == "work_item_released"]
+    assert (released.actor, released.after) == ("root", {"released_from": "holder", "reason": "account_disabled"})
