@@ -86,7 +86,8 @@ def test_the_coordinator_reads_the_track_on_the_task_page_without_the_quickscan_
     read = {d["task"]: {f["name"] for f in d["fields"]} for d in body["documents"]}
     assert read["quickscan"] == {"decided_on"} and "engaged" in read["first_contact"]
     assert set(body["schema"]["properties"]) == {"met_on", "outcome", "notes"}
-    assert client.get(f"/tasks/{item.id}").status_code == 200
+    page = client.get(f"/tasks/{item.id}")
+    assert page.status_code == 200 and "Sickness insurance: visible to the worker" in page.get_data(as_text=True)
 
 
 @pytest.fixture
