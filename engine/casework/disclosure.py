@@ -208,6 +208,13 @@ def shown_fields(reader: Reader, item: _Recorded, schema: Mapping[str, Any], pro
                     getattr(item, "classifications", None))
 
 
+def hides_empty(reader: Reader, procedure: Procedure) -> bool:
+    """Whether a document of ``procedure`` of which ``reader`` reads no field is left out altogether: for the
+    employer's side, the steps of a procedure it is no party to (it learns that the track exists, not how
+    far it got)."""
+    return reader.employer_side and procedure.process_id in EMPLOYER_EXCLUDED
+
+
 def fillable(reader: Reader, field: FieldClass, procedure: Procedure) -> bool:
     """Whether the one who fills a task sees (and may fill) a field of its form: every field they may read,
     and any field that is not medical (a medical value only from whom the model lets read it)."""

@@ -38,8 +38,10 @@ def documents(session: Session, forms_of: FormsOf, reader: User, now: datetime, 
     if case is None:
         return ()
     who = disclosure.reader_of(reader, case)
-    result = tuple(_document(item, process_id, forms_of(session, row), who, item.role in reader.roles)
-                   for item, row, process_id in session.execute(query))
+    found = ((item, process_id, forms_of(session, row)) for item, row, process_id in session.execute(query))
+    result = tuple(document for item, process_id, loaded in found
+                   if (document := _document(item, process_id, loaded, who, item.role in reader.roles)).fields
+                   or not disclosure.hides_empty(who, disclosure.procedure_for(loaded).for_task(item.bpmn_id)))
     _audit_medical_read(session, result, reader, now, case_id)
     return result
 

@@ -110,17 +110,6 @@ def _missing_languages(key: str, texts: object) -> list[str]:
     return [f"{key} has no text in {', '.join(missing)}"] if missing else []
 
 
-def visible_to(schema: dict[str, Any], is_medical: bool) -> dict[str, Any]:
-    """The form as a reader sees it: without the fields classified medical unless ``is_medical``."""
-    if is_medical or not schema:
-        return schema
-    hidden = medical_fields(schema)
-    properties = {n: f for n, f in schema.get("properties", {}).items() if n not in hidden}
-    order = [n for n in schema.get("x-order", []) if n not in hidden]
-    required = [n for n in schema.get("required", []) if n not in hidden]
-    return {**schema, "properties": properties, "x-order": order, "required": required}
-
-
 def medical_fields(schema: dict[str, Any]) -> set[str]:
     """The names of the fields classified medical."""
     return {n for n, f in schema.get("properties", {}).items() if f.get("x-classification") == "medical"}

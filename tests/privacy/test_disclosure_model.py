@@ -129,3 +129,36 @@ def test_the_reader_of_a_user_and_a_case():
         employer, parties = "Acme NV", PARTIES
 
     assert disclosure.reader_of(User, Case) == READERS["hr"]
+
+
+@pytest.mark.parametrize(("recorded", "current", "kept"), [
+    ({"classification": "medical"}, {"x-classification": "case"}, ("medical", False)),
+    ({"classification": "case"}, {"x-classification": "medical"}, ("medical", False)),
+    ({"classification": "personal", "x-employer": True}, {"x-classification": "personal"}, ("personal", False)),
+    ({"classification": "personal"}, {"x-classification": "personal", "x-employer": True}, ("personal", False)),
+    (None, {"x-classification": "personal", "x-employer": True}, ("personal", True)),
+])
+def test_a_value_keeps_its_recorded_class_unless_the_form_now_protects_it_more(recorded, current, kept):
+    """Changed semantics: the stricter of the recorded and the current class, so that a form may tighten what was
+    recorded (the reclassified shipped forms reach values recorded before them) but never loosen it."""
+    schema = {"properties": {"f": current}}
+    found = disclosure.class_of("f", schema, {"f": recorded} if recorded else None)
+    assert (found.classification, found.for_employer) == kept
+
+
+def test_a_task_of_the_track_keeps_the_track_rules_inside_the_follow_up():
+    class Spec:
+        def __init__(self, name, lanes):
+            self.name = name
+            self.task_specs = {task: type("T", (), {"lane": lane})() for task, lane in lanes.items()}
+
+    follow_up = Spec("incapacity_follow_up", {"Start": None, "notify_oa": "Employer"})
+    track = Spec("rtw_coordination", {"Start": None, "quickscan": "Advisory physician",
+                                      "draft_plan": "RTW coordinator"})
+    procedure = disclosure.procedure_of("incapacity_follow_up", [follow_up, track])
+    assert procedure.for_task("quickscan").process_id == "rtw_coordination"
+    assert procedure.for_task("quickscan").lane_roles == {"advisory_physician", "rtw_coordinator"}
+    assert procedure.for_task("notify_oa") is procedure and procedure.for_task("Start") is procedure
+    case = disclosure.FieldClass("case")
+    assert not disclosure.may_read(READERS["hr"], case, procedure.for_task("draft_plan"))
+    assert disclosure.may_read(READERS["hr"], case, procedure.for_task("notify_oa"))

@@ -178,6 +178,7 @@ def test_the_form_editor_page_draws_the_preview_in_the_chosen_language_without_j
     draft_id = new_draft(client)
     page = client.get(f"/models/drafts/{draft_id}/forms/{FORM}?language=fr").get_data(as_text=True)
     assert "Demande reçue le" in page and 'id="form-preview" lang="fr"' in page and "form-editor.js" in page
+    assert "insurance (the sickness fund only)" in page
     posted = client.post(f"/models/drafts/{draft_id}/forms/{FORM}", data={
         "schema": json.dumps(law.form_source(draft_id, FORM)), "action": "preview", "language": "nl",
         "revision": "1", "csrf_token": csrf_token(client, "/")}).get_data(as_text=True)
