@@ -139,3 +139,45 @@ def test_overseers_see_what_is_due_and_others_may_not(app, auth, client, clock):
     assert "R-CLOSED" in page and "2037-01-05" in page and 'class="overdue"' in page
     auth.login_as("employer", username="boss")
     assert client.get("/compliance/retention").status_code == 403
+
+
+def test_editing_a_pseudonymised_work_item_afterwards_is_found(eng, cases, clock, database_url):
+    closed, _ = cases
+    clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
+    eng.pseudonymise_expired(actor="scheduler")
+    with eng.database.unit_of_work() as session:
+        query = sa.select(WorkItem).where(WorkItem.case_id == closed, WorkItem.data.is_not(None))
+        item = session.scalars(query).first()
+        assert item is not None
+        item.data = {**item.data, "health_notes": "put back"}
+        session.commit()
+    result = eng.verify_audit()
+    assert not result.is_intact and "row edited" in (result.broken or "")
+
+
+def test_the_catalogue_sets_each_procedures_retention_and_the_configuration_overrides_it(database_url, clock):
+    configured = engine.Engine(database_url, clock=clock, retention_years={"pre_return_visit": 20})
+    try:
+        years = configured.retention_years()
+    finally:
+        configured.close()
+    assert years["pre_return_visit"] == 20 and years["formal_reintegration"] == 15
+    assert years["incapacity_follow_up"] == 10
+
+
+def test_a_retention_that_is_no_whole_number_of_years_is_refused(tmp_path):
+    from engine.law import catalogue
+
+    path = tmp_path / "catalogue.toml"
+    path.write_text('[visit]\ntitle = { en = "V", nl = "V", fr = "V" }\nstarted_by = ["employer"]\n'
+                    'starts_with_case = false\nretention_years = "forever"\n')
+    with pytest.raises(engine.InvalidModel) as refused:
+        catalogue.load(path)
+    assert "retention_years" in str(refused.value.problems)
+
+
+def test_a_case_closed_on_29_february_is_due_on_28_february():
+    from engine.oversight.retention import add_years
+
+    assert add_years(date(2028, 2, 29), 10) == date(2038, 2, 28)
+    assert add_years(date(2027, 1, 5), 15) == date(2042, 1, 5)
