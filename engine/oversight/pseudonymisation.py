@@ -44,6 +44,7 @@ class Scrubber:
 
     def __init__(self, case: Case) -> None:
         self.people = {v for v in (case.employee, *(case.parties.get(k) for k in PERSON_PARTIES)) if v}
+        self.names = {case.employee} if len(case.employee) > 2 else set()
         self.removed: set[str] = set(self.people) | {case.reference}
 
     def person(self, value: str) -> str:
@@ -65,12 +66,15 @@ class Scrubber:
         return MARK
 
     def known(self, value: Any) -> Any:
-        """Any value: the strings already removed (or that name a person) go, the rest stays."""
+        """Any value: the strings already removed (or that contain the worker's name) go, the rest stays.
+
+        Accounts go only as whole values: a short username inside another word is no name.
+        """
         if isinstance(value, dict):
             return {k: self.known(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.known(v) for v in value]
-        if isinstance(value, str) and (value in self.removed or any(p in value for p in self.people if len(p) > 2)):
+        if isinstance(value, str) and (value in self.removed or any(name in value for name in self.names)):
             return MARK
         return value
 

@@ -181,3 +181,11 @@ def test_a_case_closed_on_29_february_is_due_on_28_february():
 
     assert add_years(date(2028, 2, 29), 10) == date(2038, 2, 28)
     assert add_years(date(2027, 1, 5), 15) == date(2042, 1, 5)
+
+
+def test_a_short_account_inside_another_word_is_kept_and_the_name_inside_a_text_goes():
+    from engine.oversight.pseudonymisation import Scrubber
+
+    scrub = Scrubber(Case(reference="R-1", employee="Eva Peeters", parties={"employee_account": "eva"}))
+    assert scrub.known({"step": "evaluation", "by": "eva", "note": "call Eva Peeters"}) == {
+        "step": "evaluation", "by": MARK, "note": MARK}
