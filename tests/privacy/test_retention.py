@@ -189,3 +189,35 @@ def test_a_short_account_inside_another_word_is_kept_and_the_name_inside_a_text_
     scrub = Scrubber(Case(reference="R-1", employee="Eva Peeters", parties={"employee_account": "eva"}))
     assert scrub.known({"step": "evaluation", "by": "eva", "note": "call Eva Peeters"}) == {
         "step": "evaluation", "by": MARK, "note": MARK}
+
+
+def test_the_scheduler_runs_the_retention_daily(eng, cases, clock):
+    from engine.runtime.scheduler import RETENTION_JOB, RETENTION_SECONDS
+
+    closed, _ = cases
+    scheduler = engine.TimerScheduler(eng, sweep_seconds=60)
+    scheduler.start(paused=True)
+    try:
+        job = scheduler._scheduler.get_job(RETENTION_JOB)
+        assert job is not None and job.trigger.interval.total_seconds() == RETENTION_SECONDS
+        clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
+        scheduler.retain()
+    finally:
+        scheduler.shutdown()
+    assert rows(eng, closed)["employee"] == MARK
+
+
+def test_a_pseudonymised_case_still_gives_its_evidence_pack_and_trace(app, auth, client, clock):
+    eng = app.extensions["reintegra"]
+    eng.deploy(DEMO, actor="owner")
+    clock.set(CLOSED)
+    closed = visit(eng, "R-CLOSED", "An Peeters", "an")
+    clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
+    eng.pseudonymise_expired(actor="scheduler")
+    auth.login_as("compliance_officer", username="co")
+    pack = client.get(f"/compliance/cases/{closed}/evidence")
+    assert pack.status_code == 200
+    text = pack.get_data(as_text=True)
+    assert "P-" in text and "An Peeters" not in text and "R-CLOSED" not in text
+    [instance] = eng.instances(closed)
+    assert client.get(f"/compliance/instances/{instance.id}").status_code == 200
