@@ -221,3 +221,24 @@ def test_a_pseudonymised_case_still_gives_its_evidence_pack_and_trace(app, auth,
     assert "P-" in text and "An Peeters" not in text and "R-CLOSED" not in text
     [instance] = eng.instances(closed)
     assert client.get(f"/compliance/instances/{instance.id}").status_code == 200
+
+
+def test_a_case_that_fails_is_left_for_the_next_run_and_the_others_go_on(eng, cases, clock, monkeypatch):
+    from engine.oversight import pseudonymisation
+
+    closed, _ = cases
+    other = visit(eng, "R-OTHER", "Cas Maes", "cas")
+    real = pseudonymisation.pseudonymise
+
+    def failing(session, case, *args, **kwargs):
+        if case.id == closed:
+            raise ValueError("a broken row")
+        return real(session, case, *args, **kwargs)
+
+    monkeypatch.setattr(pseudonymisation, "pseudonymise", failing)
+    clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
+    assert [d.case_id for d in eng.pseudonymise_expired(actor="scheduler")] == [other]
+    assert rows(eng, closed)["employee"] == "An Peeters"
+    monkeypatch.setattr(pseudonymisation, "pseudonymise", real)
+    assert [d.case_id for d in eng.pseudonymise_expired(actor="scheduler")] == [closed]
+    assert eng.verify_audit().is_intact
