@@ -183,3 +183,18 @@ def late_act(item_id: int):  # type: ignore[no-untyped-def]
     """Record on a window's confirmation an act posted in time that arrived later; 403 after a termination."""
     instance = current_engine().record_late_act(item_id, _field(_body(), "data", dict), user_id=_user().id)
     return _json(instance)
+
+
+@bp.get("/subject-export")
+def subject_export():  # type: ignore[no-untyped-def]
+    """Everything held about a worker (GDPR art. 15): mine, or (overseers) a worker's by ``employee_account`` or
+    ``case_id``; audited per case."""
+    raw = request.args.get("case_id")
+    if raw is not None and not (raw.isdigit() and len(raw) <= 10):
+        raise engine.InvalidInput("'case_id' must be a positive integer", {"case_id": ["an integer"]})
+    case_id = int(raw) if raw else None
+    if case_id is not None and case_id > 2**31 - 1:
+        raise engine.NotFound(f"case {case_id} does not exist")
+    export = current_engine().subject_export(user_id=_user().id, case_id=case_id,
+                                             employee_account=request.args.get("employee_account") or None)
+    return _json(export.as_json())

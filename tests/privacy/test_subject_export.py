@@ -84,3 +84,24 @@ def test_the_export_holds_who_read_the_case_or_says_reads_are_not_logged(auth, c
     data, page = unzip(client.post("/account/export", data={"csrf_token": csrf_token(client, "/account")}))
     reads = data["cases"][0]["access_log"]
     assert (reads is None and "not logged" in page) or isinstance(reads, list)
+
+
+def test_the_api_gives_a_worker_their_own_data_and_an_officer_a_workers(app, auth, client, workers):
+    eng = app.extensions["reintegra"]
+    eva = auth.login_as("employee", username="eva")
+    officer = eng.create_user(username="co", password="correct horse battery", display_name="Co",
+                              roles=["compliance_officer"], organisations=["Acme NV"], actor="test")
+
+    def get(user_id: int, query: str = ""):
+        token = eng.issue_token(user_id, "test")
+        return client.get(f"/api/v1/subject-export{query}", headers={"Authorization": f"Bearer {token}"})
+
+    own = get(eva.id).get_json()
+    assert own["subject"] == "eva" and [c["case"]["reference"] for c in own["cases"]] == ["R-EVA"]
+    assert get(eva.id, "?employee_account=bo").status_code == 403
+    _, bo_case = workers
+    by_case = get(officer.id, f"?case_id={bo_case}").get_json()
+    assert by_case["subject"] == "bo" and [c["case"]["reference"] for c in by_case["cases"]] == ["R-BO"]
+    assert get(officer.id, "?case_id=abc").status_code == 400
+    assert get(officer.id, "?case_id=99999999999").status_code == 400
+    assert get(officer.id, "?case_id=2147483648").status_code == 404
