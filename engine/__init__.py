@@ -21,6 +21,7 @@ from .modelling.modelling_views import (
     VersionSummary,
 )
 from .modelling.trial import Trial, TrialTask, TrialView
+from .oversight.access_review import AccessEntry, AccessPage
 from .oversight.compliance import EndReached, InstancePage, InstanceRow
 from .oversight.deadline_dashboard import Dashboard, DashboardLine, DrillRow, RuleSummary, Tally
 from .oversight.event_log import LogEvent
@@ -30,6 +31,7 @@ from .oversight.subject_export import SubjectExport
 from .oversight.tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .runtime.incidents import IncidentView
 from .runtime.scheduler import TimerScheduler
+from .store.administration import AccountView, OrganisationView
 from .store.anchors import AnchorCheck, AnchorStore, Checkpoint
 from .store.audit import Verification
 from .store.sign_in import SignIn
@@ -69,5 +71,7 @@ __all__ = [
     "Element", "FieldEntry", "Flow", "InstanceTrace", "TimelineEntry", "Verdict", "Waiting",
     "compute_deadline", "legal_reference", "legal_reference_html",
     "Unavailable", "IncidentView",
+    "AccessEntry", "AccessPage",
+    "AccountView", "OrganisationView",
     "RetentionDue", "SubjectExport",
 ]

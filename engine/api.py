@@ -17,6 +17,7 @@ from .law import calendar, catalogue, deadlines
 from .modelling.instance_moves import InstanceMoves
 from .modelling.trial import Trials
 from .modelling.workbench import Workbench
+from .oversight.access_review import AccessLogs
 from .oversight.annual import AnnualEvaluations
 from .oversight.compliance import Compliance
 from .oversight.evidence import Evidence
@@ -24,7 +25,8 @@ from .oversight.retention import Retention
 from .oversight.subject_export import SubjectExports
 from .oversight.tracing import Tracing
 from .runtime import incidents, timers
-from .store import accounts, audit, queries, repository, views
+from .store import accounts, administration, audit, queries, repository, views
+from .store.account_administration import AccountAdministration
 from .store.models import Timer, User
 from .store.sign_in import SignIns
 
@@ -32,7 +34,7 @@ log = logging.getLogger(__name__)
 
 
 class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluations, Compliance, Evidence, Tracing,
-             SignIns, Retention, SubjectExports):
+             SignIns, AccessLogs, AccountAdministration, Retention, SubjectExports):
     """Reintegra's engine over one database, one clock, one processes folder and one forms folder.
 
     Case operations live in ``casework``, work item operations in ``worklist``; this class adds the
@@ -53,11 +55,18 @@ class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluat
         return result
 
     def create_user(self, *, username: str, password: str, display_name: str, roles: list[str],
-                    organisations: list[str] | None = None, language: str = "nl", actor: str) -> views.UserView:
-        """Create an account; ``InvalidInput`` per field, ``Conflict`` when the username is taken. Audited."""
+                    organisations: list[str] | None = None, language: str = "nl", actor: str,
+                    is_strength_checked: bool = False) -> views.UserView:
+        """Create an account from the command line or a script; ``InvalidInput`` per field, ``Conflict`` when the
+        username is taken. Audited. Unknown organisations are added (kind other); the password needs only
+        ``accounts.MIN_PASSWORD_LENGTH`` characters unless ``is_strength_checked`` (``passwords.problems``, as
+        for ``add_account``): admins in the application use ``add_account``."""
+        if is_strength_checked:
+            administration.require_strong(password, username, display_name)
         with self.database.unit_of_work() as session:
             user = accounts.create(session, username=username, password=password, display_name=display_name,
                                    roles=roles, organisations=organisations or [], language=language)
+            administration.register_named(session, user.organisations)
             audit.append(session, "accounts", at=self.clock.now(), actor=actor, action="user_created",
                          after={"username": username, "roles": user.roles, "organisations": user.organisations})
             result = accounts.user_view(user)

@@ -14,6 +14,8 @@ import engine
 
 from . import (
     account,
+    accounts_api,
+    admin,
     annual,
     api,
     auth,
@@ -64,7 +66,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     policy = engine.Policy(employer_three_month_route_2026=bool(app.config["EMPLOYER_THREE_MONTH_ROUTE_2026"]))
     app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=clock, policy=policy,
                                                 retention_years=app.config.get("RETENTION_YEARS"))
-    CSRFProtect(app).exempt(api.bp)
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)
+    csrf.exempt(accounts_api.bp)
     Babel(app, locale_selector=_locale)
     _login_manager(app)
     app.jinja_env.globals["get_locale"] = get_locale
@@ -72,7 +76,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     inputs.register(app)
     headers.register(app)
     for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp,
-                      annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp, subject_access.bp):
+                      annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp, accounts_api.bp,
+                      admin.bp, subject_access.bp):
         app.register_blueprint(blueprint)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)

@@ -1,4 +1,7 @@
-"""My account: the language I read in and my REST API tokens."""
+"""My account: the language I read in, my password and my REST API tokens.
+
+A user whose password an admin set (a new account, a reset) must choose their own before any other page.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,50 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+import engine
+
+from .admin import field_texts
+from .auth import SESSION_KEY
 from .context import current_engine, local_target
 
 bp = Blueprint("account", __name__)
 
 LANGUAGES = ("nl", "fr", "en")
+OPEN_WHILE_CHANGING = {"account.password", "account.change_password", "account.language", "auth.logout", "static"}
+
+
+@bp.before_app_request
+def require_own_password():  # type: ignore[no-untyped-def]
+    """Send a user who signs in with a password an admin set to the page where they choose their own."""
+    if request.blueprint in ("api", "accounts_api") or request.endpoint in OPEN_WHILE_CHANGING:
+        return None
+    if current_user.is_authenticated and current_user.view.must_change_password:
+        return redirect(url_for("account.password"))
+    return None
+
+
+@bp.get("/account/password")
+@login_required
+def password():  # type: ignore[no-untyped-def]
+    """Show the form to change my password."""
+    return render_template("account/password.html", errors={})
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():  # type: ignore[no-untyped-def]
+    """Change my password (the current one first); my other sessions end."""
+    form = request.form
+    if form.get("new_password", "") != form.get("repeat_password", ""):
+        errors = {"repeat_password": [_("The two new passwords differ.")]}
+        return render_template("account/password.html", errors=errors), 422
+    try:
+        current_engine().change_password(current_user.view.id, form.get("current_password", ""),
+                                          form.get("new_password", ""), session_token=str(session.get(SESSION_KEY)))
+    except engine.InvalidInput as err:
+        return render_template("account/password.html", errors=field_texts(err.fields)), 422
+    flash(_("Your password was changed; your other sessions were signed out."), "info")
+    return redirect(url_for("account.settings"))
 
 
 @bp.get("/account")

@@ -88,7 +88,7 @@ def procedures():  # type: ignore[no-untyped-def]
 @bp.get("/cases")
 def cases():  # type: ignore[no-untyped-def]
     """The cases my token may see, newest first."""
-    return _json(current_engine().cases(_user().id))
+    return _json(current_engine().cases(_user().id, surface="api"))
 
 
 @bp.post("/cases")
@@ -108,14 +108,14 @@ def open_case():  # type: ignore[no-untyped-def]
 
 @bp.get("/cases/<int:case_id>")
 def case_file(case_id: int):  # type: ignore[no-untyped-def]
-    """A case file: procedures, deadlines, documents (medical fields for medical roles only), open tasks."""
-    return _json(current_engine().case_file(case_id, _user().id))
+    """A case file: procedures, deadlines, documents (the fields the reader may read), open tasks."""
+    return _json(current_engine().case_file(case_id, _user().id, surface="api"))
 
 
 @bp.get("/cases/<int:case_id>/deadlines")
 def deadlines(case_id: int):  # type: ignore[no-untyped-def]
     """The legal deadlines of a case with their verdicts and days left."""
-    return _json(current_engine().deadlines(case_id, user_id=_user().id))
+    return _json(current_engine().deadlines(case_id, user_id=_user().id, surface="api"))
 
 
 @bp.post("/cases/<int:case_id>/procedures")
@@ -150,8 +150,9 @@ def work_items():  # type: ignore[no-untyped-def]
 
 @bp.get("/work-items/<int:item_id>")
 def work_item(item_id: int):  # type: ignore[no-untyped-def]
-    """A work item with its form schema and the documents of its procedure."""
-    return _json(current_engine().task(item_id, _user().id))
+    """A work item with its form schema (the fields I may fill) and the documents of its procedure (the fields I may
+    read)."""
+    return _json(current_engine().task(item_id, _user().id, surface="api"))
 
 
 @bp.post("/work-items/<int:item_id>/claim")

@@ -158,13 +158,52 @@ ROLE_NAMES = (  # every role; each is also the username of its demo account
               "medical_inspector", "employee", "treating_physician", "process_owner", "compliance_officer", "admin")
 
 
+@main.command("create-admin")
+@click.argument("username")
+@click.option("--name", "display_name", default="", help="The admin's display name (default: the username).")
+@click.password_option(help="Asked for twice when not given; at least 12 characters and hard to guess.")
+def create_admin(username: str, display_name: str, password: str) -> None:
+    """Create an admin account, e.g. the first one of an installation; the others are made at /admin/accounts."""
+    eng = _engine()
+    try:
+        eng.upgrade_schema()
+        eng.create_user(username=username, password=password, display_name=display_name or username, roles=["admin"],
+                        language="en", actor=os.environ.get("USER", "cli"), is_strength_checked=True)
+    except engine.InvalidInput as err:
+        _exit_with("; ".join(f"{field}: {' '.join(messages)}" for field, messages in err.fields.items()))
+    except engine.Conflict as err:
+        _exit_with(err.message)
+    finally:
+        eng.close()
+    click.echo(f"admin {username} created")
+
+
+DEMO_ORGANISATIONS = {"Acme NV": "employer", "Mensura": "prevention_service", "CM": "sickness_fund"}
+
+
 def _demo_accounts(eng: engine.Engine) -> None:
+    """The demo's organisations (made by its admin, with their kinds) and one account per role.
+
+    ``reintegra-demo`` passes the strength rule of accounts made in the application (engine/store/passwords.py);
+    these accounts come from the command line, which needs no admin."""
+    _demo_user(eng, "admin", [])
+    admin = eng.authenticate("admin", DEMO_PASSWORD)
+    for name, kind in DEMO_ORGANISATIONS.items():
+        if admin is not None:
+            try:
+                eng.add_organisation(admin.id, name=name, kind=kind)
+            except engine.Conflict:
+                continue
     for role in ROLE_NAMES:
-        try:
-            eng.create_user(username=role, password=DEMO_PASSWORD, display_name=role.replace("_", " ").title(),
-                            roles=[role], organisations=["Acme NV"], language="en", actor="demo")
-        except engine.Conflict:
-            continue
+        _demo_user(eng, role, ["Acme NV"])
+
+
+def _demo_user(eng: engine.Engine, role: str, organisations: list[str]) -> None:
+    try:
+        eng.create_user(username=role, password=DEMO_PASSWORD, display_name=role.replace("_", " ").title(),
+                        roles=[role], organisations=organisations, language="en", actor="demo")
+    except engine.Conflict:
+        pass
 
 
 @main.group()

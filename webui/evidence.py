@@ -71,7 +71,7 @@ def log_csv():  # type: ignore[no-untyped-def]
 def log_xes():  # type: ignore[no-untyped-def]
     """The event log of the completed tasks in scope, as IEEE XES."""
     eng = current_engine()
-    events = eng.event_log(user_id=current_user.view.id, **_filters())
+    events = eng.event_log(user_id=current_user.view.id, **_filters(), export_format="xes")
     return Response(eng.event_log_xes(events), mimetype="application/xml",
                     headers={"Content-Disposition": 'attachment; filename="event-log.xes"'})
 

@@ -31,6 +31,8 @@ class Field:
     is_required: bool
     classification: str
     columns: tuple[Field, ...] = field(default=())
+    for_employer: bool = False
+    """The field is marked ``x-employer``: the employer reads it (``engine`` disclosure model)."""
 
     def row_count(self, values: Mapping) -> int:
         """How many rows to draw: the rows posted so far, one more when asked, at least one."""
@@ -57,7 +59,7 @@ def _field(name: str, spec: dict[str, Any], is_required: bool, language: str) ->
     columns = tuple(fields(item, language)) if item.get("type") == "object" else ()
     return Field(name, "rows" if columns else _widget(spec), (spec.get("x-label") or {}).get(language, name),
                  (spec.get("x-help") or {}).get(language), choices, is_required,
-                 spec.get("x-classification", "case"), columns)
+                 spec.get("x-classification", "case"), columns, spec.get("x-employer") is True)
 
 
 def _widget(spec: dict[str, Any]) -> str:

@@ -122,7 +122,71 @@ def paths() -> dict:
             "or, for compliance officers and admins, a worker's by employee_account or case_id; audited per case",
             _ok("The worker's cases with every value, deadline, audit event and read", OBJECT,
                 errors=("400", "401", "403", "404")), query=("employee_account", "case_id"))},
+        **account_paths(),
     }
+
+
+ROLES = {"type": "array", "items": NAME, "description": "Role names (employer, occupational_physician, ..., admin)."}
+ORGANISATIONS = {"type": "array", "items": LONG_NAME, "description": "Names of active organisations."}
+LANGUAGE = {"type": "string", "enum": ["nl", "fr", "en"]}
+PASSWORD = {**_text(1000), "description": "At least 12 characters, hard to guess (zxcvbn score 3 of 4), without "
+            "the username or name; 400 says why a password is refused."}
+ADMIN_ERRORS = ("400", "401", "403", "404")
+
+
+def account_paths() -> dict:
+    """Account administration: admin tokens only (403 for any other)."""
+    account, organisation = _ref("Account"), _ref("Organisation")
+    one = ("user_id",)
+    return {
+        "/accounts": {
+            "get": _op("Accounts (admins only)", _ok("Accounts", {"type": "array", "items": account},
+                                                     errors=("401", "403")), query=("search",)),
+            "post": _op("Create an account; its user must change the password at the first sign-in",
+                        _ok("The account", account, "201", ("400", "401", "403", "409")),
+                        body={**_object(("username", "password", "display_name", "roles"), username=NAME,
+                                        password=PASSWORD, display_name=LONG_NAME, roles=ROLES,
+                                        organisations=ORGANISATIONS, language=LANGUAGE),
+                              "additionalProperties": False}),
+        },
+        "/accounts/{user_id}": {
+            "get": _op("One account", _ok("The account", account, errors=("401", "403", "404")), params=one),
+            "patch": _op("Change display name, roles, organisations or language; 403 to take the last admin's role",
+                         _ok("The account", account, errors=ADMIN_ERRORS), params=one,
+                         body={**_object((), display_name=LONG_NAME, roles=ROLES, organisations=ORGANISATIONS,
+                                         language=LANGUAGE), "additionalProperties": False}),
+        },
+        "/accounts/{user_id}/disable": {"post": _op(
+            "Disable an account: its sessions and API tokens stop working now; 403 for the last admin",
+            _ok("The account", account, errors=("401", "403", "404")), params=one)},
+        "/accounts/{user_id}/enable": {"post": _op(
+            "Enable a disabled account", _ok("The account", account, errors=("401", "403", "404")), params=one)},
+        "/accounts/{user_id}/password": {"post": _optional_body(_op(
+            "Set a new password, or generate one without a body; the user's sessions end and the user must "
+            "change it at the next sign-in", _ok("The generated password (null when one was sent)", _object(
+                ("password",), password={"type": ["string", "null"]}), errors=ADMIN_ERRORS), params=one,
+            body={**_object((), password=PASSWORD), "additionalProperties": False}))},
+        "/organisations": {
+            "get": _op("Organisations (admins only)", _ok("Organisations", {"type": "array", "items": organisation},
+                                                          errors=("401", "403"))),
+            "post": _op("Add an organisation", _ok("The organisation", organisation, "201",
+                                                   ("400", "401", "403", "409")),
+                        body={**_object(("name", "kind"), name=LONG_NAME, kind={"type": "string", "enum": [
+                            "employer", "prevention_service", "sickness_fund", "regional_service", "inspectorate",
+                            "other"]}), "additionalProperties": False}),
+        },
+        "/organisations/{organisation_id}/deactivate": {"post": _op(
+            "Deactivate an organisation: no account can be given it any more",
+            _ok("The organisation", organisation, errors=("401", "403", "404")), params=("organisation_id",))},
+        "/organisations/{organisation_id}/activate": {"post": _op(
+            "Activate an organisation again", _ok("The organisation", organisation, errors=("401", "403", "404")),
+            params=("organisation_id",))},
+    }
+
+
+def _optional_body(operation: dict) -> dict:
+    operation["requestBody"]["required"] = False
+    return operation
 
 
 def schemas() -> dict:
@@ -150,6 +214,12 @@ def schemas() -> dict:
                             deadlines={"type": "array", "items": _ref("Deadline")}, documents=ANY_LIST,
                             may_start=ANY_LIST, may_record=ANY_LIST,
                             work_items={"type": "array", "items": _ref("WorkItem")}),
+        "Account": _object(("id", "username", "display_name", "roles", "organisations", "language", "is_active",
+                            "must_change_password"), id=INTEGER, username=STRING, display_name=STRING,
+                           roles={"type": "array", "items": STRING}, organisations={"type": "array", "items": STRING},
+                           language=STRING, is_active={"type": "boolean"}, must_change_password={"type": "boolean"}),
+        "Organisation": _object(("id", "name", "kind", "is_active"), id=INTEGER, name=STRING, kind=STRING,
+                                is_active={"type": "boolean"}),
     }
 
 

@@ -14,7 +14,7 @@ from ..law.catalogue import Event, Procedure, Route
 from ..oversight import scope as oversight
 from ..runtime import retries
 from ..runtime import run as runtime
-from ..store import audit, queries, repository, views
+from ..store import access_log, audit, queries, repository, views
 from ..store.models import Case, Correlation, IncapacityEvent, ProcessInstance, User
 from ..wiring import ROOT, Wiring
 from . import access, documents, forms, start_data
@@ -68,18 +68,23 @@ class CaseWork(Wiring):
         with self.database.unit_of_work() as session:
             return queries.case_view(queries.get(session, Case, case_id, "case"))
 
-    def cases(self, user_id: int) -> list[views.CaseView]:
-        """The cases the user may see, newest first."""
+    def cases(self, user_id: int, *, surface: str = "search") -> list[views.CaseView]:
+        """The cases the user may see, newest first; each case listed is logged as read on ``surface``."""
         with self.database.unit_of_work() as session:
             user = queries.get(session, User, user_id, "user")
             rows = session.scalars(select(Case).order_by(Case.opened_at.desc(), Case.id.desc()))
-            return [queries.case_view(c) for c in rows if access.may_see_case(
+            result = [queries.case_view(c) for c in rows if access.may_see_case(
                 user.roles, user.organisations, user.username, c.employer, c.parties)]
+            access_log.record_each(session, user, [c.id for c in result], surface, "cases", ["case"],
+                                   at=self.clock.now())
+            session.commit()
+        return result
 
-    def case_file(self, case_id: int, user_id: int) -> views.CaseFile:
+    def case_file(self, case_id: int, user_id: int, *, surface: str = "case_file") -> views.CaseFile:
         """The file of a case the user may see; ``NotFound`` otherwise (also for cases of other organisations).
 
-        Medical fields of its documents are shown only to medical roles, and such a read is audited.
+        Medical fields of its documents are shown only to medical roles, and such a read is audited. The read is
+        logged in the access log on ``surface`` (``api`` for the REST API).
         """
         now = self.clock.now()
         with self.database.unit_of_work() as session:
@@ -89,6 +94,7 @@ class CaseWork(Wiring):
             items = tuple(queries.with_days_left(queries.work_items(session, case_id=case_id), self.rules, today))
             # last: a medical read locks the case's audit head until the commit
             shown = documents.documents(session, self._loaded, user, now, case_id=case_id)
+            access_log.record_documents(session, user, case_id, surface, None, shown, at=now)
             result = views.CaseFile(
                 queries.case_view(case), tuple(queries.instances(session, case_id)),
                 tuple(queries.with_days_left(queries.deadlines(session, case_id=case_id), self.rules, today)),
@@ -221,15 +227,22 @@ class CaseWork(Wiring):
         with self.database.unit_of_work() as session:
             return queries.instance_view(session, queries.get(session, ProcessInstance, instance_id, "instance"))
 
-    def deadlines(self, case_id: int, user_id: int | None = None) -> list[views.DeadlineView]:
-        """Every legal term computed for a case, by due date, with its verdict and the days left."""
+    def deadlines(self, case_id: int, user_id: int | None = None, *,
+                  surface: str = "case_file") -> list[views.DeadlineView]:
+        """Every legal term computed for a case, by due date, with its verdict and the days left.
+
+        With ``user_id`` the read is logged in the access log on ``surface``.
+        """
         with self.database.unit_of_work() as session:
             if user_id is None:
                 queries.get(session, Case, case_id, "case")
             else:
-                self._visible_case(session, case_id, user_id)
+                _, user = self._visible_case(session, case_id, user_id)
+                access_log.record(session, user, case_id, surface, "deadlines", ["case"], at=self.clock.now())
             rows = queries.deadlines(session, case_id=case_id)
-            return queries.with_days_left(rows, self.rules, calendar.legal_date(self.clock.now()))
+            result = queries.with_days_left(rows, self.rules, calendar.legal_date(self.clock.now()))
+            session.commit()
+        return result
 
     def record_event(self, case_id: int, message: str, data: dict, *, user_id: int) -> views.Delivery:
         """Record an outside event (``events.toml``) for a case and deliver it to the instances waiting for it.

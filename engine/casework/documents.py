@@ -1,8 +1,9 @@
 """The documents and decisions of a case: what its completed work items recorded, as one reader may see it.
 
-Fields classified medical are left out for readers without a medical role. When a medical reader is
-shown medical values, the read is audited on the case's stream (which fields of which work items,
-never the values).
+Each reader sees the fields the disclosure model lets them read (``disclosure.shown_fields``: by the class
+recorded with each value and the procedure that recorded it); the others are counted, never shown. When
+a reader is shown medical values, the read is audited on the case's stream (which fields of which work
+items, never the values).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from ..runtime import verdicts
 from ..store import audit, views
-from ..store.models import ProcessDefinition, ProcessInstance, User, WorkItem
+from ..store.models import Case, ProcessDefinition, ProcessInstance, User, WorkItem
 from ..store.repository import Loaded
-from . import access
+from . import disclosure
+from .visibility import Reader
 
 FormsOf = Callable[[Session, ProcessInstance], Loaded]
 
@@ -32,34 +34,39 @@ def documents(session: Session, forms_of: FormsOf, reader: User, now: datetime, 
              .order_by(WorkItem.ended_at, WorkItem.id))
     if instance_id is not None:
         query = query.where(WorkItem.instance_id == instance_id)
-    is_medical = access.is_medical(reader.roles)
-    result = tuple(_document(item, process_id, forms_of(session, row), is_medical, item.role in reader.roles)
+    case = session.get(Case, case_id)
+    if case is None:
+        return ()
+    who = disclosure.reader_of(reader, case)
+    result = tuple(_document(item, process_id, forms_of(session, row), who, item.role in reader.roles)
                    for item, row, process_id in session.execute(query))
     _audit_medical_read(session, result, reader, now, case_id)
     return result
 
 
-def _document(item: WorkItem, process_id: str, loaded: Loaded, is_medical: bool, is_mine: bool) -> views.Document:
+def _document(item: WorkItem, process_id: str, loaded: Loaded, reader: Reader, is_mine: bool) -> views.Document:
     schema = loaded.forms.get(item.form or "", {})
-    properties = schema.get("properties", {})
-    order = [n for n in schema.get("x-order", []) if n in (item.data or {})]
+    properties, data = schema.get("properties", {}), item.data or {}
+    order = [n for n in schema.get("x-order", []) if n in data]
     if not properties:
-        order += sorted(set(item.data or {}) - set(order))
-    fields = [_field(name, properties.get(name, {}), (item.data or {})[name]) for name in order]
-    shown = tuple(f for f in fields if is_medical or not f.is_medical)
+        order += sorted(set(data) - set(order))
+    readable = set(disclosure.shown_fields(reader, item, schema, disclosure.procedure_for(loaded)))
+    shown = tuple(_field(name, properties.get(name, {}), data[name], disclosure.class_of(name, schema,
+                                                                                      item.classifications))
+                  for name in order if name in readable)
     return views.Document(item.id, item.instance_id, process_id, item.bpmn_id, item.name,
                           dict(schema.get("x-title") or {}), item.completed_by, item.ended_at, shown,
-                          len(fields) - len(shown), is_mine and item.bpmn_id in _confirmations(loaded))
+                          len(order) - len(shown), is_mine and item.bpmn_id in _confirmations(loaded))
 
 
 def _confirmations(loaded: Loaded) -> frozenset[str]:
     return verdicts.confirmation_tasks([loaded.spec, *loaded.subprocess_specs.values()])
 
 
-def _field(name: str, spec: dict, value: object) -> views.DocumentField:
+def _field(name: str, spec: dict, value: object, kept: disclosure.FieldClass) -> views.DocumentField:
     labels = (spec.get("x-choice-labels") or {}).get(str(value)) if "enum" in spec else None
-    return views.DocumentField(name, dict(spec.get("x-label") or {}), value,
-                               spec.get("x-classification") == "medical", labels)
+    return views.DocumentField(name, dict(spec.get("x-label") or {}), value, kept.classification == "medical",
+                               labels, kept.classification, kept.for_employer)
 
 
 def _audit_medical_read(session: Session, shown: tuple[views.Document, ...], reader: User, now: datetime,

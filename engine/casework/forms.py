@@ -2,12 +2,13 @@
 
 A form is a JSON Schema object with UI hints: ``x-title`` and per field ``x-label`` (and optional
 ``x-help``) in Dutch, French and English, ``x-order`` listing every field once, and per field an
-``x-classification`` of ``case``, ``personal`` or ``medical``. A field with an ``enum``, also in the
-rows of an array, has ``x-choice-labels`` giving each value its texts in the three languages. Date
-fields use ``"format": "date"``; ``"x-not-in-future": true`` refuses dates after today (Brussels);
-``"x-after": "other_field"`` requires a date later than another field's; ``"x-not-before": "name"``
-requires a date on or after another field's or a case fact's (``first_day_of_incapacity``, passed as
-``context``).
+``x-classification`` of ``case``, ``personal``, ``insurance`` or ``medical`` (``disclosure``: who reads
+it), on a case or personal field an optional ``"x-employer": true`` when the employer may read it. A
+field with an ``enum``, also in the rows of an array, has ``x-choice-labels`` giving each value its texts
+in the three languages. Date fields use ``"format": "date"``; ``"x-not-in-future": true`` refuses dates
+after today (Brussels); ``"x-after": "other_field"`` requires a date later than another field's;
+``"x-not-before": "name"`` requires a date on or after another field's or a case fact's
+(``first_day_of_incapacity``, passed as ``context``).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from jsonschema import Draft202012Validator, FormatChecker, SchemaError
 
 from ..errors import InvalidInput
 from . import form_refs
+from .disclosure import CLASSIFICATIONS, EMPLOYER_FLAG
 from .form_patterns import FormValidator, pattern_problems
 
 LANGUAGES = ("nl", "fr", "en")
-CLASSIFICATIONS = ("case", "personal", "medical")
 
 
 _TEXTS = {"type": "object", "additionalProperties": {"type": "string"}}
@@ -76,7 +77,17 @@ def _field_problems(field: dict[str, Any]) -> list[str]:
         problems += _missing_languages("x-help", field["x-help"])
     if field.get("x-classification") not in CLASSIFICATIONS:
         problems.append(f"x-classification must be one of {', '.join(CLASSIFICATIONS)}")
+    if EMPLOYER_FLAG in field:
+        problems += _employer_flag_problems(field)
     return problems + _choice_problems(field)
+
+
+def _employer_flag_problems(field: dict[str, Any]) -> list[str]:
+    if not isinstance(field[EMPLOYER_FLAG], bool):
+        return [f"{EMPLOYER_FLAG} must be true or false"]
+    if field[EMPLOYER_FLAG] and field.get("x-classification") not in ("case", "personal"):
+        return [f"{EMPLOYER_FLAG} is allowed only on case and personal fields"]
+    return []
 
 
 def _choice_problems(field: dict[str, Any]) -> list[str]:

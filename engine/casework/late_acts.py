@@ -30,7 +30,7 @@ from ..law import calendar
 from ..runtime import run as runtime
 from ..runtime.verdicts import Window, properties, window
 from ..store.models import Deadline, WorkItem
-from . import forms
+from . import disclosure, forms
 
 REVIEW_PROCESS = "compliance_review"
 """The procedure a compliance officer follows when a timely act came after an irreversible one."""
@@ -57,6 +57,7 @@ def record(session: Session, run: runtime.Run, item: WorkItem, data: dict, actor
     before = dict(item.data or {})
     run.steps(lambda: _redo(run, task, data))
     item.data, item.completed_by = copy.deepcopy(data), actor
+    item.classifications = disclosure.recorded_classes(run.loaded.forms.get(item.form or "") or {})
     _reopen(run)
     runtime.save(session, run, actor=actor, action="late_act_recorded", task=item.bpmn_id, before=before,
                  after=data)

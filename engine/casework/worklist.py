@@ -11,10 +11,10 @@ from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..law import calendar, eligibility
 from ..runtime import retries
 from ..runtime import run as runtime
-from ..store import audit, queries, repository, views
+from ..store import access_log, audit, queries, repository, views
 from ..store.models import Case, Deadline, ProcessInstance, User, WorkItem
 from ..wiring import Wiring
-from . import access, documents, forms, late_acts
+from . import access, disclosure, documents, late_acts
 
 DUE_SOON_DAYS = 3
 """A work item is due soon when at most this many days (in its rule's count) are left."""
@@ -55,25 +55,32 @@ class WorkList(Wiring):
         dated = queries.with_days_left(visible, self.rules, calendar.legal_date(self.clock.now()))
         return sorted((i for i in dated if _urgency_matches(i, urgency)), key=SORTS.get(sort, SORTS["risk"]))
 
-    def task(self, work_item_id: int, user_id: int) -> views.Task:
+    def task(self, work_item_id: int, user_id: int, *, surface: str = "task") -> views.Task:
         """A work item the user may act on, with its form and the documents of its procedure so far.
 
-        Medical fields (in the form and the documents) only for medical roles; a medical read is audited.
-        ``NotFound`` when it does not exist or none of the user's roles is its role.
+        The form without the fields the user may not fill (``disclosure.form_for``), the documents as the user
+        may read them (``disclosure.shown_fields``); a medical read is audited.
+        ``NotFound`` when it does not exist or none of the user's roles is its role. The read is logged in the
+        access log on ``surface`` (``api`` for the REST API).
         """
         now = self.clock.now()
         with self.database.unit_of_work() as session:
             item, deadline, user = self._visible_item(session, work_item_id, user_id)
-            loaded = self._loaded(session, queries.get(session, ProcessInstance, item.instance_id,
-                                                       "instance"))
-            schema = forms.visible_to(loaded.forms.get(item.form or "", {}), access.is_medical(user.roles))
+            schema = self._fillable_form(session, item, user)
             view = queries.with_days_left([queries.work_item_view(item, deadline)], self.rules,
                                           calendar.legal_date(now))[0]
             case = queries.case_view(queries.get(session, Case, item.case_id, "case"))
             shown = documents.documents(session, self._loaded, user, now, case_id=item.case_id,
                                         instance_id=item.instance_id)
+            access_log.record_documents(session, user, item.case_id, surface, item.id, shown, at=now)
             session.commit()
         return views.Task(view, schema, case, shown)
+
+    def _fillable_form(self, session: Session, item: WorkItem, user: User) -> dict:
+        loaded = self._loaded(session, queries.get(session, ProcessInstance, item.instance_id, "instance"))
+        reader = disclosure.reader_of(user, queries.get(session, Case, item.case_id, "case"))
+        procedure = disclosure.procedure_for(loaded).for_task(item.bpmn_id)
+        return disclosure.form_for(reader, loaded.forms.get(item.form or "", {}), procedure)
 
     def _visible_item(self, session: Session, work_item_id: int,
                       user_id: int) -> tuple[WorkItem, Deadline | None, User]:
@@ -90,8 +97,9 @@ class WorkList(Wiring):
                  user_id: int | None = None) -> views.InstanceView:
         """Complete a ready work item with form data and run its instance until it waits again.
 
-        With ``user_id`` the user must hold the item's role (else ``NotFound``) and may fill medical fields
-        only with a medical role (else ``NotAllowed``). Raises ``InvalidInput`` (per field) for bad data,
+        With ``user_id`` the user must hold the item's role (else ``NotFound``) and may fill only the fields
+        of the form they are shown: medical ones only when the disclosure model lets them read them (else
+        ``NotAllowed``). Raises ``InvalidInput`` (per field) for bad data,
         ``Conflict`` when the item was already done or the instance changed since ``expected_version``;
         nothing is saved then. Completing another item of the same instance at the same moment is no conflict:
         the engine retries the lost race itself (``retries``).
@@ -183,12 +191,11 @@ class WorkList(Wiring):
         _, _, user = self._visible_item(session, item.id, user_id)
         if item.assignee not in (None, user.username):
             raise Conflict(f"work item {item.id} is claimed by {item.assignee}")
-        if access.is_medical(user.roles):
-            return
         row = queries.get(session, ProcessInstance, item.instance_id, "instance")
-        medical = forms.medical_fields(self._loaded(session, row).forms.get(item.form or "", {}))
-        if medical.intersection(data):
-            raise NotAllowed("only medical roles may record medical fields", sorted(medical.intersection(data)))
+        fields = set(self._loaded(session, row).forms.get(item.form or "", {}).get("properties", {}))
+        refused = (fields - set(self._fillable_form(session, item, user).get("properties", {}))) & set(data)
+        if refused:
+            raise NotAllowed("only medical roles may record medical fields", sorted(refused))
 
     def claim(self, work_item_id: int, user_id: int) -> views.WorkItemView:
         """Take a ready work item so colleagues see it is being worked on; ``Conflict`` when someone else has it."""

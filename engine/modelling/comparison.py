@@ -38,7 +38,8 @@ _ORDER = ("type", "name", "lane", "form", "deadline rule", "timer expression", "
           "interrupts", "script", "documentation", "text")
 _SUMMARISED = {"documentation", "script", "condition", "timer expression", "text", "other content"}
 _SUMMARY_FACTS = ("lane", "form", "deadline rule", "called process", "source", "target", "message")
-_FIELD_ASPECTS = {"x-classification": "classification", "x-help": "help", "x-choice-labels": "choice labels"}
+_FIELD_ASPECTS = {"x-classification": "classification", "x-employer": "shared with the employer", "x-help": "help",
+                  "x-choice-labels": "choice labels"}
 _FORM_KEYWORDS = {"properties", "required", "x-order", "x-title"}
 
 

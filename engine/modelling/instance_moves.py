@@ -16,12 +16,13 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..casework import disclosure
 from ..errors import Conflict, InvalidInput, NotFound
 from ..law import calendar
 from ..runtime import projection, serialization
 from ..runtime import run as runtime
 from ..store import audit, queries, repository
-from ..store.models import Case, Deadline, Migration, ProcessDefinition, ProcessInstance
+from ..store.models import Case, Deadline, Migration, ProcessDefinition, ProcessInstance, WorkItem
 from ..wiring import Wiring
 from . import version_move
 from .modelling_views import InstanceMove, MigrationPreview, MigrationResult, MigrationView, MoveChange
@@ -118,6 +119,7 @@ class InstanceMoves(Wiring):
         run = runtime.load(session, row, self._loaded(session, row), self.clock)
         case = queries.get(session, Case, row.case_id, "case")
         found = version_move.blockers(run.workflow, target.spec, target.subprocess_specs)
+        found += _loosened(session, row, run.loaded, target)
         if found:
             return InstanceMove(row.id, case.id, case.reference, False, tuple(found), ())
         before = _facts(session, row, run)
@@ -170,6 +172,7 @@ class InstanceMoves(Wiring):
                                                        "version"))
         run = runtime.load(session, row, self._loaded(session, row), self.clock)
         found = version_move.blockers(run.workflow, target.spec, target.subprocess_specs)
+        found += _loosened(session, row, run.loaded, target)
         if found:
             names = ", ".join(f"{b.name} ({b.kind})" for b in found)
             raise Conflict(f"the instance moved on since its migration and cannot move back: {names}")
@@ -184,6 +187,17 @@ def _move(run: runtime.Run, target: repository.Loaded) -> None:
     run.loaded = target
     run.steps(lambda: version_move.move(run.workflow, target.spec, target.subprocess_specs))
     serialization.load(serialization.dump(run.workflow), target.spec, target.subprocess_specs)
+
+
+def _loosened(session: Session, row: ProcessInstance, old: repository.Loaded,
+              new: repository.Loaded) -> list[version_move.Blocker]:
+    """A recorded value may not lose protection: one blocker per field whose new form loosens its class."""
+    items = session.scalars(select(WorkItem).where(WorkItem.instance_id == row.id, WorkItem.state == "completed",
+                                                   WorkItem.data.is_not(None)))
+    return [version_move.Blocker(item.bpmn_id, item.name, "classification", True, f"{item.form}.{name}: {was}", now)
+            for item in items if item.form in new.forms
+            for name, was, now in disclosure.loosened(item.data or {}, old.forms.get(item.form, {}),
+                                                      item.classifications, new.forms[item.form])]
 
 
 def _pair(session: Session, old_id: int, new_id: int) -> tuple[ProcessDefinition, ProcessDefinition]:

@@ -28,7 +28,9 @@ OPEN = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 
 @dataclass(frozen=True)
 class Blocker:
-    """Why an instance cannot move: ``kind`` is removed, kind, form, scripts, role, called or process;
+    """Why an instance cannot move: ``kind`` is removed, kind, form, scripts, role, called, process or
+    classification (the new form would loosen the class of a recorded value: ``old`` "form.field: class",
+    ``new`` the class);
     ``done`` tells whether the instance completed the element (else it is working on it)."""
 
     element_id: str

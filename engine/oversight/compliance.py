@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
 from ..law import calendar
+from ..store import access_log
 from ..store.models import AuditEvent, Case, Deadline, ProcessDefinition, ProcessInstance, User
 from . import scope as oversight
 from .deadline_dashboard import COUNTED_STATES, DeadlineDashboard
@@ -104,6 +105,9 @@ class Compliance(DeadlineDashboard):
                                    .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
                                    .limit(per_page).offset((page - 1) * per_page)).all()
             found = _instance_rows(session, rows)
+            access_log.record_each(session, user, [r.case_id for r in found], "search", "instances", ["case"],
+                                   at=self.clock.now())
+            session.commit()
         return InstancePage(found, total, page, per_page)
 
     def ends_reached(self, *, user_id: int) -> tuple[EndReached, ...]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ..casework import forms
 from ..casework.cases import EVENT_FORMS
 from ..errors import NotAllowed, NotFound
-from ..store import anchors, audit, queries, views
+from ..store import access_log, anchors, audit, queries, views
 from ..store.anchors import AnchorCheck, AnchorStore, Checkpoint
 from ..store.models import AuditEvent, Bundle, Case, ProcessDefinition, ProcessInstance, User
 from ..wiring import Wiring
@@ -118,6 +118,7 @@ class Evidence(Wiring):
             pack = _anchored(session, _pack(session, case, event_forms, now, user.username), store)
             audit.append(session, "compliance", at=now, actor=user.username, action="evidence_exported",
                          case_id=case.id, after={"reference": case.reference, "events": len(pack.events)})
+            access_log.record(session, user, case.id, "evidence", None, _classes(session, pack, event_forms), at=now)
             session.commit()
         return pack
 
@@ -138,14 +139,18 @@ class Evidence(Wiring):
                                         .distinct().order_by(Case.employer)))
 
     def event_log(self, *, user_id: int, process_id: str | None = None, organisation: str | None = None,
-                  date_from: date | None = None, date_to: date | None = None) -> list[LogEvent]:
-        """One event per completed task in the user's scope, without any data value. Audited."""
+                  date_from: date | None = None, date_to: date | None = None,
+                  export_format: str = "csv") -> list[LogEvent]:
+        """One event per completed task in the user's scope, without any data value. Audited; each case in it is
+        logged in the access log as read on ``export`` (target ``export_format``)."""
         filters = Filters(process_id, organisation, date_from, date_to)
         with self.database.unit_of_work() as session:
             user = oversight.require_overseer(session, user_id)
             events = log_events(session, oversight.case_filter(user), filters)
             audit.append(session, "compliance", at=self.clock.now(), actor=user.username,
                          action="event_log_exported", after={**filters.as_dict(), "events": len(events)})
+            shown = session.scalars(select(Case.id).where(Case.reference.in_({e.case_id for e in events})))
+            access_log.record_each(session, user, shown, "export", export_format, ["case"], at=self.clock.now())
             session.commit()
         return events
 
@@ -191,6 +196,15 @@ class Evidence(Wiring):
     def event_log_xes(events: list[LogEvent]) -> bytes:
         """The event log as IEEE 1849-2016 XES, one trace per case."""
         return to_xes(events)
+
+
+def _classes(session: Session, pack: EvidencePack, event_forms: list[dict]) -> set[str]:
+    """The classes of the values the pack shows: the case's facts and every value not withheld."""
+    hashes = {i.content_hash for i in pack.instances}
+    schemas = [s for b in session.scalars(select(Bundle).where(Bundle.hash.in_(hashes))) for s in b.forms.values()]
+    names = {name for e in pack.events for values in (e.before, e.after) for name, value in values.items()
+             if value != WITHHELD}
+    return {"case"} | access_log.classes_of(schemas + event_forms, names)
 
 
 def _require_key(store: AnchorStore) -> None:

@@ -23,7 +23,7 @@ from ..errors import InvalidInput, NotAllowed, NotFound
 from ..law import calendar
 from ..runtime import projection
 from ..runtime import run as runtime
-from ..store import audit, queries, views
+from ..store import access_log, audit, queries, views
 from ..store.models import AuditEvent, Bundle, Case, ProcessDefinition, ProcessInstance, User, WorkItem
 from ..wiring import Wiring
 from . import scope as oversight
@@ -135,19 +135,24 @@ class Tracing(Wiring):
         ``NotAllowed`` unless compliance officer or admin; ``NotFound`` outside the user's oversight.
         """
         with self.database.unit_of_work() as session:
-            row, case = _overseen_instance(session, oversight.require_overseer(session, user_id), instance_id)
+            user = oversight.require_overseer(session, user_id)
+            row, case = _overseen_instance(session, user, instance_id)
             loaded = self._loaded(session, row)
             workflow = runtime.load(session, row, loaded, self.clock).workflow
             files = _files(session, loaded.definition)
             completed, current, waiting = _element_states(workflow)
             today = calendar.legal_date(self.clock.now())
-            return InstanceTrace(
+            result = InstanceTrace(
                 row.id, loaded.definition.process_id, loaded.definition.version, loaded.definition.id, row.state,
                 case.id, case.reference, case.employer, files, _main_file(files, loaded.definition.process_id),
                 {name: tuple(_flows_of(xml)) for name, xml in files.items()}, completed, current, waiting,
                 _taken(files, workflow),
                 _timeline(session, row, _task_names(workflow), loaded.forms),
                 _verdicts(session, row.id, loaded.rules, today), row.end_event_name)
+            access_log.record(session, user, case.id, "trace", row.id, _classes(result, loaded.forms),
+                              at=self.clock.now())
+            session.commit()
+        return result
 
     def verify_trail(self, *, user_id: int, scope: str, ident: int | None = None) -> audit.Verification:
         """Check the hash chains of an instance, a case (its stream and its instances') or the whole database.
@@ -164,6 +169,12 @@ class Tracing(Wiring):
                                 "events_checked": result.events_checked, "broken": result.broken})
             session.commit()
         return result
+
+
+def _classes(trace: InstanceTrace, schemas: dict[str, dict]) -> set[str]:
+    """The classes of the values the trace shows: the case's facts and the timeline's values (never medical)."""
+    names = {f.name for entry in trace.timeline for f in entry.fields if not f.is_medical}
+    return {"case"} | access_log.classes_of(schemas.values(), names) - {"medical"}
 
 
 def _overseen_instance(session: Session, user: User, instance_id: int) -> tuple[ProcessInstance, Case]:

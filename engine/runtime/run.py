@@ -23,7 +23,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from ..casework import forms
+from ..casework import disclosure, forms
 from ..clock import Clock, SystemClock
 from ..errors import Conflict, EngineError, InvalidInput, InvalidModel, Problem
 from ..law import calendar, deadlines
@@ -192,11 +192,13 @@ def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str,
     task = run.workflow.get_task_from_id(UUID(item.task_id))
     if task is None or not task.has_state(TaskState.READY):
         raise Conflict(f"task '{item.name}' is no longer waiting to be done")
-    forms.validate(run.loaded.forms.get(item.form or ""), data, calendar.legal_date(run.clock.now()))
+    schema = run.loaded.forms.get(item.form or "")
+    forms.validate(schema, data, calendar.legal_date(run.clock.now()))
     data = {**data, **(derived or {})}
     before = {key: task.data.get(key) for key in data}
     run.steps(lambda: (task.set_data(**copy.deepcopy(data)), task.run()))
     item.completed_by, item.data = actor, copy.deepcopy(data)
+    item.classifications = disclosure.recorded_classes(schema or {})
     save(session, run, actor=actor, action="task_completed", task=item.bpmn_id, before=before, after=data)
 
 

@@ -39,17 +39,36 @@ def create(session: Session, *, username: str, password: str, display_name: str,
 
 
 def _problems(username: str, password: str, roles: list[str], language: str) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if not username.strip():
-        errors["username"] = ["required"]
+    errors = problems(username, roles, language)
     if len(password) < MIN_PASSWORD_LENGTH:
         errors["password"] = [f"at least {MIN_PASSWORD_LENGTH} characters"]
+    return errors
+
+
+def problems(username: str, roles: list[str], language: str) -> dict[str, list[str]]:
+    """What is wrong with an account's username, roles and language (the password is checked apart)."""
+    errors: dict[str, list[str]] = {}
+    if not username.strip() or len(username) > 100:
+        errors["username"] = ["required, at most 100 characters"]
     unknown = sorted(set(roles) - set(access.ROLES))
     if unknown or not roles:
         errors["roles"] = [f"unknown roles: {', '.join(unknown)}" if unknown else "at least one role"]
     if language not in LANGUAGES:
         errors["language"] = ["one of nl, fr, en"]
     return errors
+
+
+def hashed(password: str) -> str:
+    """The argon2 hash stored for ``password``."""
+    return _HASHER.hash(password)
+
+
+def is_password(user: User, password: str) -> bool:
+    """Whether ``password`` is the user's."""
+    try:
+        return _HASHER.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
@@ -69,7 +88,8 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def user_view(user: User) -> views.UserView:
     return views.UserView(user.id, user.username, user.display_name, tuple(user.roles), tuple(user.organisations),
-                          user.language, bool(set(user.roles) & set(access.CASE_OPENERS)))
+                          user.language, bool(set(user.roles) & set(access.CASE_OPENERS)),
+                          bool(user.must_change_password))
 
 
 def set_language(user: User, language: str) -> None:
@@ -105,6 +125,11 @@ def revoke_tokens(session: Session, user: User, now: datetime) -> int:
     for row in rows:
         row.revoked_at, count = now, count + 1
     return count
+
+
+def digest(token: str) -> str:
+    """The SHA-256 under which a session or API token is stored."""
+    return _digest(token)
 
 
 def _digest(token: str) -> str:

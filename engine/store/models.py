@@ -161,6 +161,8 @@ class WorkItem(Base):
     ended_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[dict | None]
+    classifications: Mapped[dict | None]
+    """Each field's class when completed (``disclosure.recorded_classes`` of the form version used)."""
 
 
 class Timer(Base):
@@ -275,6 +277,7 @@ class User(Base):
     organisations: Mapped[list]
     language: Mapped[str] = mapped_column(String(5))
     is_active: Mapped[bool]
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
 
 class Draft(Base):

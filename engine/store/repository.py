@@ -20,11 +20,12 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..errors import InvalidModel, NotFound
+from ..casework import disclosure
+from ..errors import InvalidModel, NotFound, Problem
 from ..law import deadline_rules, deadlines
 from ..modelling import model_files, validation
 from . import audit
-from .models import Bundle, ProcessDefinition
+from .models import Bundle, ProcessDefinition, ProcessInstance, WorkItem
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
     checked = validation.check(source.files, source.form_sources(), source.rules)
     if checked.problems:
         raise InvalidModel(f"{len(checked.problems)} problem(s) in the model", checked.problems)
+    loosening = _loosening(session, checked.forms)
+    if loosening:
+        raise InvalidModel(f"{len(loosening)} problem(s) in the model", loosening)
     deployed = []
     for process_id in checked.process_ids:
         bundle = _bundle(session, source, checked, checked.files_of(process_id), now)
@@ -93,6 +97,24 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
                             "comment": comment})
         deployed.append(definition)
     return deployed
+
+
+def _loosening(session: Session, forms: Mapping[str, dict]) -> list[Problem]:
+    """A form may not loosen the class of a field that has recorded data (``disclosure.loosened``)."""
+    rows = session.execute(
+        select(WorkItem.form, WorkItem.data, WorkItem.classifications, ProcessDefinition.bundle_hash)
+        .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
+        .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
+        .where(WorkItem.form.in_(list(forms)), WorkItem.state == "completed", WorkItem.data.is_not(None)))
+    bundles: dict[str, dict] = {}
+    found = set()
+    for form, data, recorded, bundle_hash in rows:
+        if bundle_hash not in bundles:
+            bundles[bundle_hash] = session.get(Bundle, bundle_hash).forms  # type: ignore[union-attr]
+        for name, old, new in disclosure.loosened(data or {}, bundles[bundle_hash].get(form, {}), recorded,
+                                                  forms[form]):
+            found.add(f"form '{form}', field '{name}': recorded data is {old}; the new form would make it {new}")
+    return [Problem(None, message) for message in sorted(found)]
 
 
 def problems(source: Source) -> list:

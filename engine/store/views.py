@@ -17,6 +17,7 @@ class UserView:
     organisations: tuple[str, ...]
     language: str
     may_open_cases: bool = False
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,13 +178,16 @@ class DocumentField:
     value: object
     is_medical: bool
     choice_labels: dict | None = None
+    classification: str = "medical"
+    """The class the value was recorded with (``disclosure``): case, personal, insurance or medical."""
+    for_employer: bool = False
 
 
 @dataclass(frozen=True)
 class Document:
     """What a completed work item recorded: a request, a decision, a plan, a reply.
 
-    ``hidden_fields`` counts the medical fields left out because the reader has no medical role;
+    ``hidden_fields`` counts the fields left out because the disclosure model does not let the reader read them;
     ``takes_late_act`` says the reader may record on it an act posted in time that arrived later (it confirmed
     a closed window).
     """

@@ -214,3 +214,11 @@ def test_unreadable_bpmn_on_either_side_is_refused_with_every_problem(text):
 def test_asking_for_the_ids_of_an_unknown_kind_is_an_error():
     with pytest.raises(ValueError, match="kind must be one of"):
         compare(visit_side(), visit_side()).element_ids("moved")
+
+
+def test_a_form_names_a_field_newly_shared_with_the_employer():
+    report = json.loads((ROOT / "forms" / REPORT).read_text())
+    changed = copy.deepcopy(report)
+    changed["properties"]["recommendations"]["x-employer"] = True
+    assert only_change(visit_side(report=report), visit_side(report=changed)).details == (
+        "field recommendations: shared with the employer: (none) → true",)

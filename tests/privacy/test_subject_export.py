@@ -78,12 +78,15 @@ def test_others_may_not_download_another_workers_data(auth, client, workers, rol
     assert response.status_code == 403
 
 
-def test_the_export_holds_who_read_the_case_or_says_reads_are_not_logged(auth, client, workers):
-    """The access log is another part of issue 14: without its table the export says so, with it lists rows."""
+def test_the_export_holds_who_read_the_case_and_is_itself_a_logged_read(auth, client, workers):
     auth.login_as("employee", username="eva")
-    data, page = unzip(client.post("/account/export", data={"csrf_token": csrf_token(client, "/account")}))
-    reads = data["cases"][0]["access_log"]
-    assert (reads is None and "not logged" in page) or isinstance(reads, list)
+    first, _ = unzip(client.post("/account/export", data={"csrf_token": csrf_token(client, "/account")}))
+    assert all(read["surface"] != "export" for read in first["cases"][0]["access_log"])
+    second, page = unzip(client.post("/account/export", data={"csrf_token": csrf_token(client, "/account")}))
+    [export] = [read for read in second["cases"][0]["access_log"] if read["surface"] == "export"]
+    assert export["username"] == "eva"
+    assert set(export["classifications"]) == {"case", "insurance", "medical", "personal"}
+    assert "export" in page
 
 
 def test_the_api_gives_a_worker_their_own_data_and_an_officer_a_workers(app, auth, client, workers):

@@ -6,7 +6,7 @@ so a later pseudonymisation can redact an event's data and the chain stays verif
 ``pseudonymised_at``.
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 """
 
 import logging
@@ -18,7 +18,7 @@ import engine.store.models
 from engine.store import audit_rechain
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,95 @@
+"""Who has a case at all: a role counts only through its relation to the case.
+
+The worker of the case and the treating physician they named are people named in the case's parties
+(``employee_account``, ``treating_physician_account``: usernames). The other case roles reach a case
+through the organisation the case names for them: the employer's HR through the employer, the
+occupational physician through the prevention service (or the employer: an internal prevention
+service), the advisory physician and the back-to-work coordinator through the sickness fund, the
+regional counsellor through the regional service, the medical inspector through the inspectorate.
+Compliance officers oversee the cases of their organisations' employers (all cases without
+organisations); admins oversee every case. Process owners model; they have no case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .access import MEDICAL_ROLES
+
+PERSON_PARTIES = {"employee": "employee_account", "treating_physician": "treating_physician_account"}
+ORGANISATION_PARTIES = {
+    "occupational_physician": ("prevention_service",),
+    "advisory_physician": ("sickness_fund",),
+    "rtw_coordinator": ("sickness_fund",),
+    "regional_counsellor": ("regional_service",),
+    "medical_inspector": ("inspectorate",),
+}
+"""For each case role reached through an organisation: the parties keys naming that organisation."""
+PARTY_KEYS = (*PERSON_PARTIES.values(), *{k for keys in ORGANISATION_PARTIES.values() for k in keys})
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One user as one case sees them."""
+
+    username: str
+    relation_roles: frozenset[str]
+    """The user's case roles that have a relation to this case."""
+    overseer: bool
+    """A compliance officer or admin overseeing this case."""
+    scoped_overseer: bool
+    """An overseer limited to some employers: the employer's own compliance officer."""
+
+    @property
+    def is_subject(self) -> bool:
+        """The worker the case is about."""
+        return "employee" in self.relation_roles
+
+    @property
+    def is_named_physician(self) -> bool:
+        """The treating physician the worker named."""
+        return "treating_physician" in self.relation_roles
+
+    @property
+    def employer_side(self) -> bool:
+        """Sees the case only as the employer does: through the employer, or as the employer's own officer."""
+        others = self.relation_roles - {"employer"}
+        return not others and ("employer" in self.relation_roles or self.scoped_overseer)
+
+    @property
+    def medical_roles(self) -> frozenset[str]:
+        return self.relation_roles & MEDICAL_ROLES
+
+    @property
+    def has_case(self) -> bool:
+        return bool(self.relation_roles) or self.overseer
+
+
+def related(role: str, username: str, organisations: Iterable[str], employer: str, parties: Mapping) -> bool:
+    """Whether ``role`` held by a user relates them to a case of ``employer`` with ``parties``."""
+    if role in PERSON_PARTIES:
+        return bool(username) and parties.get(PERSON_PARTIES[role]) == username
+    mine = set(organisations)
+    if role == "employer":
+        return employer in mine
+    if role == "occupational_physician" and employer in mine:
+        return True
+    return any(parties.get(key) in mine for key in ORGANISATION_PARTIES.get(role, ()) if parties.get(key))
+
+
+def reader(roles: Iterable[str], organisations: Iterable[str], username: str, employer: str,
+           parties: Mapping) -> Reader:
+    """The user with ``roles`` and ``organisations`` as the case of ``employer`` with ``parties`` sees them."""
+    roles, organisations = tuple(roles), tuple(organisations)
+    relation = frozenset(r for r in roles if related(r, username, organisations, employer, parties))
+    admin = "admin" in roles
+    officer = "compliance_officer" in roles and (not organisations or employer in organisations)
+    return Reader(username, relation, admin or officer,
+                  not admin and officer and bool(organisations))
+
+
+def may_see_case(roles: Iterable[str], organisations: Iterable[str], username: str, employer: str,
+                 parties: Mapping) -> bool:
+    """Whether the user has a relation to the case, or oversees it."""
+    return reader(roles, organisations, username, employer, parties).has_case

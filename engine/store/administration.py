@@ -1,0 +1,216 @@
+"""Accounts and organisations managed in the application by admins: every change audited, never a password.
+
+Decisions (issue 14):
+- An account made here needs organisations that exist and are active in ``organisation``; its password passes
+  ``passwords.problems``; its user must choose a new password at the next sign-in (the admin knew this one).
+- Disabling an account deletes its server-side sessions and revokes its API tokens at once; enabling it gives
+  none back. A password reset deletes the sessions (API tokens stay: they are separate credentials).
+- The last active admin can be neither disabled nor stripped of the admin role.
+- Organisations are never renamed or deleted: users and cases hold their names, so a rename would silently cut
+  those relations. An organisation is deactivated instead (no new accounts name it; existing ones keep it).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, InvalidInput, NotAllowed
+from . import accounts, passwords
+from .account_models import ORGANISATION_KINDS, Organisation
+from .models import User
+from .session_models import UserSession
+
+GENERATED_WORDS = 5
+"""A generated password: ``GENERATED_WORDS`` random URL-safe chunks, far above ``passwords.MIN_SCORE``."""
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """An account as an admin sees it (never the password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    organisations: tuple[str, ...]
+    language: str
+    is_active: bool
+    must_change_password: bool
+
+
+@dataclass(frozen=True)
+class OrganisationView:
+    """An organisation: its unique name, its kind and whether new accounts may name it."""
+
+    id: int
+    name: str
+    kind: str
+    is_active: bool
+
+
+def account_view(user: User) -> AccountView:
+    return AccountView(user.id, user.username, user.display_name, tuple(user.roles), tuple(user.organisations),
+                       user.language, bool(user.is_active), bool(user.must_change_password))
+
+
+def organisation_view(row: Organisation) -> OrganisationView:
+    return OrganisationView(row.id, row.name, row.kind, bool(row.is_active))
+
+
+def find_accounts(session: Session, text: str = "") -> list[User]:
+    """Accounts whose username or display name contains ``text`` (any case), by username."""
+    query = select(User).order_by(User.username)
+    if text.strip():
+        wanted = text.strip().lower()
+        query = query.where(or_(func.lower(User.username).contains(wanted, autoescape=True),
+                                func.lower(User.display_name).contains(wanted, autoescape=True)))
+    return list(session.scalars(query))
+
+
+def add(session: Session, *, username: str, password: str, display_name: str, roles: list[str],
+        organisations: list[str], language: str) -> User:
+    """Create an account as an admin does: known organisations, a strong password, changed at first sign-in."""
+    errors = _organisation_problems(session, organisations)
+    errors |= _password_problems(password, username, display_name)
+    if not display_name.strip():
+        errors["display_name"] = ["required"]
+    try:
+        user = accounts.create(session, username=username.strip(), password=password,
+                               display_name=display_name.strip(), roles=roles, organisations=organisations,
+                               language=language)
+    except InvalidInput as err:
+        raise InvalidInput("the account has errors", {**err.fields, **errors}) from None
+    if errors:
+        raise InvalidInput("the account has errors", errors)
+    user.must_change_password = True
+    return user
+
+
+def change(session: Session, user: User, changes: dict) -> dict:
+    """Apply ``changes`` (display_name, roles, organisations, language); return {field: [before, after]}."""
+    unknown = sorted(set(changes) - {"display_name", "roles", "organisations", "language"})
+    errors = {name: ["not a field that can be changed"] for name in unknown}
+    roles = sorted(set(changes.get("roles", user.roles)))
+    organisations = sorted(set(changes.get("organisations", user.organisations)))
+    added = sorted(set(organisations) - set(user.organisations))
+    errors |= _organisation_problems(session, added)
+    display_name = str(changes.get("display_name", user.display_name)).strip()
+    if not display_name:
+        errors["display_name"] = ["required"]
+    errors |= {k: v for k, v in accounts.problems(user.username, roles, changes.get("language", user.language)).items()}
+    if errors:
+        raise InvalidInput("the change has errors", errors)
+    if "admin" in user.roles and "admin" not in roles:
+        _require_another_admin(session, user)
+    after = {"display_name": display_name, "roles": roles, "organisations": organisations,
+             "language": changes.get("language", user.language)}
+    changed = {name: [getattr(user, name), value] for name, value in after.items() if getattr(user, name) != value}
+    for name, (_, value) in changed.items():
+        setattr(user, name, value)
+    return changed
+
+
+def disable(session: Session, user: User, now: datetime) -> dict:
+    """Disable ``user`` and end every session and API token of theirs now; returns what was revoked."""
+    if "admin" in user.roles:
+        _require_another_admin(session, user)
+    user.is_active = False
+    return {"sessions": _end_sessions(session, user), "tokens": accounts.revoke_tokens(session, user, now)}
+
+
+def reset_password(session: Session, user: User, password: str | None) -> str | None:
+    """Set ``password`` (or a generated one, returned once); the user must change it; their sessions end."""
+    chosen = password if password is not None else "-".join(secrets.token_urlsafe(6) for _ in range(GENERATED_WORDS))
+    errors = _password_problems(chosen, user.username, user.display_name)
+    if errors:
+        raise InvalidInput("the password is too weak", errors)
+    user.password_hash = accounts.hashed(chosen)
+    user.must_change_password = True
+    _end_sessions(session, user)
+    return chosen if password is None else None
+
+
+def change_own_password(session: Session, user: User, current: str, new: str, keep_session: str) -> None:
+    """Replace the user's password after checking the current one; every other session of theirs ends."""
+    if not accounts.is_password(user, current):
+        raise InvalidInput("the current password is wrong", {"current_password": ["wrong_password"]})
+    errors = _password_problems(new, user.username, user.display_name, field="new_password")
+    if new == current:
+        errors.setdefault("new_password", []).append("same_password: choose a password you did not use now")
+    if errors:
+        raise InvalidInput("the new password is refused", errors)
+    user.password_hash = accounts.hashed(new)
+    user.must_change_password = False
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id,
+                                              UserSession.token_hash != accounts.digest(keep_session)))
+
+
+def _end_sessions(session: Session, user: User) -> int:
+    ended = session.scalars(select(UserSession.token_hash).where(UserSession.user_id == user.id)).all()
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return len(ended)
+
+
+def _require_another_admin(session: Session, user: User) -> None:
+    """``NotAllowed`` unless another active admin remains; the active accounts stay locked (PostgreSQL) until the
+    commit, in id order, so two admins disabling each other at once cannot both succeed."""
+    active = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id).with_for_update())
+    others = [u for u in active if u.id != user.id and "admin" in u.roles]
+    if not others:
+        raise NotAllowed("the last active admin can be neither disabled nor lose the admin role",
+                         [{"reason": "last_admin"}])
+
+
+def require_strong(password: str, username: str, display_name: str) -> None:
+    """``InvalidInput`` on the field ``password`` unless ``password`` passes ``passwords.problems``."""
+    errors = _password_problems(password, username, display_name)
+    if errors:
+        raise InvalidInput("the password is too weak", errors)
+
+
+def _password_problems(password: str, username: str, display_name: str, field: str = "password") -> dict:
+    found = passwords.problems(password, known_words=(username, *display_name.split()))
+    return {field: found} if found else {}
+
+
+def _organisation_problems(session: Session, names: list[str]) -> dict[str, list[str]]:
+    known = set(session.scalars(select(Organisation.name).where(Organisation.is_active.is_(True))))
+    missing = sorted(set(names) - known)
+    return {"organisations": [f"unknown_organisation: {', '.join(missing)}"]} if missing else {}
+
+
+def organisations(session: Session) -> list[Organisation]:
+    """Every organisation, by name."""
+    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def add_organisation(session: Session, name: str, kind: str) -> Organisation:
+    """A new active organisation; ``InvalidInput`` per field, ``Conflict`` for a name in use."""
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name or len(name) > 200:
+        errors["name"] = ["required, at most 200 characters"]
+    if kind not in ORGANISATION_KINDS:
+        errors["kind"] = [f"one of {', '.join(ORGANISATION_KINDS)}"]
+    if errors:
+        raise InvalidInput("the organisation has errors", errors)
+    if session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == name.lower())) is not None:
+        raise Conflict(f"the organisation '{name}' exists")
+    row = Organisation(name=name, kind=kind, is_active=True)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def register_named(session: Session, names: list[str]) -> None:
+    """Add the organisations ``names`` mentions that do not exist yet, of kind other (accounts made by the CLI)."""
+    known = set(session.scalars(select(Organisation.name)))
+    for name in sorted(set(names) - known):
+        if name.strip():
+            session.add(Organisation(name=name, kind="other", is_active=True))
+    session.flush()
