@@ -216,3 +216,18 @@ def _query_number(name: str, default: int) -> int:
     if number is None:
         raise engine.InvalidInput(f"'{name}' is not a whole number", {name: ["a whole number, 1 or more"]})
     return number
+
+
+@bp.get("/subject-export")
+def subject_export():  # type: ignore[no-untyped-def]
+    """Everything held about a worker (GDPR art. 15): mine, or (overseers) a worker's by ``employee_account`` or
+    ``case_id``; audited per case."""
+    raw = request.args.get("case_id")
+    if raw is not None and not (raw.isdigit() and len(raw) <= 10):
+        raise engine.InvalidInput("'case_id' must be a positive integer", {"case_id": ["an integer"]})
+    case_id = int(raw) if raw else None
+    if case_id is not None and case_id > 2**31 - 1:
+        raise engine.NotFound(f"case {case_id} does not exist")
+    export = current_engine().subject_export(user_id=_user().id, case_id=case_id,
+                                             employee_account=request.args.get("employee_account") or None)
+    return _json(export.as_json())

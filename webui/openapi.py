@@ -132,6 +132,11 @@ def paths() -> dict:
                 "The instance, back on the path of a timely act", _ref("Instance"),
                 errors=("400", "401", "403", "404", "409")), body=_object(("data",), data=DATA),
             params=("item_id",))},
+        "/subject-export": {"get": _op(
+            "Everything held about a worker (GDPR art. 15): the token's user's own as the worker of their cases, "
+            "or, for compliance officers and admins, a worker's by employee_account or case_id; audited per case",
+            _ok("The worker's cases with every value, deadline, audit event and read", OBJECT,
+                errors=("400", "401", "403", "404")), query=("employee_account", "case_id"))},
         **account_paths(),
     }
 

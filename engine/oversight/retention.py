@@ -9,6 +9,7 @@ it is due on the same calendar date that many years after closing (28 February f
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
+from ..errors import Unavailable
 from ..law import calendar
 from ..law.catalogue import DEFAULT_RETENTION_YEARS
 from ..store.models import Case, ProcessDefinition, ProcessInstance, User
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
     _Base = Wiring
 else:
     _Base = object
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,20 +68,32 @@ class Retention(_Base):
         return tuple(due for due in found if due.is_due or not due_only)
 
     def pseudonymise_expired(self, actor: str) -> tuple[RetentionDue, ...]:
-        """Pseudonymise every closed case past its retention, one transaction and one audit event per case."""
+        """Pseudonymise every closed case past its retention, one transaction and one audit event per case.
+
+        A case that fails is logged and left for the next run; the others go on.
+        """
         done = []
         for due in self.retention_schedule(due_only=True):
-            with self.database.unit_of_work() as session:
-                case = session.get(Case, due.case_id, with_for_update=True)
-                if case is None or case.pseudonymised_at is not None:
-                    continue
-                pseudonymisation.pseudonymise(
-                    session, case, partial(self._forms_of, session), at=self.clock.now(),
-                    actor=actor, facts={"closed_on": due.closed_on.isoformat(), "retention_years": due.years,
-                                        "due_on": due.due_on.isoformat()})
-                session.commit()
-            done.append(due)
+            try:
+                if self._pseudonymise(due, actor):
+                    done.append(due)
+            except Unavailable:
+                raise
+            except Exception:  # noqa: BLE001 - one broken case must not keep the others past their retention
+                log.exception("retention: case %s could not be pseudonymised", due.case_id)
         return tuple(done)
+
+    def _pseudonymise(self, due: RetentionDue, actor: str) -> bool:
+        with self.database.unit_of_work() as session:
+            case = session.get(Case, due.case_id, with_for_update=True)
+            if case is None or case.pseudonymised_at is not None:
+                return False
+            pseudonymisation.pseudonymise(
+                session, case, partial(self._forms_of, session), at=self.clock.now(), actor=actor,
+                facts={"closed_on": due.closed_on.isoformat(), "retention_years": due.years,
+                       "due_on": due.due_on.isoformat()})
+            session.commit()
+        return True
 
     def _forms_of(self, session: Session, row: ProcessInstance) -> dict[str, dict]:
         return self._loaded(session, row).forms

@@ -3,9 +3,10 @@
 The subject is the worker named by ``employee_account`` on their cases. Everything of those cases is in it,
 every classification included (the worker may see all their own data): the case facts, the periods of
 incapacity, the procedures, each task with its data (documents), the deadlines with their verdicts, the
-audit events of the cases' streams and, when the access log exists, who read the cases. Nothing of another
+audit events of the cases' streams and who read the cases (the access log, within its retention). Nothing of another
 worker's case. A worker exports their own; a compliance officer or admin exports for a worker of the cases
-they oversee (by account or by one of the worker's cases). One ``subject_export`` audit event per case.
+they oversee (by account or by one of the worker's cases). One ``subject_export`` audit event and one access-log
+row (surface ``export``, every class) per case.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotAllowed, NotFound
-from ..store import audit, queries
+from ..store import access_log, audit, queries
+from ..store.access_models import AccessLogEntry
 from ..store.models import (
     AuditEvent,
     Case,
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
     _Base = Wiring
 else:
     _Base = object
-
-ACCESS_LOG = "access_log"
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,8 @@ class SubjectExports(_Base):
             subject, cases = _subject_cases(session, user, employee_account, case_id)
             result = SubjectExport(subject, user.username, now,
                                    tuple(_case_data(session, case) for case in cases))
+            access_log.record_each(session, user, [case.id for case in cases], "export", "subject",
+                                   access_log.RANK, at=now)
             for case in cases:
                 audit.append(session, f"case:{case.id}", at=now, actor=user.username, action="subject_export",
                              case_id=case.id, after={"subject": subject, "on_behalf": subject != user.username})
@@ -149,13 +150,9 @@ def _event(row: AuditEvent) -> dict[str, Any]:
             "task": row.task, "before": row.before, "after": row.after, "redacted": row.redacted_at is not None}
 
 
-def _access_log(session: Session, case_id: int) -> list[dict[str, Any]] | None:
-    """Who read the case, from the access log when the database has one (None when it does not)."""
-    bind = session.connection()
-    if not sa.inspect(bind).has_table(ACCESS_LOG):
-        return None
-    table = sa.Table(ACCESS_LOG, sa.MetaData(), autoload_with=bind)
-    query = select(table).where(table.c.case_id == case_id)
-    if "at" in table.c:
-        query = query.order_by(table.c.at)
-    return [{k: v for k, v in row._mapping.items() if k != "id"} for row in session.execute(query)]
+def _access_log(session: Session, case_id: int) -> list[dict[str, Any]]:
+    """Who read the case, when, through which surface and which classes of its data (the access log's rows)."""
+    query = (select(AccessLogEntry).where(AccessLogEntry.case_id == case_id)
+             .order_by(AccessLogEntry.at, AccessLogEntry.id))
+    return [{"at": row.at, "username": row.username, "roles": row.roles, "surface": row.surface,
+             "target": row.target, "classifications": row.classifications} for row in session.scalars(query)]

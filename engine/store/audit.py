@@ -9,8 +9,9 @@ records the content hashes of the rows it saved (``row_hashes``).
 Since migration 0016 an event's hash covers a digest of its actor and data (``payload_digest``) instead of
 the data itself: a pseudonymisation may replace the data of a case's events (``redacted_at``) and list them
 in its own ``case_pseudonymised`` event; verification accepts a payload that differs from its digest only
-for an event so redacted. Events still in the first format (streams the migration found broken) are checked
-as before.
+for an event so redacted. ``legacy_hash`` is the hash an event had before 0016 re-chained it (what older
+checkpoints hold; the new hash covers it). Events still in the first format (streams the migration found
+broken) are checked as before.
 """
 
 from __future__ import annotations

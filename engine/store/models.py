@@ -242,11 +242,7 @@ class Correlation(Base):
 class AuditEvent(Base):
     """An append-only, hash-chained record; one chain per stream (an instance, a case, the repository).
 
-    ``payload_digest`` commits to the actor and the data (``before``, ``after``), so a pseudonymisation can
-    redact them (``redacted_at``) and the chain stays verifiable; ``legacy_hash`` is the hash an event had
-    before migration 0016 re-chained it (what older checkpoints hold). Events without a payload digest keep
-    the first format (their hash covers the data itself).
-    """
+    Payload digest, legacy hash and redaction: see ``audit`` (migration 0016)."""
 
     __tablename__ = "audit_event"
     __table_args__ = (UniqueConstraint("stream", "seq"),)

@@ -139,3 +139,106 @@ def test_overseers_see_what_is_due_and_others_may_not(app, auth, client, clock):
     assert "R-CLOSED" in page and "2037-01-05" in page and 'class="overdue"' in page
     auth.login_as("employer", username="boss")
     assert client.get("/compliance/retention").status_code == 403
+
+
+def test_editing_a_pseudonymised_work_item_afterwards_is_found(eng, cases, clock, database_url):
+    closed, _ = cases
+    clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
+    eng.pseudonymise_expired(actor="scheduler")
+    with eng.database.unit_of_work() as session:
+        query = sa.select(WorkItem).where(WorkItem.case_id == closed, WorkItem.data.is_not(None))
+        item = session.scalars(query).first()
+        assert item is not None
+        item.data = {**item.data, "health_notes": "put back"}
+        session.commit()
+    result = eng.verify_audit()
+    assert not result.is_intact and "row edited" in (result.broken or "")
+
+
+def test_the_catalogue_sets_each_procedures_retention_and_the_configuration_overrides_it(database_url, clock):
+    configured = engine.Engine(database_url, clock=clock, retention_years={"pre_return_visit": 20})
+    try:
+        years = configured.retention_years()
+    finally:
+        configured.close()
+    assert years["pre_return_visit"] == 20 and years["formal_reintegration"] == 15
+    assert years["incapacity_follow_up"] == 10
+
+
+def test_a_retention_that_is_no_whole_number_of_years_is_refused(tmp_path):
+    from engine.law import catalogue
+
+    path = tmp_path / "catalogue.toml"
+    path.write_text('[visit]\ntitle = { en = "V", nl = "V", fr = "V" }\nstarted_by = ["employer"]\n'
+                    'starts_with_case = false\nretention_years = "forever"\n')
+    with pytest.raises(engine.InvalidModel) as refused:
+        catalogue.load(path)
+    assert "retention_years" in str(refused.value.problems)
+
+
+def test_a_case_closed_on_29_february_is_due_on_28_february():
+    from engine.oversight.retention import add_years
+
+    assert add_years(date(2028, 2, 29), 10) == date(2038, 2, 28)
+    assert add_years(date(2027, 1, 5), 15) == date(2042, 1, 5)
+
+
+def test_a_short_account_inside_another_word_is_kept_and_the_name_inside_a_text_goes():
+    from engine.oversight.pseudonymisation import Scrubber
+
+    scrub = Scrubber(Case(reference="R-1", employee="Eva Peeters", parties={"employee_account": "eva"}))
+    assert scrub.known({"step": "evaluation", "by": "eva", "note": "call Eva Peeters"}) == {
+        "step": "evaluation", "by": MARK, "note": MARK}
+
+
+def test_the_scheduler_runs_the_retention_daily(eng, cases, clock):
+    from engine.runtime.scheduler import RETENTION_JOB, RETENTION_SECONDS
+
+    closed, _ = cases
+    scheduler = engine.TimerScheduler(eng, sweep_seconds=60)
+    scheduler.start(paused=True)
+    try:
+        job = scheduler._scheduler.get_job(RETENTION_JOB)
+        assert job is not None and job.trigger.interval.total_seconds() == RETENTION_SECONDS
+        clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
+        scheduler.retain()
+    finally:
+        scheduler.shutdown()
+    assert rows(eng, closed)["employee"] == MARK
+
+
+def test_a_pseudonymised_case_still_gives_its_evidence_pack_and_trace(app, auth, client, clock):
+    eng = app.extensions["reintegra"]
+    eng.deploy(DEMO, actor="owner")
+    clock.set(CLOSED)
+    closed = visit(eng, "R-CLOSED", "An Peeters", "an")
+    clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
+    eng.pseudonymise_expired(actor="scheduler")
+    auth.login_as("compliance_officer", username="co")
+    pack = client.get(f"/compliance/cases/{closed}/evidence")
+    assert pack.status_code == 200
+    text = pack.get_data(as_text=True)
+    assert "P-" in text and "An Peeters" not in text and "R-CLOSED" not in text
+    [instance] = eng.instances(closed)
+    assert client.get(f"/compliance/instances/{instance.id}").status_code == 200
+
+
+def test_a_case_that_fails_is_left_for_the_next_run_and_the_others_go_on(eng, cases, clock, monkeypatch):
+    from engine.oversight import pseudonymisation
+
+    closed, _ = cases
+    other = visit(eng, "R-OTHER", "Cas Maes", "cas")
+    real = pseudonymisation.pseudonymise
+
+    def failing(session, case, *args, **kwargs):
+        if case.id == closed:
+            raise ValueError("a broken row")
+        return real(session, case, *args, **kwargs)
+
+    monkeypatch.setattr(pseudonymisation, "pseudonymise", failing)
+    clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
+    assert [d.case_id for d in eng.pseudonymise_expired(actor="scheduler")] == [other]
+    assert rows(eng, closed)["employee"] == "An Peeters"
+    monkeypatch.setattr(pseudonymisation, "pseudonymise", real)
+    assert [d.case_id for d in eng.pseudonymise_expired(actor="scheduler")] == [closed]
+    assert eng.verify_audit().is_intact

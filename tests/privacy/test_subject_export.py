@@ -78,9 +78,33 @@ def test_others_may_not_download_another_workers_data(auth, client, workers, rol
     assert response.status_code == 403
 
 
-def test_the_export_holds_who_read_the_case_or_says_reads_are_not_logged(auth, client, workers):
-    """The access log is another part of issue 14: without its table the export says so, with it lists rows."""
+def test_the_export_holds_who_read_the_case_and_is_itself_a_logged_read(auth, client, workers):
     auth.login_as("employee", username="eva")
-    data, page = unzip(client.post("/account/export", data={"csrf_token": csrf_token(client, "/account")}))
-    reads = data["cases"][0]["access_log"]
-    assert (reads is None and "not logged" in page) or isinstance(reads, list)
+    first, _ = unzip(client.post("/account/export", data={"csrf_token": csrf_token(client, "/account")}))
+    assert all(read["surface"] != "export" for read in first["cases"][0]["access_log"])
+    second, page = unzip(client.post("/account/export", data={"csrf_token": csrf_token(client, "/account")}))
+    [export] = [read for read in second["cases"][0]["access_log"] if read["surface"] == "export"]
+    assert export["username"] == "eva"
+    assert set(export["classifications"]) == {"case", "insurance", "medical", "personal"}
+    assert "export" in page
+
+
+def test_the_api_gives_a_worker_their_own_data_and_an_officer_a_workers(app, auth, client, workers):
+    eng = app.extensions["reintegra"]
+    eva = auth.login_as("employee", username="eva")
+    officer = eng.create_user(username="co", password="correct horse battery", display_name="Co",
+                              roles=["compliance_officer"], organisations=["Acme NV"], actor="test")
+
+    def get(user_id: int, query: str = ""):
+        token = eng.issue_token(user_id, "test")
+        return client.get(f"/api/v1/subject-export{query}", headers={"Authorization": f"Bearer {token}"})
+
+    own = get(eva.id).get_json()
+    assert own["subject"] == "eva" and [c["case"]["reference"] for c in own["cases"]] == ["R-EVA"]
+    assert get(eva.id, "?employee_account=bo").status_code == 403
+    _, bo_case = workers
+    by_case = get(officer.id, f"?case_id={bo_case}").get_json()
+    assert by_case["subject"] == "bo" and [c["case"]["reference"] for c in by_case["cases"]] == ["R-BO"]
+    assert get(officer.id, "?case_id=abc").status_code == 400
+    assert get(officer.id, "?case_id=99999999999").status_code == 400
+    assert get(officer.id, "?case_id=2147483648").status_code == 404

@@ -6,7 +6,7 @@ so a later pseudonymisation can redact an event's data and the chain stays verif
 ``pseudonymised_at``.
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 """
 
 import logging
