@@ -119,15 +119,14 @@ def _reader(session: Session, user: User, instances: list[ProcessInstance],
     rows = {row.id: row for row in instances}
     cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_({r.case_id for r in instances})))}
     loaded = {row.definition_id: load(session, row) for row in instances}
-    procedures = {d: disclosure.procedure_of(x.definition.process_id, [x.spec, *x.subprocess_specs.values()])
-                  for d, x in loaded.items()}
+    procedures = {d: disclosure.procedure_for(x) for d, x in loaded.items()}
 
     def value(item: WorkItem, name: str) -> str:
         row = rows[item.instance_id]
         schema = loaded[row.definition_id].forms.get(item.form or "", {})
-        field = disclosure.class_of(name, schema, getattr(item, "classifications", None))
-        reader = disclosed.reader_of(user, cases[row.case_id])
-        readable = disclosure.may_read(reader, field, procedures[row.definition_id])
+        field = disclosure.class_of(name, schema, item.classifications)
+        reader = disclosure.reader_of(user, cases[row.case_id])
+        readable = disclosure.may_read(reader, field, procedures[row.definition_id].for_task(item.bpmn_id))
         return str((item.data or {}).get(name)) if readable else disclosed.WITHHELD
     return value
 

@@ -51,7 +51,7 @@ class Shown:
     def may_read(self, name: str, instance_id: int | None, task: str | None, *, nested: bool = False) -> bool:
         """Whether the value of ``name`` that ``task`` of the instance recorded may be shown (``nested``: a
         value inside another, judged by every form)."""
-        procedure = _for_task(self.procedure(instance_id), task)
+        procedure = self.procedure(instance_id).for_task(task)
         return all(disclosure.may_read(self.reader, c, procedure) for c in self._classes(name, instance_id, task,
                                                                                         nested))
 
@@ -81,11 +81,6 @@ class Shown:
         return own.get(name) or self.every.get(name, [])
 
 
-def reader_of(user: User, case: Case) -> visibility.Reader:
-    """The user as ``case`` sees them."""
-    return visibility.reader(user.roles, user.organisations, user.username, case.employer, case.parties or {})
-
-
 def shown(session: Session, user: User, case: Case, load: Callable[[Session, ProcessInstance], Loaded],
           event_forms: Iterable[Mapping[str, Any]]) -> Shown:
     """What ``user`` sees of the values recorded in ``case``: ``load`` gives an instance's deployed version,
@@ -94,19 +89,18 @@ def shown(session: Session, user: User, case: Case, load: Callable[[Session, Pro
     schemas: dict[int, dict[str, dict]] = {}
     for row in session.scalars(select(ProcessInstance).where(ProcessInstance.case_id == case.id)):
         loaded = load(session, row)
-        procedures[row.id] = disclosure.procedure_of(loaded.definition.process_id,
-                                                     [loaded.spec, *loaded.subprocess_specs.values()])
+        procedures[row.id] = disclosure.procedure_for(loaded)
         schemas[row.id] = loaded.forms
     own: dict[tuple[int, str], Classes] = {}
     items = list(session.scalars(select(WorkItem).where(WorkItem.case_id == case.id)))
     for item in items:
         schema = schemas.get(item.instance_id, {}).get(item.form or "", {})
-        recorded = getattr(item, "classifications", None)
+        recorded = item.classifications
         _add(own.setdefault((item.instance_id, item.bpmn_id), {}), _classes(schema, recorded))
     every: Classes = {}
     for form in _all(event_forms, schemas):
         _add(every, _classes(form, None))
-    judged = Shown(reader_of(user, case), procedures, own, every)
+    judged = Shown(disclosure.reader_of(user, case), procedures, own, every)
     secrets = {text for item in items for name, value in (item.data or {}).items()
                if not judged.may_read(name, item.instance_id, item.bpmn_id)
                for text in _texts(value, _spec(schemas, item, name))}
@@ -150,9 +144,3 @@ def outside_event_forms(events: Mapping[str, Any]) -> list[dict]:
     """The forms of the outside events (``processes/events.toml``) by the engine's ``events``."""
     return [json.loads((EVENT_FORMS / e.form).read_text(encoding="utf-8")) for e in events.values() if e.form]
 
-
-def _for_task(procedure: Procedure, task: str | None) -> Procedure:
-    """The procedure whose rules a value recorded by ``task`` keeps (a called track keeps the track's rules,
-    ``Procedure.for_task``, which lands with i14-disclosure: until then the instance's procedure)."""
-    for_task = getattr(procedure, "for_task", None)
-    return for_task(task) if callable(for_task) else procedure
