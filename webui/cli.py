@@ -151,11 +151,19 @@ ROLE_NAMES = (  # every role; each is also the username of its demo account
               "medical_inspector", "employee", "treating_physician", "process_owner", "compliance_officer", "admin")
 
 
+DEMO_ORGANISATIONS = {"occupational_physician": ["Mensura"], "advisory_physician": ["CM"], "rtw_coordinator": ["CM"],
+                      "regional_counsellor": ["VDAB"], "medical_inspector": ["TWW"], "employee": [],
+                      "treating_physician": []}
+"""Each demo account works for the organisation the demo cases name for its role (``webui.demo``); the employee
+and the treating physician are people named on one case; the others work for Acme NV."""
+
+
 def _demo_accounts(eng: engine.Engine) -> None:
     for role in ROLE_NAMES:
         try:
             eng.create_user(username=role, password=DEMO_PASSWORD, display_name=role.replace("_", " ").title(),
-                            roles=[role], organisations=["Acme NV"], language="en", actor="demo")
+                            roles=[role], organisations=DEMO_ORGANISATIONS.get(role, ["Acme NV"]),
+                            language="en", actor="demo")
         except engine.Conflict:
             continue
 

@@ -43,6 +43,8 @@ class Procedure:
     starts_with_case: bool
     route_field: str | None = None
     routes: dict[str, Route] = field(default_factory=dict)
+    withheld_when: str | None = None
+    """The boolean variable that, while true, keeps the instance from the employer side (``withheld``)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ def load(path: Path | None = None) -> dict[str, Procedure]:
     raw = _read(path or CATALOGUE_FILE, "started_by", "procedure catalogue")
     _check_routes(raw)
     return {pid: Procedure(pid, dict(entry["title"]), tuple(entry["started_by"]), bool(entry["starts_with_case"]),
-                           entry.get("route_field"), _routes(entry.get("routes", {})))
+                           entry.get("route_field"), _routes(entry.get("routes", {})),
+                           entry.get("withheld_from_employer_when"))
             for pid, entry in raw.items()}
 
 

@@ -12,10 +12,12 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..casework import withheld
 from ..errors import NotFound
 from ..law import calendar
 from ..store.models import Case, Deadline, ProcessDefinition, ProcessInstance, WorkItem
@@ -64,12 +66,14 @@ class AnnualEvaluations(Wiring):
     def annual_evaluation(self, employer: str, year: int, *, user_id: int) -> Evaluation:
         """The evaluation of ``employer``'s re-integration policy for ``year`` (instances started that year)."""
         with self.database.unit_of_work() as session:
-            scope = oversight.employers(oversight.require_overseer(session, user_id))
+            user = oversight.require_overseer(session, user_id)
+            scope = oversight.employers(user)
             if scope is not None and employer not in scope:
                 raise NotFound(f"no employer {employer} in your organisations")
             start, end = _bounds(year)
-            trajectories = _instances(session, TRAJECTORY, employer, start, end)
-            force_majeure = _instances(session, FORCE_MAJEURE, employer, start, end)
+            visible = withheld.visible_condition(user)
+            trajectories = _instances(session, TRAJECTORY, employer, start, end, visible)
+            force_majeure = _instances(session, FORCE_MAJEURE, employer, start, end, visible)
             items = _completed_items(session, [row.id for row in trajectories])
             return Evaluation(
                 employer, year, Counter(row.state for row in trajectories), _decisions(items),
@@ -91,12 +95,12 @@ def _bounds(year: int) -> tuple[datetime, datetime]:
     return (datetime.combine(first, time(), calendar.BRUSSELS), datetime.combine(last, time(), calendar.BRUSSELS))
 
 
-def _instances(session: Session, process_id: str, employer: str, start: datetime, end: datetime
+def _instances(session: Session, process_id: str, employer: str, start: datetime, end: datetime, visible: Any
                ) -> list[ProcessInstance]:
     query = (select(ProcessInstance).join(Case, Case.id == ProcessInstance.case_id)
              .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
              .where(ProcessDefinition.process_id == process_id, Case.employer == employer,
-                    ProcessInstance.started_at >= start, ProcessInstance.started_at < end))
+                    ProcessInstance.started_at >= start, ProcessInstance.started_at < end, visible))
     return list(session.scalars(query))
 
 

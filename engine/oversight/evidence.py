@@ -15,10 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from ..casework import forms
+from ..casework import forms, withheld
 from ..casework.cases import EVENT_FORMS
 from ..errors import NotAllowed, NotFound
 from ..store import anchors, audit, queries, views
@@ -115,7 +115,8 @@ class Evidence(Wiring):
             case = _overseen(session, user, queries.get(session, Case, case_id, "case"))
             event_forms = [json.loads((EVENT_FORMS / e.form).read_text(encoding="utf-8"))
                            for e in self.events.values()]
-            pack = _anchored(session, _pack(session, case, event_forms, now, user.username), store)
+            hidden = withheld.hidden_to_overseer(session, case.id, user)
+            pack = _anchored(session, _pack(session, case, event_forms, now, user.username, hidden), store)
             audit.append(session, "compliance", at=now, actor=user.username, action="evidence_exported",
                          case_id=case.id, after={"reference": case.reference, "events": len(pack.events)})
             session.commit()
@@ -143,7 +144,7 @@ class Evidence(Wiring):
         filters = Filters(process_id, organisation, date_from, date_to)
         with self.database.unit_of_work() as session:
             user = oversight.require_overseer(session, user_id)
-            events = log_events(session, oversight.case_filter(user), filters)
+            events = log_events(session, and_(oversight.case_filter(user), withheld.visible_condition(user)), filters)
             audit.append(session, "compliance", at=self.clock.now(), actor=user.username,
                          action="event_log_exported", after={**filters.as_dict(), "events": len(events)})
             session.commit()
@@ -214,10 +215,13 @@ def _overseen(session: Session, user: User, case: Case) -> Case:
     return case
 
 
-def _pack(session: Session, case: Case, event_forms: list[dict], now: datetime, producer: str) -> EvidencePack:
+def _pack(session: Session, case: Case, event_forms: list[dict], now: datetime, producer: str,
+          hidden: set[int]) -> EvidencePack:
+    """The pack; the ``hidden`` instances (withheld from an employer's officer) are left out everywhere."""
     rows = session.execute(select(ProcessInstance, ProcessDefinition)
                            .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
-                           .where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id)).all()
+                           .where(ProcessInstance.case_id == case.id, ProcessInstance.id.not_in(hidden))
+                           .order_by(ProcessInstance.id)).all()
     instances = tuple(EvidenceInstance(i.id, d.process_id, d.version, d.bundle_hash, i.state, i.started_at,
                                        i.ended_at, i.end_event, i.end_event_name) for i, d in rows)
     streams = [f"case:{case.id}"] + [f"instance:{i.id}" for i in instances]
@@ -226,15 +230,16 @@ def _pack(session: Session, case: Case, event_forms: list[dict], now: datetime, 
         case=EvidenceCase(case.id, case.reference, case.employer, case.employee, case.first_day_of_incapacity,
                           dict(case.parties)),
         instances=instances,
-        events=tuple(_events(session, streams, medical)),
-        deadlines=tuple(queries.deadlines(session, case_id=case.id)),
+        events=tuple(_events(session, streams, medical, hidden)),
+        deadlines=tuple(d for d in queries.deadlines(session, case_id=case.id) if d.instance_id not in hidden),
         chains=tuple(_check(session, stream) for stream in streams),
         produced_at=now, produced_by=producer,
     )
 
 
-def _events(session: Session, streams: list[str], medical: set[str]) -> list[EvidenceEvent]:
-    query = (select(AuditEvent).where(AuditEvent.stream.in_(streams))
+def _events(session: Session, streams: list[str], medical: set[str], hidden: set[int]) -> list[EvidenceEvent]:
+    query = (select(AuditEvent).where(AuditEvent.stream.in_(streams), or_(AuditEvent.instance_id.is_(None),
+                                                                         AuditEvent.instance_id.not_in(hidden)))
              .order_by(AuditEvent.at, AuditEvent.stream, AuditEvent.seq))
     return [EvidenceEvent(e.stream, e.seq, e.at, e.actor, e.action, e.task, _withheld(e.before, medical),
                           _withheld(e.after, medical), e.prev_hash, e.hash) for e in session.scalars(query)]
