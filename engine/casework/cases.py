@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -260,8 +261,9 @@ class CaseWork(Wiring):
                 raise NotAllowed(f"none of your roles records {message}", [{"roles": list(event.recorded_by)}])
             forms.validate(self._event_form(event.form), data, calendar.legal_date(self.clock.now()))
             result = self._deliver(session, case_id, message, data, user.username, lock=is_retry)
+            hidden = withheld.hidden_instances(session, case_id, visibility.of_user(user, case))
             session.commit()
-        return result
+        return replace(result, instance_ids=tuple(i for i in result.instance_ids if i not in hidden))
 
     def deliver(self, case_id: int, message: str, payload: dict | None = None, *, actor: str) -> views.Delivery:
         """Deliver a message to the instances of a case that wait for it.
