@@ -124,7 +124,9 @@ class CaseWork(Wiring):
         return tuple(options)
 
     def _event_options(self, session: Session, case: Case, user: User) -> tuple[views.EventOption, ...]:
-        awaited = set(session.scalars(select(Correlation.message).where(Correlation.case_id == case.id)))
+        hidden = withheld.hidden_instances(session, case.id, visibility.of_user(user, case))
+        awaited = set(session.scalars(select(Correlation.message).where(Correlation.case_id == case.id,
+                                                                         Correlation.instance_id.not_in(hidden))))
         return tuple(views.EventOption(e.message, e.titles, self._event_form(e.form), e.message in awaited)
                      for e in self.events.values() if set(e.recorded_by) & visibility.acting_roles(user, case))
 
