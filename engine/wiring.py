@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from .casework import access
+from .casework import visibility
 from .clock import Clock, SystemClock
 from .errors import Conflict, NotFound
 from .law import catalogue, deadlines, eligibility
@@ -58,6 +58,6 @@ class Wiring:
         """The case and the user, when the user may see the case; ``NotFound`` otherwise (never a hint)."""
         user = queries.get(session, User, user_id, "user")
         case = queries.get(session, Case, case_id, "case")
-        if not access.may_see_case(user.roles, user.organisations, user.username, case.employer, case.parties):
+        if not visibility.of_user(user, case).has_case:
             raise NotFound(f"case {case_id} does not exist")
         return case, user

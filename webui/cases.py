@@ -16,7 +16,8 @@ from .errors import refusal_text
 
 bp = Blueprint("cases", __name__)
 
-PARTY_FIELDS = ("prevention_service", "sickness_fund", "employee_account")
+PARTY_FIELDS = ("prevention_service", "sickness_fund", "employee_account", "regional_service", "inspectorate",
+                "treating_physician_account")
 
 
 @bp.get("/cases")
@@ -45,6 +46,10 @@ def create():  # type: ignore[no-untyped-def]
     except engine.Conflict:
         errors = {"reference": [_("A case with this reference already exists.")]}
         return render_template("cases/new.html", values=request.form, errors=errors), 409
+    except engine.NotAllowed:
+        errors = {"employer": [_("You may open a case only for an employer you work for, or as the prevention "
+                                 "service or sickness fund the case names for you.")]}
+        return render_template("cases/new.html", values=request.form, errors=errors), 403
     flash(_("Case %(reference)s opened.", reference=case.reference), "info")
     return redirect(url_for("cases.file", case_id=case.id))
 

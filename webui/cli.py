@@ -182,6 +182,11 @@ def create_admin(username: str, display_name: str, password: str) -> None:
 
 DEMO_ORGANISATIONS = {"Acme NV": "employer", "Mensura": "prevention_service", "CM": "sickness_fund",
                       "VDAB": "regional_service", "TWW": "inspectorate"}
+DEMO_ROLE_ORGANISATIONS = {"occupational_physician": ["Mensura"], "advisory_physician": ["CM"],
+                           "rtw_coordinator": ["CM"], "regional_counsellor": ["VDAB"], "medical_inspector": ["TWW"],
+                           "employee": [], "treating_physician": []}
+"""Each demo account works for the organisation the demo cases name for its role (``webui.demo``); the employee
+and the treating physician are people named on one case; the others work for Acme NV."""
 
 
 def _demo_accounts(eng: engine.Engine) -> None:
@@ -198,7 +203,7 @@ def _demo_accounts(eng: engine.Engine) -> None:
             except engine.Conflict:
                 continue
     for role in ROLE_NAMES:
-        _demo_user(eng, role, ["Acme NV"])
+        _demo_user(eng, role, DEMO_ROLE_ORGANISATIONS.get(role, ["Acme NV"]))
 
 
 def _demo_user(eng: engine.Engine, role: str, organisations: list[str]) -> None:

@@ -9,6 +9,22 @@ import engine
 EMPLOYER = "Acme NV"
 MEDICAL_NOTE = "Recovering from a burn-out; therapy twice a week."
 """The demo's one medical value: only medical roles ever see it."""
+ORGANISATIONS = {"prevention_service": "Mensura", "sickness_fund": "CM", "regional_service": "VDAB",
+                 "inspectorate": "TWW"}
+"""The organisations every demo case names; the demo accounts work for them (``webui.cli``)."""
+WORKER_CASE = "DEMO-4"
+"""The one case whose worker is the demo ``employee`` account and whose physician is ``treating_physician``."""
+
+
+def parties(reference: str) -> dict[str, str]:
+    """A demo case's parties: its organisations, its worker's account and the physician the worker named.
+
+    Only ``WORKER_CASE`` names the demo accounts; the other workers and physicians have no demo account.
+    """
+    number = reference.rsplit("-", 1)[-1]
+    own = reference == WORKER_CASE
+    return {**ORGANISATIONS, "employee_account": "employee" if own else f"worker-{number}",
+            "treating_physician_account": "treating_physician" if own else f"physician-{number}"}
 
 
 def seed(eng: engine.Engine) -> list[str]:
@@ -20,8 +36,7 @@ def seed(eng: engine.Engine) -> list[str]:
     for reference, play in stages:
         try:
             case = eng.open_case(reference=reference, employee=f"Employee {reference[-1]}", employer=EMPLOYER,
-                                 first_day_of_incapacity=today - timedelta(days=200), parties={
-                                     "prevention_service": "Mensura", "sickness_fund": "CM"},
+                                 first_day_of_incapacity=today - timedelta(days=200), parties=parties(reference),
                                  actor="demo", with_follow_up=False)
         except engine.Conflict:
             continue

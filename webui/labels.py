@@ -26,6 +26,9 @@ PARTY_NAMES = {
     "prevention_service": lazy_gettext("Prevention service"),
     "sickness_fund": lazy_gettext("Sickness fund"),
     "employee_account": lazy_gettext("Employee's username"),
+    "regional_service": lazy_gettext("Regional employment service"),
+    "inspectorate": lazy_gettext("Medical inspectorate"),
+    "treating_physician_account": lazy_gettext("Treating physician's username"),
 }
 STATE_NAMES = {
     "running": lazy_gettext("running"),

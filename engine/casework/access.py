@@ -34,23 +34,6 @@ _LANE_ALIASES = {
 }
 
 
-def may_see_case(user_roles: tuple[str, ...] | list[str], user_organisations: tuple[str, ...] | list[str],
-                 username: str, employer: str, parties: dict) -> bool:
-    """Whether a user may see a case: admins and compliance officers without organisations see all; a
-    compliance officer with organisations sees their employers' cases; others see a case through an
-    organisation or as a named party.
-
-    A case's organisations are its employer and the organisations named in its parties (prevention
-    service, sickness fund, ...); a party whose value is the user's username names that user.
-    """
-    if "admin" in user_roles or ("compliance_officer" in user_roles and not user_organisations):
-        return True
-    if "compliance_officer" in user_roles and employer in user_organisations:
-        return True
-    organisations = {employer, *(str(v) for v in parties.values())}
-    return bool(organisations.intersection(user_organisations)) or username in organisations
-
-
 def is_medical(roles: tuple[str, ...] | list[str]) -> bool:
     """Whether any of ``roles`` may see fields classified medical."""
     return bool(MEDICAL_ROLES.intersection(roles))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from ..runtime import run as runtime
 from ..store import access_log, audit, queries, repository, views
 from ..store.models import Case, Correlation, IncapacityEvent, ProcessInstance, User
 from ..wiring import ROOT, Wiring
-from . import access, documents, forms, start_data
+from . import access, documents, forms, start_data, visibility, withheld
 
 EVENT_FORMS = ROOT / "forms"
 """Where the forms of outside events are: they belong to ``processes/events.toml``, not to a deployed version."""
@@ -34,9 +35,11 @@ class CaseWork(Wiring):
         The procedures the catalogue marks ``starts_with_case`` (the incapacity follow-up and its legal
         clock) start in the same transaction when they are deployed, unless ``with_follow_up`` is False.
         With ``user_id`` the user must hold a role that opens cases and, unless admin, work for the
-        employer or a party organisation (``NotAllowed`` otherwise). ``Conflict`` for a taken reference.
+        employer or relate to the case through another opener role (``visibility.may_open``; ``NotAllowed``
+        otherwise). ``InvalidInput`` for parties that are not names. ``Conflict`` for a taken reference.
         """
         now = self.clock.now()
+        visibility.check_parties(parties or {})
         with self.database.unit_of_work() as session:
             if user_id is not None:
                 _check_may_open(queries.get(session, User, user_id, "user"), employer, parties or {})
@@ -73,8 +76,7 @@ class CaseWork(Wiring):
         with self.database.unit_of_work() as session:
             user = queries.get(session, User, user_id, "user")
             rows = session.scalars(select(Case).order_by(Case.opened_at.desc(), Case.id.desc()))
-            result = [queries.case_view(c) for c in rows if access.may_see_case(
-                user.roles, user.organisations, user.username, c.employer, c.parties)]
+            result = [queries.case_view(c) for c in rows if visibility.of_user(user, c).has_case]
             access_log.record_each(session, user, [c.id for c in result], surface, "cases", ["case"],
                                    at=self.clock.now())
             session.commit()
@@ -89,15 +91,19 @@ class CaseWork(Wiring):
         now = self.clock.now()
         with self.database.unit_of_work() as session:
             case, user = self._visible_case(session, case_id, user_id)
+            hidden = withheld.hidden_instances(session, case_id, visibility.of_user(user, case))
             today = calendar.legal_date(now)
             starts, events = self._start_options(session, case, user), self._event_options(session, case, user)
-            items = tuple(queries.with_days_left(queries.work_items(session, case_id=case_id), self.rules, today))
+            items = tuple(i for i in queries.with_days_left(queries.work_items(session, case_id=case_id), self.rules,
+                                                            today) if i.instance_id not in hidden)
             # last: a medical read locks the case's audit head until the commit
-            shown = documents.documents(session, self._loaded, user, now, case_id=case_id)
+            shown = tuple(d for d in documents.documents(session, self._loaded, user, now, case_id=case_id)
+                          if d.instance_id not in hidden)
             access_log.record_documents(session, user, case_id, surface, None, shown, at=now)
             result = views.CaseFile(
-                queries.case_view(case), tuple(queries.instances(session, case_id)),
-                tuple(queries.with_days_left(queries.deadlines(session, case_id=case_id), self.rules, today)),
+                queries.case_view(case), tuple(i for i in queries.instances(session, case_id) if i.id not in hidden),
+                tuple(d for d in queries.with_days_left(queries.deadlines(session, case_id=case_id), self.rules, today)
+                      if d.instance_id not in hidden),
                 shown, starts, events, items, may_trace=bool(oversight.OVERSIGHT_ROLES.intersection(user.roles)))
             session.commit()
         return result
@@ -105,10 +111,11 @@ class CaseWork(Wiring):
     def _start_options(self, session: Session, case: Case, user: User) -> tuple[views.StartOption, ...]:
         options = []
         today = calendar.legal_date(self.clock.now())
+        roles = sorted(visibility.acting_roles(user, case))
         for procedure in self.catalogue.values():
             if repository.latest_or_none(session, procedure.process_id) is None:
                 continue
-            for route, role in _routes_open_to(procedure, user):
+            for route, role in _routes_open_to(procedure, roles):
                 facts = queries.facts(session, case, _route_facts(procedure, route, role), today, self.policy)
                 if procedure.starts_with_case and any(p.process_id == procedure.process_id for p in facts.procedures):
                     continue  # 0.6: started with the case, and again by the engine alone
@@ -123,9 +130,11 @@ class CaseWork(Wiring):
         return tuple(options)
 
     def _event_options(self, session: Session, case: Case, user: User) -> tuple[views.EventOption, ...]:
-        awaited = set(session.scalars(select(Correlation.message).where(Correlation.case_id == case.id)))
+        hidden = withheld.hidden_instances(session, case.id, visibility.of_user(user, case))
+        awaited = set(session.scalars(select(Correlation.message).where(Correlation.case_id == case.id,
+                                                                         Correlation.instance_id.not_in(hidden))))
         return tuple(views.EventOption(e.message, e.titles, self._event_form(e.form), e.message in awaited)
-                     for e in self.events.values() if set(e.recorded_by) & set(user.roles))
+                     for e in self.events.values() if set(e.recorded_by) & visibility.acting_roles(user, case))
 
     def _event_form(self, name: str) -> dict:
         return json.loads((EVENT_FORMS / name).read_text(encoding="utf-8"))
@@ -168,13 +177,13 @@ class CaseWork(Wiring):
             if user_id is not None:
                 case, user = self._visible_case(session, case_id, user_id)
             checked, facts_data = self._start_data(session, process_id, dict(data or {}), route, case,
-                                                   user.roles if user is not None else None, role)
+                                                   _acting(user, case), role)
             today = calendar.legal_date(self.clock.now())
             refused = eligibility.refusal(process_id, queries.facts(session, case, facts_data, today, self.policy))
             if refused is not None:
                 raise refused
             loaded = self._specs.load(session, repository.latest(session, process_id))
-            run = runtime.start(session, case, loaded, checked, actor, self.clock)
+            run = runtime.start(session, case, loaded, checked, actor, self.clock, facts_data.get("requested_by"))
             session.flush()
             result = queries.instance_view(session, run.row)
             session.commit()
@@ -231,15 +240,18 @@ class CaseWork(Wiring):
                   surface: str = "case_file") -> list[views.DeadlineView]:
         """Every legal term computed for a case, by due date, with its verdict and the days left.
 
-        With ``user_id`` the read is logged in the access log on ``surface``.
+        With ``user_id``: without the instances withheld from that user (``withheld``), and the read is logged in
+        the access log on ``surface``.
         """
         with self.database.unit_of_work() as session:
+            hidden: set[int] = set()
             if user_id is None:
                 queries.get(session, Case, case_id, "case")
             else:
-                _, user = self._visible_case(session, case_id, user_id)
+                case, user = self._visible_case(session, case_id, user_id)
+                hidden = withheld.hidden_instances(session, case_id, visibility.of_user(user, case))
                 access_log.record(session, user, case_id, surface, "deadlines", ["case"], at=self.clock.now())
-            rows = queries.deadlines(session, case_id=case_id)
+            rows = [d for d in queries.deadlines(session, case_id=case_id) if d.instance_id not in hidden]
             result = queries.with_days_left(rows, self.rules, calendar.legal_date(self.clock.now()))
             session.commit()
         return result
@@ -259,13 +271,14 @@ class CaseWork(Wiring):
     def _record_event(self, case_id: int, message: str, data: dict, user_id: int, event: Event,
                       is_retry: bool) -> views.Delivery:
         with self.database.unit_of_work() as session:
-            _, user = self._visible_case(session, case_id, user_id)
-            if not set(event.recorded_by) & set(user.roles):
+            case, user = self._visible_case(session, case_id, user_id)
+            if not set(event.recorded_by) & visibility.acting_roles(user, case):
                 raise NotAllowed(f"none of your roles records {message}", [{"roles": list(event.recorded_by)}])
             forms.validate(self._event_form(event.form), data, calendar.legal_date(self.clock.now()))
             result = self._deliver(session, case_id, message, data, user.username, lock=is_retry)
+            hidden = withheld.hidden_instances(session, case_id, visibility.of_user(user, case))
             session.commit()
-        return result
+        return replace(result, instance_ids=tuple(i for i in result.instance_ids if i not in hidden))
 
     def deliver(self, case_id: int, message: str, payload: dict | None = None, *, actor: str) -> views.Delivery:
         """Deliver a message to the instances of a case that wait for it.
@@ -338,13 +351,12 @@ def _payload_date(payload: dict, field: str) -> date:
         raise InvalidInput(f"{field} must be a date", {field: ["must be a date (YYYY-MM-DD)"]}) from None
 
 
-def _routes_open_to(procedure: Procedure,
-                    user: User) -> list[tuple[Route | None, str]]:
-    """The routes of ``procedure`` the user may take, each with the role taking it (one None route without routes)."""
+def _routes_open_to(procedure: Procedure, roles: list[str]) -> list[tuple[Route | None, str]]:
+    """The routes of ``procedure`` the ``roles`` may take, each with its role (one None route without routes)."""
     if not procedure.routes:
-        role = start_data.starter_role(procedure.started_by, user.roles)
+        role = start_data.starter_role(procedure.started_by, roles)
         return [] if role is None else [(None, role)]
-    taken = [(route, start_data.starter_role(route.started_by, user.roles)) for route in procedure.routes.values()]
+    taken = [(route, start_data.starter_role(route.started_by, roles)) for route in procedure.routes.values()]
     return [(route, role) for route, role in taken if role is not None]
 
 
@@ -354,8 +366,15 @@ def _route_facts(procedure: Procedure, route: Route | None, role: str) -> dict:
     return {"requested_by": role, procedure.route_field: route.name}
 
 
+def _acting(user: User | None, case: Case) -> list[str] | None:
+    """The roles a signed-in user starts with on this case: only those related to it (None without a user)."""
+    return None if user is None else sorted(visibility.acting_roles(user, case))
+
+
 def _check_may_open(user: User, employer: str, parties: dict) -> None:
+    """The opener relates to the new case through an opener role: naming one's own organisation as a party of
+    another employer's case is no relation (an employer opens cases only for its own organisations)."""
     if not set(user.roles) & set(access.CASE_OPENERS):
         raise NotAllowed("none of your roles opens cases", [{"roles": list(access.CASE_OPENERS)}])
-    if not access.may_see_case(user.roles, user.organisations, user.username, employer, parties):
+    if not visibility.may_open(user.roles, user.organisations, user.username, employer, parties):
         raise NotAllowed("you may open cases only for an organisation you work for")

@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from weakref import WeakKeyDictionary
 
-from . import visibility
 from .access import role_for_lane
 from .visibility import Reader
 
@@ -162,25 +161,9 @@ def _lanes(specs: Iterable[Any]) -> frozenset[str]:
     return frozenset(r for r in lanes if r)
 
 
-class _User(Protocol):
-    roles: Any
-    organisations: Any
-    username: str
-
-
-class _Case(Protocol):
-    employer: str
-    parties: Any
-
-
 class _Recorded(Protocol):
     data: Any
     completed_by: str | None
-
-
-def reader_of(user: _User, case: _Case) -> Reader:
-    """``user`` (a User row or view) as the case (a Case row or view) sees them."""
-    return visibility.reader(user.roles, user.organisations, user.username, case.employer, case.parties or {})
 
 
 _PROCEDURES: WeakKeyDictionary[Any, Procedure] = WeakKeyDictionary()

@@ -18,7 +18,7 @@ from ..runtime import verdicts
 from ..store import audit, views
 from ..store.models import Case, ProcessDefinition, ProcessInstance, User, WorkItem
 from ..store.repository import Loaded
-from . import disclosure
+from . import disclosure, visibility
 from .visibility import Reader
 
 FormsOf = Callable[[Session, ProcessInstance], Loaded]
@@ -37,7 +37,7 @@ def documents(session: Session, forms_of: FormsOf, reader: User, now: datetime, 
     case = session.get(Case, case_id)
     if case is None:
         return ()
-    who = disclosure.reader_of(reader, case)
+    who = visibility.of_user(reader, case)
     found = ((item, process_id, forms_of(session, row)) for item, row, process_id in session.execute(query))
     result = tuple(document for item, process_id, loaded in found
                    if (document := _document(item, process_id, loaded, who, item.role in reader.roles)).fields

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from .access import MEDICAL_ROLES
+from ..errors import InvalidInput
+from .access import CASE_OPENERS, LANE_STAFF_ROLES, MEDICAL_ROLES
 
 PERSON_PARTIES = {"employee": "employee_account", "treating_physician": "treating_physician_account"}
 ORGANISATION_PARTIES = {
@@ -93,3 +95,39 @@ def may_see_case(roles: Iterable[str], organisations: Iterable[str], username: s
                  parties: Mapping) -> bool:
     """Whether the user has a relation to the case, or oversees it."""
     return reader(roles, organisations, username, employer, parties).has_case
+
+
+def of_user(user: Any, case: Any) -> Reader:
+    """``reader`` for a user (roles, organisations, username) and a case (employer, parties)."""
+    return reader(user.roles, user.organisations, user.username, case.employer, case.parties or {})
+
+
+def acting_roles(user: Any, case: Any) -> frozenset[str]:
+    """The user's roles that may act on the case (fill its tasks, start its procedures, record its events).
+
+    A case role acts only through its relation to the case; a compliance officer acts on the cases they
+    oversee (the review lane). Holding a role elsewhere is not enough: an HR user who is also some other
+    case's worker never fills this worker's tasks.
+    """
+    seen = of_user(user, case)
+    staff = frozenset(r for r in user.roles if r in LANE_STAFF_ROLES) if seen.overseer else frozenset()
+    return seen.relation_roles | staff
+
+
+def may_open(roles: Iterable[str], organisations: Iterable[str], username: str, employer: str,
+             parties: Mapping) -> bool:
+    """Whether a user may open the case: an admin any; otherwise one of the user's opener roles relates
+    them to the new case (an employer for its own organisations, a prevention service or fund it names)."""
+    roles = tuple(roles)
+    if "admin" in roles:
+        return True
+    openers = [r for r in roles if r in CASE_OPENERS]
+    return any(related(r, username, tuple(organisations), employer, parties) for r in openers)
+
+
+def check_parties(parties: Mapping) -> None:
+    """Refuse parties whose known keys do not name an organisation or a username as a non-empty string."""
+    bad = {key: ["a name (text)"] for key in PARTY_KEYS
+           if key in parties and (not isinstance(parties[key], str) or not parties[key].strip())}
+    if bad:
+        raise InvalidInput("case parties name organisations and usernames as text", bad)

@@ -14,7 +14,7 @@ from ..runtime import run as runtime
 from ..store import access_log, audit, queries, repository, views
 from ..store.models import Case, Deadline, ProcessInstance, User, WorkItem
 from ..wiring import Wiring
-from . import access, disclosure, documents, late_acts
+from . import disclosure, documents, late_acts, visibility, withheld
 
 DUE_SOON_DAYS = 3
 """A work item is due soon when at most this many days (in its rule's count) are left."""
@@ -41,6 +41,9 @@ class WorkList(Wiring):
               claimed: str | None = None, urgency: str | None = None, sort: str = "risk") -> list[views.WorkItemView]:
         """The ready work items of the user's roles in the cases the user may see, by legal risk by default.
 
+        An item shows only when the user holds its lane role through that role's relation to the case
+        (``visibility.acting_roles``): the worker gets only their own case's tasks.
+
         Filters: one of the user's roles, a procedure, ``claimed`` = "mine" or "unclaimed", ``urgency`` =
         "overdue" or "due_soon". ``sort``: "risk", "newest" or "case".
         """
@@ -50,8 +53,10 @@ class WorkList(Wiring):
             items = [i for r in roles for i in queries.work_items(session, role=r)
                      if process_id in (None, i.process_id) and _claim_matches(i, claimed, user.username)]
             cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_({i.case_id for i in items})))}
-            visible = [i for i in items if access.may_see_case(user.roles, user.organisations, user.username,
-                                                                cases[i.case_id].employer, cases[i.case_id].parties)]
+            acting = {case_id: visibility.acting_roles(user, case) for case_id, case in cases.items()}
+            hidden = {i for case_id, case in cases.items()
+                      for i in withheld.hidden_instances(session, case_id, visibility.of_user(user, case))}
+            visible = [i for i in items if i.role in acting[i.case_id] and i.instance_id not in hidden]
         dated = queries.with_days_left(visible, self.rules, calendar.legal_date(self.clock.now()))
         return sorted((i for i in dated if _urgency_matches(i, urgency)), key=SORTS.get(sort, SORTS["risk"]))
 
@@ -78,7 +83,7 @@ class WorkList(Wiring):
 
     def _fillable_form(self, session: Session, item: WorkItem, user: User) -> dict:
         loaded = self._loaded(session, queries.get(session, ProcessInstance, item.instance_id, "instance"))
-        reader = disclosure.reader_of(user, queries.get(session, Case, item.case_id, "case"))
+        reader = visibility.of_user(user, queries.get(session, Case, item.case_id, "case"))
         procedure = disclosure.procedure_for(loaded).for_task(item.bpmn_id)
         return disclosure.form_for(reader, loaded.forms.get(item.form or "", {}), procedure)
 
@@ -86,10 +91,11 @@ class WorkList(Wiring):
                       user_id: int) -> tuple[WorkItem, Deadline | None, User]:
         item = queries.get(session, WorkItem, work_item_id, "work item")
         try:
-            _, user = self._visible_case(session, item.case_id, user_id)
+            case, user = self._visible_case(session, item.case_id, user_id)
         except NotFound:
             raise NotFound(f"work item {work_item_id} does not exist") from None
-        if item.role not in user.roles:
+        if item.role not in visibility.acting_roles(user, case) or item.instance_id in withheld.hidden_instances(
+                session, case.id, visibility.of_user(user, case)):
             raise NotFound(f"work item {work_item_id} does not exist")
         return item, session.get(Deadline, item.deadline_id) if item.deadline_id else None, user
 

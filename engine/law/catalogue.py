@@ -48,6 +48,8 @@ class Procedure:
     route_field: str | None = None
     routes: dict[str, Route] = field(default_factory=dict)
     retention_years: int = DEFAULT_RETENTION_YEARS
+    withheld_when: str | None = None
+    """The boolean variable that, while true, keeps the instance from the employer side (``withheld``)."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ def load(path: Path | None = None) -> dict[str, Procedure]:
     _check_routes(raw)
     return {pid: Procedure(pid, dict(entry["title"]), tuple(entry["started_by"]), bool(entry["starts_with_case"]),
                            entry.get("route_field"), _routes(entry.get("routes", {})),
-                           int(entry.get("retention_years", DEFAULT_RETENTION_YEARS)))
+                           int(entry.get("retention_years", DEFAULT_RETENTION_YEARS)),
+                           entry.get("withheld_from_employer_when"))
             for pid, entry in raw.items()}
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..casework import access
+from ..casework import access, visibility
 from ..clock import SettableClock
 from ..errors import InvalidInput
 from ..law import calendar
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 TRIAL_EMPLOYER = "Trial employer NV"
 TRIAL_REFERENCE = "TRIAL-1"
 TRIAL_EMPLOYEE = "Sample worker"
+TRIAL_USER = "trial"
 MONTHS_ILL = 7
 """A trial's case proposes an incapacity this many months old, so the start rules allow most procedures."""
 MAX_DAYS = 366
@@ -91,6 +92,12 @@ class Trials(Wiring):
             raise
 
 
+def _trial_parties() -> dict[str, str]:
+    """The trial's user plays every part: the worker, the named physician, and every organisation."""
+    return {key: TRIAL_USER if key in visibility.PERSON_PARTIES.values() else TRIAL_EMPLOYER
+            for key in visibility.PARTY_KEYS}
+
+
 class Trial:
     """A draft running on a scratch case, in a scratch database, on a settable clock; ``close`` deletes it all."""
 
@@ -114,11 +121,12 @@ class Trial:
         with scratch.database.unit_of_work() as session:
             repository.deploy(session, source, actor=owner, comment="trial", now=scratch.clock.now())
             session.commit()
-        user = scratch.create_user(username="trial", password=secrets.token_urlsafe(24), display_name="Trial user",
+        user = scratch.create_user(username=TRIAL_USER, password=secrets.token_urlsafe(24), display_name="Trial user",
                                    roles=list(access.CASE_ROLES), organisations=[TRIAL_EMPLOYER], language="en",
                                    actor=owner)
         case = scratch.open_case(reference=TRIAL_REFERENCE, employee=TRIAL_EMPLOYEE, employer=TRIAL_EMPLOYER,
-                                 first_day_of_incapacity=first_day, actor=owner, with_follow_up=False)
+                                 first_day_of_incapacity=first_day, actor=owner, with_follow_up=False,
+                                 parties=_trial_parties())
         procedure = scratch.catalogue.get(process_id)
         starter = user.id if procedure is not None else None
         first_route = next(iter(procedure.routes), None) if procedure is not None else None

@@ -14,11 +14,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..casework import disclosure
+from ..casework import disclosure, visibility, withheld
 from ..errors import NotFound
 from ..law import calendar
 from ..store.models import Case, Deadline, ProcessDefinition, ProcessInstance, User, WorkItem
@@ -74,8 +75,9 @@ class AnnualEvaluations(Wiring):
             if scope is not None and employer not in scope:
                 raise NotFound(f"no employer {employer} in your organisations")
             start, end = _bounds(year)
-            trajectories = _instances(session, TRAJECTORY, employer, start, end)
-            force_majeure = _instances(session, FORCE_MAJEURE, employer, start, end)
+            visible = withheld.visible_condition(user)
+            trajectories = _instances(session, TRAJECTORY, employer, start, end, visible)
+            force_majeure = _instances(session, FORCE_MAJEURE, employer, start, end, visible)
             items = _completed_items(session, [row.id for row in trajectories])
             value = _reader(session, user, trajectories, self._loaded)
             return Evaluation(
@@ -98,12 +100,12 @@ def _bounds(year: int) -> tuple[datetime, datetime]:
     return (datetime.combine(first, time(), calendar.BRUSSELS), datetime.combine(last, time(), calendar.BRUSSELS))
 
 
-def _instances(session: Session, process_id: str, employer: str, start: datetime, end: datetime
+def _instances(session: Session, process_id: str, employer: str, start: datetime, end: datetime, visible: Any
                ) -> list[ProcessInstance]:
     query = (select(ProcessInstance).join(Case, Case.id == ProcessInstance.case_id)
              .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
              .where(ProcessDefinition.process_id == process_id, Case.employer == employer,
-                    ProcessInstance.started_at >= start, ProcessInstance.started_at < end))
+                    ProcessInstance.started_at >= start, ProcessInstance.started_at < end, visible))
     return list(session.scalars(query))
 
 
@@ -125,7 +127,7 @@ def _reader(session: Session, user: User, instances: list[ProcessInstance],
         row = rows[item.instance_id]
         schema = loaded[row.definition_id].forms.get(item.form or "", {})
         field = disclosure.class_of(name, schema, item.classifications)
-        reader = disclosure.reader_of(user, cases[row.case_id])
+        reader = visibility.of_user(user, cases[row.case_id])
         readable = disclosure.may_read(reader, field, procedures[row.definition_id].for_task(item.bpmn_id))
         return str((item.data or {}).get(name)) if readable else disclosed.WITHHELD
     return value

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
+from ..casework import withheld
 from ..errors import InvalidInput
 from ..law import calendar
 from ..store import access_log
@@ -119,7 +120,8 @@ class Compliance(DeadlineDashboard):
             user = oversight.require_overseer(session, user_id)
             query = (_joined(select(ProcessDefinition.process_id, ProcessInstance.end_event,
                                     func.max(ProcessInstance.end_event_name), func.count()))
-                     .where(oversight.case_filter(user), ProcessInstance.end_event.is_not(None))
+                     .where(oversight.case_filter(user), withheld.visible_condition(user),
+                            ProcessInstance.end_event.is_not(None))
                      .group_by(ProcessDefinition.process_id, ProcessInstance.end_event)
                      .order_by(ProcessDefinition.process_id, ProcessInstance.end_event))
             return tuple(EndReached(*row) for row in session.execute(query))
@@ -166,7 +168,8 @@ def _instance_conditions(user: User, process_id: str | None, version: int | None
         (has_missed_deadline, lambda: missed if has_missed_deadline else ~missed),
         (end_event, lambda: ProcessInstance.end_event == end_event),
     ]
-    return [oversight.case_filter(user)] + [condition() for value, condition in wanted if value is not None]
+    return [oversight.case_filter(user), withheld.visible_condition(user)] + [
+        condition() for value, condition in wanted if value is not None]
 
 
 def _instance_rows(session: Session, rows: Sequence[Any]) -> tuple[InstanceRow, ...]:

@@ -23,6 +23,7 @@ from sqlalchemy import Integer, and_, case, extract, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from ..casework import withheld
 from ..errors import InvalidInput
 from ..law import calendar
 from ..store.models import Case, Deadline, ProcessDefinition, ProcessInstance, User
@@ -256,7 +257,8 @@ def _scoped(query: Any, user: User, period_from: date, period_to: date, organisa
     query = (query.select_from(Deadline).join(Case, Deadline.case_id == Case.id)
              .join(ProcessInstance, Deadline.instance_id == ProcessInstance.id)
              .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
-             .where(oversight.case_filter(user), Deadline.kind == "deadline", Deadline.state.in_(COUNTED_STATES),
+             .where(oversight.case_filter(user), withheld.visible_condition(user), Deadline.kind == "deadline",
+                    Deadline.state.in_(COUNTED_STATES),
                     Deadline.due_on >= period_from, Deadline.due_on <= period_to))
     for value, column in ((organisation, Case.employer), (process_id, ProcessDefinition.process_id)):
         if value is not None:

@@ -100,7 +100,7 @@ def shown(session: Session, user: User, case: Case, load: Callable[[Session, Pro
     every: Classes = {}
     for form in _all(event_forms, schemas):
         _add(every, _classes(form, None))
-    judged = Shown(disclosure.reader_of(user, case), procedures, own, every)
+    judged = Shown(visibility.of_user(user, case), procedures, own, every)
     secrets = {text for item in items for name, value in (item.data or {}).items()
                if not judged.may_read(name, item.instance_id, item.bpmn_id)
                for text in _texts(value, _spec(schemas, item, name))}

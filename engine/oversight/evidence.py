@@ -16,9 +16,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from ..casework import withheld
 from ..errors import NotAllowed, NotFound
 from ..store import access_log, anchors, audit, queries, views
 from ..store.anchors import AnchorCheck, AnchorStore, Checkpoint
@@ -115,7 +116,8 @@ class Evidence(Wiring):
             case = _overseen(session, user, queries.get(session, Case, case_id, "case"))
             event_forms = disclosed.outside_event_forms(self.events)
             shown = disclosed.shown(session, user, case, self._loaded, event_forms)
-            pack = _anchored(session, _pack(session, case, shown, now, user.username), store)
+            hidden = withheld.hidden_to_overseer(session, case.id, user)
+            pack = _anchored(session, _pack(session, case, shown, now, user.username, hidden), store)
             audit.append(session, "compliance", at=now, actor=user.username, action="evidence_exported",
                          case_id=case.id, after={"reference": case.reference, "events": len(pack.events)})
             access_log.record(session, user, case.id, "evidence", None, lambda: _classes(session, pack, event_forms),
@@ -147,7 +149,7 @@ class Evidence(Wiring):
         filters = Filters(process_id, organisation, date_from, date_to)
         with self.database.unit_of_work() as session:
             user = oversight.require_overseer(session, user_id)
-            events = log_events(session, oversight.case_filter(user), filters)
+            events = log_events(session, and_(oversight.case_filter(user), withheld.visible_condition(user)), filters)
             audit.append(session, "compliance", at=self.clock.now(), actor=user.username,
                          action="event_log_exported", after={**filters.as_dict(), "events": len(events)})
             shown = session.scalars(select(Case.id).where(Case.reference.in_({e.case_id for e in events})))
@@ -229,10 +231,13 @@ def _overseen(session: Session, user: User, case: Case) -> Case:
     return case
 
 
-def _pack(session: Session, case: Case, shown: disclosed.Shown, now: datetime, producer: str) -> EvidencePack:
+def _pack(session: Session, case: Case, shown: disclosed.Shown, now: datetime, producer: str,
+          hidden: set[int]) -> EvidencePack:
+    """The pack; the ``hidden`` instances (withheld from an employer's officer) are left out everywhere."""
     rows = session.execute(select(ProcessInstance, ProcessDefinition)
                            .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
-                           .where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id)).all()
+                           .where(ProcessInstance.case_id == case.id, ProcessInstance.id.not_in(hidden))
+                           .order_by(ProcessInstance.id)).all()
     instances = tuple(EvidenceInstance(i.id, d.process_id, d.version, d.bundle_hash, i.state, i.started_at,
                                        i.ended_at, i.end_event, i.end_event_name) for i, d in rows)
     streams = [f"case:{case.id}"] + [f"instance:{i.id}" for i in instances]
@@ -240,15 +245,16 @@ def _pack(session: Session, case: Case, shown: disclosed.Shown, now: datetime, p
         case=EvidenceCase(case.id, case.reference, case.employer, case.employee, case.first_day_of_incapacity,
                           dict(case.parties)),
         instances=instances,
-        events=tuple(_events(session, streams, shown)),
-        deadlines=tuple(queries.deadlines(session, case_id=case.id)),
+        events=tuple(_events(session, streams, shown, hidden)),
+        deadlines=tuple(d for d in queries.deadlines(session, case_id=case.id) if d.instance_id not in hidden),
         chains=tuple(_check(session, stream) for stream in streams),
         produced_at=now, produced_by=producer,
     )
 
 
-def _events(session: Session, streams: list[str], shown: disclosed.Shown) -> list[EvidenceEvent]:
-    query = (select(AuditEvent).where(AuditEvent.stream.in_(streams))
+def _events(session: Session, streams: list[str], shown: disclosed.Shown, hidden: set[int]) -> list[EvidenceEvent]:
+    query = (select(AuditEvent).where(AuditEvent.stream.in_(streams), or_(AuditEvent.instance_id.is_(None),
+                                                                         AuditEvent.instance_id.not_in(hidden)))
              .order_by(AuditEvent.at, AuditEvent.stream, AuditEvent.seq))
     return [EvidenceEvent(e.stream, e.seq, e.at, e.actor, e.action, e.task,
                           shown.redact(e.before, e.instance_id, e.task),

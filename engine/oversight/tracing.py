@@ -19,6 +19,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from ..casework import withheld
 from ..errors import InvalidInput, NotAllowed, NotFound
 from ..law import calendar
 from ..runtime import projection
@@ -182,6 +183,8 @@ def _classes(trace: InstanceTrace, schemas: dict[str, dict]) -> set[str]:
 def _overseen_instance(session: Session, user: User, instance_id: int) -> tuple[ProcessInstance, Case]:
     row = queries.get(session, ProcessInstance, instance_id, "instance")
     case = _overseen_case(session, user, row.case_id)
+    if row.withheld_from_employer and withheld.employer_side_overseer(user.roles, user.organisations):
+        raise NotFound(f"instance {instance_id} does not exist")
     return row, case
 
 
@@ -205,7 +208,8 @@ def _streams(session: Session, user: User, scope: str, ident: int | None) -> lis
         row, _ = _overseen_instance(session, user, ident)  # type: ignore[arg-type]
         return [f"instance:{row.id}"]
     case = _overseen_case(session, user, ident)  # type: ignore[arg-type]
-    ids = session.scalars(select(ProcessInstance.id).where(ProcessInstance.case_id == case.id)
+    ids = session.scalars(select(ProcessInstance.id).where(ProcessInstance.case_id == case.id,
+                                                           withheld.visible_condition(user))
                           .order_by(ProcessInstance.id))
     return [f"case:{case.id}"] + [f"instance:{i}" for i in ids]
 

@@ -23,7 +23,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from ..casework import disclosure, forms
+from ..casework import disclosure, forms, withheld
 from ..clock import Clock, SystemClock
 from ..errors import Conflict, EngineError, InvalidInput, InvalidModel, Problem
 from ..law import calendar, deadlines
@@ -148,8 +148,11 @@ def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock:
 SCRIPT_FUNCTIONS = ("deadline", "due_on", "today", "add_working_days", "days_between", "threshold_date")
 
 
-def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, clock: Clock) -> Run:
+def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, clock: Clock,
+          requester: str | None = None) -> Run:
     """Create an instance of ``loaded`` for ``case`` and run it until it waits.
+
+    ``requester``: the role that asked for the procedure, when known (``withheld.at_start``).
 
     The start data (a route and its legal date, e.g. the day of a referral) goes into the ``started``
     audit event, so the evidence shows who recorded the date a term counts from.
@@ -159,7 +162,8 @@ def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, 
         raise InvalidInput("data uses reserved names", {name: ["reserved name"] for name in clashes})
     now = clock.now()
     row = ProcessInstance(case_id=case.id, definition_id=loaded.definition.id, state="running", state_json="",
-                          library_version=serialization.SPIFF_VERSION, started_at=now, started_by=actor)
+                          library_version=serialization.SPIFF_VERSION, started_at=now, started_by=actor,
+                          withheld_from_employer=withheld.at_start(loaded.definition.process_id, requester))
     session.add(row)
     session.flush()
     workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
@@ -242,6 +246,8 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     if row.state == "completed" and row.ended_at is None:
         row.ended_at = now
         row.end_event, row.end_event_name = _end_reached(run.workflow)
+    row.withheld_from_employer = withheld.withheld(run.loaded.definition.process_id, _recorded(run, withheld.rules()),
+                                                   bool(row.withheld_from_employer))
     projection.project(session, row, run.workflow, run.recorded, now, actor)
     run.recorded.clear()
     after = dict(after or {})
@@ -249,6 +255,19 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
         after["instance_state"] = row.state
     audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
                  instance_id=row.id, task=task, before=before, after=after)
+
+
+def _recorded(run: Run, rules: dict[str, str]) -> dict[str, Any]:
+    """The latest values of the variables the withholding rule of the instance's procedure reads."""
+    variable = rules.get(run.loaded.definition.process_id)
+    if variable is None:
+        return {}
+    found: dict[str, tuple[float, Any]] = {}
+    for task in run.workflow.get_tasks():
+        for key in (variable, "requested_by"):
+            if key in task.data and (key not in found or task.last_state_change >= found[key][0]):
+                found[key] = (task.last_state_change, task.data[key])
+    return {key: value for key, (_, value) in found.items()}
 
 
 def _end_reached(workflow: BpmnWorkflow) -> tuple[str | None, str | None]:

@@ -28,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
 )
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -138,6 +139,8 @@ class ProcessInstance(Base):
     end_event: Mapped[str | None] = mapped_column(String(100), index=True)
     end_event_name: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)
+    withheld_from_employer: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
+    """The worker keeps this instance from the employer side (``casework.withheld``); derived from its data."""
     __mapper_args__ = {"version_id_col": version}
 
 

@@ -21,7 +21,7 @@ def owner(eng: engine.Engine, username: str = "po1", role: str = "process_owner"
 
 def start_one(eng: engine.Engine, reference: str) -> engine.InstanceView:
     case = eng.open_case(reference=reference, employee="An", employer="Acme NV",
-                         first_day_of_incapacity=date(2026, 9, 1), actor="hr1")
+                         first_day_of_incapacity=date(2026, 9, 1), actor="hr1", parties={"employee_account": "e1"})
     return eng.start(case.id, "visit_demo", {}, actor="e1")
 
 

@@ -128,7 +128,7 @@ def test_the_reader_of_a_user_and_a_case():
     class Case:
         employer, parties = "Acme NV", PARTIES
 
-    assert disclosure.reader_of(User, Case) == READERS["hr"]
+    assert visibility.of_user(User, Case) == READERS["hr"]
 
 
 @pytest.mark.parametrize(("recorded", "current", "kept"), [

@@ -8,6 +8,7 @@ import pytest
 
 import engine
 from tests.scenarios.conftest import Scenario, at
+from tests.webui.conftest import LAW_PARTIES
 
 REQUEST = {"request_received_on": "2027-01-04", "requested_by": "employee", "employer_informed_on": "2027-01-04",
            "advisory_physician_informed_on": "2027-01-04"}
@@ -36,7 +37,8 @@ class Trajectory(Scenario):
         self.law, self.clock = law, clock
         clock.set(at(2027, 1, 4))
         self.case = law.open_case(reference=reference, employee="An Peeters", employer="Acme NV",
-                                  first_day_of_incapacity=date(2026, 9, 1), actor="hr1", with_follow_up=False)
+                                  first_day_of_incapacity=date(2026, 9, 1), actor="hr1", with_follow_up=False,
+                                  parties={**LAW_PARTIES, "employee_account": "an"})
         self.instance = law.start(self.case.id, "formal_reintegration", {}, actor="oa1")
 
     def examined(self) -> None:

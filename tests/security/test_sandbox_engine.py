@@ -84,8 +84,9 @@ def fan_out(cardinality: str) -> str:
 
 
 def open_case(eng: engine.Engine) -> engine.CaseView:
+    """A case of Acme NV whose worker signs in as ``eva``."""
     return eng.open_case(reference="A-1", employee="An Peeters", employer="Acme NV",
-                         first_day_of_incapacity=date(2026, 9, 1), actor="hr1")
+                         first_day_of_incapacity=date(2026, 9, 1), actor="hr1", parties={"employee_account": "eva"})
 
 
 def under_attack(client: Any, attack: Callable[[], Any], seconds: float = 60) -> tuple[BaseException | None, float]:

@@ -39,6 +39,20 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     return match.group(1)
 
 
+ROLE_ORGANISATIONS = {
+    "employer": ("Acme NV",), "occupational_physician": ("Mensura",), "advisory_physician": ("CM",),
+    "rtw_coordinator": ("CM",), "regional_counsellor": ("VDAB",), "medical_inspector": ("TWW",),
+    "employee": (), "treating_physician": (),
+    "compliance_officer": ("Acme NV",), "process_owner": ("Acme NV",), "admin": ("Acme NV",),
+}
+"""The organisation each role works for in the tests: the one ``open_law_case`` names for it."""
+
+
+def organisations_of(roles: tuple[str, ...]) -> tuple[str, ...]:
+    """The union of the roles' default organisations, in a stable order."""
+    return tuple(dict.fromkeys(o for role in roles for o in ROLE_ORGANISATIONS.get(role, ("Acme NV",))))
+
+
 class AuthActions:
     """Create users and sign them in through the real login form."""
 
@@ -47,8 +61,10 @@ class AuthActions:
         self.client = client
 
     def login_as(self, *roles: str, username: str | None = None,
-                 organisations: tuple[str, ...] = ("Acme NV",)) -> engine.UserView:
+                 organisations: tuple[str, ...] | None = None) -> engine.UserView:
+        """Create a user with ``roles`` and sign in; ``organisations`` default to the roles' own (see above)."""
         name = username or "-".join(roles)
+        organisations = organisations_of(roles) if organisations is None else organisations
         user = self.eng.create_user(username=name, password=PASSWORD, display_name=name.title(), roles=list(roles),
                                     organisations=list(organisations), language="en", actor="test")
         response = self.client.post("/login", data={"username": name, "password": PASSWORD,
@@ -77,8 +93,11 @@ def law(app: Flask) -> engine.Engine:
 
 def open_law_case(eng: engine.Engine, reference: str = "R-1", *, first_day: date = date(2026, 6, 1),
                   employer: str = "Acme NV") -> engine.CaseView:
-    """A case of ``employer`` served by the prevention service Mensura and the sickness fund CM."""
+    """A case of ``employer`` about the worker ``eva`` and her physician ``dr-wouters``, served by the
+    prevention service Mensura, the sickness fund CM, the regional service VDAB and the inspectorate TWW."""
     return eng.open_case(reference=reference, employee="Eva Peeters", employer=employer,
-                         first_day_of_incapacity=first_day,
-                         parties={"prevention_service": "Mensura", "sickness_fund": "CM", "employee_account": "eva"},
-                         actor="hr1")
+                         first_day_of_incapacity=first_day, parties=dict(LAW_PARTIES), actor="hr1")
+
+
+LAW_PARTIES = {"prevention_service": "Mensura", "sickness_fund": "CM", "regional_service": "VDAB",
+               "inspectorate": "TWW", "employee_account": "eva", "treating_physician_account": "dr-wouters"}

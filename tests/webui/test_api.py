@@ -131,7 +131,7 @@ def test_recording_an_event_through_the_api(api_as, law):
     done = hr.post(f"/cases/{case.id}/messages", {"message": "work_resumed", "data": {
         "resumed_on": "2026-12-21", "under_health_surveillance": False}})
     assert done.status_code == 200 and done.get_json()["is_delivered"] is True
-    vdab = api_as("regional_counsellor", username="vdab1")
+    vdab = api_as("regional_counsellor", username="vdab1", organisations=("VDAB",))
     assert vdab.post(f"/cases/{case.id}/messages", {"message": "work_resumed", "data": {}}).status_code == 403
 
 

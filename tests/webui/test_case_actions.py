@@ -72,7 +72,7 @@ def test_a_refused_start_names_the_rule_and_the_date_it_becomes_allowed(client, 
 
 def test_a_role_that_may_not_start_a_procedure_is_refused(client, auth, law):
     case = open_law_case(law)
-    auth.login_as("regional_counsellor", username="vdab1", organisations=("Acme NV",))
+    auth.login_as("regional_counsellor", username="vdab1")  # VDAB, named on the case
     response = client.post(f"/cases/{case.id}/procedures", data={
         "process_id": "medical_force_majeure", "csrf_token": csrf_token(client, f"/cases/{case.id}")},
         follow_redirects=True)

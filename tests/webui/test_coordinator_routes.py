@@ -28,7 +28,7 @@ def _login(auth, role: str) -> None:  # type: ignore[no-untyped-def]
     if role == "employee":
         auth.login_as("employee", username="eva", organisations=())
     else:
-        auth.login_as(role, organisations=("Acme NV", "Mensura", "CM"))
+        auth.login_as(role, organisations=("Acme NV", "Mensura", "CM", "VDAB"))
 
 
 @pytest.mark.parametrize(("role", "route", "field", "day", "rule", "due"), ROUTES)

@@ -9,6 +9,7 @@ import pytest
 import engine
 from tests.scenarios.conftest import PROCESSES
 from webui import demo
+from webui.cli import DEMO_ORGANISATIONS
 
 
 @pytest.fixture
@@ -31,3 +32,24 @@ def test_the_demo_cases_reach_their_stages_once(law):
                                                          actor="test").id, state="completed").rows
     assert (ended.case_reference, ended.end_event_name) == ("DEMO-6", "Decision C: no assessment possible now")
     assert demo.seed(law) == []
+
+
+def test_the_demo_worker_and_their_physician_see_only_their_own_case(law):
+    demo.seed(law)
+    worker = law.create_user(username="employee", password="correct horse battery", display_name="Worker",
+                             roles=["employee"], actor="test")
+    physician = law.create_user(username="treating_physician", password="correct horse battery",
+                                display_name="Physician", roles=["treating_physician"], actor="test")
+    assert [c.reference for c in law.cases(worker.id)] == [demo.WORKER_CASE]
+    assert [c.reference for c in law.cases(physician.id)] == [demo.WORKER_CASE]
+    assert [(i.case_reference, i.task) for i in law.inbox(worker.id)] == [(demo.WORKER_CASE, "return_questionnaire")]
+    assert law.inbox(physician.id) == []
+
+
+def test_each_demo_account_relates_to_the_demo_cases_through_its_organisation(law):
+    demo.seed(law)
+    for role, organisations in DEMO_ORGANISATIONS.items():
+        if organisations:
+            user = law.create_user(username=role, password="correct horse battery", display_name=role,
+                                   roles=[role], organisations=organisations, actor="test")
+            assert len(law.cases(user.id)) == 6, role

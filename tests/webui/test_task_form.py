@@ -9,14 +9,15 @@ import pytest
 
 import engine
 from tests.conftest import FIXTURES
-from tests.webui.conftest import csrf_token, open_law_case
+from tests.webui.conftest import LAW_PARTIES, csrf_token, open_law_case
 
 
 @pytest.fixture
 def request_item(auth) -> engine.WorkItemView:  # type: ignore[no-untyped-def]
     auth.eng.deploy(FIXTURES / "bpmn" / "visit_demo.bpmn", actor="owner")
     case = auth.eng.open_case(reference="C-1", employee="An", employer="Acme NV",
-                              first_day_of_incapacity=date(2026, 9, 1), actor="hr1")
+                              first_day_of_incapacity=date(2026, 9, 1), actor="hr1",
+                              parties={**LAW_PARTIES, "employee_account": "an"})
     auth.eng.start(case.id, "visit_demo", {}, actor="e1")
     return auth.eng.work_items(role="employee")[0]
 
@@ -78,7 +79,7 @@ def test_medical_fields_are_hidden_from_and_refused_for_non_medical_roles(client
 
 
 def test_medical_roles_see_medical_fields(client, auth, request_item):
-    auth.login_as("employee", "occupational_physician", username="both")
+    auth.login_as("employee", "occupational_physician", username="an")  # the worker, also a physician
     page = client.get(f"/tasks/{request_item.id}").get_data(as_text=True)
     assert re.search(r'id="health_notes"', page)
 

@@ -8,7 +8,7 @@ import pytest
 
 import engine
 from tests.conftest import FIXTURES
-from tests.webui.conftest import csrf_token
+from tests.webui.conftest import LAW_PARTIES, csrf_token
 
 DEMO = FIXTURES / "bpmn" / "visit_demo.bpmn"
 
@@ -16,7 +16,7 @@ DEMO = FIXTURES / "bpmn" / "visit_demo.bpmn"
 def requested_visit(eng):  # type: ignore[no-untyped-def]
     eng.deploy(DEMO, actor="owner")
     case = eng.open_case(reference="C-1", employee="An", employer="Acme NV", first_day_of_incapacity=date(2026, 9, 1),
-                         actor="hr1")
+                         parties={**LAW_PARTIES, "employee_account": "an"}, actor="hr1")
     eng.start(case.id, "visit_demo", {}, actor="e1")
     item = eng.work_items(role="employee")[0]
     eng.complete(item.id, {"request_received_on": "2026-12-23"}, actor="e1")
