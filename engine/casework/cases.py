@@ -91,11 +91,13 @@ class CaseWork(Wiring):
         now = self.clock.now()
         with self.database.unit_of_work() as session:
             case, user = self._visible_case(session, case_id, user_id)
-            hidden = withheld.hidden_instances(session, case_id, visibility.of_user(user, case))
+            reader = visibility.of_user(user, case)
+            hidden = withheld.hidden_instances(session, case_id, reader)
+            quiet = hidden | withheld.steps_hidden(session, case_id, reader)
             today = calendar.legal_date(now)
             starts, events = self._start_options(session, case, user), self._event_options(session, case, user)
             items = tuple(i for i in queries.with_days_left(queries.work_items(session, case_id=case_id), self.rules,
-                                                            today) if i.instance_id not in hidden)
+                                                            today) if i.instance_id not in quiet)
             # last: a medical read locks the case's audit head until the commit
             shown = tuple(d for d in documents.documents(session, self._loaded, user, now, case_id=case_id)
                           if d.instance_id not in hidden)
@@ -103,7 +105,7 @@ class CaseWork(Wiring):
             result = views.CaseFile(
                 queries.case_view(case), tuple(i for i in queries.instances(session, case_id) if i.id not in hidden),
                 tuple(d for d in queries.with_days_left(queries.deadlines(session, case_id=case_id), self.rules, today)
-                      if d.instance_id not in hidden),
+                      if d.instance_id not in quiet),
                 shown, starts, events, items, may_trace=bool(oversight.OVERSIGHT_ROLES.intersection(user.roles)))
             session.commit()
         return result
@@ -240,8 +242,8 @@ class CaseWork(Wiring):
                   surface: str = "case_file") -> list[views.DeadlineView]:
         """Every legal term computed for a case, by due date, with its verdict and the days left.
 
-        With ``user_id``: without the instances withheld from that user (``withheld``), and the read is logged in
-        the access log on ``surface``.
+        With ``user_id``: without the instances withheld from that user and, for the employer side, the terms of
+        procedures it is no party to (``withheld``); the read is logged in the access log on ``surface``.
         """
         with self.database.unit_of_work() as session:
             hidden: set[int] = set()
@@ -249,7 +251,9 @@ class CaseWork(Wiring):
                 queries.get(session, Case, case_id, "case")
             else:
                 case, user = self._visible_case(session, case_id, user_id)
-                hidden = withheld.hidden_instances(session, case_id, visibility.of_user(user, case))
+                reader = visibility.of_user(user, case)
+                hidden = withheld.hidden_instances(session, case_id, reader) | withheld.steps_hidden(session, case_id,
+                                                                                                   reader)
                 access_log.record(session, user, case_id, surface, "deadlines", ["case"], at=self.clock.now())
             rows = [d for d in queries.deadlines(session, case_id=case_id) if d.instance_id not in hidden]
             result = queries.with_days_left(rows, self.rules, calendar.legal_date(self.clock.now()))

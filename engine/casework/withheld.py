@@ -18,8 +18,8 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from ..law import catalogue
-from ..store.models import ProcessInstance
-from . import visibility
+from ..store.models import ProcessDefinition, ProcessInstance
+from . import disclosure, visibility
 
 EMPLOYER = "employer"
 
@@ -59,6 +59,18 @@ def hidden_instances(session: Session, case_id: int, reader: visibility.Reader) 
         return set()
     return set(session.scalars(select(ProcessInstance.id).where(
         ProcessInstance.case_id == case_id, ProcessInstance.withheld_from_employer.is_(True))))
+
+
+def steps_hidden(session: Session, case_id: int, reader: visibility.Reader) -> set[int]:
+    """The ids of the case's instances whose steps (deadlines, open tasks) the employer side does not see: those
+    of procedures it is no party to (``disclosure.EMPLOYER_EXCLUDED``, the coordinator track). The law gives the
+    employer that the track exists (the instance stays listed) and the plan measures it must carry out (the
+    fields marked ``x-employer``), not how the fund's procedure goes."""
+    if not hides_from(reader):
+        return set()
+    return set(session.scalars(select(ProcessInstance.id).join(
+        ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id).where(
+        ProcessInstance.case_id == case_id, ProcessDefinition.process_id.in_(disclosure.EMPLOYER_EXCLUDED))))
 
 
 def employer_side_overseer(roles: Iterable[str], organisations: Iterable[str]) -> bool:

@@ -79,6 +79,17 @@ def test_the_coordinator_track_as_each_reader_reads_it(client, auth, law, track,
     assert ("A standing desk" in page) is True
 
 
+@pytest.mark.parametrize(("name", "sees_steps"), [("hr", False), ("aa", True), ("tnwc", True), ("worker", True)])
+def test_the_employer_learns_that_a_track_exists_not_how_it_goes(client, auth, law, track, name, sees_steps):
+    user = sign_in(auth, name, "dina")
+    token = {"Authorization": f"Bearer {law.issue_token(user.id, 'test')}"}
+    body = client.get(f"/api/v1/cases/{track.case.id}", headers=token).get_json()
+    assert [i["process_id"] for i in body["instances"]] == ["rtw_coordination"]
+    assert bool(body["deadlines"]) is sees_steps and bool(body["work_items"]) is sees_steps
+    terms = client.get(f"/api/v1/cases/{track.case.id}/deadlines", headers=token).get_json()
+    assert bool(terms) is sees_steps
+
+
 def test_the_coordinator_reads_the_track_on_the_task_page_without_the_quickscan_category(client, auth, law, track):
     user = sign_in(auth, "tnwc", "dina")
     token = law.issue_token(user.id, "test")
