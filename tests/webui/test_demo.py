@@ -9,7 +9,7 @@ import pytest
 import engine
 from tests.scenarios.conftest import PROCESSES
 from webui import demo
-from webui.cli import DEMO_ORGANISATIONS
+from webui.cli import DEMO_ROLE_ORGANISATIONS
 
 
 @pytest.fixture
@@ -48,8 +48,28 @@ def test_the_demo_worker_and_their_physician_see_only_their_own_case(law):
 
 def test_each_demo_account_relates_to_the_demo_cases_through_its_organisation(law):
     demo.seed(law)
-    for role, organisations in DEMO_ORGANISATIONS.items():
+    for role, organisations in DEMO_ROLE_ORGANISATIONS.items():
         if organisations:
             user = law.create_user(username=role, password="correct horse battery", display_name=role,
                                    roles=[role], organisations=organisations, actor="test")
             assert len(law.cases(user.id)) == 6, role
+
+
+def test_the_demo_employer_reads_nothing_of_the_coordinator_track_but_that_it_exists(law):
+    demo.seed(law)
+    worker = law.create_user(username="employee", password="correct horse battery", display_name="Worker",
+                             roles=["employee"], actor="test")
+    [questionnaire] = law.inbox(worker.id)
+    law.complete(questionnaire.id, {"returned_on": law.clock.now().date().isoformat(), "expects_to_return": False,
+                                    "wants_support": True, "health_situation": "Burn-out"},
+                 actor="employee", user_id=worker.id)
+    hr = law.create_user(username="employer", password="correct horse battery", display_name="HR",
+                         roles=["employer"], organisations=["Acme NV"], actor="test")
+    fund = law.create_user(username="advisory_physician", password="correct horse battery", display_name="AA",
+                           roles=["advisory_physician"], organisations=["CM"], actor="test")
+    track = next(c for c in law.cases(hr.id) if c.reference == demo.WORKER_CASE)
+    seen = law.case_file(track.id, hr.id)
+    assert [i.process_id for i in seen.instances] == ["rtw_coordination"]
+    assert (seen.documents, seen.deadlines, seen.work_items) == ((), (), ())
+    read = {f.name for d in law.case_file(track.id, fund.id).documents for f in d.fields}
+    assert {"expects_to_return", "wants_support", "health_situation"} <= read
