@@ -5,7 +5,8 @@ a plan, a pre-return visit, a coordinator track with its questionnaire, quicksca
 force majeure; every free-text field holds a unique marker. Each reader then reads every surface, and a
 marker must appear there exactly when ``disclosure.may_read`` lets that reader read it (and the surface is
 theirs at all). Surfaces that carry no recorded values (event logs, annual figures, search results) must
-show no marker. Enum, date, boolean and number values are no markers: they are not searchable as text.
+show no marker. Enum, date, boolean and number values are no markers: they are not searchable as text, so the
+case API, which names each field it shows, is also checked field by field for values of every type.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from flask.testing import FlaskClient
 
 import engine
 from engine.casework import disclosure, visibility
-from engine.store.models import ProcessInstance
+from engine.store.models import ProcessInstance, WorkItem
 from tests.conftest import BRUSSELS, POSTGRES_URL
 from tests.privacy.world import EMPLOYER, World
 from tests.webui.conftest import FORMS, PASSWORD, PROCESSES, csrf_token
@@ -234,6 +235,41 @@ def test_a_surface_without_values_shows_none(matrix, who, surface):
 def test_a_case_surface_shows_a_value_iff_its_reader_may_read_it(matrix, who, surface):
     read, complete = CASE_SURFACES[surface]
     _check(matrix, who, read(matrix, who), _expected(matrix, who, lambda reader: reader.has_case), complete=complete)
+
+
+def _recorded(m: Matrix) -> list[tuple[int, int, str | None, str, disclosure.FieldClass, disclosure.Procedure, bool]]:
+    """Every form value the world recorded, of every type: case, work item, recorder, field, the class it keeps, the
+    procedure whose rules it keeps, whether its instance is withheld from the employer side."""
+    procedures = _procedures(m)
+    values = []
+    with m.law.database.unit_of_work() as session:
+        for item, row in session.execute(sa.select(WorkItem, ProcessInstance).join(
+                ProcessInstance, WorkItem.instance_id == ProcessInstance.id).where(
+                WorkItem.state == "completed", WorkItem.data.is_not(None))):
+            schema = m.law._loaded(session, row).forms.get(item.form or "", {})
+            procedure = procedures[row.id].for_task(item.bpmn_id)
+            values += [(item.case_id, item.id, item.completed_by, name,
+                        disclosure.class_of(name, schema, item.classifications), procedure,
+                        row.withheld_from_employer) for name in item.data or {}
+                       if name in schema.get("properties", {})]  # what the engine adds is no document field
+    return values
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_the_case_api_lists_every_recorded_field_of_any_type_iff_its_reader_may_read_it(matrix, who):
+    roles, organisations, username = READERS[who]
+    expected, shown = set(), set()
+    for case_id, item_id, recorder, name, kept, procedure, withheld in _recorded(matrix):
+        case = matrix.law.case(case_id)
+        reader = visibility.reader(roles, organisations, username, case.employer, case.parties)
+        if reader.has_case and not (withheld and reader.employer_side) and (
+                recorder == username or disclosure.may_read(reader, kept, procedure)):
+            expected.add((item_id, name))
+    for case in matrix.world.cases.values():
+        body = matrix.api(who, f"/cases/{case.id}")
+        shown |= {(d["work_item_id"], f["name"]) for d in (json.loads(body)["documents"] if body else ())
+                  for f in d["fields"]}
+    assert shown == expected, f"{who}: leaked {sorted(shown - expected)}, missing {sorted(expected - shown)}"
 
 
 def test_the_world_reaches_every_free_text_field_of_the_forms_it_drives(matrix):
