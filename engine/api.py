@@ -34,11 +34,13 @@ log = logging.getLogger(__name__)
 
 
 class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluations, Compliance, Evidence, Tracing,
-             SignIns, AccessLogs, AccountAdministration, Retention, SubjectExports):
+             SignIns):
     """Reintegra's engine over one database, one clock, one processes folder and one forms folder.
 
     Case operations live in ``casework``, work item operations in ``worklist``; this class adds the
-    repository, accounts, timers and audit, and ``Wiring`` builds the parts they share.
+    repository, accounts, timers and audit, and ``Wiring`` builds the parts they share. It composes a service per
+    user group rather than inheriting it: ``administration``, ``access_reviews``, ``retention``,
+    ``subject_exports`` and ``incidents``, each built once from this ``Wiring``.
     """
 
     def deploy(self, path_or_xml: str | bytes | Path | list, *, actor: str = "system",
@@ -60,7 +62,7 @@ class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluat
         """Create an account from the command line or a script; ``InvalidInput`` per field, ``Conflict`` when the
         username is taken. Audited. Unknown organisations are added (kind other); the password needs only
         ``accounts.MIN_PASSWORD_LENGTH`` characters unless ``is_strength_checked`` (``passwords.problems``, as
-        for ``add_account``): admins in the application use ``add_account``."""
+        for ``administration.add_account``): admins in the application use ``administration.add_account``."""
         if is_strength_checked:
             administration.require_strong(password, username, display_name)
         with self.database.unit_of_work() as session:
@@ -192,6 +194,26 @@ class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluat
     def incidents(self) -> incidents.Incidents:
         """Failed instances and their repairs (find, get, retry, move on), for owners and compliance officers."""
         return incidents.Incidents(self)
+
+    @cached_property
+    def administration(self) -> AccountAdministration:
+        """Accounts and organisations, for admins; and each user's own password."""
+        return AccountAdministration(self)
+
+    @cached_property
+    def access_reviews(self) -> AccessLogs:
+        """The access log for overseers (``access_log``), and its purge after retention (``purge_access_log``)."""
+        return AccessLogs(self)
+
+    @cached_property
+    def retention(self) -> Retention:
+        """Retention periods of closed cases (``retention_years``, ``retention_schedule``) and pseudonymisation."""
+        return Retention(self)
+
+    @cached_property
+    def subject_exports(self) -> SubjectExports:
+        """A worker's right of access: everything held about them (``subject_export``)."""
+        return SubjectExports(self)
 
     def trace(self, instance_id: int) -> views.Trace:
         """The audit events, deadlines, work items and waiting timers of one instance."""

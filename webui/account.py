@@ -47,8 +47,9 @@ def change_password():  # type: ignore[no-untyped-def]
         errors = {"repeat_password": [_("The two new passwords differ.")]}
         return render_template("account/password.html", errors=errors), 422
     try:
-        current_engine().change_password(current_user.view.id, form.get("current_password", ""),
-                                          form.get("new_password", ""), session_token=str(session.get(SESSION_KEY)))
+        current_engine().administration.change_password(current_user.view.id, form.get("current_password", ""),
+                                                        form.get("new_password", ""),
+                                                        session_token=str(session.get(SESSION_KEY)))
     except engine.InvalidInput as err:
         return render_template("account/password.html", errors=field_texts(err.fields)), 422
     flash(_("Your password was changed; your other sessions were signed out."), "info")

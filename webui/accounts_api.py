@@ -36,14 +36,14 @@ def _names(body: dict, name: str) -> list[str]:
 @bp.get("/accounts")
 def accounts():  # type: ignore[no-untyped-def]
     """Every account, or those whose username or display name contains ``search``."""
-    return _json(current_engine().accounts(_user().id, search=request.args.get("search", "")))
+    return _json(current_engine().administration.accounts(_user().id, search=request.args.get("search", "")))
 
 
 @bp.post("/accounts")
 def add_account():  # type: ignore[no-untyped-def]
     """Create an account; its user must change the password at the first sign-in."""
     body = _only(_body(), ACCOUNT_FIELDS)
-    account = current_engine().add_account(
+    account = current_engine().administration.add_account(
         _user().id, username=_field(body, "username", str), password=_field(body, "password", str),
         display_name=_field(body, "display_name", str), roles=_names(body, "roles"),
         organisations=_names(body, "organisations") if "organisations" in body else [],
@@ -57,23 +57,23 @@ def account(user_id: int):  # type: ignore[no-untyped-def]
 
     One rule for both methods: with two, werkzeug answers a PATCH to an id beyond 2^31 - 1 with 405, not 404."""
     if request.method == "GET":
-        return _json(current_engine().account(_user().id, user_id))
+        return _json(current_engine().administration.account(_user().id, user_id))
     body = _only(_body(), CHANGE_FIELDS)
     changes = {name: _names(body, name) for name in ("roles", "organisations") if name in body}
     changes |= {name: _field(body, name, str) for name in ("display_name", "language") if name in body}
-    return _json(current_engine().change_account(_user().id, user_id, changes))
+    return _json(current_engine().administration.change_account(_user().id, user_id, changes))
 
 
 @bp.post("/accounts/<int:user_id>/disable")
 def disable(user_id: int):  # type: ignore[no-untyped-def]
     """Disable an account: its sessions and tokens stop working now."""
-    return _json(current_engine().disable_account(_user().id, user_id))
+    return _json(current_engine().administration.disable_account(_user().id, user_id))
 
 
 @bp.post("/accounts/<int:user_id>/enable")
 def enable(user_id: int):  # type: ignore[no-untyped-def]
     """Enable a disabled account."""
-    return _json(current_engine().enable_account(_user().id, user_id))
+    return _json(current_engine().administration.enable_account(_user().id, user_id))
 
 
 @bp.post("/accounts/<int:user_id>/password")
@@ -81,32 +81,32 @@ def reset_password(user_id: int):  # type: ignore[no-untyped-def]
     """Set the password sent, or generate one (answered once); the user's sessions end."""
     body = _only(_body(), {"password"}) if request.get_data() else {}
     password = _field(body, "password", str) if "password" in body else None
-    generated = current_engine().reset_password(_user().id, user_id, password)
+    generated = current_engine().administration.reset_password(_user().id, user_id, password)
     return _json({"password": generated})
 
 
 @bp.get("/organisations")
 def organisations():  # type: ignore[no-untyped-def]
     """Every organisation."""
-    return _json(current_engine().organisations(_user().id))
+    return _json(current_engine().administration.organisations(_user().id))
 
 
 @bp.post("/organisations")
 def add_organisation():  # type: ignore[no-untyped-def]
     """Add an organisation of a kind (employer, prevention_service, sickness_fund, ...)."""
     body = _only(_body(), {"name", "kind"})
-    organisation = current_engine().add_organisation(_user().id, name=_field(body, "name", str),
-                                                     kind=_field(body, "kind", str))
+    organisation = current_engine().administration.add_organisation(_user().id, name=_field(body, "name", str),
+                                                                    kind=_field(body, "kind", str))
     return _json(organisation, 201)
 
 
 @bp.post("/organisations/<int:organisation_id>/deactivate")
 def deactivate(organisation_id: int):  # type: ignore[no-untyped-def]
     """Deactivate an organisation: no account can be given it any more."""
-    return _json(current_engine().set_organisation_active(_user().id, organisation_id, is_active=False))
+    return _json(current_engine().administration.set_organisation_active(_user().id, organisation_id, is_active=False))
 
 
 @bp.post("/organisations/<int:organisation_id>/activate")
 def activate(organisation_id: int):  # type: ignore[no-untyped-def]
     """Activate an organisation again."""
-    return _json(current_engine().set_organisation_active(_user().id, organisation_id, is_active=True))
+    return _json(current_engine().administration.set_organisation_active(_user().id, organisation_id, is_active=True))

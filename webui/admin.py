@@ -37,8 +37,8 @@ def _me() -> int:
 def accounts():  # type: ignore[no-untyped-def]
     """List the accounts, or those whose username or name holds the search text."""
     search = request.args.get("search", "")
-    return render_template("admin/accounts.html", accounts=current_engine().accounts(_me(), search=search),
-                           search=search)
+    found = current_engine().administration.accounts(_me(), search=search)
+    return render_template("admin/accounts.html", accounts=found, search=search)
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -46,14 +46,15 @@ def accounts():  # type: ignore[no-untyped-def]
 def new_account():  # type: ignore[no-untyped-def]
     """Show the form for a new account; create it (its user changes the password at the first sign-in)."""
     eng = current_engine()
-    organisations = [o for o in eng.organisations(_me()) if o.is_active]
+    organisations = [o for o in eng.administration.organisations(_me()) if o.is_active]
     if request.method == "GET":
         return _account_form(None, organisations, MultiDict({"language": "nl"}), {})
     form = request.form
     try:
-        account = eng.add_account(_me(), username=form.get("username", ""), password=form.get("password", ""),
-                                  display_name=form.get("display_name", ""), roles=form.getlist("roles"),
-                                  organisations=form.getlist("organisations"), language=form.get("language", ""))
+        account = eng.administration.add_account(
+            _me(), username=form.get("username", ""), password=form.get("password", ""),
+            display_name=form.get("display_name", ""), roles=form.getlist("roles"),
+            organisations=form.getlist("organisations"), language=form.get("language", ""))
     except engine.InvalidInput as err:
         return _account_form(None, organisations, form, field_texts(err.fields), 422)
     except engine.Conflict:
@@ -68,15 +69,15 @@ def new_account():  # type: ignore[no-untyped-def]
 def account(user_id: int):  # type: ignore[no-untyped-def]
     """Show one account; save changes to its name, language, roles and organisations."""
     eng = current_engine()
-    shown = eng.account(_me(), user_id)
-    organisations = eng.organisations(_me())
+    shown = eng.administration.account(_me(), user_id)
+    organisations = eng.administration.organisations(_me())
     if request.method == "GET":
         return _account_form(shown, organisations, _values(shown), {})
     form = request.form
     changes = {"display_name": form.get("display_name", ""), "language": form.get("language", ""),
                "roles": form.getlist("roles"), "organisations": form.getlist("organisations")}
     try:
-        eng.change_account(_me(), user_id, changes)
+        eng.administration.change_account(_me(), user_id, changes)
     except engine.InvalidInput as err:
         return _account_form(shown, organisations, form, field_texts(err.fields), 422)
     except engine.NotAllowed as err:
@@ -105,7 +106,7 @@ def _account_form(shown: engine.AccountView | None, organisations: list, values:
 def disable(user_id: int):  # type: ignore[no-untyped-def]
     """Disable the account: its sessions and API tokens stop working now."""
     try:
-        account = current_engine().disable_account(_me(), user_id)
+        account = current_engine().administration.disable_account(_me(), user_id)
     except engine.NotAllowed as err:
         if not _is_last_admin(err):
             raise
@@ -120,7 +121,7 @@ def disable(user_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def enable(user_id: int):  # type: ignore[no-untyped-def]
     """Enable the account again."""
-    account = current_engine().enable_account(_me(), user_id)
+    account = current_engine().administration.enable_account(_me(), user_id)
     flash(_("Account %(username)s enabled.", username=account.username), "info")
     return redirect(url_for("admin.account", user_id=user_id))
 
@@ -132,12 +133,12 @@ def reset_password(user_id: int):  # type: ignore[no-untyped-def]
     eng = current_engine()
     typed = request.form.get("password", "") if request.form.get("generate") != "yes" else ""
     try:
-        generated = eng.reset_password(_me(), user_id, typed or None)
+        generated = eng.administration.reset_password(_me(), user_id, typed or None)
     except engine.InvalidInput as err:
-        shown = eng.account(_me(), user_id)
-        return _account_form(shown, eng.organisations(_me()), _values(shown), {}, 422,
+        shown = eng.administration.account(_me(), user_id)
+        return _account_form(shown, eng.administration.organisations(_me()), _values(shown), {}, 422,
                              password_errors=field_texts(err.fields).get("password", []))
-    shown = eng.account(_me(), user_id)
+    shown = eng.administration.account(_me(), user_id)
     flash(_("The password was reset; the user must change it at the next sign-in."), "info")
     if generated is None:
         return redirect(url_for("admin.account", user_id=user_id))
@@ -153,22 +154,24 @@ def organisations():  # type: ignore[no-untyped-def]
     status = 200
     if request.method == "POST":
         try:
-            added = eng.add_organisation(_me(), name=request.form.get("name", ""), kind=request.form.get("kind", ""))
+            added = eng.administration.add_organisation(_me(), name=request.form.get("name", ""),
+                                                        kind=request.form.get("kind", ""))
             flash(_("Organisation %(name)s added.", name=added.name), "info")
             return redirect(url_for("admin.organisations"))
         except engine.InvalidInput as err:
             errors, status = field_texts(err.fields), 422
         except engine.Conflict:
             errors, status = {"name": [_("An organisation with this name exists.")]}, 409
-    return render_template("admin/organisations.html", organisations=eng.organisations(_me()), errors=errors,
-                           values=request.form, kind_names=KIND_NAMES), status
+    return render_template("admin/organisations.html", organisations=eng.administration.organisations(_me()),
+                           errors=errors, values=request.form, kind_names=KIND_NAMES), status
 
 
 @bp.post("/organisations/<int:organisation_id>/active")
 @login_required
 def set_active(organisation_id: int):  # type: ignore[no-untyped-def]
     """Deactivate or reactivate an organisation."""
-    current_engine().set_organisation_active(_me(), organisation_id, is_active=request.form.get("active") == "yes")
+    current_engine().administration.set_organisation_active(_me(), organisation_id,
+                                                             is_active=request.form.get("active") == "yes")
     return redirect(url_for("admin.organisations"))
 
 

@@ -191,7 +191,7 @@ def late_act(item_id: int):  # type: ignore[no-untyped-def]
 def access_log():  # type: ignore[no-untyped-def]
     """Who read which case I oversee (compliance officers and admins), newest first; 403 for anyone else."""
     args = request.args
-    page = current_engine().access_log(
+    page = current_engine().access_reviews.access_log(
         _user().id, case_reference=args.get("case") or None, username=args.get("username") or None,
         since=_query_date("since"), until=_query_date("until"), page=_query_number("page", 1),
         per_page=_query_number("per_page", 50))
@@ -228,6 +228,6 @@ def subject_export():  # type: ignore[no-untyped-def]
     case_id = int(raw) if raw else None
     if case_id is not None and case_id > 2**31 - 1:
         raise engine.NotFound(f"case {case_id} does not exist")
-    export = current_engine().subject_export(user_id=_user().id, case_id=case_id,
-                                             employee_account=request.args.get("employee_account") or None)
+    export = current_engine().subject_exports.subject_export(
+        user_id=_user().id, case_id=case_id, employee_account=request.args.get("employee_account") or None)
     return _json(export.as_json())

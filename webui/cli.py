@@ -199,7 +199,7 @@ def _demo_accounts(eng: engine.Engine) -> None:
     for name, kind in DEMO_ORGANISATIONS.items():
         if admin is not None:
             try:
-                eng.add_organisation(admin.id, name=name, kind=kind)
+                eng.administration.add_organisation(admin.id, name=name, kind=kind)
             except engine.Conflict:
                 continue
     for role in ROLE_NAMES:
@@ -281,7 +281,7 @@ def retention_due(everything: bool) -> None:
     """List the closed cases past their retention (with --all, every closed case and when it is due)."""
     eng = _engine()
     try:
-        schedule = eng.retention_schedule(due_only=not everything)
+        schedule = eng.retention.retention_schedule(due_only=not everything)
     finally:
         eng.close()
     for due in schedule:
@@ -295,7 +295,7 @@ def retention_run() -> None:
     """Pseudonymise every closed case past its retention (one audit event per case)."""
     eng = _engine()
     try:
-        done = eng.pseudonymise_expired(actor=os.environ.get("USER", "cli"))
+        done = eng.retention.pseudonymise_expired(actor=os.environ.get("USER", "cli"))
     finally:
         eng.close()
     for due in done:
@@ -329,7 +329,7 @@ def access_log_purge(days: int | None) -> None:
     eng = _engine()
     retention = days if days is not None else access_log_retention_days()
     try:
-        count = eng.purge_access_log(retention_days=retention, actor=os.environ.get("USER", "cli"))
+        count = eng.access_reviews.purge_access_log(retention_days=retention, actor=os.environ.get("USER", "cli"))
     except engine.EngineError as err:
         _exit_with(err.message)
     click.echo(f"{count} access log row(s) older than {retention} days deleted")

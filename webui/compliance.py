@@ -86,7 +86,7 @@ def access_log():  # type: ignore[no-untyped-def]
                                "page": _number(args, "page", errors) or 1}
     if errors:
         eng.require_compliance_access(current_user.view.id)
-    found = None if errors else eng.access_log(current_user.view.id, **filters)
+    found = None if errors else eng.access_reviews.access_log(current_user.view.id, **filters)
     return render_template("compliance/access_log.html", page=found, values=request.args, errors=errors,
                            link=_log_link), 400 if errors else 200
 

@@ -27,7 +27,7 @@ bp = Blueprint("subject_access", __name__)
 @login_required
 def own_export():  # type: ignore[no-untyped-def]
     """Everything Reintegra holds about me, as a ZIP (JSON and a readable page)."""
-    return _download(current_engine().subject_export(user_id=current_user.view.id))
+    return _download(current_engine().subject_exports.subject_export(user_id=current_user.view.id))
 
 
 @bp.get("/compliance/subject-export")
@@ -47,9 +47,10 @@ def export_for_worker():  # type: ignore[no-untyped-def]
     account, reference = request.form.get("employee_account", "").strip(), request.form.get("reference", "").strip()
     try:
         if reference:
-            export = eng.subject_export(user_id=user_id, case_id=eng.overseen_case(reference, user_id=user_id).id)
+            case_id = eng.overseen_case(reference, user_id=user_id).id
+            export = eng.subject_exports.subject_export(user_id=user_id, case_id=case_id)
         elif account:
-            export = eng.subject_export(user_id=user_id, employee_account=account)
+            export = eng.subject_exports.subject_export(user_id=user_id, employee_account=account)
         else:
             raise engine.NotFound("name a worker or a case")
     except engine.NotFound:
@@ -62,8 +63,8 @@ def export_for_worker():  # type: ignore[no-untyped-def]
 def retention():  # type: ignore[no-untyped-def]
     """The closed cases I oversee, when each is due for pseudonymisation, the due ones first."""
     eng = current_engine()
-    schedule = eng.retention_schedule(user_id=current_user.view.id)
-    return render_template("compliance/retention.html", schedule=schedule, years=eng.retention_years())
+    schedule = eng.retention.retention_schedule(user_id=current_user.view.id)
+    return render_template("compliance/retention.html", schedule=schedule, years=eng.retention.retention_years())
 
 
 def _download(export: engine.SubjectExport) -> Response:

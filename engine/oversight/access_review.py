@@ -58,8 +58,11 @@ class AccessPage:
         return self.page < self.pages
 
 
-class AccessLogs(Wiring):
-    """The access log for overseers, and its purge (mixed into ``Engine``)."""
+class AccessLogs:
+    """The access log for overseers, and its purge. Composed into the facade as ``access_reviews``."""
+
+    def __init__(self, wiring: Wiring) -> None:
+        self._wiring = wiring
 
     def access_log(self, user_id: int, *, case_id: int | None = None, case_reference: str | None = None,
                    username: str | None = None, since: date | None = None, until: date | None = None,
@@ -73,7 +76,7 @@ class AccessLogs(Wiring):
         """
         if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
             raise InvalidInput("bad page", {"page": [f"1 or more, at most {MAX_PER_PAGE} rows per page"]})
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             user = oversight.require_overseer(session, user_id)
             overseen = select(Case.id).where(oversight.case_filter(user))
             conditions: list[Any] = [AccessLogEntry.case_id.in_(overseen)]
@@ -101,8 +104,8 @@ class AccessLogs(Wiring):
         """
         if retention_days < 1:
             raise InvalidInput("keep the access log at least one day", {"retention_days": ["1 or more"]})
-        now = self.clock.now()
-        with self.database.unit_of_work() as session:
+        now = self._wiring.clock.now()
+        with self._wiring.database.unit_of_work() as session:
             count = purge(session, now - timedelta(days=retention_days))
             audit.append(session, "audit", at=now, actor=actor, action="access_log_purged",
                          after={"deleted": count, "retention_days": retention_days})

@@ -28,10 +28,6 @@ from . import scope as oversight
 if TYPE_CHECKING:
     from ..wiring import Wiring
 
-    _Base = Wiring
-else:
-    _Base = object
-
 
 log = logging.getLogger(__name__)
 
@@ -49,22 +45,25 @@ class RetentionDue:
     is_due: bool
 
 
-class Retention(_Base):
-    """Retention periods and pseudonymisation (mixed into ``Engine``)."""
+class Retention:
+    """Retention periods and pseudonymisation. Composed into the facade as ``retention``."""
+
+    def __init__(self, wiring: Wiring) -> None:
+        self._wiring = wiring
 
     def retention_years(self) -> dict[str, int]:
         """Years each procedure is kept after its case closed: the catalogue's, then the configured override."""
-        years = {pid: procedure.retention_years for pid, procedure in self.catalogue.items()}
-        return {**years, **self.retention_overrides}
+        years = {pid: procedure.retention_years for pid, procedure in self._wiring.catalogue.items()}
+        return {**years, **self._wiring.retention_overrides}
 
     def retention_schedule(self, *, user_id: int | None = None, due_only: bool = False) -> tuple[RetentionDue, ...]:
         """The closed cases not yet pseudonymised, soonest due first (those a user oversees, when named).
 
         ``NotAllowed`` for a user who is no compliance officer or admin.
         """
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             user = oversight.require_overseer(session, user_id) if user_id is not None else None
-            found = _schedule(session, user, self.retention_years(), calendar.legal_date(self.clock.now()))
+            found = _schedule(session, user, self.retention_years(), calendar.legal_date(self._wiring.clock.now()))
         return tuple(due for due in found if due.is_due or not due_only)
 
     def pseudonymise_expired(self, actor: str) -> tuple[RetentionDue, ...]:
@@ -84,19 +83,19 @@ class Retention(_Base):
         return tuple(done)
 
     def _pseudonymise(self, due: RetentionDue, actor: str) -> bool:
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             case = session.get(Case, due.case_id, with_for_update=True)
             if case is None or case.pseudonymised_at is not None:
                 return False
             pseudonymisation.pseudonymise(
-                session, case, partial(self._forms_of, session), at=self.clock.now(), actor=actor,
+                session, case, partial(self._forms_of, session), at=self._wiring.clock.now(), actor=actor,
                 facts={"closed_on": due.closed_on.isoformat(), "retention_years": due.years,
                        "due_on": due.due_on.isoformat()})
             session.commit()
         return True
 
     def _forms_of(self, session: Session, row: ProcessInstance) -> dict[str, dict]:
-        return self._loaded(session, row).forms
+        return self._wiring._loaded(session, row).forms
 
 
 def _schedule(session: Session, user: User | None, years: dict[str, int], today: date) -> list[RetentionDue]:

@@ -36,10 +36,6 @@ from . import scope as oversight
 if TYPE_CHECKING:
     from ..wiring import Wiring
 
-    _Base = Wiring
-else:
-    _Base = object
-
 
 @dataclass(frozen=True)
 class SubjectExport:
@@ -55,8 +51,11 @@ class SubjectExport:
                 "generated_at": self.generated_at.isoformat(), "cases": list(self.cases)}
 
 
-class SubjectExports(_Base):
-    """The worker's right of access (mixed into ``Engine``)."""
+class SubjectExports:
+    """The worker's right of access. Composed into the facade as ``subject_exports``."""
+
+    def __init__(self, wiring: Wiring) -> None:
+        self._wiring = wiring
 
     def subject_export(self, *, user_id: int, employee_account: str | None = None,
                        case_id: int | None = None) -> SubjectExport:
@@ -65,8 +64,8 @@ class SubjectExports(_Base):
         ``NotAllowed`` when someone else than an overseer asks for another worker; ``NotFound`` for a case or
         worker outside the overseer's cases. Audited: one event per case exported.
         """
-        now = self.clock.now()
-        with self.database.unit_of_work() as session:
+        now = self._wiring.clock.now()
+        with self._wiring.database.unit_of_work() as session:
             user = queries.get(session, User, user_id, "user")
             subject, cases = _subject_cases(session, user, employee_account, case_id)
             result = SubjectExport(subject, user.username, now,

@@ -110,7 +110,7 @@ class TimerScheduler:
     def retain(self) -> None:
         """Pseudonymise the closed cases past their retention (daily); a failure is one log line."""
         try:
-            done = self.engine.pseudonymise_expired(actor="scheduler")
+            done = self.engine.retention.pseudonymise_expired(actor="scheduler")
         except EngineError as err:
             log.error("retention run failed: %s", err)
             return
@@ -122,7 +122,8 @@ class TimerScheduler:
         if self.access_log_retention_days is None:
             return
         try:
-            count = self.engine.purge_access_log(retention_days=self.access_log_retention_days, actor="scheduler")
+            count = self.engine.access_reviews.purge_access_log(retention_days=self.access_log_retention_days,
+                                                                actor="scheduler")
         except EngineError as err:
             log.error("access log purge failed: %s", err)
             return

@@ -1,4 +1,4 @@
-"""The engine's account administration (mixed into ``Engine``): admins manage accounts and organisations.
+"""The engine's account administration (``Engine.administration``): admins manage accounts and organisations.
 
 Every operation needs an active admin (``NotAllowed`` otherwise), is one unit of work and appends an audit event
 to the ``accounts`` stream naming the admin and what changed; never a password or its hash.
@@ -16,18 +16,21 @@ from .administration import AccountView, OrganisationView
 from .models import User
 
 
-class AccountAdministration(Wiring):
-    """Accounts and organisations, for admins."""
+class AccountAdministration:
+    """Accounts and organisations, for admins. Composed into the facade as ``administration``."""
+
+    def __init__(self, wiring: Wiring) -> None:
+        self._wiring = wiring
 
     def accounts(self, admin_id: int, *, search: str = "") -> list[AccountView]:
         """Every account (or those whose username or name contains ``search``), by username."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             _admin(session, admin_id)
             return [administration.account_view(u) for u in administration.find_accounts(session, search)]
 
     def account(self, admin_id: int, user_id: int) -> AccountView:
         """One account; ``NotFound`` when it does not exist."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             _admin(session, admin_id)
             return administration.account_view(queries.get(session, User, user_id, "user"))
 
@@ -35,7 +38,7 @@ class AccountAdministration(Wiring):
                     organisations: list[str], language: str = "nl") -> AccountView:
         """Create an account; ``InvalidInput`` per field (a weak password, an unknown organisation), ``Conflict``
         for a taken username. Its user must change the password at the first sign-in."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             admin = _admin(session, admin_id)
             user = administration.add(session, username=username, password=password, display_name=display_name,
                                       roles=roles, organisations=organisations, language=language)
@@ -48,7 +51,7 @@ class AccountAdministration(Wiring):
 
     def change_account(self, admin_id: int, user_id: int, changes: dict) -> AccountView:
         """Change display name, roles, organisations or language; ``NotAllowed`` to take the last admin's role."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             admin = _admin(session, admin_id)
             user = queries.get(session, User, user_id, "user")
             changed = administration.change(session, user, changes)
@@ -62,11 +65,11 @@ class AccountAdministration(Wiring):
     def disable_account(self, admin_id: int, user_id: int) -> AccountView:
         """Disable an account: its sessions and API tokens stop working at the next request, and its claimed
         ready work items are released."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             admin = _admin(session, admin_id)
             user = queries.get(session, User, user_id, "user")
             if user.is_active:
-                revoked = administration.disable(session, user, self.clock.now(), admin.username)
+                revoked = administration.disable(session, user, self._wiring.clock.now(), admin.username)
                 self._audit(session, admin, "user_disabled", user, after=revoked)
             result = administration.account_view(user)
             session.commit()
@@ -74,7 +77,7 @@ class AccountAdministration(Wiring):
 
     def enable_account(self, admin_id: int, user_id: int) -> AccountView:
         """Enable a disabled account again (it signs in anew; no old session or token comes back)."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             admin = _admin(session, admin_id)
             user = queries.get(session, User, user_id, "user")
             if not user.is_active:
@@ -87,7 +90,7 @@ class AccountAdministration(Wiring):
     def reset_password(self, admin_id: int, user_id: int, password: str | None = None) -> str | None:
         """Set a new password, or generate one (returned once); the user's sessions end, and the user must change
         it at the next sign-in. ``InvalidInput`` for a weak password."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             admin = _admin(session, admin_id)
             user = queries.get(session, User, user_id, "user")
             generated = administration.reset_password(session, user, password)
@@ -97,7 +100,7 @@ class AccountAdministration(Wiring):
 
     def change_password(self, user_id: int, current: str, new: str, *, session_token: str) -> None:
         """Change my own password (the current one first); my other sessions end, this one stays."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             user = queries.get(session, User, user_id, "user")
             administration.change_own_password(session, user, current, new, session_token)
             self._audit(session, user, "password_changed", user)
@@ -105,21 +108,21 @@ class AccountAdministration(Wiring):
 
     def must_change_password(self, user_id: int) -> bool:
         """Whether the user signs in with a password an admin set, which they must change first."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             return bool(queries.get(session, User, user_id, "user").must_change_password)
 
     def organisations(self, admin_id: int) -> list[OrganisationView]:
         """Every organisation, by name."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             _admin(session, admin_id)
             return [administration.organisation_view(row) for row in administration.organisations(session)]
 
     def add_organisation(self, admin_id: int, *, name: str, kind: str) -> OrganisationView:
         """A new organisation; ``InvalidInput`` per field, ``Conflict`` when the name exists (in any case)."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             admin = _admin(session, admin_id)
             row = administration.add_organisation(session, name, kind)
-            audit.append(session, "accounts", at=self.clock.now(), actor=admin.username,
+            audit.append(session, "accounts", at=self._wiring.clock.now(), actor=admin.username,
                          action="organisation_created", after={"name": row.name, "kind": row.kind})
             result = administration.organisation_view(row)
             session.commit()
@@ -127,12 +130,12 @@ class AccountAdministration(Wiring):
 
     def set_organisation_active(self, admin_id: int, organisation_id: int, *, is_active: bool) -> OrganisationView:
         """Deactivate an organisation (accounts can no longer be given it) or reactivate it."""
-        with self.database.unit_of_work() as session:
+        with self._wiring.database.unit_of_work() as session:
             admin = _admin(session, admin_id)
             row = queries.get(session, Organisation, organisation_id, "organisation")
             if row.is_active != is_active:
                 row.is_active = is_active
-                audit.append(session, "accounts", at=self.clock.now(), actor=admin.username,
+                audit.append(session, "accounts", at=self._wiring.clock.now(), actor=admin.username,
                              action="organisation_reactivated" if is_active else "organisation_deactivated",
                              after={"name": row.name})
             result = administration.organisation_view(row)
@@ -141,7 +144,7 @@ class AccountAdministration(Wiring):
 
     def _audit(self, session: Session, actor: User, action: str, user: User, *, before: dict | None = None,
                after: dict | None = None) -> None:
-        audit.append(session, "accounts", at=self.clock.now(), actor=actor.username, action=action,
+        audit.append(session, "accounts", at=self._wiring.clock.now(), actor=actor.username, action=action,
                      before=before, after={"username": user.username, **(after or {})})
 
 

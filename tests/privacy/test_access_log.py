@@ -33,7 +33,7 @@ def officer(law: engine.Engine) -> engine.UserView:
 
 
 def rows(law: engine.Engine, **filters) -> list[engine.AccessEntry]:  # type: ignore[no-untyped-def]
-    return list(law.access_log(officer(law).id, **filters).entries)
+    return list(law.access_reviews.access_log(officer(law).id, **filters).entries)
 
 
 def test_a_case_file_read_is_logged_with_the_classes_it_showed(law, assessed):
@@ -72,7 +72,7 @@ def test_oversight_reads_are_logged_per_case_shown(law, assessed, clock):
     law.evidence_pack(assessed.case.id, user_id=co.id)
     law.event_log(user_id=co.id, export_format="xes")
     law.find_instances(user_id=co.id)
-    found = {(r.surface, r.target): r for r in law.access_log(co.id, username="co1").entries}
+    found = {(r.surface, r.target): r for r in law.access_reviews.access_log(co.id, username="co1").entries}
     assert set(found) == {("trace", str(assessed.instance.id)), ("evidence", None), ("export", "xes"),
                           ("search", "instances")}
     assert all(r.case_id == assessed.case.id and "medical" not in r.classifications for r in found.values())
@@ -83,11 +83,12 @@ def test_the_log_is_read_within_the_officers_scope_per_case_and_per_user(law, as
     law.case_file(assessed.case.id, hr.id)
     other = user(law, "co2", "compliance_officer", organisations=("Other NV",))
     own = user(law, "co3", "compliance_officer", organisations=("Acme NV",))
-    assert law.access_log(other.id).entries == () and law.access_log(other.id, username="hr1").total == 0
-    assert [r.username for r in law.access_log(own.id, case_reference="RIT-1").entries] == ["hr1"]
-    assert law.access_log(own.id, case_reference="RIT-2").total == 0
+    assert law.access_reviews.access_log(other.id).entries == ()
+    assert law.access_reviews.access_log(other.id, username="hr1").total == 0
+    assert [r.username for r in law.access_reviews.access_log(own.id, case_reference="RIT-1").entries] == ["hr1"]
+    assert law.access_reviews.access_log(own.id, case_reference="RIT-2").total == 0
     with pytest.raises(engine.NotAllowed):
-        law.access_log(hr.id)
+        law.access_reviews.access_log(hr.id)
 
 
 def test_the_log_pages_newest_first_and_filters_by_date(law, assessed, clock):
@@ -96,14 +97,14 @@ def test_the_log_pages_newest_first_and_filters_by_date(law, assessed, clock):
         law.case_file(assessed.case.id, hr.id)
         clock.advance(timedelta(days=1))
     co = officer(law)
-    page = law.access_log(co.id, username="hr1", per_page=2)
+    page = law.access_reviews.access_log(co.id, username="hr1", per_page=2)
     assert (page.total, page.pages, page.has_next, len(page.entries)) == (3, 2, True, 2)
     assert page.entries[0].at > page.entries[1].at
     today = law.today()
-    assert law.access_log(co.id, username="hr1", since=today - timedelta(days=1)).total == 1
-    assert law.access_log(co.id, username="hr1", until=today - timedelta(days=2)).total == 2
+    assert law.access_reviews.access_log(co.id, username="hr1", since=today - timedelta(days=1)).total == 1
+    assert law.access_reviews.access_log(co.id, username="hr1", until=today - timedelta(days=2)).total == 2
     with pytest.raises(engine.InvalidInput):
-        law.access_log(co.id, page=0)
+        law.access_reviews.access_log(co.id, page=0)
 
 
 def test_the_purge_deletes_rows_older_than_the_retention_and_is_audited(law, assessed, clock):
@@ -111,15 +112,15 @@ def test_the_purge_deletes_rows_older_than_the_retention_and_is_audited(law, ass
     law.case_file(assessed.case.id, hr.id)
     clock.advance(timedelta(days=10))
     law.case_file(assessed.case.id, hr.id)
-    assert law.purge_access_log(retention_days=10, actor="cron") == 0
+    assert law.access_reviews.purge_access_log(retention_days=10, actor="cron") == 0
     clock.advance(timedelta(days=1))
-    assert law.purge_access_log(retention_days=10, actor="cron") == 1
-    assert law.access_log(officer(law).id, username="hr1").total == 1
+    assert law.access_reviews.purge_access_log(retention_days=10, actor="cron") == 1
+    assert law.access_reviews.access_log(officer(law).id, username="hr1").total == 1
     purges = [e for e in law.audit_trail("audit") if e.action == "access_log_purged"]
     assert [(e.actor, e.after["deleted"], e.after["retention_days"]) for e in purges] == [("cron", 0, 10),
                                                                                           ("cron", 1, 10)]
     with pytest.raises(engine.InvalidInput):
-        law.purge_access_log(retention_days=0)
+        law.access_reviews.purge_access_log(retention_days=0)
 
 
 def test_a_failed_log_write_never_breaks_the_read_and_says_so(law, assessed, monkeypatch, caplog):

@@ -15,7 +15,7 @@ OWN = "marble kettle orbit"
 @pytest.fixture
 def admin(auth):  # type: ignore[no-untyped-def]
     user = auth.login_as("admin", username="root")
-    auth.eng.add_organisation(user.id, name="Mensura", kind="prevention_service")
+    auth.eng.administration.add_organisation(user.id, name="Mensura", kind="prevention_service")
     return user
 
 
@@ -66,8 +66,8 @@ def test_refused_account_data_is_shown_at_its_field(client, admin, changes, fiel
 
 def test_a_disabled_users_open_session_is_refused_at_the_next_request(app, client, admin):
     _new(client)
-    doc1 = next(a for a in app.extensions["reintegra"].accounts(admin.id) if a.username == "doc1")
-    app.extensions["reintegra"].change_password(doc1.id, STRONG, OWN, session_token="none")
+    doc1 = next(a for a in app.extensions["reintegra"].administration.accounts(admin.id) if a.username == "doc1")
+    app.extensions["reintegra"].administration.change_password(doc1.id, STRONG, OWN, session_token="none")
     user, _ = _sign_in(app, "doc1", OWN)
     assert user.get("/cases").status_code == 200
     disabled = client.post(f"/admin/accounts/{doc1.id}/disable",
@@ -79,7 +79,7 @@ def test_a_disabled_users_open_session_is_refused_at_the_next_request(app, clien
 
 def test_a_generated_password_is_shown_once_and_ends_the_users_sessions(app, client, admin):
     _new(client)
-    doc1 = next(a for a in app.extensions["reintegra"].accounts(admin.id) if a.username == "doc1")
+    doc1 = next(a for a in app.extensions["reintegra"].administration.accounts(admin.id) if a.username == "doc1")
     user, _ = _sign_in(app, "doc1", STRONG)
     page = client.post(f"/admin/accounts/{doc1.id}/password", data={
         "generate": "yes", "csrf_token": csrf_token(client, f"/admin/accounts/{doc1.id}")}).get_data(as_text=True)
@@ -106,9 +106,9 @@ def test_organisations_are_added_validated_and_deactivated(client, admin, auth):
                                                      "csrf_token": token}).status_code == 302
     taken = client.post("/admin/organisations", data={"name": "cm", "kind": "other", "csrf_token": token})
     assert taken.status_code == 409 and 'id="name-error"' in taken.get_data(as_text=True)
-    cm = next(o for o in auth.eng.organisations(admin.id) if o.name == "CM")
+    cm = next(o for o in auth.eng.administration.organisations(admin.id) if o.name == "CM")
     client.post(f"/admin/organisations/{cm.id}/active", data={"active": "no", "csrf_token": token})
-    assert not next(o for o in auth.eng.organisations(admin.id) if o.name == "CM").is_active
+    assert not next(o for o in auth.eng.administration.organisations(admin.id) if o.name == "CM").is_active
     assert _new(client, organisations=["CM"]).status_code == 422
 
 
@@ -147,9 +147,9 @@ def test_sign_in_throttling_holds_for_an_account_an_admin_created(app, client, a
 def test_the_demo_password_passes_the_strength_rule(auth):
     """Decision: ``reintegra-demo`` is strong enough, so the demo accounts need no exception."""
     root = auth.eng.create_user(username="root", password=PASSWORD, display_name="Root", roles=["admin"], actor="t")
-    auth.eng.add_organisation(root.id, name="Acme NV", kind="employer")
-    made = auth.eng.add_account(root.id, username="employer", password="reintegra-demo", display_name="Employer",
-                                roles=["employer"], organisations=["Acme NV"])
+    auth.eng.administration.add_organisation(root.id, name="Acme NV", kind="employer")
+    made = auth.eng.administration.add_account(root.id, username="employer", password="reintegra-demo",
+                                               display_name="Employer", roles=["employer"], organisations=["Acme NV"])
     assert made.is_active
 
 

@@ -60,11 +60,11 @@ def rows(eng: engine.Engine, case_id: int) -> dict:
 
 def test_the_schedule_counts_retention_from_the_last_instance_end(eng, cases, clock):
     closed, _ = cases
-    [due] = eng.retention_schedule()
+    [due] = eng.retention.retention_schedule()
     assert (due.case_id, due.closed_on, due.years, due.due_on) == (closed, date(2027, 1, 5), 10, date(2037, 1, 5))
-    assert not due.is_due and eng.pseudonymise_expired(actor="cli") == ()
+    assert not due.is_due and eng.retention.pseudonymise_expired(actor="cli") == ()
     clock.set(datetime(2037, 1, 5, 9, tzinfo=timezone.utc))
-    assert [d.case_id for d in eng.retention_schedule(due_only=True)] == [closed]
+    assert [d.case_id for d in eng.retention.retention_schedule(due_only=True)] == [closed]
 
 
 def test_a_closed_case_past_retention_is_pseudonymised_and_an_open_one_is_not(eng, cases, clock):
@@ -72,7 +72,7 @@ def test_a_closed_case_past_retention_is_pseudonymised_and_an_open_one_is_not(en
     before, open_before = rows(eng, closed), rows(eng, still_open)
     assert "An Peeters" in before["events"] and "back pain" in before["state"]
     clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
-    assert [d.case_id for d in eng.pseudonymise_expired(actor="scheduler")] == [closed]
+    assert [d.case_id for d in eng.retention.pseudonymise_expired(actor="scheduler")] == [closed]
     after = rows(eng, closed)
     assert after["reference"].startswith("P-") and after["employee"] == MARK
     assert after["parties"] == {"employee_account": MARK, "prevention_service": "Mensura"}
@@ -84,13 +84,13 @@ def test_a_closed_case_past_retention_is_pseudonymised_and_an_open_one_is_not(en
         assert secret not in after["events"] and secret not in after["state"]
     assert rows(eng, still_open) == open_before
     assert eng.verify_audit().is_intact
-    assert eng.pseudonymise_expired(actor="scheduler") == ()
+    assert eng.retention.pseudonymise_expired(actor="scheduler") == ()
 
 
 def test_the_pseudonymisation_is_one_audited_event_listing_what_it_redacted(eng, cases, clock):
     closed, _ = cases
     clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
-    eng.pseudonymise_expired(actor="scheduler")
+    eng.retention.pseudonymise_expired(actor="scheduler")
     [event] = [e for e in eng.audit_trail(f"case:{closed}") if e.action == "case_pseudonymised"]
     assert event.actor == "scheduler" and event.after["retention_years"] == 10
     assert event.after["closed_on"] == "2027-01-05" and event.after["redacted_events"]
@@ -99,7 +99,7 @@ def test_the_pseudonymisation_is_one_audited_event_listing_what_it_redacted(eng,
 def test_editing_a_redacted_event_that_no_pseudonymisation_lists_is_found(eng, cases, clock):
     closed, still_open = cases
     clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
-    eng.pseudonymise_expired(actor="scheduler")
+    eng.retention.pseudonymise_expired(actor="scheduler")
     with eng.database.unit_of_work() as session:
         event = session.scalars(sa.select(AuditEvent).where(AuditEvent.case_id == still_open)).first()
         assert event is not None
@@ -144,7 +144,7 @@ def test_overseers_see_what_is_due_and_others_may_not(app, auth, client, clock):
 def test_editing_a_pseudonymised_work_item_afterwards_is_found(eng, cases, clock, database_url):
     closed, _ = cases
     clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
-    eng.pseudonymise_expired(actor="scheduler")
+    eng.retention.pseudonymise_expired(actor="scheduler")
     with eng.database.unit_of_work() as session:
         query = sa.select(WorkItem).where(WorkItem.case_id == closed, WorkItem.data.is_not(None))
         item = session.scalars(query).first()
@@ -158,7 +158,7 @@ def test_editing_a_pseudonymised_work_item_afterwards_is_found(eng, cases, clock
 def test_the_catalogue_sets_each_procedures_retention_and_the_configuration_overrides_it(database_url, clock):
     configured = engine.Engine(database_url, clock=clock, retention_years={"pre_return_visit": 20})
     try:
-        years = configured.retention_years()
+        years = configured.retention.retention_years()
     finally:
         configured.close()
     assert years["pre_return_visit"] == 20 and years["formal_reintegration"] == 15
@@ -213,7 +213,7 @@ def test_a_pseudonymised_case_still_gives_its_evidence_pack_and_trace(app, auth,
     clock.set(CLOSED)
     closed = visit(eng, "R-CLOSED", "An Peeters", "an")
     clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
-    eng.pseudonymise_expired(actor="scheduler")
+    eng.retention.pseudonymise_expired(actor="scheduler")
     auth.login_as("compliance_officer", username="co")
     pack = client.get(f"/compliance/cases/{closed}/evidence")
     assert pack.status_code == 200
@@ -237,8 +237,8 @@ def test_a_case_that_fails_is_left_for_the_next_run_and_the_others_go_on(eng, ca
 
     monkeypatch.setattr(pseudonymisation, "pseudonymise", failing)
     clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
-    assert [d.case_id for d in eng.pseudonymise_expired(actor="scheduler")] == [other]
+    assert [d.case_id for d in eng.retention.pseudonymise_expired(actor="scheduler")] == [other]
     assert rows(eng, closed)["employee"] == "An Peeters"
     monkeypatch.setattr(pseudonymisation, "pseudonymise", real)
-    assert [d.case_id for d in eng.pseudonymise_expired(actor="scheduler")] == [closed]
+    assert [d.case_id for d in eng.retention.pseudonymise_expired(actor="scheduler")] == [closed]
     assert eng.verify_audit().is_intact

@@ -50,7 +50,7 @@ def test_no_generated_request_gets_a_server_error_or_an_answer_outside_the_docum
     colleague = law.create_user(username="hr2", password=PASSWORD, display_name="HR 2", roles=["employer"],
                                 organisations=["Acme NV"], actor="t")
     known = {"case_id": [case.id], "item_id": [law.work_items(case_id=case.id)[0].id], "user_id": [colleague.id],
-             "organisation_id": [law.organisations(admin.id)[0].id],
+             "organisation_id": [law.administration.organisations(admin.id)[0].id],
              "process_id": [p.process_id for p in law.procedures()], "message": ["work_resumed", "incapacity_relapse"]}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=_config(token))
     failures = []
