@@ -81,6 +81,11 @@ ACCESS_LOG_QUERY = [
     {"name": "per_page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
 ]
 
+SUBJECT_EXPORT_QUERY = [
+    {"name": "employee_account", "in": "query", "required": False, "schema": NAME, "description": "The worker."},
+    {"name": "case_id", "in": "query", "required": False, "schema": ID, "description": "One of the worker's cases."},
+]
+
 
 def paths() -> dict:
     """Every path of /api/v1 with its operations."""
@@ -132,11 +137,11 @@ def paths() -> dict:
                 "The instance, back on the path of a timely act", _ref("Instance"),
                 errors=("400", "401", "403", "404", "409")), body=_object(("data",), data=DATA),
             params=("item_id",))},
-        "/subject-export": {"get": _op(
+        "/subject-export": {"get": {**_op(
             "Everything held about a worker (GDPR art. 15): the token's user's own as the worker of their cases, "
             "or, for compliance officers and admins, a worker's by employee_account or case_id; audited per case",
             _ok("The worker's cases with every value, deadline, audit event and read", OBJECT,
-                errors=("400", "401", "403", "404")), query=("employee_account", "case_id"))},
+                errors=("400", "401", "403", "404"))), "parameters": SUBJECT_EXPORT_QUERY}},
         **account_paths(),
     }
 

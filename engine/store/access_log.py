@@ -125,4 +125,5 @@ def purge(session: Session, before: datetime) -> int:
 def record_documents(session: Session, reader: User, case_id: int, surface: str, target: object,
                      shown: Iterable[Document], *, at: datetime) -> None:
     """Log a read that showed these documents of a case, with the classes of their values (``classes_shown``)."""
-    record(session, reader, case_id, surface, target, classes_shown(shown), at=at)
+    shown = tuple(shown)
+    record(session, reader, case_id, surface, target, lambda: classes_shown(shown), at=at)

@@ -192,14 +192,14 @@ def test_a_short_account_inside_another_word_is_kept_and_the_name_inside_a_text_
 
 
 def test_the_scheduler_runs_the_retention_daily(eng, cases, clock):
-    from engine.runtime.scheduler import RETENTION_JOB, RETENTION_SECONDS
+    from engine.runtime.scheduler import DAY_SECONDS, RETENTION_JOB
 
     closed, _ = cases
     scheduler = engine.TimerScheduler(eng, sweep_seconds=60)
     scheduler.start(paused=True)
     try:
         job = scheduler._scheduler.get_job(RETENTION_JOB)
-        assert job is not None and job.trigger.interval.total_seconds() == RETENTION_SECONDS
+        assert job is not None and job.trigger.interval.total_seconds() == DAY_SECONDS
         clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
         scheduler.retain()
     finally:
