@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from ..store import audit
 from ..store.access_log import DEFAULT_RETENTION_DAYS, entries, purge
 from ..store.access_models import AccessLogEntry
 from ..store.models import Case
+from ..store.paging import Paged
 from ..wiring import Wiring
 from . import scope as oversight
 
@@ -37,25 +37,13 @@ class AccessEntry:
 
 
 @dataclass(frozen=True)
-class AccessPage:
+class AccessPage(Paged):
     """One page of the access log, newest first."""
 
     entries: tuple[AccessEntry, ...]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 class AccessLogs:

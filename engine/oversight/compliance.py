@@ -19,6 +19,7 @@ from ..errors import InvalidInput
 from ..law import calendar
 from ..store import access_log
 from ..store.models import AuditEvent, Case, Deadline, ProcessDefinition, ProcessInstance, User
+from ..store.paging import Paged
 from . import scope as oversight
 from .deadline_dashboard import COUNTED_STATES, DeadlineDashboard
 
@@ -61,25 +62,13 @@ class EndReached:
 
 
 @dataclass(frozen=True)
-class InstancePage:
+class InstancePage(Paged):
     """One page of a search, newest first, with the number of instances matching it."""
 
     rows: tuple[InstanceRow, ...]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 class Compliance(DeadlineDashboard):
