@@ -9,18 +9,6 @@ import pytest
 
 import engine
 from engine.store import access_log
-from tests.scenarios.test_formal_reintegration import Trajectory, decision
-
-SECRET = "Burn-out, therapy twice a week"
-
-
-@pytest.fixture
-def assessed(law, clock):  # type: ignore[no-untyped-def]
-    """A trajectory of Acme NV with decision A recorded, its medical justification included."""
-    rit = Trajectory(law, clock)
-    rit.examined()
-    rit.do("assess", {**decision("A"), "medical_justification": SECRET}, "oa1")
-    return rit
 
 
 def user(law: engine.Engine, name: str, *roles: str, organisations: tuple[str, ...] = ("Acme NV",)) -> engine.UserView:

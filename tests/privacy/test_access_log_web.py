@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.privacy.test_access_log import SECRET, assessed  # noqa: F401
+from tests.webui.test_medical_data import SECRET
 
 PASSWORD = "correct horse battery"
 
