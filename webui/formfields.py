@@ -142,6 +142,8 @@ _MESSAGES: list[tuple[re.Pattern, Callable[[re.Match, Mapping[str, str]], str]]]
     (re.compile(r"is a required property$"), lambda m, _l: gettext("Required.")),
     (re.compile(r"^must not be after today \((\d{4}-\d\d-\d\d)\)$"),
      lambda m, _l: gettext("Must not be after today (%(day)s).", day=_day(m[1]))),
+    (re.compile(r"^must not be before today \((\d{4}-\d\d-\d\d)\)$"),
+     lambda m, _l: gettext("Must not be before today (%(day)s).", day=_day(m[1]))),
     (re.compile(r"^must be after (\w+) \((\d{4}-\d\d-\d\d)\)$"),
      lambda m, labels: gettext("Must be after “%(field)s” (%(day)s).", field=labels.get(m[1], m[1]), day=_day(m[2]))),
     (re.compile(r"^must not be before (\w+) \((\d{4}-\d\d-\d\d)\)$"),

@@ -197,7 +197,8 @@ def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str,
     if task is None or not task.has_state(TaskState.READY):
         raise Conflict(f"task '{item.name}' is no longer waiting to be done")
     schema = run.loaded.forms.get(item.form or "")
-    forms.validate(schema, data, calendar.legal_date(run.clock.now()))
+    forms.validate(schema, data, calendar.legal_date(run.clock.now()), context=task.data,
+                   labels=forms.variable_labels(run.loaded.forms))
     data = {**data, **(derived or {})}
     before = {key: task.data.get(key) for key in data}
     run.steps(lambda: (task.set_data(**copy.deepcopy(data)), task.run()))
