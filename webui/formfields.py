@@ -120,7 +120,7 @@ def field_errors(errors: Mapping[str, list[str]], labels: Mapping[str, str] | No
     for key, messages in errors.items():
         name, _, rest = key.partition(".")
         row, _, column = rest.partition(".")
-        prefix = f"{int(row) + 1}, {column}: " if row.isdigit() else ""
+        prefix = f"{int(row) + 1}, {(labels or {}).get(column, column)}: " if row.isdigit() else ""
         result.setdefault(name, []).extend(prefix + readable(m, labels or {}) for m in messages)
     return result
 

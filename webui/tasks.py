@@ -86,7 +86,8 @@ def late_act(item_id: int):  # type: ignore[no-untyped-def]
 def _labels(task: engine.Task, err: engine.InvalidInput) -> dict[str, str]:
     """The labels a refusal may name: the form's fields and the earlier recorded facts its date rules name."""
     earlier = {name: texts.get(language()) or name for name, texts in err.labels.items()}
-    return {**earlier, **{f.name: f.label for f in formfields.fields(task.schema, language())}}
+    drawn = formfields.fields(task.schema, language())
+    return {**earlier, **{c.name: c.label for f in drawn for c in f.columns}, **{f.name: f.label for f in drawn}}
 
 
 def _render(task: engine.Task, values: Mapping, errors: dict, *, is_late_act: bool = False):  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ variable is not recorded, the rule does not apply.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -158,13 +158,14 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date,
                            labels={n: dict(t) for n, t in (labels or {}).items() if n in named})
 
 
-def variable_labels(all_forms: Mapping[str, dict[str, Any] | None]) -> dict[str, dict[str, str]]:
-    """The label texts (per language) of the fields that ``all_forms`` record, by variable name."""
+def variable_labels(schemas: Iterable[dict[str, Any] | None]) -> dict[str, dict[str, str]]:
+    """The label texts (per language) of the fields that ``schemas`` record, by variable name; when two forms
+    record the same variable, the later form in ``schemas`` gives the label."""
     found: dict[str, dict[str, str]] = {}
-    for schema in all_forms.values():
+    for schema in schemas:
         for name, field in (schema or {}).get("properties", {}).items():
             if isinstance(field, dict) and isinstance(field.get("x-label"), dict):
-                found.setdefault(name, field["x-label"])
+                found[name] = field["x-label"]
     return found
 
 

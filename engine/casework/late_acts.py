@@ -48,7 +48,7 @@ def check(session: Session, run: runtime.Run, item: WorkItem, data: dict) -> str
     if task is None or confirmed is None or item.state != "completed":
         raise NotAllowed(f"'{item.name}' confirms no closed window: only a confirmation can take a late act")
     forms.validate(run.loaded.forms.get(item.form or ""), data, calendar.legal_date(run.clock.now()),
-                   context=task.data, labels=forms.variable_labels(run.loaded.forms))
+                   context=task.data, labels=runtime.recorded_labels(run))
     return _check_timely(session, item, confirmed, data)
 
 
