@@ -144,6 +144,8 @@ _MESSAGES: list[tuple[re.Pattern, Callable[[re.Match, Mapping[str, str]], str]]]
      lambda m, _l: gettext("Must not be after today (%(day)s).", day=_day(m[1]))),
     (re.compile(r"^must not be before today \((\d{4}-\d\d-\d\d)\)$"),
      lambda m, _l: gettext("Must not be before today (%(day)s).", day=_day(m[1]))),
+    (re.compile(r"^the incapacity of \S+ is dated before the return to work on (\d{4}-\d\d-\d\d); a relapse follows"),
+     lambda m, _l: gettext("A relapse follows the return to work it interrupts: not before %(day)s.", day=_day(m[1]))),
     (re.compile(r"^must be after (\w+) \((\d{4}-\d\d-\d\d)\)$"),
      lambda m, labels: gettext("Must be after “%(field)s” (%(day)s).", field=labels.get(m[1], m[1]), day=_day(m[2]))),
     (re.compile(r"^must not be before (\w+) \((\d{4}-\d\d-\d\d)\)$"),

@@ -207,3 +207,23 @@ def test_an_impossible_date_across_steps_is_refused_at_its_field_in_nl_and_fr(
     response = client.post(f"/tasks/{item.id}", data={**other, field: possible, "csrf_token": csrf_token(client, "/")})
     assert response.status_code == 302, _error_at(response.get_data(as_text=True), shown)
     assert item.id not in [i.id for i in law.work_items(case_id=played.case.id)]
+
+
+def test_a_relapse_dated_before_the_return_is_refused_at_its_field_in_nl_and_fr(client, auth, law, clock):
+    """0.6: a relapse follows the return it interrupts (the case keeps the return's date)."""
+    clock.set(at(2027, 2, 20))
+    case = law.open_case(reference="REL-1", employee="An", employer="Acme NV", actor="hr1",
+                         first_day_of_incapacity=date(2026, 6, 1), parties={**LAW_PARTIES, "employee_account": "an"})
+    law.deliver(case.id, "work_resumed", {"resumed_on": "2027-02-15"}, actor="hr1")
+    auth.login_as("employer", username="hr2")
+    for language, expected in (
+            ("nl", "Een herval volgt op de werkhervatting die het onderbreekt: niet vóór 15/02/2027."),
+            ("fr", "Une rechute suit la reprise du travail qu’elle interrompt : pas avant le 15/02/2027.")):
+        _speak(client, language)
+        response = client.post(f"/cases/{case.id}/events/incapacity_relapse",
+                               data={"relapsed_on": "2027-02-10", "csrf_token": csrf_token(client, "/")})
+        assert response.status_code == 422
+        assert expected in _error_at(response.get_data(as_text=True), "incapacity_relapse-relapsed_on")
+    response = client.post(f"/cases/{case.id}/events/incapacity_relapse",
+                           data={"relapsed_on": "2027-02-16", "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 302
