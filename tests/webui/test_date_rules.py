@@ -13,7 +13,7 @@ import pytest
 
 import engine
 from tests.scenarios.conftest import Scenario, at
-from tests.scenarios.test_formal_reintegration import REQUEST, Trajectory, decision, plan
+from tests.scenarios.test_formal_reintegration import INVITATION, REQUEST, Trajectory, decision, plan
 from tests.webui.conftest import LAW_PARTIES, csrf_token
 
 
@@ -227,3 +227,18 @@ def test_a_relapse_dated_before_the_return_is_refused_at_its_field_in_nl_and_fr(
     response = client.post(f"/cases/{case.id}/events/incapacity_relapse",
                            data={"relapsed_on": "2027-02-16", "csrf_token": csrf_token(client, "/")})
     assert response.status_code == 302
+
+
+def test_the_api_refuses_an_impossible_date_across_steps_with_400_at_the_field(client, auth, law, clock):
+    rit = _invitation(law, clock)
+    item = rit.item("send_invitation")
+    user = auth.eng.create_user(username="oa-api", password="correct horse battery", display_name="OA",
+                                roles=["occupational_physician"], organisations=["Mensura"], actor="test")
+    headers = {"Authorization": f"Bearer {law.issue_token(user.id, 'test')}"}
+    refused = client.post(f"/api/v1/work-items/{item.id}/complete", headers=headers,
+                          json={"data": {**INVITATION, "appointment_on": "2027-01-04"}})
+    assert refused.status_code == 400 and refused.get_json()["error"] == "invalid_input"
+    assert refused.get_json()["details"] == [{"field": "appointment_on",
+                                              "messages": ["must not be before invited_on (2027-01-05)"]}]
+    done = client.post(f"/api/v1/work-items/{item.id}/complete", headers=headers, json={"data": INVITATION})
+    assert done.status_code == 200
