@@ -57,12 +57,17 @@ class Unavailable(EngineError):
 
 
 class InvalidInput(EngineError):
-    """Submitted data does not satisfy the rules; ``fields`` maps a field path to its messages."""
+    """Submitted data does not satisfy the rules; ``fields`` maps a field path to its messages.
+
+    ``labels`` gives the texts (per language) of earlier recorded variables the messages name.
+    """
 
     code = "invalid_input"
 
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None,
+                 labels: dict[str, dict[str, str]] | None = None) -> None:
         self.fields = dict(fields or {})
+        self.labels = dict(labels or {})
         super().__init__(message, [{"field": k, "messages": v} for k, v in self.fields.items()])
 
 

@@ -120,7 +120,7 @@ def field_errors(errors: Mapping[str, list[str]], labels: Mapping[str, str] | No
     for key, messages in errors.items():
         name, _, rest = key.partition(".")
         row, _, column = rest.partition(".")
-        prefix = f"{int(row) + 1}, {column}: " if row.isdigit() else ""
+        prefix = f"{int(row) + 1}, {(labels or {}).get(column, column)}: " if row.isdigit() else ""
         result.setdefault(name, []).extend(prefix + readable(m, labels or {}) for m in messages)
     return result
 
@@ -142,6 +142,10 @@ _MESSAGES: list[tuple[re.Pattern, Callable[[re.Match, Mapping[str, str]], str]]]
     (re.compile(r"is a required property$"), lambda m, _l: gettext("Required.")),
     (re.compile(r"^must not be after today \((\d{4}-\d\d-\d\d)\)$"),
      lambda m, _l: gettext("Must not be after today (%(day)s).", day=_day(m[1]))),
+    (re.compile(r"^must not be before today \((\d{4}-\d\d-\d\d)\)$"),
+     lambda m, _l: gettext("Must not be before today (%(day)s).", day=_day(m[1]))),
+    (re.compile(r"^the incapacity of \S+ is dated before the return to work on (\d{4}-\d\d-\d\d); a relapse follows"),
+     lambda m, _l: gettext("A relapse follows the return to work it interrupts: not before %(day)s.", day=_day(m[1]))),
     (re.compile(r"^must be after (\w+) \((\d{4}-\d\d-\d\d)\)$"),
      lambda m, labels: gettext("Must be after “%(field)s” (%(day)s).", field=labels.get(m[1], m[1]), day=_day(m[2]))),
     (re.compile(r"^must not be before (\w+) \((\d{4}-\d\d-\d\d)\)$"),

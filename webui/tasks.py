@@ -48,7 +48,7 @@ def submit(item_id: int):  # type: ignore[no-untyped-def]
     try:
         eng.complete(item_id, values, actor=current_user.view.username, user_id=current_user.view.id)
     except engine.InvalidInput as err:
-        labels = {f.name: f.label for f in formfields.fields(task.schema, language())}
+        labels = _labels(task, err)
         return _render(task, request.form, formfields.field_errors(err.fields, labels)), 422
     flash(_("Task completed: %(name)s. What happens next is shown below.", name=task.item.name), "info")
     return redirect(url_for("cases.file", case_id=task.case.id, _anchor="next"))
@@ -71,7 +71,7 @@ def late_act(item_id: int):  # type: ignore[no-untyped-def]
     try:
         eng.record_late_act(item_id, values, user_id=current_user.view.id)
     except engine.InvalidInput as err:
-        labels = {f.name: f.label for f in formfields.fields(task.schema, language())}
+        labels = _labels(task, err)
         return _render(task, request.form, formfields.field_errors(err.fields, labels), is_late_act=True), 422
     except engine.NotAllowed as refused:
         if not refused.details:
@@ -81,6 +81,13 @@ def late_act(item_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("cases.file", case_id=task.case.id))
     flash(_("The act was recorded with its date; the procedure went back to where a timely act leads."), "info")
     return redirect(url_for("cases.file", case_id=task.case.id, _anchor="next"))
+
+
+def _labels(task: engine.Task, err: engine.InvalidInput) -> dict[str, str]:
+    """The labels a refusal may name: the form's fields and the earlier recorded facts its date rules name."""
+    earlier = {name: texts.get(language()) or name for name, texts in err.labels.items()}
+    drawn = formfields.fields(task.schema, language())
+    return {**earlier, **{c.name: c.label for f in drawn for c in f.columns}, **{f.name: f.label for f in drawn}}
 
 
 def _render(task: engine.Task, values: Mapping, errors: dict, *, is_late_act: bool = False):  # type: ignore[no-untyped-def]

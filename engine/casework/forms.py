@@ -6,13 +6,17 @@ A form is a JSON Schema object with UI hints: ``x-title`` and per field ``x-labe
 it), on a case or personal field an optional ``"x-employer": true`` when the employer may read it. A
 field with an ``enum``, also in the rows of an array, has ``x-choice-labels`` giving each value its texts
 in the three languages. Date fields use ``"format": "date"``; ``"x-not-in-future": true`` refuses dates
-after today (Brussels); ``"x-after": "other_field"`` requires a date later than another field's;
-``"x-not-before": "name"`` requires a date on or after another field's or a case fact's
-(``first_day_of_incapacity``, passed as ``context``).
+after today (Brussels) and ``"x-not-in-past": true`` dates before it (a new planned date);
+``"x-after": "name"`` requires a date later than, ``"x-not-before": "name"`` one on or after, another field's
+or a variable of the case known before the task, passed as ``context``: a case fact
+(``first_day_of_incapacity``) or what an earlier task of the instance recorded (``invited_on``). A name that is
+no field of the form is taken as such a variable (the conventions cannot know every instance's data); while the
+variable is not recorded, the rule does not apply.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -79,7 +83,17 @@ def _field_problems(field: dict[str, Any]) -> list[str]:
         problems.append(f"x-classification must be one of {', '.join(CLASSIFICATIONS)}")
     if EMPLOYER_FLAG in field:
         problems += _employer_flag_problems(field)
-    return problems + _choice_problems(field)
+    return problems + _choice_problems(field) + _date_rule_problems(field)
+
+
+def _date_rule_problems(field: dict[str, Any]) -> list[str]:
+    """A date rule names a field of the form or a variable of the case known before the task: any name is
+    allowed (the conventions cannot know every instance's data), but it must be a name or a list of names."""
+    problems = [f"{rule} must be a name or a list of names" for rule in ("x-after", "x-not-before")
+                if rule in field and not (isinstance(field[rule], str) or (
+                    isinstance(field[rule], list) and field[rule] and all(isinstance(n, str) for n in field[rule])))]
+    return problems + [f"{flag} must be true or false" for flag in ("x-not-in-future", "x-not-in-past")
+                       if flag in field and not isinstance(field[flag], bool)]
 
 
 def _employer_flag_problems(field: dict[str, Any]) -> list[str]:
@@ -116,10 +130,13 @@ def medical_fields(schema: dict[str, Any]) -> set[str]:
 
 
 def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date,
-             context: dict[str, Any] | None = None) -> None:
+             context: Mapping[str, Any] | None = None, labels: Mapping[str, dict[str, str]] | None = None) -> None:
     """Check submitted ``data``; ``InvalidInput`` maps each bad field to its messages.
 
-    ``context`` holds facts of the case that ``x-not-before`` may name besides the form's own fields.
+    ``context`` holds the variables of the case known before the task (case facts, what earlier tasks
+    recorded) that ``x-after`` and ``x-not-before`` may name besides the form's own fields; ``labels`` the
+    texts of the fields that recorded them (``variable_labels``), given with the refusal so a reader sees
+    the earlier fact by its label.
     """
     if schema is None:
         return
@@ -127,12 +144,29 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date,
     for error in FormValidator(schema, format_checker=FormatChecker()).iter_errors(data):
         path = ".".join(str(p) for p in error.absolute_path) or _missing_field(error) or "_form"
         errors.setdefault(path, []).append(error.message)
-    for name, field in schema.get("properties", {}).items():
-        messages = [] if name in errors else _date_rule_messages(field, {**(context or {}), **data}, name, today)
+    properties = schema.get("properties", {})
+    known = {**{k: v for k, v in (context or {}).items() if k not in properties}, **data}
+    for name, field in properties.items():
+        messages = [] if name in errors else _date_rule_messages(field, known, name, today)
         if messages:
             errors[name] = messages
+        errors.update({k: v for k, v in _row_messages(field, data.get(name), name, today).items() if k not in errors})
     if errors:
-        raise InvalidInput("the form has errors", errors)
+        named = {n for f in properties.values() for rule in ("x-after", "x-not-before")
+                 for n in _names(f.get(rule))} - set(properties)
+        raise InvalidInput("the form has errors", errors,
+                           labels={n: dict(t) for n, t in (labels or {}).items() if n in named})
+
+
+def variable_labels(schemas: Iterable[dict[str, Any] | None]) -> dict[str, dict[str, str]]:
+    """The label texts (per language) of the fields that ``schemas`` record, by variable name; when two forms
+    record the same variable, the later form in ``schemas`` gives the label."""
+    found: dict[str, dict[str, str]] = {}
+    for schema in schemas:
+        for name, field in (schema or {}).get("properties", {}).items():
+            if isinstance(field, dict) and isinstance(field.get("x-label"), dict):
+                found[name] = field["x-label"]
+    return found
 
 
 def _date_rule_messages(field: dict[str, Any], data: dict[str, Any], name: str, today: date) -> list[str]:
@@ -141,13 +175,33 @@ def _date_rule_messages(field: dict[str, Any], data: dict[str, Any], name: str, 
         return messages
     if field.get("x-not-in-future") and value > today:
         messages.append(f"must not be after today ({today.isoformat()})")
-    earlier = field.get("x-after")
-    if earlier and (other := _as_date(data.get(earlier))) is not None and value <= other:
-        messages.append(f"must be after {earlier} ({other.isoformat()})")
-    floor = field.get("x-not-before")
-    if floor and (first := _as_date(data.get(floor))) is not None and value < first:
-        messages.append(f"must not be before {floor} ({first.isoformat()})")
+    if field.get("x-not-in-past") and value < today:
+        messages.append(f"must not be before today ({today.isoformat()})")
+    for earlier in _names(field.get("x-after")):
+        if (other := _as_date(data.get(earlier))) is not None and value <= other:
+            messages.append(f"must be after {earlier} ({other.isoformat()})")
+    for floor in _names(field.get("x-not-before")):
+        if (first := _as_date(data.get(floor))) is not None and value < first:
+            messages.append(f"must not be before {floor} ({first.isoformat()})")
     return messages
+
+
+def _row_messages(field: dict[str, Any], rows: object, name: str, today: date) -> dict[str, list[str]]:
+    """The date rules of the fields of a list's rows, each row on its own (``measures.0.ends_on``)."""
+    columns = (field.get("items") or {}).get("properties", {}) if field.get("type") == "array" else {}
+    found: dict[str, list[str]] = {}
+    for index, row in enumerate(rows if isinstance(rows, list) and columns else []):
+        for column, spec in columns.items():
+            if isinstance(row, dict) and (messages := _date_rule_messages(spec, row, column, today)):
+                found[f"{name}.{index}.{column}"] = messages
+    return found
+
+
+def _names(rule: object) -> list[str]:
+    """The names a date rule gives: one name, or a list when the date follows several earlier ones."""
+    if isinstance(rule, list):
+        return [n for n in rule if isinstance(n, str)]
+    return [rule] if isinstance(rule, str) else []
 
 
 def _missing_field(error: Any) -> str | None:

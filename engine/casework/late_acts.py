@@ -43,10 +43,12 @@ def check(session: Session, run: runtime.Run, item: WorkItem, data: dict) -> str
     Raises ``NotAllowed`` when ``item`` confirms no window, ``InvalidInput`` when the data is invalid, says
     nothing arrived or the act was posted after the window.
     """
-    confirmed = window(_find(run, item.task_id))
-    if confirmed is None or item.state != "completed":
+    task = _find(run, item.task_id)
+    confirmed = window(task)
+    if task is None or confirmed is None or item.state != "completed":
         raise NotAllowed(f"'{item.name}' confirms no closed window: only a confirmation can take a late act")
-    forms.validate(run.loaded.forms.get(item.form or ""), data, calendar.legal_date(run.clock.now()))
+    forms.validate(run.loaded.forms.get(item.form or ""), data, calendar.legal_date(run.clock.now()),
+                   context=task.data, labels=runtime.recorded_labels(run))
     return _check_timely(session, item, confirmed, data)
 
 

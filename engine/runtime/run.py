@@ -30,7 +30,7 @@ from ..law import calendar, deadlines
 from ..store import audit, queries
 from ..store.models import Case, ProcessInstance, WorkItem
 from ..store.repository import Loaded
-from . import projection, run_limits, serialization
+from . import projection, run_limits, serialization, verdicts
 from .scripting import RestrictedScriptEngine, ScriptLimitExceeded, ScriptRejected, script_engine
 
 MAX_STEP_ROUNDS = 100
@@ -197,13 +197,22 @@ def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str,
     if task is None or not task.has_state(TaskState.READY):
         raise Conflict(f"task '{item.name}' is no longer waiting to be done")
     schema = run.loaded.forms.get(item.form or "")
-    forms.validate(schema, data, calendar.legal_date(run.clock.now()))
+    forms.validate(schema, data, calendar.legal_date(run.clock.now()), context=task.data,
+                   labels=recorded_labels(run))
     data = {**data, **(derived or {})}
     before = {key: task.data.get(key) for key in data}
     run.steps(lambda: (task.set_data(**copy.deepcopy(data)), task.run()))
     item.completed_by, item.data = actor, copy.deepcopy(data)
     item.classifications = disclosure.recorded_classes(schema or {})
     save(session, run, actor=actor, action="task_completed", task=item.bpmn_id, before=before, after=data)
+
+
+def recorded_labels(run: Run) -> dict[str, dict[str, str]]:
+    """The labels of the variables the instance recorded, each from the form of the task that recorded it last
+    (the instance's other forms stand in for a variable no completed task recorded)."""
+    done = sorted(run.workflow.get_tasks(state=TaskState.COMPLETED), key=lambda t: t.last_state_change)
+    recorded = [run.loaded.forms.get(verdicts.properties(t).get(projection.FORM_PROPERTY) or "") for t in done]
+    return forms.variable_labels([*run.loaded.forms.values(), *recorded])
 
 
 def deliver(session: Session, run: Run, message: str, payload: dict, actor: str) -> bool:

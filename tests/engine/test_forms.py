@@ -91,3 +91,59 @@ def test_a_route_b_request_may_be_made_from_the_first_day_of_incapacity_not_befo
 ])
 def test_a_form_of_the_wrong_shape_is_refused_with_where_it_is_wrong(schema, problem):
     assert forms.convention_problems(schema) == [problem]
+
+
+_RULES = {"type": "object", "x-order": ["seen_on", "planned_on", "rows"], "properties": {
+    "seen_on": {"type": "string", "format": "date", "x-not-before": ["invited_on", "request_received_on"]},
+    "planned_on": {"type": "string", "format": "date", "x-not-in-past": True},
+    "rows": {"type": "array", "items": {"type": "object", "properties": {
+        "starts_on": {"type": "string", "format": "date"},
+        "ends_on": {"type": "string", "format": "date", "x-not-before": "starts_on"}}}}}}
+
+
+def test_a_date_rule_may_name_what_an_earlier_task_recorded_and_the_refusal_gives_its_label():
+    context = {"invited_on": "2026-03-02", "request_received_on": "2026-02-20", "seen_on": "2020-01-01"}
+    labels = {"invited_on": {"nl": "Uitgenodigd op", "fr": "Invité le", "en": "Invited on"}}
+    with pytest.raises(InvalidInput) as refused:
+        forms.validate(_RULES, {"seen_on": "2026-03-01"}, date(2026, 3, 1), context, labels)
+    assert refused.value.fields == {"seen_on": ["must not be before invited_on (2026-03-02)"]}
+    assert refused.value.labels == labels
+    forms.validate(_RULES, {"seen_on": "2026-03-02"}, date(2026, 3, 1), context, labels)
+
+
+def test_a_date_rule_does_not_apply_while_the_variable_it_names_is_not_recorded():
+    forms.validate(_RULES, {"seen_on": "2000-01-01"}, date(2026, 3, 1), {})
+
+
+def test_a_new_planned_date_may_be_today_not_before():
+    with pytest.raises(InvalidInput) as refused:
+        forms.validate(_RULES, {"planned_on": "2026-02-28"}, date(2026, 3, 1))
+    assert refused.value.fields == {"planned_on": ["must not be before today (2026-03-01)"]}
+    forms.validate(_RULES, {"planned_on": "2026-03-01"}, date(2026, 3, 1))
+
+
+def test_a_row_date_rule_is_checked_in_each_row_at_the_row_field():
+    rows = [{"starts_on": "2026-03-02", "ends_on": "2026-03-09"}, {"starts_on": "2026-03-09", "ends_on": "2026-03-08"}]
+    with pytest.raises(InvalidInput) as refused:
+        forms.validate(_RULES, {"rows": rows}, date(2026, 3, 1))
+    assert refused.value.fields == {"rows.1.ends_on": ["must not be before starts_on (2026-03-09)"]}
+
+
+@pytest.mark.parametrize(("rule", "problem"), [
+    ({"x-not-before": 3}, "x-not-before must be a name or a list of names"),
+    ({"x-after": []}, "x-after must be a name or a list of names"),
+    ({"x-not-in-past": "yes"}, "x-not-in-past must be true or false"),
+])
+def test_a_date_rule_of_the_wrong_kind_breaks_the_conventions(rule, problem):
+    texts = {"nl": "D", "fr": "D", "en": "D"}
+    schema = {"x-title": texts, "x-order": ["d"], "properties": {"d": {
+        "type": "string", "format": "date", "x-label": texts, "x-classification": "case", **rule}}}
+    assert forms.convention_problems(schema) == [f"field 'd': {problem}"]
+
+
+def test_a_date_rule_may_name_a_variable_that_is_no_field_of_the_form():
+    texts = {"nl": "D", "fr": "D", "en": "D"}
+    schema = {"x-title": texts, "x-order": ["d"], "properties": {"d": {
+        "type": "string", "format": "date", "x-label": texts, "x-classification": "case",
+        "x-not-before": "invited_on"}}}
+    assert forms.convention_problems(schema) == []

@@ -202,9 +202,14 @@ def test_1_8_a_referral_is_required_after_decision_b_without_an_accepted_plan(la
 
 def test_T12_the_plan_term_shows_the_assessment_date_beside_the_receipt(law, clock):
     """T12 (Corrections after review): the term follows the employer's receipt of form A (12 January → 16 March);
-    its explanation also says what counting from the assessment (8 January) would give."""
+    its explanation also says what counting from the assessment (8 January) would give. The examination is on
+    7 January: a decision cannot come before it (forms/DATE_RULES.md)."""
     rit = Trajectory(law, clock)
-    rit.examined()
+    rit.do("record_request", REQUEST, "oa1")
+    rit.until(2027, 1, 5)
+    rit.do("send_invitation", {**INVITATION, "appointment_on": "2027-01-07"}, "oa1")
+    rit.until(2027, 1, 12)
+    rit.do("record_attendance", {"attended": True}, "oa1")
     rit.do("assess", {**decision("A"), "decided_on": "2027-01-08"}, "oa1")
     [term] = [d for d in law.deadlines(rit.case.id) if d.rule == "T12"]
     assert term.due_on == date(2027, 3, 16) and "assessment" in term.explanation and "2027-03-12" in term.explanation
