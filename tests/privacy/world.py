@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import engine
+from engine.law import calendar
 from engine.modelling.samples import sample
 from tests.webui.conftest import FORMS
 
@@ -95,7 +96,7 @@ class World:
 
     def fill(self, where: Marker, schema: dict, choices: dict, times: int) -> dict:
         """Sample data for ``schema``, steered by ``choices``, the ``times``-th time the task is done, marked."""
-        data = sample(schema, self.clock.now().date())
+        data = sample(schema, calendar.legal_date(self.clock.now()))  # the Brussels date, as the engine judges
         for name, spec in schema.get("properties", {}).items():
             if name in choices and (not spec.get("enum") or choices[name] in spec["enum"]):
                 data[name] = choices[name]
