@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
 from pathlib import Path
@@ -21,6 +21,10 @@ KINDS = ("deadline", "period")
 COUNTING_FROM = ("day_after", "event_day")
 CONFIDENCE_TAGS = ("V", "V+", "R", "U", "C")
 TEXT_FIELDS = ("name", "title", "kind", "start_event", "on_expiry", "legal_source", "confidence")
+LANGUAGES = ("nl", "fr")
+"""The languages a rule's words are translated into besides English, each in a sub-table (``[T08.nl]``)."""
+TRANSLATED_FIELDS = ("title", "start_event", "on_expiry", "legal_source", "roll_forward_basis",
+                     "alternative_start_event")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 @dataclass(frozen=True)
@@ -55,6 +59,12 @@ class Rule:
     alternative_start_event: str | None = None
     repeats: bool = False
     """The law sets this term again and again (a ``timeCycle`` timer may use it); most terms run once."""
+    texts: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
+    """The rule's words in other languages: language (``LANGUAGES``) -> field (``TRANSLATED_FIELDS``) -> text."""
+
+    def text(self, name: str, language: str) -> str | None:
+        """The field ``name`` (one of ``TRANSLATED_FIELDS``) in ``language``, in English when not translated."""
+        return self.texts.get(language, {}).get(name) or getattr(self, name)
 
     def regime(self, on: date) -> Regime:
         """Return the regime in force on ``on``: the latest one whose ``effective_from`` is not after it.
@@ -192,6 +202,7 @@ def _rule(rule_id: str, entry: dict[str, Any]) -> Rule:
         roll_forward_basis=entry.get("roll_forward_basis"),
         is_roll_forward_unverified=entry.get("roll_forward_unverified", False),
         alternative_start_event=entry.get("alternative_start_event"), repeats=entry.get("repeats", False),
+        texts={language: dict(entry[language]) for language in LANGUAGES if isinstance(entry.get(language), dict)},
     )
 
 
@@ -200,6 +211,8 @@ def rule_to_dict(rule: Rule) -> dict:
     data = asdict(rule)
     if not rule.repeats:
         del data["repeats"]  # snapshots of terms that run once stay as they were, so their versions do not change
+    if not rule.texts:
+        del data["texts"]
     data["regimes"] = [{**r, "effective_from": r["effective_from"].isoformat()} for r in data["regimes"]]
     return data
 
