@@ -14,6 +14,7 @@ from .casework.worklist import WorkList
 from .clock import SettableClock
 from .errors import ConcurrentUpdate, NotAllowed
 from .law import calendar, catalogue, deadlines
+from .modelling.diagram_names import DiagramNames
 from .modelling.instance_moves import InstanceMoves
 from .modelling.trial import Trials
 from .modelling.workbench import Workbench
@@ -209,6 +210,11 @@ class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluat
     def retention(self) -> Retention:
         """Retention periods of closed cases (``retention_years``, ``retention_schedule``) and pseudonymisation."""
         return Retention(self)
+
+    @cached_property
+    def diagram_names(self) -> DiagramNames:
+        """The deployed diagrams' names in Dutch and French, looked up by their English name (``name``)."""
+        return DiagramNames(self)
 
     @cached_property
     def subject_exports(self) -> SubjectExports:

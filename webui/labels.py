@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import format_date, format_datetime, get_locale, lazy_gettext
 
 from .context import current_engine
@@ -37,6 +37,7 @@ STATE_NAMES = {
     "cancelled": lazy_gettext("cancelled"),
     "replaced": lazy_gettext("replaced by a migration"),
 }
+LANGUAGE_NAMES = {"nl": lazy_gettext("Dutch"), "fr": lazy_gettext("French"), "en": lazy_gettext("English")}
 DEADLINE_STATES = {
     "pending": lazy_gettext("pending"),
     "met": lazy_gettext("met"),
@@ -49,6 +50,8 @@ def register(app: Flask) -> None:
     """Add the date filters and the shared names to every template."""
     app.add_template_filter(_day, "day")
     app.add_template_filter(_moment, "moment")
+    app.add_template_filter(element_name, "element_name")
+    app.add_template_filter(lambda code: LANGUAGE_NAMES.get(code, code), "language_name")
     app.context_processor(_names)
 
 
@@ -69,6 +72,16 @@ ROUTE_NAMES = {
     "work_potential": lazy_gettext("when the estimate of work potential shows potential (2026 rules)"),
 }
 """T04: the routes by which an employer may request a trajectory (engine.eligibility.EMPLOYER_ROUTES)."""
+
+
+def element_name(english: str | None) -> str:
+    """A diagram element's name (a task, an event, an end) in the reader's language; as the diagram says it when
+    it has no translation. The deployed diagrams' names are read once per request."""
+    if not english:
+        return ""
+    if "diagram_names" not in g:
+        g.diagram_names = current_engine().diagram_names.table()
+    return g.diagram_names.get(english.strip(), {}).get(str(get_locale()), english)
 
 
 def procedure_title(process_id: str) -> str:

@@ -12,6 +12,7 @@ import engine
 
 from . import formfields
 from .context import current_engine, language, local_target
+from .labels import element_name
 
 bp = Blueprint("tasks", __name__)
 
@@ -50,7 +51,7 @@ def submit(item_id: int):  # type: ignore[no-untyped-def]
     except engine.InvalidInput as err:
         labels = _labels(task, err)
         return _render(task, request.form, formfields.field_errors(err.fields, labels)), 422
-    flash(_("Task completed: %(name)s. What happens next is shown below.", name=task.item.name), "info")
+    flash(_("Task completed: %(name)s. What happens next is shown below.", name=element_name(task.item.name)), "info")
     return redirect(url_for("cases.file", case_id=task.case.id, _anchor="next"))
 
 
@@ -91,7 +92,7 @@ def _labels(task: engine.Task, err: engine.InvalidInput) -> dict[str, str]:
 
 
 def _render(task: engine.Task, values: Mapping, errors: dict, *, is_late_act: bool = False):  # type: ignore[no-untyped-def]
-    title = (task.schema.get("x-title") or {}).get(language(), task.item.name)
+    title = (task.schema.get("x-title") or {}).get(language(), element_name(task.item.name))
     return render_template("tasks/form.html", task=task, item=task.item, title=title, values=values,
                            errors=errors, fields=formfields.fields(task.schema, language()), is_late_act=is_late_act)
 

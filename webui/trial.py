@@ -24,6 +24,7 @@ import engine
 from . import formfields
 from .context import current_engine, language
 from .errors import refusal_text
+from .labels import element_name
 
 bp = Blueprint("trial", __name__, url_prefix="/models/drafts/<int:draft_id>/trial")
 EXTENSION = "reintegra_trials"
@@ -137,7 +138,7 @@ def complete(draft_id: int, item_id: int):  # type: ignore[no-untyped-def]
     except engine.InvalidInput as err:
         labels = {f.name: f.label for f in formfields.fields(task.schema, language())}
         return _render(trial, item_id, request.form, formfields.field_errors(err.fields, labels)), 422
-    flash(_("Task completed on the scratch case: %(name)s.", name=task.item.name), "info")
+    flash(_("Task completed on the scratch case: %(name)s.", name=element_name(task.item.name)), "info")
     return redirect(url_for("trial.page", draft_id=draft_id))
 
 
@@ -194,7 +195,7 @@ def _render(trial: engine.Trial, item_id: int | None = None, posted: Mapping | N
 def _task_form(trial: engine.Trial, task: engine.TrialTask, posted: Mapping | None,
                errors: dict | None) -> dict:
     values = posted if posted is not None else _as_posted(trial.sample_data(task.item.id))
-    title = (task.schema.get("x-title") or {}).get(language(), task.item.name)
+    title = (task.schema.get("x-title") or {}).get(language(), element_name(task.item.name))
     return {"task": task, "item": task.item, "title": title, "posted": values, "errors": errors or {},
             "fields": formfields.fields(task.schema, language())}
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..store.views import Version
+from .diagram_names import Untranslated, untranslated_in
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class DraftView:
     updated_by: str
     revision: int
     deployed_as: int | None
+
+    def untranslated(self) -> list[Untranslated]:
+        """The named elements of the draft's diagrams still without their Dutch or French name."""
+        return untranslated_in(self.files)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@
 /* global BpmnJS */
 
 import spiffworkflow from "./spiffworkflow-moddle.js";
+import reintegra from "./reintegra-moddle.js";
 
 const data = JSON.parse(document.getElementById("compare-data").textContent);
 const status = document.getElementById("compare-status");
@@ -15,7 +16,7 @@ const sides = {
 let current = data.main_file;
 
 function viewer(container) {
-  return new BpmnJS({ container, moddleExtensions: { spiffworkflow } });
+  return new BpmnJS({ container, moddleExtensions: { spiffworkflow, reintegra } });
 }
 
 function say(message, kind = "") {

@@ -131,6 +131,7 @@ export class PropertiesPanel {
     this.form = byId("properties");
     this.field = {
       element: byId("prop-element"), type: byId("prop-type"), id: byId("prop-id"), name: byId("prop-name"),
+      nameNl: byId("prop-name-nl"), nameFr: byId("prop-name-fr"),
       documentation: byId("prop-documentation"), role: byId("prop-role"), form: byId("prop-form"),
       formEdit: byId("prop-form-edit"), rule: byId("prop-rule"), ruleCurrent: byId("prop-rule-variable"),
       ruleHelp: byId("prop-rule-help"), start: byId("prop-start"), expression: byId("prop-expression"),
@@ -144,7 +145,8 @@ export class PropertiesPanel {
 
   listen() {
     const writers = {
-      name: this.writeName, documentation: this.writeDocumentation, role: this.writeRole, form: this.writeForm,
+      name: this.writeName, nameNl: () => this.writeNameIn("nameNl"), nameFr: () => this.writeNameIn("nameFr"),
+      documentation: this.writeDocumentation, role: this.writeRole, form: this.writeForm,
       rule: this.writeTimer, start: this.writeTimer, message: this.writeMessage, actDate: this.writeActDate,
     };
     for (const [name, write] of Object.entries(writers)) {
@@ -183,6 +185,10 @@ export class PropertiesPanel {
     field.id.value = bo.id;
     field.name.value = bo.name || "";
     field.name.disabled = !bo.$descriptor.propertiesByName.name;
+    for (const key of ["nameNl", "nameFr"]) {
+      field[key].value = bo.get(`reintegra:${key}`) || "";
+      field[key].disabled = field.name.disabled;
+    }
     field.documentation.value = (bo.documentation && bo.documentation[0] && bo.documentation[0].text) || "";
     groups.lane.hidden = !bo.$instanceOf("bpmn:Lane");
     if (!groups.lane.hidden) selectValue(field.role, roleForLane(bo.name, this.roles));
@@ -250,6 +256,11 @@ export class PropertiesPanel {
 
   writeName() {
     this.modeling.updateProperties(this.element, { name: this.field.name.value.trim() || undefined });
+  }
+
+  // The name in Dutch or French (reintegra:nameNl, reintegra:nameFr), read by pages in the reader's language.
+  writeNameIn(key) {
+    this.modeling.updateProperties(this.element, { [`reintegra:${key}`]: this.field[key].value.trim() || undefined });
   }
 
   writeDocumentation() {

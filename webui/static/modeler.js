@@ -3,6 +3,7 @@
 /* global BpmnJS */
 
 import spiffworkflow from "./spiffworkflow-moddle.js";
+import reintegra from "./reintegra-moddle.js";
 import { PropertiesPanel } from "./modeler-panel.js";
 
 const data = JSON.parse(document.getElementById("modeler-data").textContent);
@@ -29,7 +30,7 @@ const state = {
   busy: false,
 };
 
-const modeler = new BpmnJS({ container: "#modeler-canvas", moddleExtensions: { spiffworkflow } });
+const modeler = new BpmnJS({ container: "#modeler-canvas", moddleExtensions: { spiffworkflow, reintegra } });
 const panel = new PropertiesPanel(modeler, data.palette, text, data.urls);
 const canvas = modeler.get("canvas");
 
@@ -266,10 +267,12 @@ function exclusive(action) {
 
 page.save.addEventListener("click", exclusive(save));
 page.validate.addEventListener("click", exclusive(validate));
-page.problems.addEventListener("click", (event) => {
-  const button = event.target.closest("button[data-problem-element]");
-  if (button) showElement(button.dataset.problemElement, button.dataset.file);
-});
+for (const list of [page.problems, document.getElementById("untranslated")]) {
+  list.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-problem-element]");
+    if (button) showElement(button.dataset.problemElement, button.dataset.file);
+  });
+}
 if (page.file) page.file.addEventListener("change", exclusive(() => switchFile(page.file.value)));
 page.deploy.addEventListener("submit", async (event) => {
   if (!state.dirty.size) return;

@@ -4,11 +4,12 @@
 /* global BpmnJS */
 
 import spiffworkflow from "./spiffworkflow-moddle.js";
+import reintegra, { NAMES_NS } from "./reintegra-moddle.js";
 
 const data = JSON.parse(document.getElementById("trace-data").textContent);
 const status = document.getElementById("trace-status");
 const select = document.getElementById("trace-file");
-const viewer = new BpmnJS({ container: "#trace-canvas", moddleExtensions: { spiffworkflow } });
+const viewer = new BpmnJS({ container: "#trace-canvas", moddleExtensions: { spiffworkflow, reintegra } });
 const marks = [
   ["completed", "trace-completed", (e) => e.bpmn_id],
   ["current", "trace-current", (e) => e.bpmn_id],
@@ -27,9 +28,21 @@ function mark(name) {
   });
 }
 
+// The diagram with the names in the reader's language (reintegra:nameNl, reintegra:nameFr) where it has them.
+function inReaderLanguage(xml) {
+  const attribute = { nl: "nameNl", fr: "nameFr" }[document.documentElement.lang];
+  if (!attribute) return xml;
+  const doc = new DOMParser().parseFromString(xml, "application/xml");
+  for (const element of doc.getElementsByTagName("*")) {
+    const name = element.getAttributeNS(NAMES_NS, attribute);
+    if (name) element.setAttribute("name", name);
+  }
+  return new XMLSerializer().serializeToString(doc);
+}
+
 async function open(name) {
   try {
-    await viewer.importXML(data.files[name]);
+    await viewer.importXML(inReaderLanguage(data.files[name]));
   } catch (err) {
     viewer.clear();
     status.className = "flash error";
