@@ -251,6 +251,9 @@ def test_the_panel_writes_forms_messages_and_documentation_as_the_engine_reads_t
     properties.get_by_label("Message").select_option("incapacity_relapse")
     properties.get_by_label("Documentation").fill("Waits for the worker's return; see 0.6.")
     properties.get_by_label("Documentation").press("Tab")
+    properties.get_by_label("Name in Dutch").fill("Wachten op de werkhervatting")
+    properties.get_by_label("Name in French").fill("Attendre la reprise du travail")
+    properties.get_by_label("Name in French").press("Tab")
     save(page)
 
     saved = live_server.eng.draft(draft_id).files["incapacity_follow_up.bpmn"]
@@ -259,9 +262,15 @@ def test_the_panel_writes_forms_messages_and_documentation_as_the_engine_reads_t
                      r'<spiffworkflow:property name="formJsonSchemaFilename" value="event_work_resumed.json" />\s*'
                      r"</spiffworkflow:properties>\s*</bpmn:extensionElements>", saved)
     assert '<bpmn:message id="msg_incapacity_relapse" name="incapacity_relapse" />' in saved
-    assert re.search(r'<bpmn:receiveTask id="wait_for_return" name="Wait for the return to work" '
+    assert re.search(r'<bpmn:receiveTask id="wait_for_return" [^>]*name="Wait for the return to work" '
                      r'messageRef="msg_incapacity_relapse">\s*'
                      r"<bpmn:documentation>Waits for the worker's return; see 0.6.</bpmn:documentation>", saved)
+    assert re.search(r'<bpmn:receiveTask id="wait_for_return" [^>]*reintegra:nameNl="Wachten op de werkhervatting" '
+                     r'reintegra:nameFr="Attendre la reprise du travail"', saved)
+
+    page.reload()
+    properties = choose_element(page, "wait_for_return")
+    expect(properties.get_by_label("Name in Dutch")).to_have_value("Wachten op de werkhervatting")
 
 
 def test_a_user_task_without_a_timer_needs_rules_that_bound_it_or_the_reason_the_law_sets_no_term(
