@@ -8,7 +8,7 @@ from flask_login import UserMixin, login_required, login_user, logout_user
 
 import engine
 
-from .context import current_engine
+from .context import current_engine, home_url, local_target
 
 bp = Blueprint("auth", __name__)
 SESSION_KEY = "_user_id"
@@ -49,7 +49,7 @@ def login():  # type: ignore[no-untyped-def]
         return render_template("auth/login.html", username=username), 401
     _new_session()
     login_user(SessionUser(result.user, result.session_token))
-    return redirect(url_for("tasks.inbox"))
+    return redirect(local_target(request.args.get("next"), home_url(result.user.roles)))
 
 
 def _new_session() -> None:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, get_locale, lazy_gettext
 
-from .context import current_engine
+from .context import came_from, current_engine, home_url
 
 ROLE_NAMES = {
     "employer": lazy_gettext("Employer (HR)"),
@@ -53,6 +53,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(element_name, "element_name")
     app.add_template_filter(lambda code: LANGUAGE_NAMES.get(code, code), "language_name")
     app.context_processor(_names)
+    app.add_template_global(home_url, "home_url")
+    app.add_template_global(came_from, "came_from")
 
 
 def _day(value: date | str | None) -> str:
