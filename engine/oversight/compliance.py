@@ -7,7 +7,7 @@ How the legal deadlines were kept (the dashboard and its drill-down) is ``deadli
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -49,6 +49,7 @@ class InstanceRow:
     pending: int
     last_action: str | None
     last_task: str | None
+    employee: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class Compliance(DeadlineDashboard):
 
 _INSTANCE_COLUMNS = (ProcessInstance.id, Case.id, Case.reference, Case.employer, ProcessDefinition.process_id,
                      ProcessDefinition.version, ProcessInstance.state, ProcessInstance.started_at,
-                     ProcessInstance.ended_at, ProcessInstance.end_event, ProcessInstance.end_event_name)
+                     ProcessInstance.ended_at, ProcessInstance.end_event, ProcessInstance.end_event_name, Case.employee)
 
 
 def _joined(query: Any) -> Any:
@@ -165,8 +166,8 @@ def _instance_rows(session: Session, rows: Sequence[Any]) -> tuple[InstanceRow, 
     ids = [row[0] for row in rows]
     counts = _deadline_counts(session, ids)
     endings = _last_events(session, [row[0] for row in rows if row[6] != "running"])
-    return tuple(InstanceRow(*row, *(counts.get((row[0], s), 0) for s in ("missed", "met", "pending")),
-                             *endings.get(row[0], (None, None))) for row in rows)
+    return tuple(replace(InstanceRow(*row[:-1], *(counts.get((row[0], s), 0) for s in ("missed", "met", "pending")),
+                                     *endings.get(row[0], (None, None))), employee=row[-1]) for row in rows)
 
 
 def _deadline_counts(session: Session, instance_ids: list[int]) -> dict[tuple[int, str], int]:

@@ -52,7 +52,7 @@ def get(session: Session, model: type, key: int, what: str):  # type: ignore[no-
 def work_items(session: Session, *, role: str | None = None, case_id: int | None = None, user: str | None = None,
                state: str | None = "ready", instance_id: int | None = None) -> list[views.WorkItemView]:
     """Work items filtered by role, case, assignee, state and instance; soonest due first."""
-    query = (select(WorkItem, Deadline, ProcessDefinition.process_id, Case.reference)
+    query = (select(WorkItem, Deadline, ProcessDefinition.process_id, Case.reference, Case.employee)
              .outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)
              .join(Case, WorkItem.case_id == Case.id)
              .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
@@ -63,7 +63,8 @@ def work_items(session: Session, *, role: str | None = None, case_id: int | None
         if value is not None:
             query = query.where(column == value)
     rows = session.execute(query.order_by(Deadline.due_on.is_(None), Deadline.due_on, WorkItem.id))
-    return [work_item_view(item, deadline, process_id, reference) for item, deadline, process_id, reference in rows]
+    return [replace(work_item_view(item, deadline, process_id, reference), employee=employee)
+            for item, deadline, process_id, reference, employee in rows]
 
 
 def work_item_view(item: WorkItem, deadline: Deadline | None, process_id: str | None = None,

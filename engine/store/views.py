@@ -85,6 +85,8 @@ class WorkItemView:
     case_reference: str | None = None
     days_left: int | None = None
     counts_working_days: bool = False
+    employee: str | None = None
+    """The name of the worker whose case it is."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ def test_an_admin_finds_every_instance_and_its_deadlines(client, auth, played):
     auth.login_as("admin")
     page = client.get("/compliance/instances").get_data(as_text=True)
     assert "ACME-1" in page and "OTHER-1" in page and "2 instances found." in page
+    assert '<span class="employee">An</span>' in page  # whose case it is, on every row
     assert 'href="/compliance/instances/' in page
     missed = client.get("/compliance/instances?has_missed_deadline=yes").get_data(as_text=True)
     assert "OTHER-1" in missed and "ACME-1" not in missed
