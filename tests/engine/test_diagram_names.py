@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.modelling.diagram_names import untranslated
+from engine.modelling.diagram_names import ATTRIBUTES, named_elements, untranslated
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "processes" / "bpmn").glob("*.bpmn"))
@@ -26,6 +26,17 @@ def test_every_name_people_read_in_a_shipped_diagram_is_in_dutch_and_french(path
     missing = untranslated(etree.parse(str(path)).getroot())
     assert not missing, "\n".join(f"{u.element_id} ({u.kind}) '{u.name}': no {', '.join(u.missing)}"
                                   for u in missing)
+
+
+def test_a_name_pages_show_reads_the_same_in_every_shipped_diagram():
+    """Pages look a name up by its English text: one English name, one translation (flows are only drawn)."""
+    found: dict[str, set[tuple]] = {}
+    for path in SHIPPED:
+        for element in named_elements(etree.parse(str(path)).getroot()):
+            if etree.QName(element).localname != "sequenceFlow":
+                found.setdefault(element.get("name").strip(), set()).add(
+                    tuple(element.get(a) for a in ATTRIBUTES.values()))
+    assert {name: sorted(t) for name, t in found.items() if len(t) > 1} == {}
 
 
 def test_a_name_without_its_translation_is_reported_and_technical_names_are_not():
