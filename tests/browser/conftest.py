@@ -7,6 +7,7 @@ test clock, so a test moves legal time with ``live_server.until(...)`` instead o
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -96,7 +97,8 @@ def sign_in(browser: Browser, live_server: LiveServer) -> Iterator[SignIn]:
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+        expect(page).not_to_have_url(re.compile(r"/login"))  # on the start page of the person's roles
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
         return page
 
     yield signed_in

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -57,7 +58,7 @@ def faster_rule(xml: str) -> str:
 def visit_by_employer(xml: str) -> str:
     xml = xml.replace("        <bpmn:flowNodeRef>hold_visit</bpmn:flowNodeRef>\n", "")
     ref = "        <bpmn:flowNodeRef>hold_visit</bpmn:flowNodeRef>\n"
-    return xml.replace('name="Employer">\n', 'name="Employer">\n' + ref)
+    return re.sub(r'(<bpmn:lane id="lane_employer"[^>]*>\n)', lambda m: m[1] + ref, xml)
 
 
 def deadlines(law: engine.Engine, case_id: int) -> list[tuple[str, date, str]]:
