@@ -12,6 +12,11 @@ or a variable of the case known before the task, passed as ``context``: a case f
 (``first_day_of_incapacity``) or what an earlier task of the instance recorded (``invited_on``). A name that is
 no field of the form is taken as such a variable (the conventions cannot know every instance's data); while the
 variable is not recorded, the rule does not apply.
+
+A form that records an act that cannot be undone (signing or refusing a plan, waiving an appeal, terminating) says
+so in ``x-irreversible``: what the act decides, in the three languages; the page then asks for confirmation.
+``x-decides-on`` lists the BPMN ids of the earlier tasks whose record the act decides on (the plan before the
+worker's reply): the page shows the latest of them in full above the choice.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ _TEXTS = {"type": "object", "additionalProperties": {"type": "string"}}
 _SHAPE = Draft202012Validator({
     "type": "object",
     "properties": {"x-title": _TEXTS, "x-order": {"type": "array", "items": {"type": "string"}},
+                   "x-irreversible": _TEXTS, "x-decides-on": {"type": "array", "items": {"type": "string"}},
                    "properties": {"$ref": "#/$defs/fields"}},
     "$defs": {
         "fields": {"type": "object", "additionalProperties": {"$ref": "#/$defs/field"}},
@@ -66,6 +72,10 @@ def convention_problems(schema: dict[str, Any]) -> list[str]:
     if shape:
         return shape
     problems = _missing_languages("x-title", schema.get("x-title")) + pattern_problems(schema)
+    if "x-irreversible" in schema:
+        problems += _missing_languages("x-irreversible", schema["x-irreversible"])
+    elif "x-decides-on" in schema:
+        problems.append("x-decides-on is for an act that cannot be undone: say what it decides in x-irreversible")
     properties = schema.get("properties", {})
     order = schema.get("x-order", [])
     if sorted(order) != sorted(properties):
