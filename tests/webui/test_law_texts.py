@@ -3,11 +3,12 @@ case's deadlines name their legal source and title in that language (issue 15)."
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
-from tests.webui.conftest import open_law_case
+from tests.webui.conftest import csrf_token, open_law_case
 
 T08_TITLE = {"nl": "De preventieadviseur-arbeidsarts rondt de re-integratiebeoordeling af",
              "fr": "Le conseiller en prévention-médecin du travail achève l&#39;évaluation de réintégration"}
@@ -64,3 +65,16 @@ def test_an_english_reader_keeps_the_english_words_of_a_case_s_deadline(client, 
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert ('<a href="/law#T01" title="Occupational physician informs the absent worker of the return-to-work options">'
             'T01</a> · Codex welzijn op het werk, art. I.4-71/1 (2026 numbering)') in page
+
+
+def test_the_modeler_offers_a_rule_with_its_title_and_source_in_the_reader_s_language(client, auth, law):
+    """T15 (art. I.4-36): the deadline picker and the panel's help name the term in French."""
+    user = auth.login_as("process_owner", username="po1")
+    auth.eng.set_language(user.id, "fr")
+    response = client.post("/models/pre_return_visit/drafts", data={"csrf_token": csrf_token(client, "/")})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<option value="T15">T15 — ' in page and "— art. I.4-36</option>" in page
+    data = json.loads(page.split('<script type="application/json" id="modeler-data">', 1)[1].split("</script>")[0])
+    [t15] = [rule for rule in data["palette"]["rules"] if rule["id"] == "T15"]
+    assert t15["title"] == "Visite de pré-reprise effectuée"
+    assert t15["legal_source"] == "Code du bien-être au travail, art. I.4-36"
