@@ -6,7 +6,7 @@ from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowe
 from .law.catalogue import Procedure
 from .law.deadlines import Computation
 from .law.eligibility import Policy
-from .law.reference import legal_reference, legal_reference_html
+from .law.reference import LegalTerm, legal_reference, legal_reference_html
 from .modelling.comparison import Change, Comparison
 from .modelling.modelling_views import (
     DraftView,
@@ -69,7 +69,7 @@ __all__ = [
     "Trace", "Trial", "TrialTask", "TrialView", "UserView", "Verification", "Version", "VersionComparison",
     "VersionSummary", "WorkItemView",
     "Element", "FieldEntry", "Flow", "InstanceTrace", "TimelineEntry", "Verdict", "Waiting",
-    "compute_deadline", "legal_reference", "legal_reference_html",
+    "compute_deadline", "legal_reference", "legal_reference_html", "LegalTerm",
     "Unavailable", "IncidentView",
     "AccessEntry", "AccessPage",
     "AccountView", "OrganisationView",

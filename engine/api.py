@@ -13,7 +13,7 @@ from .casework.cases import CaseWork
 from .casework.worklist import WorkList
 from .clock import SettableClock
 from .errors import ConcurrentUpdate, NotAllowed
-from .law import calendar, catalogue, deadlines
+from .law import calendar, catalogue, deadline_rules, deadlines, reference
 from .modelling.diagram_names import DiagramNames
 from .modelling.instance_moves import InstanceMoves
 from .modelling.trial import Trials
@@ -127,6 +127,19 @@ class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluat
     def procedures(self) -> list[catalogue.Procedure]:
         """The startable procedures of the catalogue, with who may start them and what starts with a case."""
         return list(self.catalogue.values())
+
+    def rule_text(self, rule_id: str, field: str, language: str) -> str | None:
+        """A legal term's ``field`` (title, start_event, on_expiry, legal_source, roll_forward_basis or
+        alternative_start_event) in ``language``, from the current rules; English where it is not translated, and
+        ``None`` for a rule or field they do not hold."""
+        rule = self.rules.get(rule_id)
+        if rule is None or field not in deadline_rules.TRANSLATED_FIELDS:
+            return None
+        return rule.text(field, language)
+
+    def legal_terms(self, language: str) -> list[reference.LegalTerm]:
+        """Every legal term of the current rules, in catalogue order, in ``language`` (English where untranslated)."""
+        return reference.legal_terms(self.rules, language)
 
     def definitions(self) -> list[views.Version]:
         """Every deployed version, newest first per process id."""

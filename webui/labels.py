@@ -55,6 +55,7 @@ def register(app: Flask) -> None:
     app.context_processor(_names)
     app.add_template_global(home_url, "home_url")
     app.add_template_global(came_from, "came_from")
+    app.add_template_global(rule_text, "rule_text")
 
 
 def _day(value: date | str | None) -> str:
@@ -84,6 +85,12 @@ def element_name(english: str | None) -> str:
     if "diagram_names" not in g:
         g.diagram_names = current_engine().diagram_names.table()
     return g.diagram_names.get(english.strip(), {}).get(str(get_locale()), english)
+
+
+def rule_text(rule_id: str, field: str, english: str) -> str:
+    """A legal term's words (its title, start_event, on_expiry or legal_source) in the reader's language, from the
+    engine's current rules; ``english``, the words a page already has, for a rule those rules do not hold."""
+    return current_engine().rule_text(rule_id, field, str(get_locale() or "en")) or english
 
 
 def procedure_title(process_id: str) -> str:

@@ -8,11 +8,15 @@ from markupsafe import Markup
 
 import engine
 
+from .context import current_engine, language
+
 bp = Blueprint("law", __name__)
 
 
 @bp.get("/law")
 @login_required
 def reference():  # type: ignore[no-untyped-def]
-    """Show the legal reference; the engine renders it with raw HTML limited to the rule anchors."""
-    return render_template("law/reference.html", document=Markup(engine.legal_reference_html()))
+    """Show the legal reference; the engine renders it with raw HTML limited to the rule anchors. A reader of
+    Dutch or French first gets the legal terms in that language, the reference itself being in English."""
+    return render_template("law/reference.html", document=Markup(engine.legal_reference_html()),
+                           terms=current_engine().legal_terms(language()))

@@ -17,7 +17,7 @@ from . import formfields
 from .account import LANGUAGES
 from .context import current_engine, language
 from .inputs import whole_number
-from .labels import ROLE_NAMES
+from .labels import ROLE_NAMES, rule_text
 
 bp = Blueprint("models", __name__, url_prefix="/models")
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
@@ -65,7 +65,9 @@ def _draft_page(draft: engine.DraftView, problems: list | None, status: int = 20
 
 
 def _palette(palette: engine.Palette) -> dict:
-    return {"rules": [rule.__dict__ for rule in palette.rules], "forms": list(palette.forms),
+    rules = [{**rule.__dict__, "title": rule_text(rule.id, "title", rule.title),
+              "legal_source": rule_text(rule.id, "legal_source", rule.legal_source)} for rule in palette.rules]
+    return {"rules": rules, "forms": list(palette.forms),
             "roles": [{"id": role, "label": str(ROLE_NAMES.get(role, role))} for role in palette.roles],
             "messages": list(palette.messages)}
 

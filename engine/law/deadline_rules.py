@@ -125,6 +125,25 @@ def _entry_problems(entry: Any) -> list[str]:
         problems += [f"opens_after: {p}" for p in _amount_problems(entry["opens_after"])]
     if not problems:
         problems += _roll_forward_problems(entry)
+    return problems + _translation_problems(entry)
+
+
+def _translation_problems(entry: dict[str, Any]) -> list[str]:
+    """Each language's sub-table (``[T08.nl]``) translates the English text fields the rule has, each as text,
+    and nothing else."""
+    english = [name for name in TRANSLATED_FIELDS if entry.get(name) is not None]
+    problems = []
+    for language in LANGUAGES:
+        texts = entry.get(language)
+        if not isinstance(texts, dict):
+            problems.append(f"needs a [{language}] table translating {', '.join(english)}")
+            continue
+        problems += [f"[{language}] '{key}' is not a field to translate" for key in texts if key not in english]
+        for name in english:
+            if name not in texts or (isinstance(texts[name], str) and not texts[name].strip()):
+                problems.append(f"[{language}] lacks a translation of '{name}'")
+            elif not isinstance(texts[name], str):
+                problems.append(f"[{language}] '{name}' must be text")
     return problems
 
 

@@ -33,6 +33,16 @@ duration = 3
 unit = "months"
 counting_from = "day_after"
 roll_forward = false
+[G1.nl]
+title = "t-nl"
+start_event = "s-nl"
+on_expiry = "e-nl"
+legal_source = "l-nl"
+[G1.fr]
+title = "t-fr"
+start_event = "s-fr"
+on_expiry = "e-fr"
+legal_source = "l-fr"
 """
 EARLIER_REGIME = """[[G1.regimes]]
 effective_from = 2021-01-01

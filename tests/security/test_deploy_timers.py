@@ -31,6 +31,16 @@ duration = 1
 unit = "weeks"
 counting_from = "day_after"
 roll_forward = false
+[T90.nl]
+title = "De preventieadviseur-arbeidsarts controleert het dossier elke week (testregel)"
+start_event = "ontvangst van de aanvraag"
+on_expiry = "een controle is nodig"
+legal_source = "geen: een regel voor deze test"
+[T90.fr]
+title = "Le conseiller en prévention-médecin du travail vérifie le dossier chaque semaine (règle de test)"
+start_event = "réception de la demande"
+on_expiry = "une vérification est due"
+legal_source = "aucune : une règle pour ce test"
 """
 DEMO = (FIXTURES / "bpmn" / "visit_demo.bpmn").read_text()
 CYCLE = (DEMO.replace('deadline("T15", request_received_on)', 'deadline("T90", request_received_on)')
