@@ -45,6 +45,9 @@ def submit(item_id: int):  # type: ignore[no-untyped-def]
     task = eng.task(item_id, current_user.view.id)
     if formfields.wants_row(request.form):
         return _render(task, request.form, {})
+    if task.schema.get("x-irreversible") and request.form.get("confirmed") != "yes":
+        refused = {"confirmed": [_("Confirm your answer: it cannot be undone.")]}
+        return _render(task, request.form, refused), 422
     values = formfields.data(task.schema, request.form)
     try:
         eng.complete(item_id, values, actor=current_user.view.username, user_id=current_user.view.id)
@@ -93,8 +96,18 @@ def _labels(task: engine.Task, err: engine.InvalidInput) -> dict[str, str]:
 
 def _render(task: engine.Task, values: Mapping, errors: dict, *, is_late_act: bool = False):  # type: ignore[no-untyped-def]
     title = (task.schema.get("x-title") or {}).get(language(), element_name(task.item.name))
+    irreversible = (task.schema.get("x-irreversible") or {}).get(language()) if not is_late_act else None
     return render_template("tasks/form.html", task=task, item=task.item, title=title, values=values,
-                           errors=errors, fields=formfields.fields(task.schema, language()), is_late_act=is_late_act)
+                           errors=errors, fields=formfields.fields(task.schema, language()), is_late_act=is_late_act,
+                           irreversible=irreversible, decided_on=_decided_on(task))
+
+
+def _decided_on(task: engine.Task) -> engine.Document | None:
+    """The latest record the task's act decides on (``x-decides-on``: the plan the worker signs or refuses)."""
+    wanted = set(task.schema.get("x-decides-on") or ())
+    found = [(doc.completed_at, doc.work_item_id, doc) for doc in task.documents
+             if doc.task in wanted and doc.completed_at is not None]
+    return max(found, key=lambda entry: entry[:2])[2] if found else None
 
 
 @bp.post("/tasks/<int:item_id>/claim")
