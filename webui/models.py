@@ -103,6 +103,9 @@ def _problem(problem: engine.Problem) -> dict:
 def deploy(draft_id: int):  # type: ignore[no-untyped-def]
     """Deploy the saved draft as a new version; the problems are shown on the diagram when it is refused."""
     eng = current_engine()
+    if request.form.get("confirmed") != "yes":
+        flash(_("Confirm the deploy: a deployed version cannot be withdrawn."), "error")
+        return _draft_page(eng.draft(draft_id, user_id=current_user.view.id), None, 422)
     try:
         versions = eng.deploy_draft(draft_id, comment=request.form.get("comment", ""), user_id=current_user.view.id)
     except engine.InvalidModel as err:

@@ -136,6 +136,7 @@ def test_a_process_owner_edits_validates_and_deploys_a_draft_and_new_cases_run_o
     expect(page.locator("#problems")).to_have_text("No problems.")
 
     page.get_by_label("Why this version exists").fill("T16 instead of T15; a clearer name for the visit.")
+    page.get_by_label("I confirm: from now on new cases start on this version.", exact=False).check()
     page.get_by_role("button", name="Deploy", exact=True).click()
     expect(page).to_have_url(re.compile(r"/models$"))
     expect(page.get_by_role("status").filter(has_text="Deployed")).to_contain_text("pre_return_visit version 2")
@@ -184,6 +185,7 @@ def test_a_refused_deploy_marks_the_problems_and_the_panel_fixes_them(
     expect(panel(page).get_by_label("Role of this lane")).to_have_value("")
 
     page.get_by_label("Why this version exists").fill("A lane without a role")
+    page.get_by_label("I confirm: from now on new cases start on this version.", exact=False).check()
     page.get_by_role("button", name="Deploy", exact=True).click()
     problems = page.locator("#problems")
     expect(problems).to_contain_text("The deploy was refused")

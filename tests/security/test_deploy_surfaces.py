@@ -81,5 +81,6 @@ def test_the_workbench_answers_problems_not_500s(client, auth, law):
                   {"file": FILE, "xml": hostile, "revision": law.draft(draft_id).revision})
         validated = json_post(client, f"/models/drafts/{draft_id}/validate")
         assert validated.status_code == 200 and "nested" in json.dumps(validated.get_json()["problems"])
-        deployed = client.post(f"/models/drafts/{draft_id}/deploy", data={"comment": "deep", "csrf_token": token})
+        deployed = client.post(f"/models/drafts/{draft_id}/deploy", data={"comment": "deep", "confirmed": "yes",
+                                                                                "csrf_token": token})
         assert deployed.status_code == 422 and [s.version.version for s in law.versions("pre_return_visit")] == [1]

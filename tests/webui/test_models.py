@@ -64,9 +64,14 @@ def test_saving_validating_and_deploying_a_draft(client, owner, law):
     assert stale.status_code == 409 and stale.get_json()["error"] == "conflict"
     assert json_post(client, f"/models/drafts/{draft_id}/validate").get_json() == {"problems": []}
     refused = client.post(f"/models/drafts/{draft_id}/deploy",
-                          data={"comment": " ", "csrf_token": csrf_token(client, "/")})
+                          data={"comment": " ", "confirmed": "yes", "csrf_token": csrf_token(client, "/")})
     assert refused.status_code == 422
-    deployed = client.post(f"/models/drafts/{draft_id}/deploy", data={"comment": "Shorter name",
+    unconfirmed = client.post(f"/models/drafts/{draft_id}/deploy",
+                              data={"comment": "Shorter name", "csrf_token": csrf_token(client, "/")})
+    assert unconfirmed.status_code == 422 and "a deployed version cannot be withdrawn" in unconfirmed.get_data(
+        as_text=True)
+    assert [s.version.version for s in law.versions("pre_return_visit")] == [1]
+    deployed = client.post(f"/models/drafts/{draft_id}/deploy", data={"comment": "Shorter name", "confirmed": "yes",
                                                                       "csrf_token": csrf_token(client, "/")},
                            follow_redirects=True)
     assert "pre_return_visit version 2" in deployed.get_data(as_text=True)
@@ -83,7 +88,7 @@ def test_a_malicious_upload_is_refused_with_its_problems_listed(client, owner, l
                                                           "revision": law.draft(draft_id).revision})
     problems = json_post(client, f"/models/drafts/{draft_id}/validate").get_json()["problems"]
     assert problems and "passwd" not in json.dumps(problems).replace("file:///etc/passwd", "")
-    response = client.post(f"/models/drafts/{draft_id}/deploy", data={"comment": "evil",
+    response = client.post(f"/models/drafts/{draft_id}/deploy", data={"comment": "evil", "confirmed": "yes",
                                                                       "csrf_token": csrf_token(client, "/")})
     assert response.status_code == 422 and [s.version.version for s in law.versions("pre_return_visit")] == [1]
 
