@@ -42,7 +42,7 @@ def explain(row: Any) -> str:
     language = str(get_locale())
     clauses = [_CLAUSES[part["kind"]](part, language) for part in parts if part["kind"] in _CLAUSES]
     sentences = [_SENTENCES[part["kind"]](part, language) for part in parts if part["kind"] in _SENTENCES]
-    return " ".join(["; ".join(clauses) + ".", *sentences])
+    return " ".join([gettext("; ").join(clauses) + ".", *sentences])  # French sets a space before the semicolon
 
 
 def _words(words: dict[str, str] | None, language: str) -> str:

@@ -17,9 +17,9 @@ T15_IN = {
     "nl": ("ontvangst van de aanvraag voor het bezoek door de preventieadviseur-arbeidsarts: 23/12/2026; "
            "te tellen vanaf de dag erna; +10 werkdagen, zonder Kerstmis (vr 25/12/2026), Nieuwjaar (vr 01/01/2027) "
            "en 2 weekends mee te tellen; vervalt op 08/01/2027 (T15, Codex welzijn op het werk, art. I.4-36)."),
-    "fr": ("réception de la demande de visite par le conseiller en prévention-médecin du travail : 23/12/2026; "
-           "à compter du lendemain; +10 jours ouvrables, sans compter Noël (ven. 25/12/2026), Nouvel An "
-           "(ven. 01/01/2027) et 2 week-ends; échéance le 08/01/2027 (T15, Code du bien-être au travail, "
+    "fr": ("réception de la demande de visite par le conseiller en prévention-médecin du travail : 23/12/2026 ; "
+           "à compter du lendemain ; +10 jours ouvrables, sans compter Noël (ven. 25/12/2026), Nouvel An "
+           "(ven. 01/01/2027) et 2 week-ends ; échéance le 08/01/2027 (T15, Code du bien-être au travail, "
            "art. I.4-36)."),
 }
 
@@ -76,7 +76,7 @@ def test_a_rolled_forward_term_and_a_late_one_are_explained_in_french(app: Flask
     )
     with app.test_request_context("/?lang=fr"):
         text = explain(SimpleNamespace(explanation="", explanation_parts=parts))
-    assert text.startswith("réception du plan : 19/12/2026; à compter du lendemain; +14 jours calendrier; "
+    assert text.startswith("réception du plan : 19/12/2026 ; à compter du lendemain ; +14 jours calendrier ; "
                            "sam. 02/01/2027 n'est pas un jour ouvrable, reporté au jour ouvrable suivant "
-                           "(art. 53 Judicial Code, by analogy, non vérifié); échéance le 04/01/2027 (T13, "
+                           "(art. 53 Judicial Code, by analogy, non vérifié) ; échéance le 04/01/2027 (T13, "
                            "Codex, art. I.4-74). Déjà échu lors de son calcul le 05/01/2027")
