@@ -24,6 +24,7 @@ from . import (
     democlock,
     errors,
     evidence,
+    explanations,
     headers,
     incidents,
     inputs,
@@ -73,6 +74,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _login_manager(app)
     app.jinja_env.globals["get_locale"] = get_locale
     labels.register(app)
+    explanations.register(app)
     inputs.register(app)
     headers.register(app)
     for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp,

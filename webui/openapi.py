@@ -224,7 +224,11 @@ def schemas() -> dict:
                             process_id=STRING, version=INTEGER, state=STRING, row_version=INTEGER),
         "Deadline": _object(("rule", "due_on", "state"), rule=STRING, legal_source=STRING, due_on=DATE,
                             state=STRING, explanation=STRING, days_left={"type": ["integer", "null"]},
-                            counts_working_days={"type": "boolean"}),
+                            counts_working_days={"type": "boolean"},
+                            explanation_parts={"type": ["array", "null"], "items": OBJECT,
+                                               "description": "How the due date was counted, as data: one object "
+                                                              "per part, each with a kind (start, counting, count, "
+                                                              "rolled, due…); null for a deadline kept before 0018."}),
         "WorkItem": _object(("id", "case_id", "name", "state"), id=INTEGER, case_id=INTEGER, name=STRING,
                             role=STRING, state=STRING, assignee={"type": ["string", "null"]},
                             due_on={"type": ["string", "null"]}, rule={"type": ["string", "null"]},

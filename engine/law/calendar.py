@@ -16,12 +16,21 @@ import holidays
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 _PUBLIC_HOLIDAYS = holidays.country_holidays("BE", language="en_US")
+_TRANSLATED_HOLIDAYS = {language: holidays.country_holidays("BE", language=language) for language in ("nl", "fr")}
 _ONE_DAY = timedelta(days=1)
 
 
 def holiday_name(day: date) -> str | None:
     """Return the English name of the Belgian public holiday on ``day``, or None on other days."""
     return _PUBLIC_HOLIDAYS.get(day)
+
+
+def holiday_names(day: date) -> dict[str, str]:
+    """Return the names of the Belgian public holiday on ``day`` in English, Dutch and French (empty on other days)."""
+    english = _PUBLIC_HOLIDAYS.get(day)
+    if english is None:
+        return {}
+    return {"en": english, **{language: names.get(day, english) for language, names in _TRANSLATED_HOLIDAYS.items()}}
 
 
 def is_working_day(day: date) -> bool:

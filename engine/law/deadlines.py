@@ -1,8 +1,8 @@
 """Legal terms: the computation of due dates from the rules in ``processes/deadlines.toml``.
 
 Pure: nothing here touches a session, the clock or a file (``deadline_rules`` reads the rules file).
-``compute`` takes dates and returns a ``Computation``: the due date, the instant the term expires and one
-readable sentence saying how it was counted. Catalogue ids (T01–T47) are those of
+``compute`` takes dates and returns a ``Computation``: the due date, the instant the term expires and how it
+was counted, as parts (``explanations``) and as one English sentence made of them. Catalogue ids (T01–T47) are those of
 legal-rules.md, section 5; the rows keeping deadlines per instance live in ``projection``.
 """
 
@@ -10,26 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from ..errors import InvalidInput, NotFound
-from . import calendar
+from . import calendar, explanations
 from .deadline_rules import Regime, Rule, load_rules
 
 _DAY_UNITS = frozenset({"calendar_days", "working_days"})
 _ONE_DAY = timedelta(days=1)
-_UNIT_WORDS = {
-    "calendar_days": ("calendar day", "calendar days"),
-    "working_days": ("Belgian working day", "Belgian working days"),
-    "weeks": ("week", "weeks"),
-    "months": ("month", "months"),
-    "years": ("year", "years"),
-}
-_COUNTING_WORDS = {"day_after": "counting from the day after", "event_day": "counting the event day as day 1"}
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -49,6 +40,8 @@ class Computation:
     counting_from: str
     legal_source: str
     explanation: str
+    explanation_parts: tuple[dict[str, Any], ...] = field(default=(), hash=False)
+    """How it was counted, as data (``explanations``); ``explanation`` is these parts in English."""
 
 
 @cache
@@ -85,12 +78,13 @@ def compute(rule: str, start: date | str, *, regime_on: date | str | None = None
     counted = _count(start_on, regime)
     due_on = calendar.roll_forward(counted) if regime.roll_forward else counted
     opens_on = calendar.COUNTING[found.opens_after[1]](start_on, found.opens_after[0]) if found.opens_after else None
+    parts = explanations.parts(found, regime, start_on, counted, due_on, opens_on)
+    parts += _alternative(found, regime, alternative_start)
     return Computation(
         rule=found.id, name=found.name, kind=found.kind, start_on=start_on, regime_on=regime_on_date, due_on=due_on,
         opens_on=opens_on, expires_at=calendar.day_start(due_on + _ONE_DAY), duration=regime.duration,
         unit=regime.unit, counting_from=regime.counting_from, legal_source=found.legal_source,
-        explanation=_explain(found, regime, start_on, counted, due_on, opens_on)
-        + _alternative(found, regime, alternative_start),
+        explanation=explanations.english(parts), explanation_parts=tuple(parts),
     )
 
 
@@ -108,15 +102,13 @@ def cycle(computation: Computation) -> str:
     return f"R/{first.isoformat()}/P{computation.duration}{CYCLE_UNITS[computation.unit]}"
 
 
-def _alternative(rule: Rule, regime: Regime, alternative_start: date | str | None) -> str:
+def _alternative(rule: Rule, regime: Regime, alternative_start: date | str | None) -> list[dict[str, Any]]:
     """The due date counted from the disputed other start (T12: the assessment instead of its receipt)."""
     if rule.alternative_start_event is None or alternative_start is None:
-        return ""
+        return []
     other = _as_date(alternative_start, "alternative_start")
     counted = _count(other, regime)
-    due = calendar.roll_forward(counted) if regime.roll_forward else counted
-    return (f"; counted from {rule.alternative_start_event} {other.isoformat()} it would be "
-            f"{due.isoformat()} (not applied, unverified)")
+    return [explanations.alternative(rule, other, calendar.roll_forward(counted) if regime.roll_forward else counted)]
 
 
 def threshold_date(rule: str, start: date | str, *, rules: Mapping[str, Rule] | None = None) -> date:
@@ -161,59 +153,6 @@ def _as_date(value: date | str, field: str) -> date:
         with suppress(ValueError):
             return datetime.fromisoformat(value).date()
     raise InvalidInput(f"{field} is not an ISO date", {field: ["expected a date such as 2026-03-02"]})
-
-
-def _explain(rule: Rule, regime: Regime, start: date, counted: date, due: date, opens: date | None) -> str:
-    parts = [f"{rule.start_event} {start.isoformat()}"]
-    if len(rule.regimes) > 1:
-        parts.append(f"regime from {regime.effective_from.isoformat()}: {_amount(regime.duration, regime.unit)}")
-    parts.append(_COUNTING_WORDS[regime.counting_from] if regime.duration >= 0 else "counting back from the day before")
-    if opens is not None and rule.opens_after is not None:
-        parts.append(f"the window opens after {_amount(*rule.opens_after)}, on {opens.isoformat()}")
-    parts.append(f"{regime.duration:+d} {_UNIT_WORDS[regime.unit][abs(regime.duration) != 1]}"
-                 + _skipped(start, counted, regime) + _clipped(start, regime))
-    if due != counted:
-        parts.append(f"{_day(counted)} is not a working day, rolled forward to the next one" + _basis(rule))
-    return "; ".join(parts) + f" = {due.isoformat()} ({rule.id}, {rule.legal_source})"
-
-
-def _basis(rule: Rule) -> str:
-    if rule.roll_forward_basis is None:
-        return ""
-    return f" ({rule.roll_forward_basis}{', unverified' if rule.is_roll_forward_unverified else ''})"
-
-
-def _amount(duration: int, unit: str) -> str:
-    return f"{duration} {_UNIT_WORDS[unit][abs(duration) != 1]}"
-
-
-def _skipped(start: date, counted: date, regime: Regime) -> str:
-    """Name the holidays and weekends that working-day counting stepped over, or nothing."""
-    if regime.unit != "working_days" or regime.duration == 0:
-        return ""
-    after = start - _ONE_DAY if regime.counting_from == "event_day" else start
-    low, high = (after, counted) if counted > after else (counted, after - _ONE_DAY)
-    skipped = [f"{_day(day)} ({name})" for day, name in calendar.skipped_non_working_days(low, high)]
-    weekends = {day.isocalendar()[:2] for day in _days_after(low, high) if day.weekday() >= 5}
-    if weekends:
-        skipped.append("the weekend" if len(weekends) == 1 else "weekends")
-    if not skipped:
-        return ""
-    return ", skipping " + (skipped[0] if len(skipped) == 1 else ", ".join(skipped[:-1]) + " and " + skipped[-1])
-
-
-def _clipped(start: date, regime: Regime) -> str:
-    if regime.unit in _DAY_UNITS or calendar.COUNTING[regime.unit](start, regime.duration).day == start.day:
-        return ""
-    return ", clipped to the end of the month"
-
-
-def _days_after(low: date, high: date) -> list[date]:
-    return [low + timedelta(days=n) for n in range(1, (high - low).days + 1)]
-
-
-def _day(day: date) -> str:
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def days_left(rule: Rule | None, start_on: date, due_on: date, today: date) -> tuple[int, bool]:

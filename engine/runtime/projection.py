@@ -29,7 +29,7 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from ..casework import access
-from ..law import calendar
+from ..law import calendar, explanations
 from ..law.deadlines import Computation
 from ..store.models import Correlation, Deadline, ProcessInstance, Timer, WorkItem
 from . import verdicts
@@ -116,24 +116,22 @@ def _add_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflo
         if task is None or not _is_timer(task) or _known_deadline(session, row, entry, now):
             continue
         c = entry.computation
+        parts = _explanation_parts(c, now)
         session.add(Deadline(
             case_id=row.case_id, instance_id=row.id, task_id=entry.task_id, bpmn_id=entry.bpmn_id, rule=c.rule,
             kind=c.kind, legal_source=c.legal_source, start_event=entry.start_event, start_on=c.start_on,
-            due_on=c.due_on, expires_at=c.expires_at, explanation=c.explanation + _late_note(c, now),
-            state="pending", created_at=now,
+            due_on=c.due_on, expires_at=c.expires_at, explanation=explanations.english(parts),
+            explanation_parts=parts, state="pending", created_at=now,
         ))
     session.flush()
 
 
-def _late_note(c: Computation, now: datetime) -> str:
-    """Why a term was over before it was computed: the fact it counts from is older (e.g. a case opened late)."""
+def _explanation_parts(c: Computation, now: datetime) -> list[dict]:
+    """How the term was counted, and why it was over before it was computed when the fact it counts from is
+    older (e.g. a case opened late)."""
     today = calendar.legal_date(now)
-    if c.due_on >= today:
-        return ""
-    if c.kind == "period":
-        return f" Already elapsed when computed on {today.isoformat()}: the fact it counts from is older."
-    return (f" Already due when computed on {today.isoformat()}: the fact it counts from is older (e.g. a case "
-            "opened late), so the duty is late from the start.")
+    late = [explanations.late(c.kind, today)] if c.due_on < today else []
+    return [*c.explanation_parts, *late]
 
 
 _VERDICTS = {

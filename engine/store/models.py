@@ -202,6 +202,7 @@ class Deadline(Base):
     due_on: Mapped[date]
     expires_at: Mapped[datetime]
     explanation: Mapped[str] = mapped_column(Text)
+    explanation_parts: Mapped[list | None]  # the explanation as data (engine/law/explanations.py); None before 0018
     state: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]

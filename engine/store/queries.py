@@ -73,7 +73,7 @@ def work_item_view(item: WorkItem, deadline: Deadline | None, process_id: str | 
         item.id, item.case_id, item.instance_id, item.bpmn_id, item.name, item.role, item.form, item.assignee,
         item.state, item.created_at, deadline.due_on if deadline else None, deadline.rule if deadline else None,
         deadline.legal_source if deadline else None, deadline.explanation if deadline else None, process_id,
-        case_reference,
+        case_reference, explanation_parts=_parts(deadline),
     )
 
 
@@ -106,7 +106,12 @@ def deadline_view(row: Deadline) -> views.DeadlineView:
                               row.legal_source, row.start_event, row.start_on, row.due_on, row.expires_at,
                               row.explanation, row.state, row.closed_at, closed_on=row.closed_on, act_on=row.act_on,
                               first_state=row.first_state, corrected_at=row.corrected_at,
-                              corrected_by=row.corrected_by)
+                              corrected_by=row.corrected_by, explanation_parts=_parts(row))
+
+
+def _parts(row: Deadline | None) -> tuple[dict, ...] | None:
+    """The explanation's parts; None when there is no deadline, or it was kept before there were parts."""
+    return None if row is None or row.explanation_parts is None else tuple(row.explanation_parts)
 
 
 def audit_events(session: Session, stream: str) -> list[views.AuditEventView]:

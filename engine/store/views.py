@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
@@ -87,6 +87,8 @@ class WorkItemView:
     counts_working_days: bool = False
     employee: str | None = None
     """The name of the worker whose case it is."""
+    explanation_parts: tuple[dict, ...] | None = field(default=None, hash=False)
+    """How the due date was counted, as data (``engine/law/explanations.py``); None for a row kept before them."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,8 @@ class DeadlineView:
     first_state: str | None = None
     corrected_at: datetime | None = None
     corrected_by: str | None = None
+    explanation_parts: tuple[dict, ...] | None = field(default=None, hash=False)
+    """How the due date was counted, as data (``engine/law/explanations.py``); None for a row kept before them."""
 
     @property
     def is_corrected(self) -> bool:

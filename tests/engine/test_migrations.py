@@ -63,6 +63,19 @@ def test_deadlines_closed_before_0007_get_the_brussels_date_of_their_verdict(dat
     assert tuple(closed) == (at(2027, 1, 8, 0, 30), date(2027, 1, 8))
 
 
+def test_deadlines_kept_before_0018_have_no_explanation_parts_and_keep_their_english_text(database_url, clock):
+    """Revision 0018 adds the parts and leaves older rows without them: the pages then show the English text."""
+    clock.set(at(2026, 12, 23))
+    eng = engine.Engine(database_url, clock=clock)
+    eng.deploy(sorted(PROCESSES.glob("*.bpmn")), actor="process_owner")
+    visit = request_visit(eng, "C-1", "Acme NV", REQUEST)
+    eng.close()
+    row = migrated_again(database_url, "0017", sa.select(Deadline.explanation_parts, Deadline.explanation)
+                         .where(Deadline.instance_id == visit, Deadline.rule == "T15"))
+    assert row.explanation_parts is None and row.explanation.endswith("= 2027-01-08 (T15, Codex welzijn op het werk, "
+                                                                      "art. I.4-36)")
+
+
 def migrated_again(database_url: str, revision: str, query: sa.Executable) -> sa.Row:
     """Downgrade to ``revision``, upgrade to the newest again, and read the one row ``query`` selects."""
     config = Config()

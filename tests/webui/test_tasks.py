@@ -30,7 +30,7 @@ def test_the_inbox_lists_my_roles_tasks_with_due_date_and_legal_basis(client, au
     assert "Hold the pre-return visit" in page
     assert '<span class="employee">An</span>' in page  # whose case it is, on the row
     assert "08/01/2027" in page and "T15" in page and "art. I.4-36" in page
-    assert "25 Dec" in page
+    assert "Christmas Day (Fri 25/12/2026)" in page
 
 
 def test_other_roles_do_not_see_the_task(client, auth):
