@@ -1,6 +1,7 @@
 """Reintegra's engine: the one front door to processes, cases, deadlines and timers."""
 
 from .api import Engine, compute_deadline
+from .casework.form_drafts import FormDraftView
 from .clock import Clock, SettableClock, SystemClock
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem, Unavailable
 from .law.catalogue import Procedure
@@ -57,6 +58,7 @@ from .store.views import (
 )
 
 __all__ = [
+    "FormDraftView",
     "AnchorCheck", "AnchorStore", "Checkpoint",
     "AuditEventView", "CaseFile", "ChainCheck", "EvidenceCase", "EvidenceEvent", "EvidenceInstance", "EvidencePack",
     "LogEvent", "Dashboard", "DashboardLine", "DrillRow", "InstancePage", "InstanceRow",

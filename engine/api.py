@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from .casework.cases import CaseWork
+from .casework.form_drafts import FormDrafts
 from .casework.worklist import WorkList
 from .clock import SettableClock
 from .errors import ConcurrentUpdate, NotAllowed
@@ -223,6 +224,11 @@ class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluat
     def retention(self) -> Retention:
         """Retention periods of closed cases (``retention_years``, ``retention_schedule``) and pseudonymisation."""
         return Retention(self)
+
+    @cached_property
+    def form_drafts(self) -> FormDrafts:
+        """Each person's own drafts of task forms (``save``, ``get``, ``discard``): private, never a completion."""
+        return FormDrafts(self)
 
     @cached_property
     def diagram_names(self) -> DiagramNames:

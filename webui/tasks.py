@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,6 +18,8 @@ from .labels import element_name
 bp = Blueprint("tasks", __name__)
 
 FILTERS = ("role", "process_id", "claimed", "urgency")
+NOT_TYPED = frozenset({"csrf_token", "save_draft", "confirmed", "add_row"})
+"""Posted fields that are no part of what the person typed into the form."""
 
 
 @bp.get("/")
@@ -33,8 +36,29 @@ def inbox():  # type: ignore[no-untyped-def]
 @bp.get("/tasks/<int:item_id>")
 @login_required
 def form(item_id: int):  # type: ignore[no-untyped-def]
-    """Show a task's form with the legal term that governs it and the case context it needs."""
-    return _render(current_engine().task(item_id, current_user.view.id), {}, {})
+    """Show a task's form with the legal term that governs it and the case context it needs, filled with the
+    reader's own draft when they saved one."""
+    eng = current_engine()
+    task = eng.task(item_id, current_user.view.id)
+    draft = eng.form_drafts.get(item_id, user_id=current_user.view.id)
+    return _render(task, draft.values if draft else {}, {}, draft=draft)
+
+
+@bp.post("/tasks/<int:item_id>/draft/discard")
+@login_required
+def discard_draft(item_id: int):  # type: ignore[no-untyped-def]
+    """Throw one's draft of the task away; the form shows empty again."""
+    current_engine().form_drafts.discard(item_id, user_id=current_user.view.id)
+    flash(_("Your draft was discarded."), "info")
+    return redirect(url_for("tasks.form", item_id=item_id))
+
+
+def _save_draft(item_id: int):  # type: ignore[no-untyped-def]
+    typed = {k: v for k, v in request.form.items() if k not in NOT_TYPED and str(v).strip()}
+    saved = current_engine().form_drafts.save(item_id, typed, user_id=current_user.view.id)
+    flash(_("Draft saved at %(moment)s. Only you see it; the task stays open and its term runs on.",
+            moment=format_datetime(saved.saved_at, "dd/MM/yyyy HH:mm")), "info")
+    return redirect(url_for("tasks.form", item_id=item_id))
 
 
 @bp.post("/tasks/<int:item_id>")
@@ -45,6 +69,8 @@ def submit(item_id: int):  # type: ignore[no-untyped-def]
     task = eng.task(item_id, current_user.view.id)
     if formfields.wants_row(request.form):
         return _render(task, request.form, {})
+    if request.form.get("save_draft"):
+        return _save_draft(item_id)
     if task.schema.get("x-irreversible") and request.form.get("confirmed") != "yes":
         refused = {"confirmed": [_("Confirm your answer: it cannot be undone.")]}
         return _render(task, request.form, refused), 422
@@ -94,12 +120,13 @@ def _labels(task: engine.Task, err: engine.InvalidInput) -> dict[str, str]:
     return {**earlier, **{c.name: c.label for f in drawn for c in f.columns}, **{f.name: f.label for f in drawn}}
 
 
-def _render(task: engine.Task, values: Mapping, errors: dict, *, is_late_act: bool = False):  # type: ignore[no-untyped-def]
+def _render(task: engine.Task, values: Mapping, errors: dict, *, is_late_act: bool = False,  # type: ignore[no-untyped-def]
+            draft: engine.FormDraftView | None = None):
     title = (task.schema.get("x-title") or {}).get(language(), element_name(task.item.name))
     irreversible = (task.schema.get("x-irreversible") or {}).get(language()) if not is_late_act else None
     return render_template("tasks/form.html", task=task, item=task.item, title=title, values=values,
                            errors=errors, fields=formfields.fields(task.schema, language()), is_late_act=is_late_act,
-                           irreversible=irreversible, decided_on=_decided_on(task))
+                           irreversible=irreversible, decided_on=_decided_on(task), draft=draft)
 
 
 def _decided_on(task: engine.Task) -> engine.Document | None:

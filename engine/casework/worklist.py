@@ -14,7 +14,7 @@ from ..runtime import run as runtime
 from ..store import access_log, audit, queries, repository, views
 from ..store.models import Case, Deadline, ProcessInstance, User, WorkItem
 from ..wiring import Wiring
-from . import disclosure, documents, late_acts, visibility, withheld
+from . import disclosure, documents, form_drafts, late_acts, visibility, withheld
 
 DUE_SOON_DAYS = 3
 """A work item is due soon when at most this many days (in its rule's count) are left."""
@@ -126,6 +126,7 @@ class WorkList(Wiring):
                 raise Conflict(f"work item {work_item_id} is already {item.state}")
             run = self._load(session, item.instance_id, expected_version)
             runtime.complete(session, run, item, data, actor, self._judged(session, run, item, data))
+            form_drafts.discard_all(session, item.id)
             session.flush()
             result = queries.instance_view(session, run.row)
             session.commit()

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from ..casework import form_drafts
 from ..store import audit, row_hashes
 from ..store.models import AuditEvent, Case, IncapacityEvent, ProcessInstance, WorkItem
 
@@ -118,6 +119,7 @@ def pseudonymise(session: Session, case: Case, forms_of: FormsOf, *, at: datetim
     for event in session.scalars(select(IncapacityEvent).where(IncapacityEvent.case_id == case.id)):
         event.recorded_by = scrub.person(event.recorded_by)
     redacted = _redact_events(session, case, [row.id for row in instances], scrub, at)
+    form_drafts.discard_of_case(session, case.id)
     _scrub_case(case, scrub, at)
     session.flush()
     for row in instances:
