@@ -72,8 +72,8 @@ class WorkList(Wiring):
         with self.database.unit_of_work() as session:
             item, deadline, user = self._visible_item(session, work_item_id, user_id)
             schema = self._fillable_form(session, item, user)
-            view = queries.with_days_left([queries.work_item_view(item, deadline)], self.rules,
-                                          calendar.legal_date(now))[0]
+            own = queries.with_procedure_terms(session, [queries.work_item_view(item, deadline)])
+            view = queries.with_days_left(own, self.rules, calendar.legal_date(now))[0]
             case = queries.case_view(queries.get(session, Case, item.case_id, "case"))
             shown = documents.documents(session, self._loaded, user, now, case_id=item.case_id,
                                         instance_id=item.instance_id)

@@ -63,8 +63,32 @@ def work_items(session: Session, *, role: str | None = None, case_id: int | None
         if value is not None:
             query = query.where(column == value)
     rows = session.execute(query.order_by(Deadline.due_on.is_(None), Deadline.due_on, WorkItem.id))
-    return [replace(work_item_view(item, deadline, process_id, reference), employee=employee)
-            for item, deadline, process_id, reference, employee in rows]
+    return with_procedure_terms(session, [replace(work_item_view(item, deadline, process_id, reference),
+                                                  employee=employee)
+                                          for item, deadline, process_id, reference, employee in rows])
+
+
+def with_procedure_terms(session: Session, items: list[views.WorkItemView]) -> list[views.WorkItemView]:
+    """Name, on a task without a term of its own, the term of its procedure whose expiry brought it about (the
+    explanation of a late assessment is born when T08 expires)."""
+    lacking = {item.instance_id for item in items if item.due_on is None}
+    if not lacking:
+        return items
+    query = (select(Deadline).where(Deadline.instance_id.in_(lacking), Deadline.kind == "deadline",
+                                    Deadline.state == "missed", Deadline.closed_at.is_not(None)))
+    missed: dict[int, list[Deadline]] = {}
+    for row in session.scalars(query):
+        missed.setdefault(row.instance_id, []).append(row)
+    return [item if item.due_on is not None else _expired_term(item, missed.get(item.instance_id, []))
+            for item in items]
+
+
+def _expired_term(item: views.WorkItemView, missed: list[Deadline]) -> views.WorkItemView:
+    born_after = [d for d in missed if d.closed_at is not None and d.closed_at <= item.created_at]
+    if not born_after:
+        return item
+    expired = max(born_after, key=lambda d: (d.closed_at, d.id))
+    return replace(item, expired_rule=expired.rule, expired_on=expired.due_on)
 
 
 def work_item_view(item: WorkItem, deadline: Deadline | None, process_id: str | None = None,
@@ -81,6 +105,8 @@ def with_days_left(rows: list, rules: Mapping[str, rules_module.Rule], today: da
     """Work item or deadline views with the days left to their due date, counted the way their rule counts."""
     result = []
     for row in rows:
+        if getattr(row, "expired_on", None) is not None:
+            row = replace(row, expired_days_ago=(today - row.expired_on).days)
         if row.due_on is None or row.rule is None:
             result.append(row)
             continue

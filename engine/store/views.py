@@ -89,6 +89,12 @@ class WorkItemView:
     """The name of the worker whose case it is."""
     explanation_parts: tuple[dict, ...] | None = field(default=None, hash=False)
     """How the due date was counted, as data (``engine/law/explanations.py``); None for a row kept before them."""
+    expired_rule: str | None = None
+    """The term of the procedure whose expiry brought the task about (a late act to explain), if any."""
+    expired_on: date | None = None
+    """That term's due date."""
+    expired_days_ago: int | None = None
+    """Calendar days from that due date to today."""
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ def test_the_employee_physician_and_employer_take_a_trajectory_from_the_request_
 
     # Decision A within the 49 days of T08.
     physician.goto("/")
-    expect_row(task_row(physician, "Assess and decide A, B or C"), "22/02/2027", "41 days left", "T08")
+    expect_row(task_row(physician, "Assess and decide A, B or C"), "22/02/2027", "41 calendar days left", "T08")
     screenshot(physician, "inbox")
     physician.get_by_role("link", name="Assess and decide A, B or C").click()
     physician.get_by_label("Decision").select_option("A")
@@ -124,7 +124,7 @@ def test_the_employee_physician_and_employer_take_a_trajectory_from_the_request_
     live.until(2027, 2, 1)
     employer = sign_in("hr.acme")
     expect_row(task_row(employer, "Deliver a re-integration plan or a motivated report"), "16/03/2027",
-               "43 days left", "T12")
+               "43 calendar days left", "T12")
     employer.get_by_role("link", name="Deliver a re-integration plan or a motivated report").click()
     employer.get_by_label("Consultation held on").fill("2027-01-29")
     employer.get_by_label("Who took part").fill("An Peeters, Dr Janssens, Hilde (HR)")
@@ -138,7 +138,7 @@ def test_the_employee_physician_and_employer_take_a_trajectory_from_the_request_
 
     # The worker has 14 days (T13) to sign it, and signs.
     employee.goto("/")
-    expect_row(task_row(employee, "Sign or refuse the plan"), "15/02/2027", "14 days left", "T13")
+    expect_row(task_row(employee, "Sign or refuse the plan"), "15/02/2027", "14 calendar days left", "T13")
     employee.get_by_role("link", name="Sign or refuse the plan").click()
     # The plan itself, in full, above the choice; an answer that cannot be undone is confirmed first.
     decided_on = employee.get_by_role("region", name="What you decide on")
