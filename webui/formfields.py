@@ -155,4 +155,10 @@ _MESSAGES: list[tuple[re.Pattern, Callable[[re.Match, Mapping[str, str]], str]]]
     (re.compile(r"is not one of "), lambda m, _l: gettext("Choose one of the options.")),
     (re.compile(r"is not of type '(integer|number)'$"), lambda m, _l: gettext("A number, please.")),
     (re.compile(r"is too long$"), lambda m, _l: gettext("Too long.")),
+    (re.compile(r"^'\s*' does not match '\\\\S'$"), lambda m, _l: gettext("Write something, not only spaces.")),
+    (re.compile(r"does not match "), lambda m, _l: gettext("Not in the expected form.")),
+    (re.compile(r"is not of type 'boolean'$"), lambda m, _l: gettext("Choose yes or no.")),
+    (re.compile(r"is less than the minimum of (\S+)$"), lambda m, _l: gettext("At least %(num)s.", num=m[1])),
+    (re.compile(r"is greater than the maximum of (\S+)$"), lambda m, _l: gettext("At most %(num)s.", num=m[1])),
+    (re.compile(r"(should be non-empty|is too short)$"), lambda m, _l: gettext("Add at least one row.")),
 ]
