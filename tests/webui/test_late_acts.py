@@ -40,8 +40,13 @@ def test_T41_an_appeal_posted_after_the_window_is_refused_at_the_field(client, a
         "appeal_arrived": "yes", "lodged_on": "2027-04-14",
         "csrf_token": csrf_token(client, f"/tasks/{item_id}/late-act")})
     assert response.status_code == 422
-    assert "window closed on 2027-04-13" in response.get_data(as_text=True)
+    assert "window closed on 13/04/2027: the act is late" in response.get_data(as_text=True)
     assert mfm.tasks() == ["describe_adapted_work"]
+    client.get("/?lang=fr")
+    response = client.post(f"/tasks/{item_id}/late-act", data={
+        "appeal_arrived": "yes", "lodged_on": "2027-04-14",
+        "csrf_token": csrf_token(client, f"/tasks/{item_id}/late-act")})
+    assert "Envoyé après l&#39;expiration du délai le 13/04/2027" in response.get_data(as_text=True)
 
 
 def test_T41_other_roles_see_no_late_act_on_the_confirmation(client, auth, law, clock):
