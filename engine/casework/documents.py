@@ -67,8 +67,11 @@ def _confirmations(loaded: Loaded) -> frozenset[str]:
 
 def _field(name: str, spec: dict, value: object, kept: disclosure.FieldClass) -> views.DocumentField:
     labels = (spec.get("x-choice-labels") or {}).get(str(value)) if "enum" in spec else None
+    rows = (spec.get("items") or {}).get("properties", {}) if spec.get("type") == "array" else {}
+    columns = {column: {"labels": dict(c.get("x-label") or {}), "choices": dict(c.get("x-choice-labels") or {})}
+               for column, c in rows.items()}
     return views.DocumentField(name, dict(spec.get("x-label") or {}), value, kept.classification == "medical",
-                               labels, kept.classification, kept.for_employer)
+                               labels, kept.classification, kept.for_employer, columns)
 
 
 def _audit_medical_read(session: Session, shown: tuple[views.Document, ...], reader: User, now: datetime,

@@ -193,6 +193,8 @@ class DocumentField:
     classification: str = "medical"
     """The class the value was recorded with (``disclosure``): case, personal, insurance or medical."""
     for_employer: bool = False
+    columns: dict = field(default_factory=dict, hash=False)
+    """For a list of rows: each column's labels in nl/fr/en and, for a choice, its values' labels."""
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,10 @@ class LiveServer:
     clock: engine.SettableClock
 
     def add_user(self, username: str, display_name: str, role: str,
-                 organisations: tuple[str, ...] = ()) -> engine.UserView:
-        """An account that signs in with ``PASSWORD``, in English."""
+                 organisations: tuple[str, ...] = (), language: str = "en") -> engine.UserView:
+        """An account that signs in with ``PASSWORD``, reading pages in ``language``."""
         return self.eng.create_user(username=username, password=PASSWORD, display_name=display_name, roles=[role],
-                                    organisations=list(organisations), language="en", actor="test")
+                                    organisations=list(organisations), language=language, actor="test")
 
     def until(self, year: int, month: int, day: int, hour: int = 10) -> engine.TimerRun:
         """Let legal time pass to that Brussels instant, and fire the timers due by then as the scheduler would."""
