@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from lxml import etree
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from engine.modelling.diagram_names import ATTRIBUTES, named_elements
 
@@ -44,3 +46,42 @@ def assert_no_english(page: Page, language: str) -> None:
     text = page.locator("body").inner_text()
     found = sorted(phrase for phrase in english(language) if phrase in text)
     assert found == [], f"English on {page.url}: {found}"
+
+
+BUTTONS = {"nl": ("Taak afronden", "Taak afgerond: "), "fr": ("Terminer la tâche", "Tâche terminée : ")}
+"""The button that completes a task, and how the page then confirms it, per language."""
+
+
+@dataclass
+class Reader:
+    """Plays tasks through the pages in ``language``, checking every page for English words and saving screenshots."""
+
+    language: str
+    screenshot: Callable[[Page, str], object]
+
+    def visit(self, page: Page, path: str, name: str) -> None:
+        page.goto(path)
+        assert_no_english(page, self.language)
+        self.screenshot(page, f"{self.language}-{name}")
+
+    def do(self, page: Page, task: str, values: dict[str, str], name: str, *, confirm: bool = False) -> None:
+        """Open ``task`` (its name in the reader's language) from the inbox, fill its fields by name, complete it."""
+        button, done = BUTTONS[self.language]
+        self.visit(page, "/", f"{name}-inbox")
+        page.get_by_role("link", name=task, exact=True).click()
+        assert_no_english(page, self.language)
+        for field, value in values.items():
+            target = page.locator(f'[name="{field}"]')
+            kind = target.first.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
+            if kind == "select":
+                target.select_option(value)
+            elif kind == "radio":
+                page.locator(f'[name="{field}"][value="{value}"]').check()
+            else:
+                target.fill(value)
+        if confirm:
+            page.locator('[name="confirmed"]').check()
+        self.screenshot(page, f"{self.language}-{name}")
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_role("status")).to_contain_text(f"{done}{task}.")
+        assert_no_english(page, self.language)

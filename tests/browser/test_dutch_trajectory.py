@@ -5,13 +5,12 @@ words of the diagrams, the rules or the forms. Screenshots of each step are save
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer, SignIn
-from tests.browser.english_words import assert_no_english
+from tests.browser.english_words import Reader, assert_no_english
 
 NL = "nl"
 
@@ -22,38 +21,9 @@ def people(live: LiveServer) -> None:
     live.add_user("hr.acme", "Hilde (HR Acme)", "employer", organisations=("Acme NV",), language=NL)
 
 
-def visit(page: Page, path: str, shot: Callable[[Page, str], object], name: str) -> None:
-    page.goto(path)
-    assert_no_english(page, NL)
-    shot(page, f"nl-{name}")
-
-
-def do_task(page: Page, task_nl: str, values: dict[str, str], shot: Callable[[Page, str], object],
-            name: str, *, confirm: bool = False) -> None:
-    """Open the task by its Dutch name from the inbox, fill its fields by name and complete it."""
-    page.goto("/")
-    assert_no_english(page, NL)
-    page.get_by_role("link", name=task_nl, exact=True).click()
-    assert_no_english(page, NL)
-    for field, value in values.items():
-        target = page.locator(f'[name="{field}"]')
-        if target.first.evaluate("e => e.tagName") == "SELECT":
-            target.select_option(value)
-        elif target.first.get_attribute("type") == "radio":
-            page.locator(f'[name="{field}"][value="{value}"]').check()
-        else:
-            target.fill(value)
-    if confirm:
-        page.locator('[name="confirmed"]').check()
-    shot(page, f"nl-{name}")
-    page.get_by_role("button", name="Taak afronden").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Taak afgerond: {task_nl}.")
-    assert_no_english(page, NL)
-
-
 def test_a_trajectory_in_dutch_shows_no_english_word_of_the_law(live_server: LiveServer, sign_in: SignIn,
                                                                screenshot) -> None:
-    live = live_server
+    live, dutch = live_server, Reader(NL, screenshot)
     people(live)
     live.until(2027, 1, 4)
     case = live.eng.open_case(reference="RIT-2027-NL", employee="An Peeters", employer="Acme NV",
@@ -63,39 +33,39 @@ def test_a_trajectory_in_dutch_shows_no_english_word_of_the_law(live_server: Liv
 
     employee = sign_in("an.peeters")
     expect(employee.get_by_text("Niets te doen.")).to_be_visible()
-    visit(employee, f"/cases/{case.id}", screenshot, "case-file-start")
+    dutch.visit(employee, f"/cases/{case.id}", "case-file-start")
     employee.locator('select[name="process_id"]').select_option("formal_reintegration")
     employee.get_by_role("button", name="Starten", exact=True).click()
     expect(employee).to_have_url(re.compile(rf"/cases/{case.id}$"))
     assert_no_english(employee, NL)
 
     physician = sign_in("dr.janssens")
-    do_task(physician, "Het re-integratieverzoek registreren",
+    dutch.do(physician, "Het re-integratieverzoek registreren",
             {"request_received_on": "2027-01-04", "requested_by": "employee", "employer_informed_on": "2027-01-04",
-             "advisory_physician_informed_on": "2027-01-04"}, screenshot, "record-request")
+             "advisory_physician_informed_on": "2027-01-04"}, "record-request")
     live.until(2027, 1, 5)
-    do_task(physician, "De aangetekende uitnodiging versturen",
-            {"invited_on": "2027-01-05", "appointment_on": "2027-01-12"}, screenshot, "invitation")
+    dutch.do(physician, "De aangetekende uitnodiging versturen",
+            {"invited_on": "2027-01-05", "appointment_on": "2027-01-12"}, "invitation")
     live.until(2027, 1, 12)
-    do_task(physician, "Registreren of de werknemer kwam", {"attended": "yes"}, screenshot, "attendance")
-    do_task(physician, "Beoordelen en beslissen: A, B of C",
+    dutch.do(physician, "Registreren of de werknemer kwam", {"attended": "yes"}, "attendance")
+    dutch.do(physician, "Beoordelen en beslissen: A, B of C",
             {"decision": "A", "decided_on": "2027-01-12", "conditions": "Halve dagen, niet tillen.",
              "medical_justification": "Herstel na rugoperatie verloopt zoals verwacht.",
-             "employer_received_on": "2027-01-12", "employee_received_on": "2027-01-12"}, screenshot, "assessment")
+             "employer_received_on": "2027-01-12", "employee_received_on": "2027-01-12"}, "assessment")
 
     live.until(2027, 2, 1)
     employer = sign_in("hr.acme")
-    do_task(employer, "Een re-integratieplan of een gemotiveerd verslag bezorgen",
+    dutch.do(employer, "Een re-integratieplan of een gemotiveerd verslag bezorgen",
             {"consulted_on": "2027-01-29", "consulted": "An Peeters, Dr Janssens, Hilde (HR)", "kind": "plan",
              "delivered_on": "2027-02-01", "adapted_or_other_work": "Voormiddagen aan het onthaal, drie maanden.",
              "valid_from": "2027-02-15", "valid_until": "2027-05-15", "measures-0-measure": "Onthaal, voormiddagen"},
-            screenshot, "plan")
+            "plan")
 
-    do_task(employee, "Het plan ondertekenen of weigeren", {"decision": "accept", "replied_on": "2027-02-01"},
-            screenshot, "plan-reply", confirm=True)
+    dutch.do(employee, "Het plan ondertekenen of weigeren", {"decision": "accept", "replied_on": "2027-02-01"},
+            "plan-reply", confirm=True)
 
-    visit(employer, "/", screenshot, "employer-inbox")
-    visit(employer, f"/cases/{case.id}", screenshot, "case-file-end")
+    dutch.visit(employer, "/", "employer-inbox")
+    dutch.visit(employer, f"/cases/{case.id}", "case-file-end")
     deadlines = employer.locator("table").filter(has_text="T13")
     for due, rule in [("22/02/2027", "T08"), ("15/02/2027", "T13"), ("16/03/2027", "T12")]:
         expect(deadlines.get_by_role("row").filter(has_text=due)).to_contain_text(rule)
