@@ -12,7 +12,8 @@ from .errors import Conflict, NotFound
 from .law import catalogue, deadlines, eligibility
 from .runtime import run as runtime
 from .store import queries, repository
-from .store.models import Case, Database, ProcessDefinition, ProcessInstance, User
+from .store.database import Database
+from .store.models import Case, ProcessDefinition, ProcessInstance, User
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,6 @@
 """What a database failure means for the caller: a lost race, an outage, or a value the database refuses.
 
-The unit of work (``models.Database``) translates SQLAlchemy's errors here, so that a driver error never
+The unit of work (``database.Database``) translates SQLAlchemy's errors here, so that a driver error never
 reaches a user as a server error and the scheduler can tell an outage from a broken instance.
 """
 
