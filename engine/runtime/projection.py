@@ -8,6 +8,7 @@ events become correlation rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,9 +31,9 @@ from sqlalchemy.orm import Session
 
 from ..casework import access
 from ..law import calendar, explanations
-from ..law.deadlines import Computation
+from ..law.deadlines import Computation, Rule
 from ..store.models import Correlation, Deadline, ProcessInstance, Timer, WorkItem
-from . import verdicts
+from . import procedure_terms, verdicts
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 
@@ -48,14 +49,15 @@ class Recorded:
 
 
 def project(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded],
-            now: datetime, actor: str = "engine") -> None:
+            now: datetime, actor: str = "engine", rules: Mapping[str, Rule] | None = None) -> None:
     """Bring every derived row of ``row`` in line with ``workflow`` (in the caller's transaction).
 
     ``actor`` is who caused the step: a verdict corrected by an act recorded in it is audited in their name.
+    ``rules`` (the version's) date the term of its procedure on a task with no term of its own.
     """
     _add_deadlines(session, row, workflow, recorded, now)
     _close_deadlines(session, row, workflow, now, actor)
-    _sync_work_items(session, row, workflow, now)
+    _sync_work_items(session, row, workflow, now, rules or {})
     _sync_timers(session, row, workflow)
     _sync_correlations(session, row, workflow)
 
@@ -192,43 +194,52 @@ def _guarded_task(timer: Task) -> Task | None:
     return next((t for t in timer.parent.children if not isinstance(t.task_spec, BoundaryEvent)), None)
 
 
-def _sync_work_items(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> None:
+def _sync_work_items(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, now: datetime,
+                     rules: Mapping[str, Rule]) -> None:
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     open_items = session.scalars(select(WorkItem).where(WorkItem.instance_id == row.id, WorkItem.state == "ready"))
     known = set()
     for item in open_items:
         known.add(item.task_id)
         if item.task_id in ready:
-            _refresh(session, row, item, ready[item.task_id])
+            _refresh(session, row, item, ready[item.task_id], rules)
         else:
             task = _task(workflow, item.task_id)
             item.state = "completed" if task is not None and task.has_state(TaskState.COMPLETED) else "cancelled"
             item.ended_at = now
     for task_id, task in ready.items():
         if task_id not in known:
-            session.add(_new_work_item(session, row, task, now))
+            item = _new_work_item(task, row, now)
+            _refresh(session, row, item, task, rules)
+            session.add(item)
 
 
-def _refresh(session: Session, row: ProcessInstance, item: WorkItem, task: Task) -> None:
-    """Keep an open item's name and legal term in line with its task (both change when an instance migrates)."""
+def _refresh(session: Session, row: ProcessInstance, item: WorkItem, task: Task, rules: Mapping[str, Rule]) -> None:
+    """Keep an item's name and legal term in line with its task (both change when an instance migrates); with
+    no term of its own, the term of its procedure that governs it."""
     item.name = task.task_spec.bpmn_name or item.bpmn_id
     item.deadline_id = _guarding_deadline(session, row, task)
+    term = procedure_terms.governing(task, rules) if item.deadline_id is None and rules else None
+    c = term.computation if term else None
+    item.procedure_rule = term.rule if term else None
+    item.procedure_start_on, item.procedure_due_on = (c.start_on, c.due_on) if c else (None, None)
+    item.procedure_explanation = list(c.explanation_parts) if c else None
 
 
-def _new_work_item(session: Session, row: ProcessInstance, task: Task, now: datetime) -> WorkItem:
+def _new_work_item(task: Task, row: ProcessInstance, now: datetime) -> WorkItem:
     spec: Any = task.task_spec
     properties = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
     return WorkItem(
         instance_id=row.id, case_id=row.case_id, task_id=str(task.id), bpmn_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, role=access.role_for_lane(spec.lane), form=properties.get(FORM_PROPERTY),
-        state="ready", deadline_id=_guarding_deadline(session, row, task), created_at=now,
+        state="ready", created_at=now,
     )
 
 
 def _guarding_deadline(session: Session, row: ProcessInstance, task: Task) -> int | None:
     """The deadline of a boundary timer on ``task`` or on a call activity around it: the earliest pending one,
     else the earliest at all (a term that expired in the very step that created the task still governs it)."""
-    timer_ids = [str(t.id) for guarded in _enclosing(task) if guarded.parent is not None
+    timer_ids = [str(t.id) for guarded in procedure_terms.enclosing(task) if guarded.parent is not None
                  for t in guarded.parent.children if isinstance(t.task_spec, BoundaryEvent)]
     if not timer_ids:
         return None
@@ -236,17 +247,6 @@ def _guarding_deadline(session: Session, row: ProcessInstance, task: Task) -> in
                                        Deadline.state != "replaced")
              .order_by(Deadline.state != "pending", Deadline.due_on).limit(1))
     return session.scalar(query)
-
-
-def _enclosing(task: Task) -> list[Task]:
-    """``task`` and the call activities (or subprocesses) it runs inside, innermost first."""
-    found: list[Task] = []
-    current: Task | None = task
-    while current is not None:
-        found.append(current)
-        parent_id = getattr(current.workflow, "parent_task_id", None)
-        current = current.workflow.top_workflow.get_task_from_id(parent_id) if parent_id else None
-    return found
 
 
 def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:

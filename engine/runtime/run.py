@@ -257,7 +257,7 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
         row.end_event, row.end_event_name = _end_reached(run.workflow)
     row.withheld_from_employer = withheld.withheld(run.loaded.definition.process_id, _recorded(run, withheld.rules()),
                                                    bool(row.withheld_from_employer))
-    projection.project(session, row, run.workflow, run.recorded, now, actor)
+    projection.project(session, row, run.workflow, run.recorded, now, actor, run.loaded.rules)
     run.recorded.clear()
     after = dict(after or {})
     if row.state != state_before:

@@ -156,6 +156,11 @@ class WorkItem(Base):
     data: Mapped[dict | None]
     classifications: Mapped[dict | None]
     """Each field's class when completed (``disclosure.recorded_classes`` of the form version used)."""
+    procedure_rule: Mapped[str | None] = mapped_column(String(20))
+    """Without a term of its own, its procedure's governing term (``procedure_terms``), dated when it can be."""
+    procedure_start_on: Mapped[date | None]
+    procedure_due_on: Mapped[date | None]
+    procedure_explanation: Mapped[list | None]
 
 
 class Timer(Base):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
@@ -62,7 +62,8 @@ def work_items(session: Session, *, role: str | None = None, case_id: int | None
     for column, value in filters.items():
         if value is not None:
             query = query.where(column == value)
-    rows = session.execute(query.order_by(Deadline.due_on.is_(None), Deadline.due_on, WorkItem.id))
+    due = func.coalesce(Deadline.due_on, WorkItem.procedure_due_on)
+    rows = session.execute(query.order_by(due.is_(None), due, WorkItem.id))
     return with_procedure_terms(session, [replace(work_item_view(item, deadline, process_id, reference),
                                                   employee=employee)
                                           for item, deadline, process_id, reference, employee in rows])
@@ -71,7 +72,7 @@ def work_items(session: Session, *, role: str | None = None, case_id: int | None
 def with_procedure_terms(session: Session, items: list[views.WorkItemView]) -> list[views.WorkItemView]:
     """Name, on a task without a term of its own, the term of its procedure whose expiry brought it about (the
     explanation of a late assessment is born when T08 expires)."""
-    lacking = {item.instance_id for item in items if item.due_on is None}
+    lacking = {item.instance_id for item in items if item.rule is None}
     if not lacking:
         return items
     query = (select(Deadline).where(Deadline.instance_id.in_(lacking), Deadline.kind == "deadline",
@@ -79,7 +80,7 @@ def with_procedure_terms(session: Session, items: list[views.WorkItemView]) -> l
     missed: dict[int, list[Deadline]] = {}
     for row in session.scalars(query):
         missed.setdefault(row.instance_id, []).append(row)
-    return [item if item.due_on is not None else _expired_term(item, missed.get(item.instance_id, []))
+    return [item if item.rule is not None else _expired_term(item, missed.get(item.instance_id, []))
             for item in items]
 
 
@@ -93,6 +94,13 @@ def _expired_term(item: views.WorkItemView, missed: list[Deadline]) -> views.Wor
 
 def work_item_view(item: WorkItem, deadline: Deadline | None, process_id: str | None = None,
                    case_reference: str | None = None) -> views.WorkItemView:
+    """The item with its own term, else with the term of its procedure that governs it."""
+    if deadline is None and item.procedure_rule:
+        return views.WorkItemView(
+            item.id, item.case_id, item.instance_id, item.bpmn_id, item.name, item.role, item.form, item.assignee,
+            item.state, item.created_at, item.procedure_due_on, item.procedure_rule, None, None, process_id,
+            case_reference, explanation_parts=tuple(item.procedure_explanation or ()) or None, of_procedure=True,
+            start_on=item.procedure_start_on)
     return views.WorkItemView(
         item.id, item.case_id, item.instance_id, item.bpmn_id, item.name, item.role, item.form, item.assignee,
         item.state, item.created_at, deadline.due_on if deadline else None, deadline.rule if deadline else None,

@@ -95,6 +95,11 @@ class WorkItemView:
     """That term's due date."""
     expired_days_ago: int | None = None
     """Calendar days from that due date to today."""
+    of_procedure: bool = False
+    """True when ``rule`` is not the task's own term but the term of its procedure that governs it (a task before
+    the assessment lives under T08); ``due_on`` is then None while the date it counts from is not recorded."""
+    start_on: date | None = None
+    """The date the term counts from, when known."""
 
 
 @dataclass(frozen=True)
