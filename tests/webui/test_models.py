@@ -32,6 +32,10 @@ def test_the_version_list_shows_every_process_with_its_versions(client, owner, l
     page = client.get("/models").get_data(as_text=True)
     assert "formal_reintegration" in page and "pre_return_visit" in page and "New draft" in page
     assert "0 running, 0 finished" in page and "T15" in page
+    client.get("/?lang=fr")
+    page = client.get("/models").get_data(as_text=True)
+    assert "Inviter par lettre recommandée, jusqu&#39;à trois fois" in page
+    assert "Invite by registered letter" not in page
 
 
 @pytest.mark.parametrize("role", OTHER_ROLES)
