@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
+import sqlalchemy as sa
 
 import engine
+from tests.engine.test_migrations import migrated_again
 from tests.engine.test_runtime import DEMO
 from tests.privacy.test_retention import visit
 
@@ -102,3 +104,10 @@ def test_the_inbox_and_the_cockpit_keep_the_work_of_the_cases_found(eng, clock):
     assert (len(page.rows), page.total, page.pages) == (1, 2, 2)
     officer = user(eng, "officer", ["compliance_officer"])
     assert [r.case_reference for r in eng.find_instances(user_id=officer, query="peeters").rows] == ["R-ANN"]
+
+
+def test_cases_opened_before_revision_0021_are_found_by_their_accented_names(eng, database_url):
+    case_id = open_case(eng, "DOS-001", "Éva Peeters", "Café Ça Va BV")
+    migrated_again(database_url, "0020", sa.text("SELECT id FROM case_file"))
+    assert found(eng, user(eng, "root", ["admin"]), "eva cafe") == ["DOS-001"]
+    assert eng.case(case_id).employee == "Éva Peeters"
