@@ -7,6 +7,7 @@ import html
 import re
 from datetime import date
 
+from tests.privacy.test_objection import twins  # noqa: F401 (a fixture)
 from tests.scenarios.test_formal_reintegration import REQUEST, Trajectory
 
 
@@ -80,3 +81,16 @@ def test_the_cockpit_finds_the_instances_of_the_cases_searched(client, auth, law
     assert shown(page) == {"RIT-2"} and 'value="RIT-2"' in page
     assert "No instance of a case matching “nobody” matches these filters." in text(
         client, "/compliance/instances?q=nobody")
+
+
+def test_the_employer_side_lists_a_case_as_if_the_workers_withheld_visit_did_not_exist(twins):  # noqa: F811
+    law = twins.law
+
+    def listed(user_id: int) -> dict:
+        return {row.reference: (row.status, row.procedures, row.next_due_on)
+                for row in law.find_cases(user_id, query="eva peeters").rows}
+
+    for reader in (twins.hr, twins.officer):
+        seen = listed(reader.id)
+        assert seen["R-1"] == seen["R-2"] and "pre_return_visit" not in seen["R-1"][1]
+    assert "pre_return_visit" in listed(twins.physician.id)["R-1"][1]
