@@ -1,7 +1,9 @@
 """Reintegra's engine: the one front door to processes, cases, deadlines and timers."""
 
 from .api import Engine, compute_deadline
+from .casework.case_list import CasePage, CaseRow
 from .casework.form_drafts import FormDraftView
+from .casework.worklist import InboxPage
 from .clock import Clock, SettableClock, SystemClock
 from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem, Unavailable
 from .law.catalogue import Procedure
@@ -59,6 +61,7 @@ from .store.views import (
 
 __all__ = [
     "FormDraftView",
+    "CasePage", "CaseRow", "InboxPage",
     "AnchorCheck", "AnchorStore", "Checkpoint",
     "AuditEventView", "CaseFile", "ChainCheck", "EvidenceCase", "EvidenceEvent", "EvidenceInstance", "EvidencePack",
     "LogEvent", "Dashboard", "DashboardLine", "DrillRow", "InstancePage", "InstanceRow",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from .casework.case_list import CaseList
 from .casework.cases import CaseWork
 from .casework.form_drafts import FormDrafts
 from .casework.worklist import WorkList
@@ -35,8 +36,8 @@ from .store.sign_in import SignIns
 log = logging.getLogger(__name__)
 
 
-class Engine(CaseWork, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluations, Compliance, Evidence, Tracing,
-             SignIns):
+class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, AnnualEvaluations, Compliance, Evidence,
+             Tracing, SignIns):
     """Reintegra's engine over one database, one clock, one processes folder and one forms folder.
 
     Case operations live in ``casework``, work item operations in ``worklist``; this class adds the

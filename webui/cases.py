@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 
 import engine
 
-from . import formfields
+from . import formfields, page_links
 from .context import current_engine, language
 from .errors import refusal_text
+from .inputs import whole_number
 
 bp = Blueprint("cases", __name__)
 
@@ -23,8 +24,13 @@ PARTY_FIELDS = ("prevention_service", "sickness_fund", "employee_account", "regi
 @bp.get("/cases")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    """List the cases I may see, newest first."""
-    return render_template("cases/index.html", cases=current_engine().cases(current_user.view.id))
+    """List the cases I may see, newest first, a page at a time: all, or those found by reference, worker or
+    employer."""
+    query = request.args.get("q", "").strip()
+    found = current_engine().find_cases(current_user.view.id, query=query or None,
+                                        page=whole_number(request.args.get("page")) or 1)
+    return render_template("cases/index.html", page=found, query=query, values=request.args,
+                           link=page_links.keeping("cases.index", ("q",)))
 
 
 @bp.get("/cases/new")

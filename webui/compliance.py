@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 import engine
 
+from . import page_links
 from .context import current_engine
 from .inputs import whole_number
 from .trace import ACTIONS
@@ -21,8 +22,9 @@ bp = Blueprint("compliance", __name__, url_prefix="/compliance")
 
 STATES = ("running", "completed", "failed")
 OUTCOMES = ("due", "met", "missed", "near_miss", "pending", "corrected")
-FILTERS = ("process_id", "version", "state", "ended_with", "organisation", "started_from", "started_to",
+FILTERS = ("q", "process_id", "version", "state", "ended_with", "organisation", "started_from", "started_to",
            "has_missed_deadline")
+LOG_FILTERS = ("case", "username", "since", "until")
 
 
 @bp.get("/instances")
@@ -35,7 +37,8 @@ def instances():  # type: ignore[no-untyped-def]
     if errors:
         eng.require_compliance_access(current_user.view.id)
     return render_template("compliance/instances.html", page=found, values=request.args, errors=errors,
-                           procedures=_procedures(eng), states=STATES, link=_page_link,
+                           procedures=_procedures(eng), states=STATES,
+                           link=page_links.keeping("compliance.instances", FILTERS),
                            ends=eng.ends_reached(user_id=current_user.view.id),
                            organisations=eng.evaluated_employers(user_id=current_user.view.id),
                            actions=ACTIONS), 400 if errors else 200
@@ -88,19 +91,14 @@ def access_log():  # type: ignore[no-untyped-def]
         eng.require_compliance_access(current_user.view.id)
     found = None if errors else eng.access_reviews.access_log(current_user.view.id, **filters)
     return render_template("compliance/access_log.html", page=found, values=request.args, errors=errors,
-                           link=_log_link), 400 if errors else 200
-
-
-def _log_link(args: MultiDict, page: int) -> str:
-    kept = {name: args[name] for name in ("case", "username", "since", "until") if args.get(name)}
-    return url_for("compliance.access_log", **kept, page=page)
+                           link=page_links.keeping("compliance.access_log", LOG_FILTERS)), 400 if errors else 200
 
 
 def _search(args: MultiDict) -> tuple[dict[str, Any], dict[str, str]]:
     """The search filters from the query string, and a message per value that cannot be read."""
     errors: dict[str, str] = {}
     filters: dict[str, Any] = {
-        "process_id": _text(args, "process_id"), "organisation": _text(args, "organisation"),
+        "query": _text(args, "q"), "process_id": _text(args, "process_id"), "organisation": _text(args, "organisation"),
         "version": _number(args, "version", errors), "page": _number(args, "page", errors) or 1,
         "started_from": _date(args, "started_from", errors), "started_to": _date(args, "started_to", errors),
         "has_missed_deadline": {"yes": True, "no": False}.get(args.get("has_missed_deadline", "")),
@@ -166,9 +164,3 @@ def _date(args: MultiDict, name: str, errors: dict[str, str]) -> date | None:
 
 def _procedures(eng: engine.Engine) -> list[str]:
     return sorted({version.process_id for version in eng.definitions()})
-
-
-def _page_link(args: MultiDict, page: int) -> str:
-    """This search's address on another page, keeping every filter."""
-    kept = {name: args[name] for name in FILTERS if args.get(name)}
-    return url_for("compliance.instances", **kept, page=page)

@@ -11,13 +11,16 @@ from flask_login import current_user, login_required
 
 import engine
 
-from . import formfields
+from . import formfields, page_links
 from .context import current_engine, language, local_target
+from .inputs import whole_number
 from .labels import element_name
 
 bp = Blueprint("tasks", __name__)
 
 FILTERS = ("role", "process_id", "claimed", "urgency")
+KEPT = ("q", "role", "process_id", "claimed", "urgency", "sort")
+"""What the inbox's address keeps from page to page: the search, the filters and the order."""
 NOT_TYPED = frozenset({"csrf_token", "save_draft", "confirmed", "add_row"})
 """Posted fields that are no part of what the person typed into the form."""
 
@@ -25,12 +28,15 @@ NOT_TYPED = frozenset({"csrf_token", "save_draft", "confirmed", "add_row"})
 @bp.get("/")
 @login_required
 def inbox():  # type: ignore[no-untyped-def]
-    """List the ready work items of every role I hold, by legal risk unless another order is chosen."""
+    """List the ready work items of every role I hold, by legal risk unless another order is chosen, a page at a
+    time; a search keeps those of the cases found by reference, worker or employer."""
     chosen = {key: request.args.get(key) or None for key in FILTERS}
-    sort = request.args.get("sort") or "risk"
-    items = current_engine().inbox(current_user.view.id, **chosen, sort=sort)
-    return render_template("tasks/inbox.html", items=items, chosen=chosen, sort=sort,
-                           procedures=current_engine().procedures())
+    sort, query = request.args.get("sort") or "risk", request.args.get("q", "").strip()
+    page = current_engine().inbox_page(current_user.view.id, **chosen, sort=sort, query=query or None,
+                                       page=whole_number(request.args.get("page")) or 1)
+    return render_template("tasks/inbox.html", page=page, items=page.rows, chosen=chosen, sort=sort, query=query,
+                           procedures=current_engine().procedures(), values=request.args,
+                           link=page_links.keeping("tasks.inbox", KEPT))
 
 
 @bp.get("/tasks/<int:item_id>")

@@ -15,7 +15,7 @@ from ..law.catalogue import Event, Procedure, Route
 from ..oversight import scope as oversight
 from ..runtime import retries
 from ..runtime import run as runtime
-from ..store import access_log, audit, queries, repository, views
+from ..store import access_log, audit, queries, repository, search_text, views
 from ..store.models import Case, Correlation, IncapacityEvent, ProcessInstance, User
 from ..wiring import ROOT, Wiring
 from . import access, documents, forms, start_data, visibility, withheld
@@ -46,7 +46,8 @@ class CaseWork(Wiring):
             if session.scalar(select(Case.id).where(Case.reference == reference)) is not None:
                 raise Conflict(f"a case with reference '{reference}' already exists")
             case = Case(reference=reference, employee=employee, employer=employer, parties=parties or {},
-                        first_day_of_incapacity=first_day_of_incapacity, opened_at=now, opened_by=actor)
+                        first_day_of_incapacity=first_day_of_incapacity, opened_at=now, opened_by=actor,
+                        search_text=search_text.of_case(reference, employee, employer))
             session.add(case)
             session.flush()
             audit.append(session, f"case:{case.id}", at=now, actor=actor, action="case_opened", case_id=case.id,

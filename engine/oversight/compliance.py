@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..casework import withheld
 from ..errors import InvalidInput
 from ..law import calendar
-from ..store import access_log
+from ..store import access_log, search_text
 from ..store.models import AuditEvent, Case, Deadline, ProcessDefinition, ProcessInstance, User
 from ..store.paging import Paged
 from . import scope as oversight
@@ -78,12 +78,14 @@ class Compliance(DeadlineDashboard):
     def find_instances(self, *, user_id: int, process_id: str | None = None, version: int | None = None,
                        state: str | None = None, organisation: str | None = None, started_from: date | None = None,
                        started_to: date | None = None, has_missed_deadline: bool | None = None,
-                       end_event: str | None = None, page: int = 1, per_page: int = 50) -> InstancePage:
+                       end_event: str | None = None, query: str | None = None, page: int = 1,
+                       per_page: int = 50) -> InstancePage:
         """The instances of the cases the user oversees matching every filter given, newest first.
 
         ``state`` is running, completed or failed; ``end_event`` the id of the end event a completed instance
         reached (with ``process_id``, since ids repeat across procedures); ``started_from``/``started_to``
-        are Brussels dates, both included. ``NotAllowed`` for anyone but compliance officers and admins;
+        are Brussels dates, both included; ``query`` words the case's reference, worker or employer holds, whatever
+        their case and accents (``search_text``). ``NotAllowed`` for anyone but compliance officers and admins;
         ``InvalidInput`` for an unknown state, a page below 1 or more than ``MAX_PER_PAGE`` rows per page.
         """
         _check_search(state, page, per_page)
@@ -91,6 +93,7 @@ class Compliance(DeadlineDashboard):
             user = oversight.require_overseer(session, user_id)
             where = _instance_conditions(user, process_id, version, state, organisation, started_from,
                                          started_to, has_missed_deadline, end_event)
+            where.append(search_text.condition(Case.search_text, query))
             total = session.scalar(_joined(select(func.count(ProcessInstance.id))).where(*where)) or 0
             rows = session.execute(_joined(select(*_INSTANCE_COLUMNS)).where(*where)
                                    .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())

@@ -25,7 +25,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..casework import form_drafts
-from ..store import audit, row_hashes
+from ..store import audit, row_hashes, search_text
 from ..store.models import AuditEvent, Case, IncapacityEvent, ProcessInstance, WorkItem
 
 MARK = "[pseudonymised]"
@@ -162,3 +162,4 @@ def _scrub_case(case: Case, scrub: Scrubber, at: datetime) -> None:
     case.parties = {k: MARK if k in PERSON_PARTIES else v for k, v in case.parties.items()}
     case.opened_by = scrub.person(case.opened_by)
     case.pseudonymised_at = at
+    case.search_text = search_text.of_case(case.reference, case.employee, case.employer)

@@ -95,6 +95,8 @@ class Case(Base):
     opened_at: Mapped[datetime]
     opened_by: Mapped[str] = mapped_column(String(100))
     pseudonymised_at: Mapped[datetime | None]
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """Reference, worker and employer as a search compares them (``search_text.of_case``)."""
 
 
 class IncapacityEvent(Base):
