@@ -131,15 +131,21 @@ def compile_problems(source: str, mode: str) -> list[str]:
 
 
 def _run_limited(action: Callable[[], Any], seconds: float) -> Any:
-    """Run ``action``, stopping diagram code after ``seconds`` in any thread; our own frames run untraced."""
-    deadline = time.monotonic() + seconds
+    """Run ``action``, stopping diagram code after ``seconds`` of its thread's processor time, in any thread.
+
+    Only a diagram frame is stopped: other code the interpreter runs meanwhile (a garbage collector's callback,
+    say) must not receive the diagram's error. Processor time, not wall time, so a busy server does not
+    make a script fail. Our own frames run untraced.
+    """
+    deadline = time.thread_time() + seconds
 
     def trace(frame: FrameType, event: str, arg: Any) -> Callable | None:
+        in_diagram = frame.f_code.co_filename == DIAGRAM_FILE
         if event == "call":
             if frame.f_code.co_filename in _UNTRACED:
                 return None
-            frame.f_trace_opcodes = frame.f_code.co_filename == DIAGRAM_FILE  # one-line loops emit no lines
-        if time.monotonic() > deadline:
+            frame.f_trace_opcodes = in_diagram  # one-line loops emit no lines
+        if in_diagram and time.thread_time() > deadline:
             raise ScriptLimitExceeded(f"diagram code exceeded its time limit of {seconds} s")
         return trace
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -224,6 +225,26 @@ def test_the_time_limit_works_outside_the_main_thread():
     stopped = failure_of(lambda: run("while True:\n    pass"))
     assert isinstance(stopped, ScriptLimitExceeded)
     assert "time limit" in stopped.message
+
+
+def test_only_the_diagram_line_is_stopped_never_code_running_meanwhile():
+    """A garbage collector's callback once received the diagram's error and the run failed on it."""
+    finished: list[str] = []
+
+    def note() -> None:
+        finished.append("note")
+
+    def overrun() -> None:
+        until = time.thread_time() + TIME_LIMIT * 2
+        while time.thread_time() < until:
+            pass
+        note()
+        finished.append("overrun")
+
+    engine = script_engine({"overrun": overrun}, time_limit_seconds=TIME_LIMIT)
+    stopped = failure_of(lambda: engine.environment.execute("overrun()\nx = 1", {}, {}))
+    assert isinstance(stopped, ScriptLimitExceeded)
+    assert finished == ["note", "overrun"]
 
 
 def test_the_time_limit_restores_the_trace_function_that_was_set_before():
