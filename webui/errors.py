@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 import engine
 
 from .labels import procedure_title
+from .problem_texts import message_text
 
 STATUS = {engine.NotFound: 404, engine.NotAllowed: 403, engine.Conflict: 409, engine.InvalidInput: 422,
           engine.InvalidModel: 422, engine.Unavailable: 503}
@@ -36,7 +37,8 @@ def _handle(error: engine.EngineError):  # type: ignore[no-untyped-def]
         response = make_response(api_error(error.code, error.message, _details(error), _status(error, API_STATUS)))
     else:
         status = _status(error, STATUS)
-        response = make_response(render_template("error.html", error=error, text=_text(error), status=status), status)
+        response = make_response(render_template("error.html", error=error, text=_text(error), status=status,
+                                                 reasons=_reasons(error)), status)
     if isinstance(error, engine.Unavailable):
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
@@ -86,6 +88,14 @@ def _text(error: engine.EngineError) -> str:
         "invalid_model": _("The model was refused."),
         "unavailable": _("The database cannot be reached at the moment. Try again in a few seconds."),
     }.get(error.code, _("Something went wrong."))
+
+
+def _reasons(error: engine.EngineError) -> list[str]:
+    """Why the engine refused, in the reader's language: its coded message and coded problems. An uncoded message
+    is English for logs, and may name what a reader should not see, so the page leaves it out."""
+    problems = error.problems if isinstance(error, engine.InvalidModel) else []
+    found = [error.message, *(p.message for p in problems)]
+    return [message_text(message) for message in found if isinstance(message, engine.Coded)]
 
 
 def _rule(error: engine.EngineError) -> dict | None:

@@ -19,6 +19,7 @@ from ..store import access_log, audit, queries, repository, search_text, views
 from ..store.models import Case, Correlation, IncapacityEvent, ProcessInstance, User
 from ..wiring import ROOT, Wiring
 from . import access, documents, forms, start_data, visibility, withheld
+from .problem_codes import problem
 
 EVENT_FORMS = ROOT / "forms"
 """Where the forms of outside events are: they belong to ``processes/events.toml``, not to a deployed version."""
@@ -44,7 +45,7 @@ class CaseWork(Wiring):
             if user_id is not None:
                 _check_may_open(queries.get(session, User, user_id, "user"), employer, parties or {})
             if session.scalar(select(Case.id).where(Case.reference == reference)) is not None:
-                raise Conflict(f"a case with reference '{reference}' already exists")
+                raise Conflict(problem("case.reference_taken", reference=reference))
             case = Case(reference=reference, employee=employee, employer=employer, parties=parties or {},
                         first_day_of_incapacity=first_day_of_incapacity, opened_at=now, opened_by=actor,
                         search_text=search_text.of_case(reference, employee, employer))

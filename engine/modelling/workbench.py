@@ -177,7 +177,7 @@ class Workbench(Wiring):
         try:
             return model_files.load_json(text)
         except model_files.Unreadable as err:
-            raise InvalidInput(str(err), {"schema": [str(err)]}) from err
+            raise InvalidInput(err.args[0], {"schema": [err.args[0]]}) from err
 
     @staticmethod
     def form_problems(schema: dict) -> list[str]:
