@@ -103,13 +103,15 @@ def _rule(error: engine.EngineError) -> dict | None:
 
 
 def refusal_text(error: engine.NotAllowed, *, is_linked: bool = False) -> str:
-    """A refusal to start a procedure in the reader's language: the rule and from when it is allowed.
+    """A refusal to start a procedure in the reader's language: the rule and from when it is allowed, else the
+    engine's coded reason (no role of the reader may start it).
 
     ``is_linked``: the rule id links to its section of the legal reference (``/law#T36``); the text is then
     ``Markup``, every other part escaped."""
     rule = _rule(error)
     if rule is None:
-        return _("You are not allowed to do this.")
+        coded = isinstance(error.message, engine.Coded)
+        return message_text(error.message) if coded else _("You are not allowed to do this.")
     return refusal_sentence(rule, is_linked=is_linked)
 
 

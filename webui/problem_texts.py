@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 import engine
 
-from .labels import STATE_NAMES, element_name
+from .labels import STATE_NAMES, element_name, procedure_title
 
 TEXTS = {
     "form.texts_missing": _l("%(key)s needs texts in %(languages)s"),
@@ -124,16 +124,28 @@ TEXTS = {
     "move.reverted_already": _l("migration %(migration)s cannot be reverted: it was reverted already"),
     "move.instance_ended": _l("migration %(migration)s cannot be reverted: the instance is %(state)s"),
     "move.blocked": _l("the instance moved on since its migration and cannot move back: %(blockers)s"),
+    "run.instance_changed": _l("Instance %(instance)s changed since version %(version)s; reload it."),
+    "run.instance_not_running": _l("Instance %(instance)s is %(state)s."),
+    "incident.resolved": _l("Incident %(incident)s is already resolved."),
+    "incident.not_stopped": _l("Instance %(instance)s is no longer stopped by an error."),
+    "start.automatic": _l(
+        "%(process)s starts with the case, and again with each new period of incapacity (0.6); it is never started by "
+        "hand once the case has one."),
+    "start.role": _l("None of your roles may start %(process)s."),
+    "start.route_role": _l("None of your roles starts %(process)s on route %(route)s."),
+    "event.role": _l("None of your roles records %(message)s."),
+    "late_act.no_window": _l("'%(task)s' confirms no closed window: only a confirmation can take a late act."),
 }
 """Each code of ``engine.MESSAGE_CODES`` as the reader reads it; ``%(name)s`` are the message's parameters."""
 
 _WORDS = {"the form": _l("the form")}
 _PARAMETERS: dict[str, Callable[[object], object]] = {
+    "process": lambda value: procedure_title(str(value)),
     "state": lambda value: STATE_NAMES.get(str(value), value),
     "task": lambda value: element_name(str(value)),
     "where": lambda value: _WORDS.get(str(value), value),
 }
-"""Parameters whose values are words of the engine (a state, a diagram's English name) rather than data."""
+"""Parameters whose values are words of the engine (a state, a procedure's id, a diagram's English name), not data."""
 
 
 def register(app: Flask) -> None:

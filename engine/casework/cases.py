@@ -225,7 +225,7 @@ class CaseWork(Wiring):
             raise NotFound(f"procedure '{process_id}' does not exist")
         role = start_data.starter_role(procedure.started_by, roles)
         if role is None:
-            raise NotAllowed(f"none of your roles may start {process_id}",
+            raise NotAllowed(problem("start.role", process=process_id),
                              [{"roles": list(procedure.started_by)}])
         return role
 
@@ -279,7 +279,7 @@ class CaseWork(Wiring):
         with self.database.unit_of_work() as session:
             case, user = self._visible_case(session, case_id, user_id)
             if not set(event.recorded_by) & visibility.acting_roles(user, case):
-                raise NotAllowed(f"none of your roles records {message}", [{"roles": list(event.recorded_by)}])
+                raise NotAllowed(problem("event.role", message=message), [{"roles": list(event.recorded_by)}])
             forms.validate(self._event_form(event.form), data, calendar.legal_date(self.clock.now()))
             result = self._deliver(session, case_id, message, data, user.username, lock=is_retry)
             hidden = withheld.hidden_instances(session, case_id, visibility.of_user(user, case))

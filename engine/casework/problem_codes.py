@@ -33,6 +33,12 @@ CODES = {
     "work_item.instance_failed": "instance {instance} failed; repair it first",
     "work_item.medical_fields": "only medical roles may record medical fields",
     "case.reference_taken": "a case with reference '{reference}' already exists",
+    "start.automatic": "{process} starts with the case, and again with each new period of incapacity (0.6); it is "
+                       "never started by hand once the case has one",
+    "start.role": "none of your roles may start {process}",
+    "start.route_role": "none of your roles starts {process} on route {route}",
+    "event.role": "none of your roles records {message}",
+    "late_act.no_window": "'{task}' confirms no closed window: only a confirmation can take a late act",
 }
 """Every casework message a user may see, by code."""
 

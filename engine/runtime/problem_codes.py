@@ -17,6 +17,10 @@ CODES = {
     "run.too_many_instances": "a multi-instance activity may create at most {limit} instances, not {count}",
     "run.cardinality_too_high": "loop cardinality {value} is above the limit of {limit} instances",
     "run.failed": "the diagram failed while running: {detail}",
+    "run.instance_changed": "instance {instance} changed since version {version}; reload it",
+    "run.instance_not_running": "instance {instance} is {state}",
+    "incident.resolved": "incident {incident} is already resolved",
+    "incident.not_stopped": "instance {instance} is no longer stopped by an error",
 }
 """Every runtime message a user may see, by code."""
 

@@ -140,3 +140,14 @@ def test_completing_a_task_twice_is_refused_in_dutch(client, auth):
     again = client.post(f"/tasks/{item.id}", data=data)
     page = again.get_data(as_text=True)
     assert again.status_code == 409 and f"Taak {item.id} is al afgerond." in page and "already" not in page
+
+
+def test_a_start_no_role_of_mine_may_make_reads_in_dutch(client, auth, law):
+    case = open_law_case(law)
+    auth.login_as("employer", username="hr1")
+    client.get("/?lang=nl")
+    page = client.post(f"/cases/{case.id}/procedures", data={
+        "process_id": "resumption_examination", "csrf_token": csrf_token(client, f"/cases/{case.id}")},
+        follow_redirects=True).get_data(as_text=True)
+    assert "Geen van uw rollen mag" in page and "none of your roles" not in page
+    assert "resumption_examination" not in [i.process_id for i in law.instances(case.id)]
