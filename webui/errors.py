@@ -34,7 +34,8 @@ def _handle(error: engine.EngineError):  # type: ignore[no-untyped-def]
     if isinstance(error, engine.Unavailable):
         g.database_unavailable = True  # the error page must not ask the database who is signed in
     if is_api():
-        response = make_response(api_error(error.code, error.message, _details(error), _status(error, API_STATUS)))
+        status = _status(error, API_STATUS)
+        response = make_response(api_error(error.code, _api_message(error), _details(error), status))
     else:
         status = _status(error, STATUS)
         response = make_response(render_template("error.html", error=error, text=_text(error), status=status,
@@ -42,6 +43,12 @@ def _handle(error: engine.EngineError):  # type: ignore[no-untyped-def]
     if isinstance(error, engine.Unavailable):
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _api_message(error: engine.EngineError) -> str:
+    """English for the REST API (its clients translate by code); the reader's language for the pages' own JSON
+    calls (the modeler shows the message as it comes)."""
+    return error.message if request.path.startswith("/api/") else message_text(error.message)
 
 
 def _status(error: engine.EngineError, statuses: dict) -> int:

@@ -135,6 +135,9 @@ TEXTS = {
     "start.route_role": _l("None of your roles starts %(process)s on route %(route)s."),
     "event.role": _l("None of your roles records %(message)s."),
     "late_act.no_window": _l("'%(task)s' confirms no closed window: only a confirmation can take a late act."),
+    "draft.saved_since": _l("Draft %(draft)s was saved by %(user)s since revision %(revision)s; reload it."),
+    "draft.deployed": _l("Draft %(draft)s is deployed; start a new draft."),
+    "draft.already_deployed": _l("Draft %(draft)s is already deployed."),
 }
 """Each code of ``engine.MESSAGE_CODES`` as the reader reads it; ``%(name)s`` are the message's parameters."""
 

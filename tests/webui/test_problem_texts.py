@@ -151,3 +151,16 @@ def test_a_start_no_role_of_mine_may_make_reads_in_dutch(client, auth, law):
         follow_redirects=True).get_data(as_text=True)
     assert "Geen van uw rollen mag" in page and "none of your roles" not in page
     assert "resumption_examination" not in [i.process_id for i in law.instances(case.id)]
+
+
+def test_a_stale_save_in_the_modeler_is_refused_in_french(client, owner, law):
+    client.get("/?lang=fr")
+    draft_id = new_draft(client)
+    draft = law.draft(draft_id)
+    xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
+    body = {"file": FILE, "xml": xml, "revision": draft.revision}
+    assert json_post(client, f"/models/drafts/{draft_id}/files", body).status_code == 200
+    stale = json_post(client, f"/models/drafts/{draft_id}/files", body)
+    assert stale.status_code == 409 and stale.get_json()["error"] == "conflict"
+    assert stale.get_json()["message"] == f"Le brouillon {draft_id} a été enregistré par po1 depuis la révision " \
+                                          f"{draft.revision} ; rechargez-le."
