@@ -5,7 +5,7 @@ from .casework.case_list import CasePage, CaseRow
 from .casework.form_drafts import FormDraftView
 from .casework.worklist import InboxPage
 from .clock import Clock, SettableClock, SystemClock
-from .errors import Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem, Unavailable
+from .errors import Coded, Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem, Unavailable
 from .law.catalogue import Procedure
 from .law.deadlines import Computation
 from .law.eligibility import Policy
@@ -23,6 +23,7 @@ from .modelling.modelling_views import (
     VersionComparison,
     VersionSummary,
 )
+from .modelling.problem_codes import CODES as MESSAGE_CODES
 from .modelling.trial import Trial, TrialTask, TrialView
 from .oversight.access_review import AccessEntry, AccessPage
 from .oversight.compliance import EndReached, InstancePage, InstanceRow
@@ -76,6 +77,7 @@ __all__ = [
     "Element", "FieldEntry", "Flow", "InstanceTrace", "TimelineEntry", "Verdict", "Waiting",
     "compute_deadline", "legal_reference", "legal_reference_html", "LegalTerm",
     "Unavailable", "IncidentView",
+    "Coded", "MESSAGE_CODES",
     "AccessEntry", "AccessPage",
     "AccountView", "OrganisationView",
     "RetentionDue", "SubjectExport",

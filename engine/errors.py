@@ -6,7 +6,38 @@ Medical field values never go into a message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+
+class Coded(str):
+    """An English message (for logs and the API) that keeps its stable ``code`` and the ``params`` it was filled
+    with, so a user interface can say it in the reader's language.
+
+    Being a ``str``, it goes wherever an English message went before: a ``Problem``, an error, JSON. Each layer's
+    catalogue (``problem_codes``) holds the English templates; ``filled`` builds one from a template.
+    """
+
+    code: str
+    params: Mapping[str, Any]
+
+    def __new__(cls, code: str, text: str, params: Mapping[str, Any] | None = None) -> Coded:
+        message = super().__new__(cls, text)
+        message.__dict__.update(code=code, params=MappingProxyType(dict(params or {})))
+        return message
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a coded message is read-only ({name})")
+
+    def __reduce__(self) -> tuple:
+        return Coded, (self.code, str(self), dict(self.params))
+
+    @classmethod
+    def filled(cls, code: str, template: str, **params: Any) -> Coded:
+        """The message ``code`` with ``template``'s ``{name}`` fields filled in from ``params``."""
+        return cls(code, template.format(**params), params)
 
 
 class EngineError(Exception):

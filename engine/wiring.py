@@ -11,6 +11,7 @@ from .clock import Clock, SystemClock
 from .errors import Conflict, NotFound
 from .law import catalogue, deadlines, eligibility
 from .runtime import run as runtime
+from .runtime.problem_codes import problem
 from .store import queries, repository
 from .store.database import Database
 from .store.models import Case, ProcessDefinition, ProcessInstance, User
@@ -46,9 +47,9 @@ class Wiring:
     def _load(self, session: Session, instance_id: int, expected_version: int | None = None) -> runtime.Run:
         row = queries.get(session, ProcessInstance, instance_id, "instance")
         if expected_version is not None and row.version != expected_version:
-            raise Conflict(f"instance {instance_id} changed since version {expected_version}; reload it")
+            raise Conflict(problem("run.instance_changed", instance=instance_id, version=expected_version))
         if row.state != "running":
-            raise Conflict(f"instance {instance_id} is {row.state}")
+            raise Conflict(problem("run.instance_not_running", instance=instance_id, state=row.state))
         return runtime.load(session, row, self._loaded(session, row), self.clock)
 
     def _loaded(self, session: Session, row: ProcessInstance) -> repository.Loaded:

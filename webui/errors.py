@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 import engine
 
 from .labels import procedure_title
+from .problem_texts import message_text
 
 STATUS = {engine.NotFound: 404, engine.NotAllowed: 403, engine.Conflict: 409, engine.InvalidInput: 422,
           engine.InvalidModel: 422, engine.Unavailable: 503}
@@ -33,13 +34,21 @@ def _handle(error: engine.EngineError):  # type: ignore[no-untyped-def]
     if isinstance(error, engine.Unavailable):
         g.database_unavailable = True  # the error page must not ask the database who is signed in
     if is_api():
-        response = make_response(api_error(error.code, error.message, _details(error), _status(error, API_STATUS)))
+        status = _status(error, API_STATUS)
+        response = make_response(api_error(error.code, _api_message(error), _details(error), status))
     else:
         status = _status(error, STATUS)
-        response = make_response(render_template("error.html", error=error, text=_text(error), status=status), status)
+        response = make_response(render_template("error.html", error=error, text=_text(error), status=status,
+                                                 reasons=_reasons(error)), status)
     if isinstance(error, engine.Unavailable):
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _api_message(error: engine.EngineError) -> str:
+    """English for the REST API (its clients translate by code); the reader's language for the pages' own JSON
+    calls (the modeler shows the message as it comes)."""
+    return error.message if request.path.startswith("/api/") else message_text(error.message)
 
 
 def _status(error: engine.EngineError, statuses: dict) -> int:
@@ -88,18 +97,28 @@ def _text(error: engine.EngineError) -> str:
     }.get(error.code, _("Something went wrong."))
 
 
+def _reasons(error: engine.EngineError) -> list[str]:
+    """Why the engine refused, in the reader's language: its coded message and coded problems. An uncoded message
+    is English for logs, and may name what a reader should not see, so the page leaves it out."""
+    problems = error.problems if isinstance(error, engine.InvalidModel) else []
+    found = [error.message, *(p.message for p in problems)]
+    return [message_text(message) for message in found if isinstance(message, engine.Coded)]
+
+
 def _rule(error: engine.EngineError) -> dict | None:
     return next((d for d in error.details or [] if isinstance(d, dict) and "rule" in d), None)
 
 
 def refusal_text(error: engine.NotAllowed, *, is_linked: bool = False) -> str:
-    """A refusal to start a procedure in the reader's language: the rule and from when it is allowed.
+    """A refusal to start a procedure in the reader's language: the rule and from when it is allowed, else the
+    engine's coded reason (no role of the reader may start it).
 
     ``is_linked``: the rule id links to its section of the legal reference (``/law#T36``); the text is then
     ``Markup``, every other part escaped."""
     rule = _rule(error)
     if rule is None:
-        return _("You are not allowed to do this.")
+        coded = isinstance(error.message, engine.Coded)
+        return message_text(error.message) if coded else _("You are not allowed to do this.")
     return refusal_sentence(rule, is_linked=is_linked)
 
 

@@ -11,6 +11,7 @@ import engine
 
 from .context import current_engine
 from .inputs import whole_number
+from .problem_texts import message_text
 
 bp = Blueprint("migrations", __name__, url_prefix="/models")
 
@@ -66,7 +67,7 @@ def revert(migration_id: int):  # type: ignore[no-untyped-def]
         flash(_("Say why this migration is undone: a revert needs a reason."), "error")
         return redirect(url_for("migrations.history"))
     except engine.Conflict as err:
-        flash(_("Not reverted: %(why)s", why=str(err)), "error")
+        flash(_("Not reverted: %(why)s", why=message_text(err.message)), "error")
         return redirect(url_for("migrations.history"))
     flash(_("Case %(case)s is back on version %(version)s.", case=done.case_reference, version=done.from_version),
           "info")

@@ -18,6 +18,7 @@ from .account import LANGUAGES
 from .context import current_engine, language
 from .inputs import whole_number
 from .labels import ROLE_NAMES, rule_text
+from .problem_texts import message_text
 
 bp = Blueprint("models", __name__, url_prefix="/models")
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
@@ -94,7 +95,7 @@ def validate(draft_id: int):  # type: ignore[no-untyped-def]
 
 
 def _problem(problem: engine.Problem) -> dict:
-    return {"element_id": problem.element_id, "message": problem.message, "file": problem.file,
+    return {"element_id": problem.element_id, "message": message_text(problem.message), "file": problem.file,
             "line": problem.line}
 
 
@@ -167,10 +168,10 @@ def _checked(text: str) -> tuple[dict | None, list[str]]:
     try:
         schema = eng.form_json(text)
     except engine.InvalidInput as err:
-        return None, [_("Not valid JSON: %(error)s", error=err.message)]
+        return None, [_("Not valid JSON: %(error)s", error=message_text(err.message))]
     if not isinstance(schema, dict):
         return None, [_("A form is a JSON object.")]
-    return (schema if eng.form_is_drawable(schema) else None), eng.form_problems(schema)
+    return (schema if eng.form_is_drawable(schema) else None), [message_text(p) for p in eng.form_problems(schema)]
 
 
 def _revision(raw: str) -> int:

@@ -19,6 +19,7 @@ from ..store import access_log, audit, queries, repository, search_text, views
 from ..store.models import Case, Correlation, IncapacityEvent, ProcessInstance, User
 from ..wiring import ROOT, Wiring
 from . import access, documents, forms, start_data, visibility, withheld
+from .problem_codes import problem
 
 EVENT_FORMS = ROOT / "forms"
 """Where the forms of outside events are: they belong to ``processes/events.toml``, not to a deployed version."""
@@ -44,7 +45,7 @@ class CaseWork(Wiring):
             if user_id is not None:
                 _check_may_open(queries.get(session, User, user_id, "user"), employer, parties or {})
             if session.scalar(select(Case.id).where(Case.reference == reference)) is not None:
-                raise Conflict(f"a case with reference '{reference}' already exists")
+                raise Conflict(problem("case.reference_taken", reference=reference))
             case = Case(reference=reference, employee=employee, employer=employer, parties=parties or {},
                         first_day_of_incapacity=first_day_of_incapacity, opened_at=now, opened_by=actor,
                         search_text=search_text.of_case(reference, employee, employer))
@@ -224,7 +225,7 @@ class CaseWork(Wiring):
             raise NotFound(f"procedure '{process_id}' does not exist")
         role = start_data.starter_role(procedure.started_by, roles)
         if role is None:
-            raise NotAllowed(f"none of your roles may start {process_id}",
+            raise NotAllowed(problem("start.role", process=process_id),
                              [{"roles": list(procedure.started_by)}])
         return role
 
@@ -278,7 +279,7 @@ class CaseWork(Wiring):
         with self.database.unit_of_work() as session:
             case, user = self._visible_case(session, case_id, user_id)
             if not set(event.recorded_by) & visibility.acting_roles(user, case):
-                raise NotAllowed(f"none of your roles records {message}", [{"roles": list(event.recorded_by)}])
+                raise NotAllowed(problem("event.role", message=message), [{"roles": list(event.recorded_by)}])
             forms.validate(self._event_form(event.form), data, calendar.legal_date(self.clock.now()))
             result = self._deliver(session, case_id, message, data, user.username, lock=is_retry)
             hidden = withheld.hidden_instances(session, case_id, visibility.of_user(user, case))

@@ -16,6 +16,8 @@ from typing import Any
 import re2
 from jsonschema import Draft202012Validator, ValidationError, validators
 
+from .problem_codes import problem
+
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 
@@ -53,16 +55,17 @@ FormValidator = validators.extend(Draft202012Validator, {"pattern": _pattern, "p
 def pattern_problems(schema: dict[str, Any]) -> list[str]:
     """Messages for each pattern in ``schema`` RE2 cannot evaluate, and for ``patternProperties``, by field."""
     fields = schema.get("properties")
-    located = [(f"field '{name}': ", part) for name, part in fields.items()] if isinstance(fields, dict) else []
+    located = [(name, part) for name, part in fields.items()] if isinstance(fields, dict) else []
     rest = {key: value for key, value in schema.items() if key != "properties"}
     problems = []
-    for where, part in [("", rest), *located]:
-        problems += [where + problem for problem in _problems_in(part)]
+    for field, part in [("", rest), *located]:
+        problems += [problem("form.field", field=field, problem=p) if field else p for p in _problems_in(part)]
     return problems
 
 
 def _problems_in(schema: Any) -> list[str]:
-    problems, stack = [], [schema]
+    problems: list[str] = []
+    stack = [schema]
     while stack:
         node = stack.pop()
         if isinstance(node, list):
@@ -70,9 +73,8 @@ def _problems_in(schema: Any) -> list[str]:
         elif isinstance(node, dict):
             pattern = node.get("pattern")
             if isinstance(pattern, str) and _compiled(pattern) is None:
-                problems.append(f"pattern {pattern!r} cannot be evaluated in linear time (no backreferences or "
-                                "lookarounds)")
+                problems.append(problem("form.pattern_not_linear", pattern=pattern))
             if "patternProperties" in node:
-                problems.append("patternProperties is not supported: a form names its fields")
+                problems.append(problem("form.pattern_properties"))
             stack.extend(node.values())
     return problems

@@ -31,6 +31,7 @@ from ..errors import InvalidInput
 from . import form_refs
 from .disclosure import CLASSIFICATIONS, EMPLOYER_FLAG
 from .form_patterns import FormValidator, pattern_problems
+from .problem_codes import problem
 
 LANGUAGES = ("nl", "fr", "en")
 
@@ -61,8 +62,8 @@ def shape_problems(schema: dict[str, Any]) -> list[str]:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as err:
-        return [f"not a valid JSON Schema: {err.message}"]
-    return [f"{'/'.join(map(str, e.absolute_path)) or 'the form'}: {e.message}"
+        return [problem("form.not_json_schema", detail=err.message)]
+    return [problem("form.shape", where="/".join(map(str, e.absolute_path)) or "the form", detail=e.message)
             for e in sorted(_SHAPE.iter_errors(schema), key=lambda e: list(map(str, e.absolute_path)))]
 
 
@@ -75,13 +76,13 @@ def convention_problems(schema: dict[str, Any]) -> list[str]:
     if "x-irreversible" in schema:
         problems += _missing_languages("x-irreversible", schema["x-irreversible"])
     elif "x-decides-on" in schema:
-        problems.append("x-decides-on is for an act that cannot be undone: say what it decides in x-irreversible")
+        problems.append(problem("form.decides_without_irreversible"))
     properties = schema.get("properties", {})
     order = schema.get("x-order", [])
     if sorted(order) != sorted(properties):
-        problems.append("x-order must list every field exactly once")
+        problems.append(problem("form.order_incomplete"))
     for name, field in properties.items():
-        problems += [f"field '{name}': {p}" for p in _field_problems(field)]
+        problems += [problem("form.field", field=name, problem=p) for p in _field_problems(field)]
     return problems
 
 
@@ -90,7 +91,7 @@ def _field_problems(field: dict[str, Any]) -> list[str]:
     if "x-help" in field:
         problems += _missing_languages("x-help", field["x-help"])
     if field.get("x-classification") not in CLASSIFICATIONS:
-        problems.append(f"x-classification must be one of {', '.join(CLASSIFICATIONS)}")
+        problems.append(problem("form.classification", classifications=", ".join(CLASSIFICATIONS)))
     if EMPLOYER_FLAG in field:
         problems += _employer_flag_problems(field)
     return problems + _choice_problems(field) + _date_rule_problems(field)
@@ -99,18 +100,18 @@ def _field_problems(field: dict[str, Any]) -> list[str]:
 def _date_rule_problems(field: dict[str, Any]) -> list[str]:
     """A date rule names a field of the form or a variable of the case known before the task: any name is
     allowed (the conventions cannot know every instance's data), but it must be a name or a list of names."""
-    problems = [f"{rule} must be a name or a list of names" for rule in ("x-after", "x-not-before")
+    problems: list[str] = [problem("form.date_rule_names", rule=rule) for rule in ("x-after", "x-not-before")
                 if rule in field and not (isinstance(field[rule], str) or (
                     isinstance(field[rule], list) and field[rule] and all(isinstance(n, str) for n in field[rule])))]
-    return problems + [f"{flag} must be true or false" for flag in ("x-not-in-future", "x-not-in-past")
+    return problems + [problem("form.flag_not_boolean", flag=flag) for flag in ("x-not-in-future", "x-not-in-past")
                        if flag in field and not isinstance(field[flag], bool)]
 
 
 def _employer_flag_problems(field: dict[str, Any]) -> list[str]:
     if not isinstance(field[EMPLOYER_FLAG], bool):
-        return [f"{EMPLOYER_FLAG} must be true or false"]
+        return [problem("form.flag_not_boolean", flag=EMPLOYER_FLAG)]
     if field[EMPLOYER_FLAG] and field.get("x-classification") not in ("case", "personal"):
-        return [f"{EMPLOYER_FLAG} is allowed only on case and personal fields"]
+        return [problem("form.employer_flag_misplaced", flag=EMPLOYER_FLAG)]
     return []
 
 
@@ -123,15 +124,15 @@ def _choice_problems(field: dict[str, Any]) -> list[str]:
     items = field.get("items") if field.get("type") == "array" else None
     if isinstance(items, dict) and items.get("type") == "object":
         for name, column in items.get("properties", {}).items():
-            problems += [f"row field '{name}': {p}" for p in _choice_problems(column)]
+            problems += [problem("form.row_field", field=name, problem=p) for p in _choice_problems(column)]
     return problems
 
 
 def _missing_languages(key: str, texts: object) -> list[str]:
     if not isinstance(texts, dict):
-        return [f"{key} needs texts in {', '.join(LANGUAGES)}"]
+        return [problem("form.texts_missing", key=key, languages=", ".join(LANGUAGES))]
     missing = [lang for lang in LANGUAGES if not texts.get(lang)]
-    return [f"{key} has no text in {', '.join(missing)}"] if missing else []
+    return [problem("form.text_missing", key=key, languages=", ".join(missing))] if missing else []
 
 
 def medical_fields(schema: dict[str, Any]) -> set[str]:

@@ -31,6 +31,7 @@ from ..runtime import run as runtime
 from ..runtime.verdicts import Window, properties, window
 from ..store.models import Deadline, WorkItem
 from . import disclosure, forms
+from .problem_codes import problem
 
 REVIEW_PROCESS = "compliance_review"
 """The procedure a compliance officer follows when a timely act came after an irreversible one."""
@@ -46,7 +47,7 @@ def check(session: Session, run: runtime.Run, item: WorkItem, data: dict) -> str
     task = _find(run, item.task_id)
     confirmed = window(task)
     if task is None or confirmed is None or item.state != "completed":
-        raise NotAllowed(f"'{item.name}' confirms no closed window: only a confirmation can take a late act")
+        raise NotAllowed(problem("late_act.no_window", task=item.name))
     forms.validate(run.loaded.forms.get(item.form or ""), data, calendar.legal_date(run.clock.now()),
                    context=task.data, labels=runtime.recorded_labels(run))
     return _check_timely(session, item, confirmed, data)

@@ -19,6 +19,7 @@ from ..errors import Conflict, InvalidInput, NotAllowed
 from ..law import eligibility
 from ..law.catalogue import Procedure, Route
 from . import forms
+from .problem_codes import problem
 
 MAX_BYTES = 16 * 1024
 """The largest start data accepted, as compact JSON in UTF-8."""
@@ -80,8 +81,7 @@ def refuse_restart(procedure: Procedure, run_for_case: list[str]) -> None:
     ``run_for_case`` are the process ids of the instances the case has (running or ended).
     """
     if procedure.process_id in run_for_case:
-        raise Conflict(f"{procedure.process_id} starts with the case, and again with each new period of incapacity "
-                       "(0.6); it is never started by hand once the case has one",
+        raise Conflict(problem("start.automatic", process=procedure.process_id),
                        [{"rule": "0.6", "process_id": procedure.process_id}])
 
 
@@ -105,7 +105,7 @@ def route_role(process_id: str, chosen: Route, roles: list[str]) -> str:
     """The role in which the starter takes ``chosen``; ``NotAllowed`` when none of ``roles`` may."""
     role = starter_role(chosen.started_by, roles)
     if role is None:
-        raise NotAllowed(f"none of your roles starts {process_id} on route {chosen.name}",
+        raise NotAllowed(problem("start.route_role", process=process_id, route=chosen.name),
                          [{"roles": list(chosen.started_by)}])
     return role
 

@@ -18,6 +18,7 @@ from ..store.models import Case, Deadline, ProcessInstance, User, WorkItem
 from ..store.paging import PER_PAGE, Paged, check_page
 from ..wiring import Wiring
 from . import disclosure, documents, form_drafts, late_acts, visibility, withheld
+from .problem_codes import problem
 
 DUE_SOON_DAYS = 3
 """A work item is due soon when at most this many days (in its rule's count) are left."""
@@ -149,7 +150,7 @@ class WorkList(Wiring):
             if user_id is not None:
                 self._check_may_fill(session, item, data, user_id)
             if item.state != "ready":
-                raise Conflict(f"work item {work_item_id} is already {item.state}")
+                raise Conflict(problem("work_item.not_open", item=work_item_id, state=item.state))
             run = self._load(session, item.instance_id, expected_version)
             runtime.complete(session, run, item, data, actor, self._judged(session, run, item, data))
             form_drafts.discard_all(session, item.id)
@@ -194,7 +195,7 @@ class WorkList(Wiring):
             item, _, user = self._visible_item(session, work_item_id, user_id)
             row = queries.get(session, ProcessInstance, item.instance_id, "instance")
             if row.state == "failed":
-                raise Conflict(f"instance {row.id} failed; repair it first")
+                raise Conflict(problem("work_item.instance_failed", instance=row.id))
             run = runtime.load(session, row, self._loaded(session, row), self.clock)
             rule = late_acts.check(session, run, item, data)
             irreversible = late_acts.irreversible_act(run)
@@ -223,12 +224,12 @@ class WorkList(Wiring):
     def _check_may_fill(self, session: Session, item: WorkItem, data: dict, user_id: int) -> None:
         _, _, user = self._visible_item(session, item.id, user_id)
         if item.assignee not in (None, user.username):
-            raise Conflict(f"work item {item.id} is claimed by {item.assignee}")
+            raise Conflict(problem("work_item.claimed", item=item.id, assignee=item.assignee))
         row = queries.get(session, ProcessInstance, item.instance_id, "instance")
         fields = set(self._loaded(session, row).forms.get(item.form or "", {}).get("properties", {}))
         refused = (fields - set(self._fillable_form(session, item, user).get("properties", {}))) & set(data)
         if refused:
-            raise NotAllowed("only medical roles may record medical fields", sorted(refused))
+            raise NotAllowed(problem("work_item.medical_fields"), sorted(refused))
 
     def claim(self, work_item_id: int, user_id: int) -> views.WorkItemView:
         """Take a ready work item so colleagues see it is being worked on; ``Conflict`` when someone else has it."""
@@ -242,11 +243,11 @@ class WorkList(Wiring):
         with self.database.unit_of_work() as session:
             item, deadline, user = self._visible_item(session, work_item_id, user_id)
             if item.state != "ready":
-                raise Conflict(f"work item {work_item_id} is already {item.state}")
+                raise Conflict(problem("work_item.not_open", item=work_item_id, state=item.state))
             if claim and item.assignee not in (None, user.username):
-                raise Conflict(f"work item {work_item_id} is claimed by {item.assignee}")
+                raise Conflict(problem("work_item.claimed", item=work_item_id, assignee=item.assignee))
             if not claim and item.assignee != user.username:
-                raise NotAllowed(f"work item {work_item_id} is not claimed by {user.username}")
+                raise NotAllowed(problem("work_item.not_claimed", item=work_item_id, user=user.username))
             item.assignee = user.username if claim else None
             audit.append(session, f"instance:{item.instance_id}", at=self.clock.now(), actor=user.username,
                          action="work_item_claimed" if claim else "work_item_released", case_id=item.case_id,

@@ -17,6 +17,7 @@ import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
 from ..errors import InvalidModel, Problem
+from .problem_codes import problem
 
 KINDS = ("added", "removed", "changed")
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -102,7 +103,7 @@ def compare(old: Side, new: Side) -> Comparison:
     problems: list[Problem] = []
     before, after = _nodes(old, "old", problems), _nodes(new, "new", problems)
     if problems:
-        raise InvalidModel("cannot compare versions with unreadable BPMN files", problems)
+        raise InvalidModel(problem("compare.unreadable"), problems)
     changes = [*_changes(before, after, _node_change), *_changes(old.forms, new.forms, _form_change),
                *_changes(old.rules, new.rules, _rule_change)]
     return Comparison(tuple(sorted(changes, key=lambda c: (KINDS.index(c.kind), c.element_id, c.file))))
@@ -122,7 +123,8 @@ def _nodes(side: Side, label: str, problems: list[Problem]) -> dict[tuple[str, s
             root = safe_xml.fromstring(text, forbid_dtd=True)
         except (DefusedXmlException, safe_xml.ParseError) as err:
             line = getattr(err, "position", (None,))[0]
-            problems.append(Problem(None, f"{label} version: unreadable XML ({type(err).__name__})", file, line))
+            message = problem(f"compare.{label}_unreadable", kind=type(err).__name__)
+            problems.append(Problem(None, message, file, line))
             continue
         lanes = _lanes(root)
         nodes.update({(file, e.get("id", "")): _node(e, lanes) for e in root.iter() if _is_element(e)})

@@ -18,6 +18,7 @@ from lxml import etree
 from ..law import deadlines
 from ..law.deadlines import Rule
 from ..runtime import scripting
+from .problem_codes import problem
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -49,7 +50,7 @@ NAMED = (".//bpmn:inputDataItem", ".//bpmn:outputDataItem", ".//bpmn:ioSpecifica
          ".//bpmn:ioSpecification/bpmn:dataOutput")
 """Elements whose text, or whose ``name``, is the variable that receives data."""
 
-UNRUN = {".//bpmn:assignment": "data assignments", ".//bpmn:transformation": "data transformations"}
+UNRUN = {".//bpmn:assignment": "model.assignment_unrun", ".//bpmn:transformation": "model.transformation_unrun"}
 
 Found = list[tuple[etree._Element, str]]
 
@@ -71,12 +72,12 @@ def compile_problems(source: str, mode: str) -> list[str]:
     try:
         tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
         if _nesting(tree) > MAX_NESTING:
-            return [f"nested more than {MAX_NESTING} levels deep; split it into steps"]
+            return [problem("model.expression_nested", limit=MAX_NESTING)]
         return scripting.compile_problems(source, mode)
     except SyntaxError as err:
-        return [f"does not compile: {err.msg} (line {err.lineno})"]
+        return [problem("model.expression_syntax", detail=err.msg, line=err.lineno)]
     except _PARSE_ERRORS:
-        return [f"too long or nested too deeply to compile (limit {MAX_NESTING} levels)"]
+        return [problem("model.expression_too_long", limit=MAX_NESTING)]
 
 
 def _nesting(tree: ast.AST) -> int:
@@ -93,16 +94,16 @@ def expression_problems(tree: etree._Element) -> Found:
     found: Found = []
     for path, mode in EXPRESSIONS.items():
         for element in tree.iterfind(path, NS):
-            found += [(owner(element), f"expression does not compile: {m}")
+            found += [(owner(element), problem("model.expression", problem=m))
                       for m in compile_problems(element.text or "", mode)]
     for path in NAMES:
-        found += [(owner(e), f"'{e.text or ''}' is not a variable name") for e in tree.iterfind(path, NS)
+        found += [(owner(e), problem("model.not_a_variable", name=e.text or "")) for e in tree.iterfind(path, NS)
                   if not _is_variable(e.text)]
     for path in NAMED:
-        found += [(owner(e), f"'{e.get('name')}' is not a variable name") for e in tree.iterfind(path, NS)
+        found += [(owner(e), problem("model.not_a_variable", name=e.get("name"))) for e in tree.iterfind(path, NS)
                   if e.get("name") is not None and not _is_variable(e.get("name"))]
-    for path, what in UNRUN.items():
-        found += [(owner(e), f"{what} are not run by this engine; use a script task") for e in tree.iterfind(path, NS)]
+    for path, code in UNRUN.items():
+        found += [(owner(e), problem(code)) for e in tree.iterfind(path, NS)]
     return found
 
 
@@ -124,23 +125,22 @@ def timer_problems(event: etree._Element, definition: etree._Element, rules: Map
     """The problems of one timer, and the rules it may take (for the version's snapshot)."""
     expressions = [child for child in definition if isinstance(child.tag, str)]
     if len(expressions) != 1:
-        return ["a timer needs exactly one time expression"], []
+        return [problem("model.timer_expressions")], []
     kind, source = etree.QName(expressions[0]).localname, expressions[0].text or ""
-    messages = [f"timer expression does not compile: {m}" for m in compile_problems(source, "eval")]
+    messages: list[str] = [problem("model.timer_expression", problem=m) for m in compile_problems(source, "eval")]
     call = None if messages else _deadline_call(source)
     if call is None:
-        return messages or [_ONE_CALL], []
+        return messages or [_one_call()], []
     rule_ids = _rule_ids(event, call)
     if not rule_ids:
-        return [_ONE_CALL], []
-    messages = [f"unknown deadline rule '{rule}'" for rule in rule_ids if rule not in rules]
+        return [_one_call()], []
+    messages = [problem("model.unknown_rule", rule=rule) for rule in rule_ids if rule not in rules]
     messages += _argument_problems(call) + _kind_problems(kind, [rules[r] for r in rule_ids if r in rules])
     return messages, rule_ids
 
 
-_ONE_CALL = ('a timer takes its date from one deadline rule: the whole expression is one call such as '
-             f'deadline("T08", start), nothing around it; a rule held in a variable needs the property '
-             f'{RULES_PROPERTY} listing the rules')
+def _one_call() -> str:
+    return problem("model.timer_one_call", example='deadline("T08", start)', property=RULES_PROPERTY)
 
 
 def _deadline_call(source: str) -> ast.Call | None:
@@ -158,31 +158,29 @@ def _rule_ids(event: etree._Element, call: ast.Call) -> list[str]:
 
 
 def _argument_problems(call: ast.Call) -> list[str]:
-    messages = []
+    messages: list[str] = []
     if not 2 <= len(call.args) <= 4 or any(isinstance(a, ast.Starred) for a in call.args):
-        messages.append("deadline() takes the rule, the start date and at most a regime date and an alternative start")
+        messages.append(problem("model.deadline_arguments"))
     if any(k.arg not in DEADLINE_KEYWORDS for k in call.keywords):
-        messages.append(f"deadline() accepts only the keywords {', '.join(DEADLINE_KEYWORDS)}")
+        messages.append(problem("model.deadline_keywords", keywords=", ".join(DEADLINE_KEYWORDS)))
     arguments = [*call.args[1:], *(k.value for k in call.keywords)]
     if any(isinstance(a, ast.Constant) and a.value is not None for a in arguments):
-        messages.append("the start of a term is a date of the case (a variable), never a literal")
+        messages.append(problem("model.deadline_literal_start"))
     calls = [n for a in arguments for n in ast.walk(a) if isinstance(n, ast.Call)]
     if any(getattr(call.func, "id", None) == "deadline" for call in calls):
-        messages.append("a timer computes one deadline: no deadline() inside its arguments")
+        messages.append(problem("model.deadline_nested"))
     return messages
 
 
 def _kind_problems(kind: str, rules: list[Rule]) -> list[str]:
     if kind == "timeDuration":
-        return ["deadline() gives a date: use timeDate, not timeDuration"]
+        return [problem("model.deadline_duration")]
     if kind != "timeCycle":
         return []
     once = [rule.id for rule in rules if not rule.repeats]
     if once:
-        return [f"timeCycle repeats the timer, but the law does not repeat {', '.join(once)} "
-                "(repeats = true in deadlines.toml); use timeDate"]
+        return [problem("model.cycle_not_repeating", rules=", ".join(once))]
     uneven = [rule.id for rule in rules if any(r.unit not in deadlines.CYCLE_UNITS for r in rule.regimes)]
     if uneven:
-        return [f"a timeCycle repeats a fixed length, but {', '.join(uneven)} counts in months, years or working "
-                "days: model the repetition as a loop whose timeDate counts each term again"]
+        return [problem("model.cycle_uneven", rules=", ".join(uneven))]
     return []

@@ -26,6 +26,7 @@ from ..store.models import Case, Deadline, Migration, ProcessDefinition, Process
 from ..wiring import Wiring
 from . import version_move
 from .modelling_views import InstanceMove, MigrationPreview, MigrationResult, MigrationView, MoveChange
+from .problem_codes import problem
 from .workbench import require_owner
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,8 @@ class InstanceMoves(Wiring):
             migration = queries.get(session, Migration, migration_id, "migration")
             row = queries.get(session, ProcessInstance, migration.instance_id, "instance")
             if migration.reverted_at is not None or row.state != "running":
-                why = "it was reverted already" if migration.reverted_at else f"the instance is {row.state}"
-                raise Conflict(f"migration {migration_id} cannot be reverted: {why}")
+                raise Conflict(problem("move.reverted_already", migration=migration_id) if migration.reverted_at
+                               else problem("move.instance_ended", migration=migration_id, state=row.state))
             if row.version == migration.version_after and row.definition_id == migration.to_definition_id:
                 self._restore(session, row, migration, reason, user.username)
             else:
@@ -175,7 +176,7 @@ class InstanceMoves(Wiring):
         found += _loosened(session, row, run.loaded, target)
         if found:
             names = ", ".join(f"{b.name} ({b.kind})" for b in found)
-            raise Conflict(f"the instance moved on since its migration and cannot move back: {names}")
+            raise Conflict(problem("move.blocked", blockers=names))
         _move(run, target)
         row.definition_id = target.definition.id
         runtime.save(session, run, actor=actor, action="migration_reverted",

@@ -12,6 +12,8 @@ import json
 import re
 from typing import Any
 
+from .problem_codes import problem
+
 MAX_JSON_DEPTH = 32
 """Nesting of arrays and objects in one form; real forms stay below 10."""
 
@@ -31,9 +33,9 @@ def xml_text(data: bytes) -> str:
     try:
         text = data.decode(encoding)
     except LookupError as err:
-        raise Unreadable(f"unknown encoding '{encoding}'; save the file as UTF-8") from err
+        raise Unreadable(problem("model.unknown_encoding", encoding=encoding)) from err
     except UnicodeDecodeError as err:
-        raise Unreadable(f"the file is not valid {encoding} (byte {err.start}); save it as UTF-8") from err
+        raise Unreadable(problem("model.bad_encoding", encoding=encoding, byte=err.start)) from err
     return utf8_declared(text.removeprefix("\ufeff"))
 
 
@@ -55,11 +57,11 @@ def load_json(source: str | bytes) -> Any:
     try:
         value = json.loads(source)
     except RecursionError as err:
-        raise Unreadable(f"nested more than {MAX_JSON_DEPTH} levels deep") from err
+        raise Unreadable(problem("model.json_too_deep", limit=MAX_JSON_DEPTH)) from err
     except ValueError as err:
         raise Unreadable(str(err)) from err
     if depth(value) > MAX_JSON_DEPTH:
-        raise Unreadable(f"nested more than {MAX_JSON_DEPTH} levels deep")
+        raise Unreadable(problem("model.json_too_deep", limit=MAX_JSON_DEPTH))
     return value
 
 

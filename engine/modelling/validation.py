@@ -33,6 +33,7 @@ from ..runtime import run_limits
 from . import model_files
 from .diagram_expressions import NS, RULES_PROPERTY, expression_problems, listed_rules, timer_problems
 from .diagram_expressions import property_value as _property
+from .problem_codes import problem
 
 MAX_FILE_BYTES = 5_000_000
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -86,18 +87,17 @@ def _check_called(trees: Mapping[str, etree._Element], result: Checked) -> None:
     for name, tree in trees.items():
         for call in tree.iterfind(".//bpmn:callActivity", NS):
             if call.get("calledElement") not in known:
-                message = f"calls '{call.get('calledElement')}', which is not among the processes deployed with it"
-                _problem(result, call, message, name)
+                _problem(result, call, problem("model.call_unknown", called=call.get("calledElement")), name)
 
 
 def _parse(name: str, data: bytes, result: Checked) -> etree._Element | None:
     if len(data) > MAX_FILE_BYTES:
-        result.problems.append(Problem(None, f"file is larger than {MAX_FILE_BYTES} bytes", name))
+        result.problems.append(Problem(None, problem("model.file_too_large", limit=MAX_FILE_BYTES), name))
         return None
     try:
         text = model_files.xml_text(data)
     except model_files.Unreadable as err:
-        result.problems.append(Problem(None, str(err), name))
+        result.problems.append(Problem(None, err.args[0], name))
         return None
     tree = _parse_text(name, text.encode(), result)
     if tree is not None:
@@ -109,19 +109,21 @@ def _parse_text(name: str, data: bytes, result: Checked) -> etree._Element | Non
     try:
         safe_xml.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as err:
-        message = f"refused: DTDs, entity declarations and external references are not allowed ({type(err).__name__})"
+        message = problem("model.xml_declarations", kind=type(err).__name__)
         result.problems.append(Problem(None, message, name))
         return None
     except safe_xml.ParseError as err:
-        result.problems.append(Problem(None, f"malformed XML: {err}", name, err.position[0]))
+        result.problems.append(Problem(None, problem("model.xml_malformed", detail=str(err)), name,
+                                       err.position[0]))
         return None
     except RecursionError:
-        result.problems.append(Problem(None, "refused: elements nested too deeply", name))
+        result.problems.append(Problem(None, problem("model.xml_too_deep"), name))
         return None
     try:
         return etree.fromstring(data, parser=_SAFE_PARSER)
     except etree.XMLSyntaxError as err:
-        message = "refused: elements nested more than 255 levels deep" if "depth" in str(err) else str(err)
+        message = problem("model.xml_depth_limit") if "depth" in str(err) else problem("model.xml_syntax",
+                                                                                         detail=str(err))
         result.problems.append(Problem(None, message, name, err.lineno))
         return None
 
@@ -132,7 +134,8 @@ def _check_schema(name: str, tree: etree._Element, result: Checked) -> None:
     if schema.validate(tree):
         return
     for error in schema.error_log:
-        result.problems.append(Problem(_element_id_at(tree, error.line), error.message, name, error.line))
+        message = problem("model.bpmn_schema", detail=error.message)
+        result.problems.append(Problem(_element_id_at(tree, error.line), message, name, error.line))
 
 
 def _element_id_at(tree: etree._Element, line: int) -> str | None:
@@ -153,8 +156,8 @@ def _parse_spiff(trees: Mapping[str, etree._Element], result: Checked) -> None:
             parser.get_subprocess_specs(process_id)
             result.process_ids.append(process_id)
     except ValidationException as err:
-        result.problems.append(Problem(err.id or None, str(err.args[0] if err.args else err), err.file_name or None,
-                                       err.line_number or None))
+        message = problem("model.bpmn_parser", detail=str(err.args[0] if err.args else err))
+        result.problems.append(Problem(err.id or None, message, err.file_name or None, err.line_number or None))
         return
     result.parser = parser
 
@@ -192,23 +195,23 @@ def _problem(result: Checked, element: etree._Element, message: str, file: str) 
 def _check_lanes(file: str, process: etree._Element, result: Checked) -> None:
     if process.find(".//bpmn:lane", NS) is None:
         roles = ", ".join(access.CASE_ROLES)
-        _problem(result, process, f"process has no lanes: put every task in a lane named for a role ({roles})", file)
+        _problem(result, process, problem("model.no_lanes", roles=roles), file)
     for lane in process.iterfind(".//bpmn:lane", NS):
         if access.role_for_lane(lane.get("name")) is None:
             roles = ", ".join(access.CASE_ROLES)
-            _problem(result, lane, f"lane '{lane.get('name')}' maps to no role (known roles: {roles})", file)
+            _problem(result, lane, problem("model.lane_without_role", lane=lane.get("name"), roles=roles), file)
 
 
 def _check_user_tasks(file: str, process: etree._Element, forms: Mapping[str, bytes], result: Checked) -> None:
     in_lanes = {ref.text for ref in process.iterfind(".//bpmn:lane/bpmn:flowNodeRef", NS)}
     for task in process.iterfind(".//bpmn:userTask", NS):
         if process.find(".//bpmn:lane", NS) is not None and task.get("id") not in in_lanes:
-            _problem(result, task, "user task is in no lane, so no role can do it", file)
+            _problem(result, task, problem("model.task_in_no_lane"), file)
         form = _property(task, FORM_PROPERTY)
         if not form:
-            _problem(result, task, f"user task names no form (property {FORM_PROPERTY})", file)
+            _problem(result, task, problem("model.task_without_form", property=FORM_PROPERTY), file)
         elif form not in forms:
-            _problem(result, task, f"form '{form}' does not exist", file)
+            _problem(result, task, problem("model.form_missing", form=form), file)
         else:
             _check_form(file, task, form, forms[form], result)
 
@@ -232,20 +235,17 @@ def _check_untimed_task(file: str, task: etree._Element, rule_ids: set[str], res
     rules = listed_rules(_property(task, RULES_PROPERTY))
     reason = _property(task, NOT_TIME_BOUND_PROPERTY)
     if rules and reason is not None:
-        message = f"user task '{label}' lists deadline rules and says it is not time-bound; keep one of the two"
-        _problem(result, task, message, file)
+        _problem(result, task, problem("model.deadline_twice", task=label), file)
     elif reason is not None and not reason.strip():
-        message = (f"user task '{label}' is marked not time-bound without a reason: say why the law sets no term "
-                   f"(property {NOT_TIME_BOUND_PROPERTY})")
+        message = problem("model.untimed_without_reason", task=label, property=NOT_TIME_BOUND_PROPERTY)
         _problem(result, task, message, file)
     elif reason is None and not rules:
-        message = (f"user task '{label}' is in a legal lane but has no deadline: attach a boundary timer with a "
-                   f"deadline rule, list the rules that bound it elsewhere (property {RULES_PROPERTY}), "
-                   f"or say why the law sets no term (property {NOT_TIME_BOUND_PROPERTY})")
+        message = problem("model.task_without_deadline", task=label, rules=RULES_PROPERTY,
+                          untimed=NOT_TIME_BOUND_PROPERTY)
         _problem(result, task, message, file)
     for rule in rules:
         if rule not in rule_ids:
-            _problem(result, task, f"unknown deadline rule '{rule}'", file)
+            _problem(result, task, problem("model.unknown_rule", rule=rule), file)
 
 
 def _check_form(file: str, task: etree._Element, form: str, source: bytes, result: Checked) -> None:
@@ -253,10 +253,11 @@ def _check_form(file: str, task: etree._Element, form: str, source: bytes, resul
         schema = model_files.load_json(source)
         Draft202012Validator.check_schema(schema)
     except (ValueError, SchemaError) as err:
-        _problem(result, task, f"form '{form}' is not a valid JSON Schema: {str(err).splitlines()[0]}", file)
+        detail = str(err).splitlines()[0]
+        _problem(result, task, problem("model.form_not_schema", form=form, detail=detail), file)
         return
     for message in forms.convention_problems(schema):
-        _problem(result, task, f"form '{form}': {message}", file)
+        _problem(result, task, problem("model.form_convention", form=form, problem=message), file)
     result.forms[form] = schema
     result.forms_by_file.setdefault(file, set()).add(form)
 
@@ -278,9 +279,7 @@ def _check_act_date(file: str, event: etree._Element, rules: list[Rule], result:
     if etree.QName(event).localname != "boundaryEvent" or not guarded:
         return
     if not (_property(event, ACT_DATE_PROPERTY) or "").strip():
-        message = (f"boundary timer guards the deadline {', '.join(guarded)} but names no act date: set the property "
-                   f"{ACT_DATE_PROPERTY} to the variable holding the legal date of the act that meets the term "
-                   "(e.g. decided_on), so the verdict follows that date and not the order of processing")
+        message = problem("model.act_date_missing", rules=", ".join(guarded), property=ACT_DATE_PROPERTY)
         _problem(result, event, message, file)
 
 
@@ -292,24 +291,23 @@ def _check_cardinality(file: str, process: etree._Element, result: Checked) -> N
 
 
 _REFUSED = {
-    "bpmn:eventBasedGateway": "event-based gateways are unreliable in SpiffWorkflow 3.2.0; "
-    "use boundary timer and message events on a task instead",
-    "bpmn:serviceTask": "service tasks are not supported",
-    "bpmn:businessRuleTask": "business rule tasks are not supported yet",
+    "bpmn:eventBasedGateway": "model.event_based_gateway",
+    "bpmn:serviceTask": "model.service_task",
+    "bpmn:businessRuleTask": "model.business_rule_task",
 }
 
 
 def _check_refused_elements(file: str, process: etree._Element, result: Checked) -> None:
-    for tag, message in _REFUSED.items():
+    for tag, code in _REFUSED.items():
         for element in process.iterfind(f".//{tag}", NS):
-            _problem(result, element, message, file)
+            _problem(result, element, problem(code), file)
 
 
 def _check_messages(file: str, tree: etree._Element, result: Checked) -> None:
     names = {m.get("id"): m.get("name") for m in tree.iterfind("bpmn:message", NS)}
     for definition in tree.iterfind(".//bpmn:messageEventDefinition", NS):
         if not names.get(definition.get("messageRef") or ""):
-            _problem(result, definition.getparent(), "message event names no message with a name", file)
+            _problem(result, definition.getparent(), problem("model.message_unnamed"), file)
     for task in tree.iterfind(".//bpmn:receiveTask", NS):
         if not names.get(task.get("messageRef") or ""):
-            _problem(result, task, "receive task names no message with a name", file)
+            _problem(result, task, problem("model.receive_unnamed"), file)

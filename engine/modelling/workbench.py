@@ -17,6 +17,7 @@ from ..store.models import Bundle, Draft, ProcessDefinition, ProcessInstance, Us
 from ..wiring import Wiring
 from . import comparison, model_files
 from .modelling_views import DraftView, Palette, RuleOption, VersionComparison, VersionSummary
+from .problem_codes import problem
 
 OWNER_ROLES = frozenset({"process_owner", "admin"})
 
@@ -81,10 +82,10 @@ class Workbench(Wiring):
             user = require_owner(session, user_id)
             draft = queries.get(session, Draft, draft_id, "draft")
             if draft.revision != expected_revision:
-                raise Conflict(f"draft {draft_id} was saved by {draft.updated_by} since revision "
-                               f"{expected_revision}; reload it")
+                raise Conflict(problem("draft.saved_since", draft=draft_id, user=draft.updated_by,
+                                       revision=expected_revision))
             if draft.deployed_as is not None:
-                raise Conflict(f"draft {draft_id} is deployed; start a new draft")
+                raise Conflict(problem("draft.deployed", draft=draft_id))
             draft.files = {**draft.files, **(files or {})}
             draft.forms = {**draft.forms, **_parsed_forms(forms or {})}
             draft.updated_at, draft.updated_by = self.clock.now(), user.username
@@ -112,7 +113,7 @@ class Workbench(Wiring):
             user = require_owner(session, user_id)
             draft = queries.get(session, Draft, draft_id, "draft")
             if draft.deployed_as is not None:
-                raise Conflict(f"draft {draft_id} is already deployed")
+                raise Conflict(problem("draft.already_deployed", draft=draft_id))
             deployed = repository.deploy(session, self._draft_source(draft), actor=user.username, comment=comment,
                                          now=self.clock.now())
             own = next((d for d in deployed if d.process_id == draft.process_id), None)
@@ -177,7 +178,7 @@ class Workbench(Wiring):
         try:
             return model_files.load_json(text)
         except model_files.Unreadable as err:
-            raise InvalidInput(str(err), {"schema": [str(err)]}) from err
+            raise InvalidInput(err.args[0], {"schema": [err.args[0]]}) from err
 
     @staticmethod
     def form_problems(schema: dict) -> list[str]:

@@ -33,6 +33,7 @@ from ..store.models import Case, ProcessDefinition, ProcessInstance, Timer, User
 from . import projection, serialization, timers
 from . import run as runtime
 from .incident_models import Incident
+from .problem_codes import problem
 
 if TYPE_CHECKING:
     from ..wiring import Wiring
@@ -264,14 +265,14 @@ def _visible(session: Session, user: User, incident_id: int) -> tuple[Incident, 
 
 def _require_open(incident: Incident) -> Incident:
     if incident.state != "open":
-        raise Conflict(f"incident {incident.id} is already resolved")
+        raise Conflict(problem("incident.resolved", incident=incident.id))
     return incident
 
 
 def _lock_stopped(session: Session, instance_id: int) -> ProcessInstance:
     row = session.scalars(select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()).first()
     if row is None or row.state != "error":
-        raise Conflict(f"instance {instance_id} is no longer stopped by an error")
+        raise Conflict(problem("incident.not_stopped", instance=instance_id))
     return row
 
 

@@ -31,6 +31,7 @@ from ..store import audit, queries
 from ..store.models import Case, ProcessInstance, WorkItem
 from ..store.repository import Loaded
 from . import projection, run_limits, serialization, verdicts
+from .problem_codes import problem
 from .scripting import RestrictedScriptEngine, ScriptLimitExceeded, ScriptRejected, script_engine
 
 MAX_STEP_ROUNDS = 100
@@ -93,7 +94,7 @@ def _model_error(err: SpiffWorkflowException) -> EngineError:
     task = getattr(err, "task", None)
     element = task.task_spec.bpmn_id if task is not None else None
     if isinstance(cause, (ScriptRejected, ScriptLimitExceeded)):
-        return InvalidModel(f"the diagram failed while running: {cause.message}", [Problem(element, cause.message)])
+        return InvalidModel(problem("run.failed", detail=cause.message), [Problem(element, cause.message)])
     if isinstance(cause, EngineError) and not isinstance(cause, InvalidModel):
         return cause
     return InvalidModel(f"the diagram failed while running: {err}", [Problem(element, str(err))])
@@ -195,7 +196,7 @@ def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str,
     """
     task = run.workflow.get_task_from_id(UUID(item.task_id))
     if task is None or not task.has_state(TaskState.READY):
-        raise Conflict(f"task '{item.name}' is no longer waiting to be done")
+        raise Conflict(problem("run.task_not_waiting", task=item.name))
     schema = run.loaded.forms.get(item.form or "")
     forms.validate(schema, data, calendar.legal_date(run.clock.now()), context=task.data,
                    labels=recorded_labels(run))

@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from ..errors import InvalidModel, Problem
+from .problem_codes import problem
 
 MAX_ENGINE_STEPS = 1_000  # automatic tasks run in one engine call; the shipped procedures need a few dozen
 MAX_CALL_SECONDS = 10.0  # a handful of scripts at their 1 s limit, never an endless cycle
@@ -32,8 +33,7 @@ class StepBudget:
     def spend(self, task: Any) -> None:
         self.steps += 1
         if self.steps > MAX_ENGINE_STEPS or time.monotonic() > self.ends_at:
-            message = (f"the diagram keeps running without waiting: more than {MAX_ENGINE_STEPS} automatic steps "
-                       f"or {MAX_CALL_SECONDS:g} s in one engine call")
+            message = problem("run.endless_steps", steps=MAX_ENGINE_STEPS, seconds=f"{MAX_CALL_SECONDS:g}")
             raise InvalidModel(message, [Problem(task.task_spec.bpmn_id, message)])
 
 
@@ -53,7 +53,7 @@ def _check_instances(workflow: BpmnWorkflow, task: Any) -> None:
     else:
         count = workflow.script_engine.evaluate(task, spec.cardinality)
     if isinstance(count, int) and count > MAX_INSTANCES:
-        message = f"a multi-instance activity may create at most {MAX_INSTANCES} instances, not {count}"
+        message = problem("run.too_many_instances", limit=MAX_INSTANCES, count=count)
         raise InvalidModel(message, [Problem(spec.bpmn_id, message)])
 
 
@@ -64,5 +64,5 @@ def literal_cardinality_problem(expression: str) -> str | None:
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
     if isinstance(value, int) and value > MAX_INSTANCES:
-        return f"loop cardinality {value} is above the limit of {MAX_INSTANCES} instances"
+        return problem("run.cardinality_too_high", value=value, limit=MAX_INSTANCES)
     return None
