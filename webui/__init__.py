@@ -32,6 +32,7 @@ from . import (
     law,
     migrations,
     models,
+    records,
     subject_access,
     tasks,
     trace,
@@ -74,6 +75,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _login_manager(app)
     app.jinja_env.globals["get_locale"] = get_locale
     labels.register(app)
+    records.register(app)
     explanations.register(app)
     inputs.register(app)
     headers.register(app)

@@ -35,7 +35,7 @@ SCOPES = ("instance", "case", "all")
 def instance(instance_id: int):  # type: ignore[no-untyped-def]
     """The instance drawn on its own version, its timeline, its deadlines with verdicts, and chain checks."""
     trace = current_engine().instance_trace(instance_id, user_id=current_user.view.id)
-    return render_template("compliance/trace.html", trace=trace, actions=ACTIONS)
+    return render_template("compliance/trace.html", trace=trace)
 
 
 @bp.post("/verify")
