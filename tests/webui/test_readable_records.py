@@ -1,17 +1,31 @@
-"""Readable records: the trace, the evidence pack, the trial and the case file tell events as sentences."""
+"""Readable records: the trace, the evidence pack, the trial and the case file tell each event as a sentence in
+the reader's language, with the person's display name, Belgian dates and the values' field labels."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 
 import engine
-from tests.scenarios.test_formal_reintegration import Trajectory, decision
+from tests.scenarios.test_formal_reintegration import INVITATION, REQUEST, Trajectory, decision
 from tests.webui.conftest import PASSWORD, csrf_token
+from tests.webui.test_trial import posted_form
+
+DECIDED = {
+    "en": "Dr. Peeters recorded decision B on 12/01/2027.",
+    "nl": "Dr. Peeters registreerde beslissing B op 12/01/2027.",
+    "fr": "Dr. Peeters a enregistré la décision B le 12/01/2027.",
+}
+CODES = ("task_completed", "case_opened", "timers_fired", "message_received", "work_item_claimed",
+         "medical_data_read", "instance_state", "process_id")
+FORM_KEYS = sorted(key for key in {*decision("B"), *REQUEST, *INVITATION, "request_admissible"} if "_" in key)
+LANGUAGES = ("nl", "fr", "en")
 
 
 def decided_b(law: engine.Engine, clock: engine.SettableClock) -> Trajectory:
+    """A trajectory in which Dr. Peeters (account ``dr-peeters``) records decision B on 12 January 2027."""
     law.create_user(username="dr-peeters", password=PASSWORD, display_name="Dr. Peeters",
                     roles=["occupational_physician"], organisations=["Mensura"], language="nl", actor="test")
     rit = Trajectory(law, clock)
@@ -20,11 +34,97 @@ def decided_b(law: engine.Engine, clock: engine.SettableClock) -> Trajectory:
     return rit
 
 
-def test_smoke(client, auth, law, clock):
+def visible(page: str) -> str:
+    """The text a reader sees: no scripts, styles or tags, entities decoded, spaces folded."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def assert_readable(text: str) -> None:
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), re.search(r".{60}\d{4}-\d{2}-\d{2}.{20}", text)
+    assert not re.search(r"\b(True|False|None)\b", text)
+    assert '{"' not in text and "{'" not in text
+    for code in CODES + tuple(FORM_KEYS):
+        assert code not in text, code
+
+
+def read(client, path: str, language: str) -> str:  # type: ignore[no-untyped-def]
+    response = client.get(f"{path}?lang={language}")
+    assert response.status_code == 200, path
+    return visible(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_trace_tells_who_recorded_which_decision_on_which_day(client, auth, law, clock, language):
     rit = decided_b(law, clock)
     auth.login_as("compliance_officer")
-    for path in (f"/compliance/instances/{rit.instance.id}", f"/compliance/cases/{rit.case.id}/evidence",
-                 f"/cases/{rit.case.id}"):
-        for lang in ("nl", "fr", "en"):
-            html = client.get(path + f"?lang={lang}").get_data(as_text=True)
-            open(f"/tmp/rr/{path.replace('/', '_')}_{lang}.html", "w").write(html)
+    text = read(client, f"/compliance/instances/{rit.instance.id}", language)
+    assert DECIDED[language] in text
+    assert_readable(text)
+
+
+def test_the_trace_labels_values_and_names_the_legal_term_that_expired(client, auth, law, clock):
+    rit = decided_b(law, clock)
+    rit.until(2027, 2, 3)
+    auth.login_as("compliance_officer")
+    text = read(client, f"/compliance/instances/{rit.instance.id}", "en")
+    assert "Decided on: 12/01/2027" in text and "The worker came: Yes" in text
+    assert "A legal term expired on 03/02/2027: “" in text
+    assert "field Medical justification (health file only) recorded by Dr. Peeters: its value is withheld" in text
+    assert "(medical)" not in text
+    assert_readable(text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_evidence_pack_tells_the_events_as_sentences(client, auth, law, clock, language):
+    rit = decided_b(law, clock)
+    auth.login_as("compliance_officer")
+    text = read(client, f"/compliance/cases/{rit.case.id}/evidence", language)
+    assert DECIDED[language] in text
+    opened = {"en": "hr1 opened the case on 04/01/2027.", "nl": "hr1 opende het dossier op 04/01/2027.",
+              "fr": "hr1 a ouvert le dossier le 04/01/2027."}
+    assert opened[language] in text
+    assert_readable(text)
+
+
+def test_the_evidence_json_keeps_the_values_as_recorded(client, auth, law, clock):
+    rit = decided_b(law, clock)
+    auth.login_as("compliance_officer")
+    text = client.get(f"/compliance/cases/{rit.case.id}/evidence.json").get_data(as_text=True)
+    assert '"action": "task_completed"' in text and '"decided_on": "2027-01-12"' in text
+    assert '"record"' not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_case_file_says_who_recorded_each_document_and_when(client, auth, law, clock, language):
+    rit = decided_b(law, clock)
+    auth.login_as("employer")
+    text = read(client, f"/cases/{rit.case.id}", language)
+    assert DECIDED[language] in text
+    assert_readable(text)
+
+
+@pytest.fixture
+def trial_page(client, auth, law):  # type: ignore[no-untyped-def]
+    """A trial of the pre-return visit whose first task the trial's user completed with the sample data."""
+    owner = auth.login_as("process_owner", username="po1")
+    draft = law.create_draft("pre_return_visit", user_id=owner.id)
+    base = f"/models/drafts/{draft.id}/trial"
+    client.post(f"{base}/start", data={"first_day_of_incapacity": "2026-05-01", "csrf_token": csrf_token(client, "/")})
+    page = client.get(base).get_data(as_text=True)
+    [item_id] = [int(n) for n in re.findall(r'action="[^"]*/complete/(\d+)"', page)]
+    assert client.post(f"{base}/complete/{item_id}", data=posted_form(page, item_id)).status_code == 302
+    yield base
+    client.application.extensions["reintegra_trials"].close_all()
+
+
+@pytest.mark.parametrize(("language", "done"), [
+    ("en", "Trial user completed “Record the visit request” on 21/12/2026."),
+    ("nl", "Trial user voltooide “"),
+    ("fr", "Trial user a accompli « "),
+])
+def test_the_trial_tells_its_events_as_sentences(client, trial_page, language, done):
+    text = read(client, trial_page, language)
+    assert done in text and "21/12/2026" in text
+    timeline = text[text.index({"en": "Timeline", "nl": "Tijdlijn", "fr": "Chronologie"}[language]):]
+    assert_readable(timeline)
