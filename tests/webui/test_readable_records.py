@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -12,6 +13,7 @@ import engine
 from tests.scenarios.test_formal_reintegration import INVITATION, REQUEST, Trajectory, decision
 from tests.webui.conftest import PASSWORD, csrf_token
 from tests.webui.test_trial import posted_form
+from webui import records
 
 DECIDED = {
     "en": "Dr. Peeters recorded decision B on 12/01/2027.",
@@ -128,3 +130,65 @@ def test_the_trial_tells_its_events_as_sentences(client, trial_page, language, d
     assert done in text and "21/12/2026" in text
     timeline = text[text.index({"en": "Timeline", "nl": "Tijdlijn", "fr": "Chronologie"}[language]):]
     assert_readable(timeline)
+
+
+def test_the_evidence_pack_tells_an_outside_event_with_its_labelled_values(client, auth, law, clock):
+    rit = decided_b(law, clock)
+    rit.until(2027, 1, 13)
+    hr = law.create_user(username="hr-jansen", password=PASSWORD, display_name="An Jansen", roles=["employer"],
+                         organisations=["Acme NV"], language="en", actor="test")
+    law.record_event(rit.case.id, "work_resumed", {"resumed_on": "2027-01-13", "under_health_surveillance": False},
+                     user_id=hr.id)
+    auth.login_as("compliance_officer")
+    text = read(client, f"/compliance/cases/{rit.case.id}/evidence", "en")
+    assert "An Jansen recorded a return to work on 13/01/2027 (recorded on 13/01/2027)." in text
+    assert "An Jansen recorded the event “Work resumed” on 13/01/2027" in text
+    assert "Resumed on: 13/01/2027" in text and "Under health surveillance: No" in text
+    assert_readable(text)
+    assert "resumed_on" not in text and "under_health_surveillance" not in text
+
+
+KINDS = {
+    "started": {"process_id": "formal_reintegration", "version": 1},
+    "task_completed": {"instance_state": "completed"},
+    "late_act_recorded": {}, "late_act_refused": {"irreversible": "Decide"},
+    "message_received": {}, "message_not_waiting": {},
+    "incapacity_event_recorded": {"kind": "incapacity", "on": date(2027, 3, 1)},
+    "timers_fired": {"fired": ["Appeal window over"]},
+    "timer_failed": {"error": "no rule T99", "instance_state": "error"},
+    "incident_retried": {"attempts": 2, "reason": "fixed the rule"}, "incident_moved_on": {"reason": "obsolete"},
+    "work_item_claimed": {}, "work_item_released": {},
+    "medical_data_read": {"work_items": [{"en": "Medical findings", "nl": "Medische bevindingen"}]},
+    "migrated": {"to_version": 2, "reason": "new law"}, "migration_reverted": {"reason": "mistake"},
+    "deadline_verdict_corrected": {"rule": "T09", "first_verdict": "missed", "verdict": "met",
+                                   "act_on": date(2027, 1, 20)},
+    "case_opened": {"reference": "R-1"}, "case_pseudonymised": {}, "instance_pseudonymised": {},
+    "subject_export": {}, "evidence_exported": {},
+}
+"""Every kind of audit event a case's or an instance's stream holds, with the facts the engine records."""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_of_event_reads_as_one_sentence_in_every_language(app, kind, language):
+    record = engine.EventRecord(kind, "Dr. Peeters", True, datetime(2027, 3, 12, 9, tzinfo=timezone.utc), "assess",
+                                "Assess and decide A, B or C", {"en": "Work resumed"}, (), KINDS[kind])
+    with app.test_request_context(f"/?lang={language}"):
+        said = records.sentence(record)
+        lines = [f"{line.label}: {line.text}" for line in records.lines(record)]
+    assert ("Dr. Peeters" in said or kind in ("timers_fired", "timer_failed")) and "12/03/2027" in said
+    assert said.endswith(".") and "%(" not in said and ("_" not in kind or kind not in said)
+    assert_readable(" ".join([said, *lines]))
+
+
+def test_the_scheduler_acts_under_its_own_name_and_values_read_as_words(app):
+    value = engine.RecordedValue("measures", {"en": "Measures"}, [{"measure": "No lifting", "hours": 4.5}],
+                                 columns={"measure": {"labels": {"en": "Measure"}, "choices": {}}})
+    record = engine.EventRecord("task_completed", "scheduler", False, datetime(2027, 3, 12, 9, tzinfo=timezone.utc),
+                                None, None, {}, (value,), {})
+    with app.test_request_context("/?lang=en"):
+        assert records.sentence(record).startswith("The scheduler completed")
+        [line] = records.lines(record)
+        assert records.text(True) == "Yes" and records.text(None) == "—" and records.text(engine.WITHHELD) == "withheld"
+        assert records.text(["a", "b", "c"]) == "a, b, and c" and records.text(date(2027, 1, 2)) == "02/01/2027"
+    assert (line.label, line.text) == ("Measures", "Measure: No lifting; Hours: 4.5")
