@@ -124,11 +124,14 @@ def actor(record: engine.EventRecord) -> str:
 
 
 def lines(record: engine.EventRecord) -> list[Line]:
-    """The values the event recorded, labelled, then the engine's facts a reader needs (reason, error)."""
+    """The values the event recorded, labelled, then the engine's facts a reader needs (reason, error); a corrected
+    verdict's reason only repeats its sentence, in the engine's English."""
     found = [Line(_pick(v.labels, _humane(v.name)), "" if v.is_withheld else text(v.value, v.choice_labels,
                                                                                    v.columns),
                   text(v.before, v.choice_labels, v.columns) if v.has_before and v.before != v.value else None,
                   v.is_withheld) for v in record.values]
+    if record.kind == "deadline_verdict_corrected":
+        return found
     return found + [Line(str(label), text(record.facts[name])) for name, label in FACT_LABELS.items()
                     if record.facts.get(name) not in (None, "")]
 

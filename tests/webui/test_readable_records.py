@@ -161,7 +161,8 @@ KINDS = {
     "medical_data_read": {"work_items": [{"en": "Medical findings", "nl": "Medische bevindingen"}]},
     "migrated": {"to_version": 2, "reason": "new law"}, "migration_reverted": {"reason": "mistake"},
     "deadline_verdict_corrected": {"rule": "T09", "first_verdict": "missed", "verdict": "met",
-                                   "act_on": date(2027, 1, 20)},
+                                   "act_on": date(2027, 1, 20), "due_on": date(2027, 2, 2),
+                                   "reason": "act dated 2027-01-20 recorded on 2027-03-12, after the timer had fired"},
     "case_opened": {"reference": "R-1"}, "case_pseudonymised": {}, "instance_pseudonymised": {},
     "subject_export": {}, "evidence_exported": {},
 }
