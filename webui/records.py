@@ -108,7 +108,7 @@ def _said(record: engine.EventRecord, facts: Mapping[str, Any], words: dict[str,
     if record.kind == "timers_fired":
         words["timers"] = _list([f"“{element_name(str(t))}”" for t in facts.get("fired", [])])
     if record.kind == "medical_data_read":
-        words["fields"] = _list([_pick(labels, "") for labels in facts.get("work_items", [])])
+        words["fields"] = _list([_pick(labels, _humane(name)) for name, labels in facts.get("work_items", [])])
     if record.kind == "migrated":
         words["version"] = text(facts.get("to_version"))
     if record.kind == "deadline_verdict_corrected":

@@ -96,11 +96,6 @@ class Reading:
                            at, task, self.names.get(task or ""), dict(getattr(event, "titles", None) or {}), values,
                            self._named(facts))
 
-    def labels(self, name: str) -> dict:
-        """The labels of a field name, from the first form that has it (empty when none has)."""
-        return next((dict(f["properties"][name].get("x-label") or {}) for f in self.every_form
-                     if name in f.get("properties", {})), {})
-
     def _form(self, instance_id: int | None, task: str | None, event: Any) -> dict:
         if event is not None:
             return next((f for f in self.every_form if f.get("x-event") == event.message), {}) or {}
@@ -116,15 +111,17 @@ class Reading:
                              before.get(name) is not None, choice, _columns(spec))
 
     def _spec(self, name: str) -> dict:
+        """The field ``name`` of the first form that has it (empty when none has)."""
         return next((f["properties"][name] for f in self.every_form if name in f.get("properties", {})), {})
 
     def _named(self, facts: dict) -> dict:
-        """Facts naming elements or fields get their names: fired timers, the fields of a medical read."""
+        """Facts naming elements or fields get their names: fired timers, the fields of a medical read (each as
+        its name and labels)."""
         if isinstance(facts.get("fired"), list):
             facts["fired"] = [self.names.get(t, t) for t in facts["fired"]]
         if isinstance(facts.get("work_items"), dict):
             names = dict.fromkeys(n for found in facts["work_items"].values() for n in found)
-            facts["work_items"] = [self.labels(n) or {"en": n} for n in names]
+            facts["work_items"] = [(n, dict(self._spec(n).get("x-label") or {})) for n in names]
         return facts
 
 

@@ -158,7 +158,8 @@ KINDS = {
     "timer_failed": {"error": "no rule T99", "instance_state": "error"},
     "incident_retried": {"attempts": 2, "reason": "fixed the rule"}, "incident_moved_on": {"reason": "obsolete"},
     "work_item_claimed": {}, "work_item_released": {},
-    "medical_data_read": {"work_items": [{"en": "Medical findings", "nl": "Medische bevindingen"}]},
+    "medical_data_read": {"work_items": [("medical_findings", {"en": "Medical findings", "nl": "Medische bevindingen"}),
+                                         ("travel_costs_eur", {})]},
     "migrated": {"to_version": 2, "reason": "new law"}, "migration_reverted": {"reason": "mistake"},
     "deadline_verdict_corrected": {"rule": "T09", "first_verdict": "missed", "verdict": "met",
                                    "act_on": date(2027, 1, 20), "due_on": date(2027, 2, 2),
@@ -193,3 +194,15 @@ def test_the_scheduler_acts_under_its_own_name_and_values_read_as_words(app):
         assert records.text(True) == "Yes" and records.text(None) == "—" and records.text(engine.WITHHELD) == "withheld"
         assert records.text(["a", "b", "c"]) == "a, b, and c" and records.text(date(2027, 1, 2)) == "02/01/2027"
     assert (line.label, line.text) == ("Measures", "Measure: No lifting; Hours: 4.5")
+
+
+def test_a_read_of_medical_data_names_the_fields_by_their_labels(client, auth, law, clock):
+    rit = decided_b(law, clock)
+    doctor = client.application.test_client()
+    doctor.post("/login", data={"username": "dr-peeters", "password": PASSWORD, "csrf_token": csrf_token(doctor)})
+    assert doctor.get(f"/cases/{rit.case.id}").status_code == 200
+    auth.login_as("compliance_officer")
+    text = read(client, f"/compliance/instances/{rit.instance.id}", "en")
+    assert ("Dr. Peeters read medical data on 12/01/2027; only the names of the fields are recorded: "
+            "Medical justification (health file only).") in text
+    assert_readable(text)
