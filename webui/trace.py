@@ -26,7 +26,11 @@ ACTIONS = {
     "timer_failed": lazy_gettext("A legal term could not be processed: the instance stopped"),
     "incident_retried": lazy_gettext("Incident resolved: the instance was retried and runs again"),
     "incident_moved_on": lazy_gettext("Incident resolved by moving on: the instance was cancelled"),
+    "late_act_recorded": lazy_gettext("Recorded an act posted in time"),
+    "deadline_verdict_corrected": lazy_gettext("Corrected the verdict on a legal term"),
+    "instance_pseudonymised": lazy_gettext("Pseudonymised the records"),
 }
+"""The last event of an instance in the list of instances (the trace tells each event in a sentence: ``records``)."""
 SCOPES = ("instance", "case", "all")
 
 
