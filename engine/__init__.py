@@ -2,6 +2,7 @@
 
 from .api import Engine, compute_deadline
 from .casework.case_list import CasePage, CaseRow
+from .casework.event_records import WITHHELD, EventRecord, RecordedValue
 from .casework.form_drafts import FormDraftView
 from .casework.worklist import InboxPage
 from .clock import Clock, SettableClock, SystemClock
@@ -81,4 +82,5 @@ __all__ = [
     "AccessEntry", "AccessPage",
     "AccountView", "OrganisationView",
     "RetentionDue", "SubjectExport",
+    "EventRecord", "RecordedValue", "WITHHELD",
 ]

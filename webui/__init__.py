@@ -33,6 +33,7 @@ from . import (
     migrations,
     models,
     problem_texts,
+    records,
     subject_access,
     tasks,
     trace,
@@ -76,6 +77,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     labels.register(app)
     problem_texts.register(app)
+    records.register(app)
     explanations.register(app)
     inputs.register(app)
     headers.register(app)

@@ -26,7 +26,11 @@ ACTIONS = {
     "timer_failed": lazy_gettext("A legal term could not be processed: the instance stopped"),
     "incident_retried": lazy_gettext("Incident resolved: the instance was retried and runs again"),
     "incident_moved_on": lazy_gettext("Incident resolved by moving on: the instance was cancelled"),
+    "late_act_recorded": lazy_gettext("Recorded an act posted in time"),
+    "deadline_verdict_corrected": lazy_gettext("Corrected the verdict on a legal term"),
+    "instance_pseudonymised": lazy_gettext("Pseudonymised the records"),
 }
+"""The last event of an instance in the list of instances (the trace tells each event in a sentence: ``records``)."""
 SCOPES = ("instance", "case", "all")
 
 
@@ -35,7 +39,7 @@ SCOPES = ("instance", "case", "all")
 def instance(instance_id: int):  # type: ignore[no-untyped-def]
     """The instance drawn on its own version, its timeline, its deadlines with verdicts, and chain checks."""
     trace = current_engine().instance_trace(instance_id, user_id=current_user.view.id)
-    return render_template("compliance/trace.html", trace=trace, actions=ACTIONS)
+    return render_template("compliance/trace.html", trace=trace)
 
 
 @bp.post("/verify")

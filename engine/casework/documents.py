@@ -9,6 +9,7 @@ items, never the values).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from ..runtime import verdicts
 from ..store import audit, views
 from ..store.models import Case, ProcessDefinition, ProcessInstance, User, WorkItem
 from ..store.repository import Loaded
-from . import disclosure, visibility
+from . import disclosure, event_records, visibility
 from .visibility import Reader
 
 FormsOf = Callable[[Session, ProcessInstance], Loaded]
@@ -38,8 +39,10 @@ def documents(session: Session, forms_of: FormsOf, reader: User, now: datetime, 
     if case is None:
         return ()
     who = visibility.of_user(reader, case)
-    found = ((item, process_id, forms_of(session, row)) for item, row, process_id in session.execute(query))
-    result = tuple(document for item, process_id, loaded in found
+    found = [(item, process_id, forms_of(session, row)) for item, row, process_id in session.execute(query)]
+    names = event_records.people(session, {item.completed_by for item, _, _ in found if item.completed_by})
+    result = tuple(replace(document, completed_by_name=names.get(item.completed_by or "", item.completed_by))
+                   for item, process_id, loaded in found
                    if (document := _document(item, process_id, loaded, who, item.role in reader.roles)).fields
                    or not disclosure.hides_empty(who, disclosure.procedure_for(loaded).for_task(item.bpmn_id)))
     _audit_medical_read(session, result, reader, now, case_id)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..casework import access, visibility
+from ..casework import access, event_records, visibility
 from ..clock import SettableClock
 from ..errors import InvalidInput
 from ..law import calendar
@@ -59,6 +59,8 @@ class TrialView:
     tasks: tuple[TrialTask, ...]
     deadlines: tuple[views.DeadlineView, ...]
     events: tuple[views.AuditEventView, ...]
+    records: tuple[event_records.EventRecord, ...] = ()
+    """The events as sentences need them, in the order of ``events``."""
 
 
 class Trials(Wiring):
@@ -150,9 +152,14 @@ class Trial:
             items = queries.with_days_left(queries.work_items(session, case_id=self.case_id), eng.rules, today)
             tasks = tuple(TrialTask(item, self._form(session, item.id)) for item in items)
             deadlines = queries.with_days_left(queries.deadlines(session, case_id=self.case_id), eng.rules, today)
+            rows = _events(session, self.case_id)
+            reading = event_records.reading(session, self.case_id, eng._loaded, {e.actor for e in rows}, eng.events)
+            events = tuple(views.AuditEventView(e.seq, e.at, e.actor, e.action, e.task, e.before, e.after, e.hash)
+                           for e in rows)
             return TrialView(self.draft_id, self.process_id, today, case,
-                             tuple(queries.instances(session, self.case_id)), tasks, tuple(deadlines),
-                             _events(session, self.case_id))
+                             tuple(queries.instances(session, self.case_id)), tasks, tuple(deadlines), events,
+                             tuple(reading.record(e.action, e.actor, e.at, e.instance_id, e.task, e.before, e.after)
+                                   for e in rows))
 
     def sample_data(self, work_item_id: int) -> dict[str, Any]:
         """Values for every field of a work item's form, generated from its schema (see ``engine.samples``)."""
@@ -190,7 +197,6 @@ class Trial:
         return self._engine._loaded(session, row).forms.get(item.form or "", {})
 
 
-def _events(session: Session, case_id: int) -> tuple[views.AuditEventView, ...]:
+def _events(session: Session, case_id: int) -> tuple[AuditEvent, ...]:
     query = select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.at, AuditEvent.id)
-    return tuple(views.AuditEventView(e.seq, e.at, e.actor, e.action, e.task, e.before, e.after, e.hash)
-                 for e in session.scalars(query))
+    return tuple(session.scalars(query))

@@ -13,7 +13,6 @@ may quote the value a script failed on).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,12 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..casework import disclosure, visibility
-from ..casework.cases import EVENT_FORMS
 from ..casework.disclosure import FieldClass, Procedure
+from ..casework.event_records import WITHHELD as WITHHELD
+from ..casework.event_records import outside_event_forms as outside_event_forms
 from ..store.models import Case, ProcessInstance, User, WorkItem
 from ..store.repository import Loaded
 
-WITHHELD = "[value withheld]"
 QUOTED = 4
 """Withheld texts at least this long are also cut out of the engine's own messages (shorter ones are words)."""
 NO_PROCEDURE = Procedure("", frozenset())
@@ -138,9 +137,3 @@ def _add(into: Classes, classes: Classes) -> None:
     for name, found in classes.items():
         known = into.setdefault(name, [])
         known.extend(c for c in found if c not in known)
-
-
-def outside_event_forms(events: Mapping[str, Any]) -> list[dict]:
-    """The forms of the outside events (``processes/events.toml``) by the engine's ``events``."""
-    return [json.loads((EVENT_FORMS / e.form).read_text(encoding="utf-8")) for e in events.values() if e.form]
-

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from ..casework import withheld
+from ..casework import event_records, withheld
 from ..errors import NotAllowed, NotFound
 from ..store import access_log, anchors, audit, queries, views
 from ..store.anchors import AnchorCheck, AnchorStore, Checkpoint
@@ -73,6 +75,8 @@ class EvidenceEvent:
     after: dict
     prev_hash: str
     hash: str
+    record: event_records.EventRecord | None = None
+    """The event as a sentence needs it (left out of the JSON file, which keeps the values as recorded)."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,8 @@ class Evidence(Wiring):
             event_forms = disclosed.outside_event_forms(self.events)
             shown = disclosed.shown(session, user, case, self._loaded, event_forms)
             hidden = withheld.hidden_to_overseer(session, case.id, user)
-            pack = _anchored(session, _pack(session, case, shown, now, user.username, hidden), store)
+            read = partial(event_records.reading, session, case.id, self._loaded, events=self.events)
+            pack = _anchored(session, _pack(session, case, shown, now, user.username, hidden, read), store)
             audit.append(session, "compliance", at=now, actor=user.username, action="evidence_exported",
                          case_id=case.id, after={"reference": case.reference, "events": len(pack.events)})
             access_log.record(session, user, case.id, "evidence", None, lambda: _classes(session, pack, event_forms),
@@ -186,7 +191,10 @@ class Evidence(Wiring):
     @staticmethod
     def evidence_json(pack: EvidencePack) -> tuple[str, str]:
         """The pack as stable JSON (sorted keys, ISO dates) and the SHA-256 of that text."""
-        text = json.dumps({**asdict(pack), "is_intact": pack.is_intact}, default=_iso, sort_keys=True,
+        data = asdict(pack)
+        for event in data["events"]:
+            del event["record"]
+        text = json.dumps({**data, "is_intact": pack.is_intact}, default=_iso, sort_keys=True,
                           indent=2, ensure_ascii=False)
         return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -232,7 +240,7 @@ def _overseen(session: Session, user: User, case: Case) -> Case:
 
 
 def _pack(session: Session, case: Case, shown: disclosed.Shown, now: datetime, producer: str,
-          hidden: set[int]) -> EvidencePack:
+          hidden: set[int], read: Callable[..., event_records.Reading]) -> EvidencePack:
     """The pack; the ``hidden`` instances (withheld from an employer's officer) are left out everywhere."""
     rows = session.execute(select(ProcessInstance, ProcessDefinition)
                            .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
@@ -245,21 +253,28 @@ def _pack(session: Session, case: Case, shown: disclosed.Shown, now: datetime, p
         case=EvidenceCase(case.id, case.reference, case.employer, case.employee, case.first_day_of_incapacity,
                           dict(case.parties)),
         instances=instances,
-        events=tuple(_events(session, streams, shown, hidden)),
+        events=tuple(_events(session, streams, shown, hidden, read)),
         deadlines=tuple(d for d in queries.deadlines(session, case_id=case.id) if d.instance_id not in hidden),
         chains=tuple(_check(session, stream) for stream in streams),
         produced_at=now, produced_by=producer,
     )
 
 
-def _events(session: Session, streams: list[str], shown: disclosed.Shown, hidden: set[int]) -> list[EvidenceEvent]:
+def _events(session: Session, streams: list[str], shown: disclosed.Shown, hidden: set[int],
+            read: Callable[..., event_records.Reading]) -> list[EvidenceEvent]:
+    """The events of ``streams`` (but the ``hidden`` instances'), redacted, each with its record."""
     query = (select(AuditEvent).where(AuditEvent.stream.in_(streams), or_(AuditEvent.instance_id.is_(None),
                                                                          AuditEvent.instance_id.not_in(hidden)))
              .order_by(AuditEvent.at, AuditEvent.stream, AuditEvent.seq))
-    return [EvidenceEvent(e.stream, e.seq, e.at, e.actor, e.action, e.task,
-                          shown.redact(e.before, e.instance_id, e.task),
-                          shown.redact(e.after, e.instance_id, e.task), e.prev_hash, e.hash)
-            for e in session.scalars(query)]
+    rows = list(session.scalars(query))
+    reading = read(actors={e.actor for e in rows})
+    found = []
+    for e in rows:
+        before, after = shown.redact(e.before, e.instance_id, e.task), shown.redact(e.after, e.instance_id, e.task)
+        record = reading.record(e.action, e.actor, e.at, e.instance_id, e.task, before, after)
+        found.append(EvidenceEvent(e.stream, e.seq, e.at, e.actor, e.action, e.task, before, after, e.prev_hash,
+                                   e.hash, record))
+    return found
 
 
 def _check(session: Session, stream: str) -> ChainCheck:

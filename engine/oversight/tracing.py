@@ -7,6 +7,7 @@ timeline a withheld field keeps its name and loses its value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from xml.etree import ElementTree
@@ -19,7 +20,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..casework import withheld
+from ..casework import event_records, withheld
 from ..errors import InvalidInput, NotAllowed, NotFound
 from ..law import calendar
 from ..runtime import projection
@@ -87,6 +88,7 @@ class TimelineEntry:
     task_name: str | None
     fields: tuple[FieldEntry, ...]
     hash: str
+    record: event_records.EventRecord
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,8 @@ class Tracing(Wiring):
                 case.id, case.reference, case.employer, files, _main_file(files, loaded.definition.process_id),
                 {name: tuple(_flows_of(xml)) for name, xml in files.items()}, completed, current, waiting,
                 _taken(files, workflow),
-                _timeline(session, row, _task_names(workflow), shown),
+                _timeline(session, row, _task_names(workflow), shown,
+                          lambda actors: event_records.reading(session, case.id, self._loaded, actors, self.events)),
                 _verdicts(session, row.id, loaded.rules, today), row.end_event_name)
             access_log.record(session, user, case.id, "trace", row.id, lambda: _classes(result, loaded.forms),
                               at=self.clock.now())
@@ -286,8 +289,8 @@ def _task_names(workflow: BpmnWorkflow) -> dict[str, str]:
             if getattr(s, "bpmn_id", None)}
 
 
-def _timeline(session: Session, row: ProcessInstance, names: dict[str, str],
-              shown: disclosed.Shown) -> tuple[TimelineEntry, ...]:
+def _timeline(session: Session, row: ProcessInstance, names: dict[str, str], shown: disclosed.Shown,
+              reading: Callable[[set[str]], event_records.Reading]) -> tuple[TimelineEntry, ...]:
     """The instance's stream and its case's events about it, by time, with the values withheld left out."""
     items = session.scalars(select(WorkItem.id).where(WorkItem.instance_id == row.id))
     query = select(AuditEvent).where(or_(AuditEvent.stream == f"instance:{row.id}",
@@ -295,7 +298,8 @@ def _timeline(session: Session, row: ProcessInstance, names: dict[str, str],
     own_items = {str(item_id) for item_id in items}
     events = [e for e in session.scalars(query) if _concerns(e, row.id, own_items)]
     events.sort(key=lambda e: (e.at, e.stream != f"case:{row.case_id}", e.seq))
-    return tuple(_entry(e, names, shown) for e in events)
+    read = reading({e.actor for e in events})
+    return tuple(_entry(e, names, shown, read) for e in events)
 
 
 def _concerns(event: AuditEvent, instance_id: int, own_items: set[str]) -> bool:
@@ -304,13 +308,15 @@ def _concerns(event: AuditEvent, instance_id: int, own_items: set[str]) -> bool:
     return event.action == "medical_data_read" and bool(own_items & set(event.after.get("work_items", {})))
 
 
-def _entry(event: AuditEvent, names: dict[str, str], shown: disclosed.Shown) -> TimelineEntry:
+def _entry(event: AuditEvent, names: dict[str, str], shown: disclosed.Shown,
+           read: event_records.Reading) -> TimelineEntry:
     before = shown.redact(event.before or {}, event.instance_id, event.task)
     after = shown.redact(event.after or {}, event.instance_id, event.task)
     fields = tuple(_field(name, after, before, event, shown)
                    for name in list(after) + [n for n in before if n not in after])
+    record = read.record(event.action, event.actor, event.at, event.instance_id, event.task, before, after)
     return TimelineEntry(event.stream, event.seq, event.at, event.actor, event.action, event.task,
-                         names.get(event.task or ""), fields, event.hash)
+                         names.get(event.task or ""), fields, event.hash, record)
 
 
 def _field(name: str, after: dict, before: dict, event: AuditEvent, shown: disclosed.Shown) -> FieldEntry:

@@ -222,6 +222,13 @@ class Document:
     fields: tuple[DocumentField, ...]
     hidden_fields: int
     takes_late_act: bool = False
+    completed_by_name: str | None = None
+    """The display name of the account that completed it (``completed_by`` when it is no account)."""
+
+    @property
+    def decision(self) -> DocumentField | None:
+        """The decision this document records, when it records one the reader may read."""
+        return next((f for f in self.fields if f.name in ("decision", "outcome") and f.choice_labels), None)
 
 
 @dataclass(frozen=True)

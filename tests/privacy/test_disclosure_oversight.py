@@ -45,7 +45,7 @@ def test_the_trace_shows_an_overseer_case_values_and_withholds_personal_and_medi
     assert marker(world, "reintegration_decision.json", "conditions") in page
     assert marker(world, "plan_or_report.json", "consulted") not in page
     assert marker(world, "reintegration_decision.json", "medical_justification") not in page
-    assert "field consulted recorded by someone: its value is withheld from you" in page
+    assert "field Who took part recorded by someone: its value is withheld from you" in page
 
 
 @pytest.mark.parametrize("who", list(OFFICERS))

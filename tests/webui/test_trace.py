@@ -31,7 +31,7 @@ def test_overseers_see_the_timeline_and_the_verdicts_without_medical_values(clie
     assert response.status_code == 200
     assert "Trace of case PRV-1" in html and "Timeline" in html
     assert "missed by 5 days" in html
-    assert "field medical_findings recorded by oa1: its value is withheld from you" in html
+    assert "field Medical findings (health file only) recorded by oa1: its value is withheld from you" in html
     assert SECRET not in html
     assert 'id="trace-data"' in html and "Hold the pre-return visit" in html
 

@@ -72,7 +72,7 @@ def test_an_owner_starts_and_sees_a_trial_of_the_draft(client, law, draft_id):
     page = client.get(base(draft_id)).get_data(as_text=True)
     assert "Trial on a scratch case: no real case is touched; nothing is kept." in page
     assert "Note the visit request" in page and "TRIAL-1" in page and "21/12/2026" in page
-    assert 'value="2026-12-21"' in page and "case_opened" in page
+    assert 'value="2026-12-21"' in page and "po1 opened the case on 21/12/2026." in page
     assert law.work_items(state=None) == [] and "Continue the running trial" in client.get(
         f"/models/drafts/{draft_id}").get_data(as_text=True)
 
