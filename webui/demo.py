@@ -31,7 +31,8 @@ def seed(eng: engine.Engine) -> list[str]:
     """Create the demo cases once (a second run changes nothing); return their references."""
     today = eng.today()
     stages = [("DEMO-1", _awaiting_assessment), ("DEMO-2", _plan_to_sign), ("DEMO-3", _force_majeure),
-              ("DEMO-4", _coordinator_track), ("DEMO-5", _missed_visit), ("DEMO-6", _decision_c)]
+              ("DEMO-4", _coordinator_track), ("DEMO-5", _missed_visit), ("DEMO-6", _decision_c),
+              ("DEMO-7", _progressive_resumption)]
     made = []
     for reference, play in stages:
         try:
@@ -106,3 +107,12 @@ def _missed_visit(eng: engine.Engine, case_id: int, today: date) -> None:
     _do(eng, case_id, "record_request", {"request_received_on": _iso(today - timedelta(days=30)),
                                          "requested_by": "employee", "employee_objects_to_informing_employer": False})
     eng.fire_due_timers()
+
+
+def _progressive_resumption(eng: engine.Engine, case_id: int, today: date) -> None:
+    """Half-time work since five days ago, asked for in time (T28): the advisory physician's decision is due (T30)."""
+    eng.start(case_id, "progressive_resumption", {}, actor="demo")
+    _do(eng, case_id, "plan_resumption", {"planned_first_day": _iso(today - timedelta(days=5)),
+                                          "regime": "fewer_hours_per_day", "work_fraction_percent": 50,
+                                          "employer_agreed_on": _iso(today - timedelta(days=12))})
+    _do(eng, case_id, "submit_request", {"requested_on": _iso(today - timedelta(days=10))})

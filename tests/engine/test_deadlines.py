@@ -13,7 +13,7 @@ from engine.law import deadline_rules, deadlines
 
 UTC = timezone.utc
 CATALOGUE_IDS = [rule for n in range(1, 48) if n not in (7, 20)
-                 for rule in ((f"T{n:02d}", f"T{n:02d}b") if n in (13, 46) else (f"T{n:02d}",))]
+                 for rule in ((f"T{n:02d}", f"T{n:02d}b") if n in (13, 32, 46) else (f"T{n:02d}",))]
 RULES = deadlines.load_rules()
 
 GOOD_ENTRY = """
@@ -58,7 +58,8 @@ def due(rule: str, start: date, regime_on: date | None = None) -> date:
 
 
 def test_the_rules_file_has_every_numbered_term_of_the_catalogue_in_order():
-    """T07 (a count of invitations) and T20 (no number) are not terms; T13b and T46b follow their T13 and T46."""
+    """T07 (a count of invitations) and T20 (no number) are not terms; T13b, T32b and T46b follow their T13, T32
+    and T46."""
     assert [rule for rule in RULES if rule.startswith("T")] == CATALOGUE_IDS
     assert [rule for rule in RULES if not rule.startswith("T")] == ["C06", "C47"]
 
@@ -73,7 +74,7 @@ def test_terms_tagged_unverified_or_conflicting_must_be_reviewed():
     """Tags with U or C (T19, T37, T40, T45, T46, T47, and the second plan terms T13b, T46b) mark a rule
     unverified; the others are not."""
     unverified = {rule.id for rule in RULES.values() if rule.is_unverified}
-    assert unverified == {"C47", "T13b", "T19", "T37", "T40", "T45", "T46", "T46b", "T47"}
+    assert unverified == {"C47", "T13b", "T19", "T32b", "T37", "T40", "T45", "T46", "T46b", "T47"}
     assert (RULES["T01"].confidence, RULES["T37"].confidence, RULES["T15"].confidence) == ("V/R", "V+/C", "V+")
 
 
@@ -416,3 +417,13 @@ def test_a_later_start_never_gives_an_earlier_due_date_for_any_rule(rule, first,
 def test_T36_threshold_date_is_judged_by_the_regime_in_force_on_the_day_it_is_reached(first_day, reached):
     """T36: art. 34 Arbeidsovereenkomstenwet; 9 months until 31 Dec 2025, 6 months since 1 Jan 2026."""
     assert deadlines.threshold_date("T36", first_day) == reached
+
+
+@pytest.mark.parametrize(("last_day", "reminder"), [
+    (date(2028, 3, 1), date(2028, 2, 1)),     # plain month back
+    (date(2028, 3, 31), date(2028, 2, 29)),   # clipped to the end of February in a leap year
+    (date(2027, 12, 31), date(2027, 11, 30)),  # clipped to a 30-day month
+])
+def test_the_renewal_reminder_falls_a_month_before_the_authorisation_ends(last_day, reminder):
+    """T32b: the worker is reminded one month before the last day of a progressive-resumption authorisation."""
+    assert due("T32b", last_day) == reminder

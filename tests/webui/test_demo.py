@@ -21,11 +21,12 @@ def law(database_url: str, clock: engine.SettableClock) -> Iterator[engine.Engin
 
 
 def test_the_demo_cases_reach_their_stages_once(law):
-    assert demo.seed(law) == ["DEMO-1", "DEMO-2", "DEMO-3", "DEMO-4", "DEMO-5", "DEMO-6"]
+    assert demo.seed(law) == ["DEMO-1", "DEMO-2", "DEMO-3", "DEMO-4", "DEMO-5", "DEMO-6", "DEMO-7"]
     assert sorted((i.case_id, i.task) for i in law.work_items()) == [
-        (1, "assess"), (2, "reply"), (4, "return_questionnaire"), (5, "hold_visit"), (5, "plan_overdue_visit")]
+        (1, "assess"), (2, "reply"), (4, "return_questionnaire"), (5, "hold_visit"), (5, "plan_overdue_visit"),
+        (7, "decide")]
     assert law.next_due() is not None
-    missed = [d for case_id in range(1, 7) for d in law.deadlines(case_id) if d.state == "missed"]
+    missed = [d for case_id in range(1, 8) for d in law.deadlines(case_id) if d.state == "missed"]
     assert [d.rule for d in missed] == ["T15"]
     [ended] = law.find_instances(user_id=law.create_user(username="co", password="correct horse battery",
                                                          display_name="CO", roles=["compliance_officer"],
@@ -52,7 +53,7 @@ def test_each_demo_account_relates_to_the_demo_cases_through_its_organisation(la
         if organisations:
             user = law.create_user(username=role, password="correct horse battery", display_name=role,
                                    roles=[role], organisations=organisations, actor="test")
-            assert len(law.cases(user.id)) == 6, role
+            assert len(law.cases(user.id)) == 7, role
 
 
 def test_the_demo_employer_reads_nothing_of_the_coordinator_track_but_that_it_exists(law):
@@ -73,3 +74,13 @@ def test_the_demo_employer_reads_nothing_of_the_coordinator_track_but_that_it_ex
     assert (seen.documents, seen.deadlines, seen.work_items) == ((), (), ())
     read = {f.name for d in law.case_file(track.id, fund.id).documents for f in d.fields}
     assert {"expects_to_return", "wants_support", "health_situation"} <= read
+
+
+def test_the_demo_has_a_case_in_progressive_resumption_asked_for_in_time(law):
+    """T28 met; the advisory physician's decision (T30) is what the case waits for."""
+    demo.seed(law)
+    case_id = 7
+    assert [(d.rule, d.state) for d in law.deadlines(case_id) if d.rule in ("T28", "T30")] == [
+        ("T28", "met"), ("T30", "pending")]
+    [decision] = law.work_items(case_id=case_id)
+    assert (decision.role, decision.task, decision.rule) == ("advisory_physician", "decide", "T30")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 
+from tests.scenarios.conftest import at
 from tests.scenarios.test_formal_reintegration import REQUEST, Trajectory
+from tests.webui.conftest import csrf_token, open_law_case
 
 
 def task_id(rit: Trajectory, task: str) -> int:
@@ -36,3 +39,23 @@ def test_T08_recording_the_request_and_inviting_show_the_term_of_their_procedure
     assert "Valt onder de termijn van de procedure:" in page and "22/02/2027, nog 49 kalenderdagen" in page
     inbox = client.get("/").get_data(as_text=True)
     assert "22/02/2027" in inbox and 'href="/law#T08"' in inbox
+
+
+def test_T28_the_worker_starts_progressive_resumption_and_the_inbox_shows_the_request_date_before_the_first_day(
+        client, auth, law, clock):
+    """T28: planned half-time work from Monday 2 March 2026; the request to the advisory physician is due on
+    Friday 27 February, and the worker's inbox says so with the rule's link."""
+    clock.set(at(2026, 2, 16))
+    case = open_law_case(law, "PR-W", first_day=date(2026, 1, 5))
+    auth.login_as("employee", username="eva", organisations=())
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Progressive resumption during incapacity" in page
+    client.post(f"/cases/{case.id}/procedures", data={
+        "process_id": "progressive_resumption", "csrf_token": csrf_token(client, f"/cases/{case.id}")})
+    plan = next(i for i in law.work_items(case_id=case.id) if i.task == "plan_resumption")
+    law.complete(plan.id, {"planned_first_day": "2026-03-02", "regime": "fewer_days_per_week",
+                           "work_fraction_percent": 60}, actor="eva")
+    client.get("/?lang=nl")
+    inbox = html.unescape(client.get("/").get_data(as_text=True))
+    assert "De adviserend arts om toelating vragen" in inbox
+    assert "27/02/2026" in inbox and 'href="/law#T28"' in inbox

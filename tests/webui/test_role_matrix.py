@@ -46,7 +46,7 @@ def test_a_role_sees_a_case_only_through_its_relation_and_medical_data_only_when
     demo.seed(law)
     cases = law.cases(law.create_user(username="staff", password=PASSWORD, display_name="Staff", roles=["admin"],
                                       actor="test").id)
-    assert len(cases) == 6
+    assert len(cases) == 7
     for related, (organisation, username) in ((True, RELATED[role]), (False, UNRELATED[role])):
         user = law.create_user(username=username or f"{role}@{organisation}", password=PASSWORD, display_name=role,
                                roles=[role], organisations=[organisation] if organisation else [], actor="test")
