@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -51,3 +51,20 @@ class Scenario:
 
     def state(self) -> str:
         return self.law.instance(self.instance.id).state
+
+
+def open_case(law: engine.Engine, reference: str) -> engine.CaseView:
+    """A case of Acme NV's worker An Peeters, incapacitated since 5 October 2026, with no follow-up running."""
+    return law.open_case(reference=reference, employee="An Peeters", employer="Acme NV",
+                         first_day_of_incapacity=date(2026, 10, 5), actor="hr1", with_follow_up=False)
+
+
+def tasks(law: engine.Engine, case_id: int) -> list[tuple[str | None, str]]:
+    """The open tasks of a case as (role, task), sorted."""
+    return sorted((i.role, i.task) for i in law.work_items(case_id=case_id))
+
+
+def do(law: engine.Engine, case_id: int, task: str, data: dict, actor: str = "oa1") -> None:
+    """Complete the case's open task ``task`` with ``data``."""
+    item = next(i for i in law.work_items(case_id=case_id) if i.task == task)
+    law.complete(item.id, data, actor=actor)

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 import engine
-from tests.scenarios.conftest import at
+from tests.scenarios.conftest import at, do, tasks
+from tests.scenarios.conftest import open_case as scenario_case
 
 REQUEST = {"request_received_on": "2026-12-23", "requested_by": "employee",
            "employee_objects_to_informing_employer": False, "employer_informed_on": "2026-12-23"}
@@ -17,17 +18,7 @@ VISIT = {"visit_held": True, "held_on": "2027-01-08", "workstation_examined": Tr
 
 
 def open_case(law: engine.Engine, reference: str = "PRV-1") -> engine.CaseView:
-    return law.open_case(reference=reference, employee="An Peeters", employer="Acme NV",
-                         first_day_of_incapacity=date(2026, 10, 5), actor="hr1", with_follow_up=False)
-
-
-def tasks(law: engine.Engine, case_id: int) -> list[tuple[str | None, str]]:
-    return sorted((i.role, i.task) for i in law.work_items(case_id=case_id))
-
-
-def do(law: engine.Engine, case_id: int, task: str, data: dict, actor: str = "oa1") -> None:
-    item = next(i for i in law.work_items(case_id=case_id) if i.task == task)
-    law.complete(item.id, data, actor=actor)
+    return scenario_case(law, reference)
 
 
 def requested_before_christmas(law, clock, request=REQUEST):  # type: ignore[no-untyped-def]
