@@ -39,6 +39,7 @@ from .runtime.scheduler import TimerScheduler
 from .store.administration import AccountView, OrganisationView
 from .store.anchors import AnchorCheck, AnchorStore, Checkpoint
 from .store.audit import Verification
+from .store.employer_policy import CONTACT_DAYS, DEFAULT_CONTACT_EVERY_DAYS
 from .store.sign_in import SignIn
 from .store.views import (
     AuditEventView,
@@ -80,7 +81,7 @@ __all__ = [
     "Unavailable", "IncidentView",
     "Coded", "MESSAGE_CODES",
     "AccessEntry", "AccessPage",
-    "AccountView", "OrganisationView",
+    "AccountView", "OrganisationView", "CONTACT_DAYS", "DEFAULT_CONTACT_EVERY_DAYS",
     "RetentionDue", "SubjectExport",
     "EventRecord", "RecordedValue", "WITHHELD",
 ]

@@ -110,3 +110,15 @@ def deactivate(organisation_id: int):  # type: ignore[no-untyped-def]
 def activate(organisation_id: int):  # type: ignore[no-untyped-def]
     """Activate an organisation again."""
     return _json(current_engine().administration.set_organisation_active(_user().id, organisation_id, is_active=True))
+
+
+@bp.put("/organisations/<int:organisation_id>/policy")
+def set_policy(organisation_id: int):  # type: ignore[no-untyped-def]
+    """Set an employer's headcount and contact cadence in days (null: unknown, or the product default)."""
+    body = _only(_body(), {"headcount", "contact_every_days"})
+    values = {name: body.get(name) for name in ("headcount", "contact_every_days")}
+    wrong = {name: ["a whole number or null"] for name, value in values.items()
+             if value is not None and (isinstance(value, bool) or not isinstance(value, int))}
+    if wrong:
+        raise engine.InvalidInput("a whole number or null", wrong)
+    return _json(current_engine().administration.set_employer_policy(_user().id, organisation_id, **values))

@@ -163,7 +163,29 @@ def organisations():  # type: ignore[no-untyped-def]
         except engine.Conflict:
             errors, status = {"name": [_("An organisation with this name exists.")]}, 409
     return render_template("admin/organisations.html", organisations=eng.administration.organisations(_me()),
-                           errors=errors, values=request.form, kind_names=KIND_NAMES), status
+                           errors=errors, values=request.form, kind_names=KIND_NAMES,
+                           default_contact_days=engine.DEFAULT_CONTACT_EVERY_DAYS), status
+
+
+@bp.post("/organisations/<int:organisation_id>/policy")
+@login_required
+def set_policy(organisation_id: int):  # type: ignore[no-untyped-def]
+    """Record an employer's headcount and contact cadence; refused values re-show at their fields."""
+    eng = current_engine()
+    values = {name: request.form.get(name, "").strip() for name in ("headcount", "contact_every_days")}
+    errors = {name: [_("A whole number.")] for name, value in values.items() if value and not value.isdigit()}
+    if not errors:
+        try:
+            eng.administration.set_employer_policy(_me(), organisation_id,
+                                                   **{name: int(v) if v else None for name, v in values.items()})
+            flash(_("The employer's policy was saved."), "info")
+            return redirect(url_for("admin.organisations"))
+        except engine.InvalidInput as err:
+            errors = field_texts(err.fields)
+    return render_template("admin/organisations.html", organisations=eng.administration.organisations(_me()),
+                           errors={}, values={}, kind_names=KIND_NAMES, policy_errors={organisation_id: errors},
+                           policy_values={organisation_id: values},
+                           default_contact_days=engine.DEFAULT_CONTACT_EVERY_DAYS), 422
 
 
 @bp.post("/organisations/<int:organisation_id>/active")
@@ -204,6 +226,9 @@ def _message(message: str) -> str:
         "unknown roles": _("Unknown role: %(names)s.", names=detail),
         "at least one role": _("Choose at least one role."),
         "one of nl, fr, en": _("Choose a language."),
+        "headcount_range": _("Between %(range)s.", range=detail),
+        "contact_days_range": _("Between %(range)s days.", range=detail),
+        "not_an_employer": _("Only an employer has a headcount and a contact cadence."),
     }
     if code.startswith("one of "):
         return _("Choose one of the list.")

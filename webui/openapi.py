@@ -56,6 +56,7 @@ def _text(max_length: int | None = None, **extra: Any) -> dict:
 
 STRING, NAME, LONG_NAME = _text(), _text(100), _text(200)
 INTEGER, OBJECT = {"type": "integer"}, {"type": "object"}
+OPTIONAL_INT = {"type": ["integer", "null"], "minimum": 0}
 DATA = _ref("JsonObject")
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DATE = {"type": "string", "format": "date"}
@@ -201,6 +202,12 @@ def account_paths() -> dict:
         "/organisations/{organisation_id}/activate": {"post": _op(
             "Activate an organisation again", _ok("The organisation", organisation, errors=("401", "403", "404")),
             params=("organisation_id",))},
+        "/organisations/{organisation_id}/policy": {"put": _op(
+            "Set an employer's headcount (2026 thresholds) and its cadence of contact with absent workers in days "
+            "(null: unknown, or the product default)", _ok("The organisation", organisation, errors=ADMIN_ERRORS),
+            params=("organisation_id",), body={**_object(("headcount", "contact_every_days"), headcount=OPTIONAL_INT,
+                                                         contact_every_days=OPTIONAL_INT),
+                                               "additionalProperties": False})},
     }
 
 
@@ -250,8 +257,9 @@ def schemas() -> dict:
                             "must_change_password"), id=INTEGER, username=STRING, display_name=STRING,
                            roles={"type": "array", "items": STRING}, organisations={"type": "array", "items": STRING},
                            language=STRING, is_active={"type": "boolean"}, must_change_password={"type": "boolean"}),
-        "Organisation": _object(("id", "name", "kind", "is_active"), id=INTEGER, name=STRING, kind=STRING,
-                                is_active={"type": "boolean"}),
+        "Organisation": _object(("id", "name", "kind", "is_active", "headcount", "contact_every_days"), id=INTEGER,
+                                name=STRING, kind=STRING, is_active={"type": "boolean"}, headcount=OPTIONAL_INT,
+                                contact_every_days=OPTIONAL_INT),
     }
 
 

@@ -25,7 +25,7 @@ MAX_BYTES = 16 * 1024
 """The largest start data accepted, as compact JSON in UTF-8."""
 MAX_DEPTH = 5
 """The deepest nesting accepted: the data object itself is level 1, a list in it level 2, and so on."""
-CASE_CONTEXT = ("case_id", "case_reference", "first_day_of_incapacity")
+CASE_CONTEXT = ("case_id", "case_reference", "first_day_of_incapacity", "employer_headcount", "contact_every_days")
 """What every instance learns from its case (``runtime._case_context``); refused as start data."""
 
 

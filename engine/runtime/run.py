@@ -27,7 +27,7 @@ from ..casework import disclosure, forms, withheld
 from ..clock import Clock, SystemClock
 from ..errors import Conflict, EngineError, InvalidInput, InvalidModel, Problem
 from ..law import calendar, deadlines
-from ..store import audit, queries
+from ..store import audit, employer_policy, queries
 from ..store.models import Case, ProcessInstance, WorkItem
 from ..store.repository import Loaded
 from . import projection, run_limits, serialization, verdicts
@@ -179,7 +179,8 @@ def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, 
 def _case_context(session: Session, case: Case, today: date) -> dict:
     """What every instance knows of its case; the first day is that of the current period of incapacity (0.6)."""
     first_day = queries.current_first_day(session, case, today)
-    return {"case_id": case.id, "case_reference": case.reference, "first_day_of_incapacity": first_day.isoformat()}
+    return {"case_id": case.id, "case_reference": case.reference, "first_day_of_incapacity": first_day.isoformat(),
+            **employer_policy.case_context(session, case.employer)}
 
 
 def load(session: Session, row: ProcessInstance, loaded: Loaded, clock: Clock) -> Run:

@@ -142,6 +142,22 @@ class AccountAdministration:
             session.commit()
         return result
 
+    def set_employer_policy(self, admin_id: int, organisation_id: int, *, headcount: int | None,
+                            contact_every_days: int | None) -> OrganisationView:
+        """Record an employer's headcount (T05, T35) and contact cadence (T20; None: the product default)."""
+        with self._wiring.database.unit_of_work() as session:
+            admin = _admin(session, admin_id)
+            row = queries.get(session, Organisation, organisation_id, "organisation")
+            before = administration.set_employer_policy(row, headcount, contact_every_days)
+            after = {"headcount": row.headcount, "contact_every_days": row.contact_every_days}
+            if after != before:
+                audit.append(session, "accounts", at=self._wiring.clock.now(), actor=admin.username,
+                             action="employer_policy_changed", before={"name": row.name, **before},
+                             after={"name": row.name, **after})
+            result = administration.organisation_view(row)
+            session.commit()
+        return result
+
     def _audit(self, session: Session, actor: User, action: str, user: User, *, before: dict | None = None,
                after: dict | None = None) -> None:
         audit.append(session, "accounts", at=self._wiring.clock.now(), actor=actor.username, action=action,

@@ -18,3 +18,7 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
     is_active: Mapped[bool]
+    headcount: Mapped[int | None]
+    """An employer's number of workers, as the employer declared it (the 2026 thresholds T05 and T35 read it)."""
+    contact_every_days: Mapped[int | None]
+    """The cadence of contact with absent workers the employer's work regulations set (T20); None: the default."""

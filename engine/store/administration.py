@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput, NotAllowed
-from . import accounts, audit, passwords
+from . import accounts, audit, employer_policy, passwords
 from .account_models import ORGANISATION_KINDS, Organisation
 from .models import User, WorkItem
 from .session_models import UserSession
@@ -52,6 +52,9 @@ class OrganisationView:
     name: str
     kind: str
     is_active: bool
+    headcount: int | None = None
+    contact_every_days: int | None = None
+    """The cadence the employer set; None: ``employer_policy.DEFAULT_CONTACT_EVERY_DAYS`` applies."""
 
 
 def account_view(user: User) -> AccountView:
@@ -62,7 +65,7 @@ def account_view(user: User) -> AccountView:
 
 def organisation_view(row: Organisation) -> OrganisationView:
     """The view of an organisation row."""
-    return OrganisationView(row.id, row.name, row.kind, bool(row.is_active))
+    return OrganisationView(row.id, row.name, row.kind, bool(row.is_active), row.headcount, row.contact_every_days)
 
 
 def find_accounts(session: Session, text: str = "") -> list[User]:
@@ -217,6 +220,18 @@ def add_organisation(session: Session, name: str, kind: str) -> Organisation:
     session.add(row)
     session.flush()
     return row
+
+
+def set_employer_policy(row: Organisation, headcount: int | None, contact_every_days: int | None) -> dict:
+    """Record an employer's headcount and contact cadence; ``InvalidInput`` per field; what changed, before."""
+    errors = employer_policy.problems(headcount, contact_every_days)
+    if row.kind != "employer":
+        errors["kind"] = ["not_an_employer"]
+    if errors:
+        raise InvalidInput("the employer's policy has errors", errors)
+    before = {"headcount": row.headcount, "contact_every_days": row.contact_every_days}
+    row.headcount, row.contact_every_days = headcount, contact_every_days
+    return before
 
 
 def register_named(session: Session, names: list[str]) -> None:
