@@ -169,10 +169,17 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date,
                            labels={n: dict(t) for n, t in (labels or {}).items() if n in named})
 
 
+CASE_FACT_LABELS = {
+    "first_day_of_incapacity": {"nl": "Eerste dag van ongeschiktheid", "fr": "Premier jour d'incapacité",
+                                "en": "First day of incapacity"},
+}
+"""The texts of the case facts a date rule may name, which no form records."""
+
+
 def variable_labels(schemas: Iterable[dict[str, Any] | None]) -> dict[str, dict[str, str]]:
-    """The label texts (per language) of the fields that ``schemas`` record, by variable name; when two forms
-    record the same variable, the later form in ``schemas`` gives the label."""
-    found: dict[str, dict[str, str]] = {}
+    """The label texts (per language) of the fields that ``schemas`` record, by variable name, and of the case
+    facts; when two forms record the same variable, the later form in ``schemas`` gives the label."""
+    found: dict[str, dict[str, str]] = {name: dict(texts) for name, texts in CASE_FACT_LABELS.items()}
     for schema in schemas:
         for name, field in (schema or {}).get("properties", {}).items():
             if isinstance(field, dict) and isinstance(field.get("x-label"), dict):

@@ -192,11 +192,19 @@ def _error_at(page: str, field: str) -> str:
                          ids=[f"{r[0]}-{r[2]}" for r in RULES])
 def test_an_impossible_date_across_steps_is_refused_at_its_field_in_nl_and_fr(
         client, auth, law, clock, task, setup, field, other, impossible, possible, shown, nl, fr):
-    played = setup(law, clock)
+    refused_then_recorded(client, auth, law, setup(law, clock), task, field, other, (impossible, possible), shown,
+                          {"nl": nl, "fr": fr})
+
+
+def refused_then_recorded(client: Any, auth: Any, law: engine.Engine, played: Scenario, task: str, field: str,
+                          other: dict[str, Any], dates: tuple[str, str], shown: str, messages: dict[str, str]) -> None:
+    """The impossible date is refused at ``shown`` with each language's message, moving no verdict; the possible
+    one completes the task."""
+    impossible, possible = dates
     item = played.item(task)
     auth.login_as(item.role or "occupational_physician", username="an" if item.role == "employee" else None)
     verdicts = [(d.rule, d.due_on, d.state) for d in law.deadlines(played.case.id)]
-    for language, expected in (("nl", nl), ("fr", fr)):
+    for language, expected in messages.items():
         _speak(client, language)
         response = client.post(f"/tasks/{item.id}", data={**other, field: impossible,
                                                            "csrf_token": csrf_token(client, "/")})
