@@ -57,7 +57,7 @@ INCAPACITY = {
     "incapacity": lazy_gettext("%(actor)s recorded a new incapacity from %(on)s (recorded on %(date)s)"),
 }
 ANY_EVENT = lazy_gettext("%(actor)s recorded an event on %(date)s")
-DATED_FACT = lazy_gettext("%(actor)s recorded a dated fact of the case on %(date)s: %(fact)s")
+DATED_FACT = lazy_gettext("%(actor)s recorded a dated fact of the case on %(date)s. %(fact)s")
 FACTS = {"assessed_against_all_occupations": lazy_gettext(
     "From %(on)s the advisory physician assesses the incapacity against all occupations the worker could do, no "
     "longer against the usual occupation")}
