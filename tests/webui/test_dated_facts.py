@@ -16,7 +16,8 @@ FACT = {
     "nl": "Vanaf 04/07/2027 beoordeelt de adviserend arts de arbeidsongeschiktheid ten opzichte van alle beroepen die "
           "de werknemer zou kunnen uitoefenen, niet langer ten opzichte van het gewone beroep ( T34a ).",
     "fr": "À partir du 04/07/2027, le médecin-conseil évalue l'incapacité de travail par rapport à toutes les "
-          "professions que le travailleur pourrait exercer, et non plus par rapport à sa profession habituelle ( T34a ).",
+          "professions que le travailleur pourrait exercer, et non plus par rapport à sa profession habituelle "
+          "( T34a ).",
     "en": "From 04/07/2027 the advisory physician assesses the incapacity against all occupations the worker could "
           "do, no longer against the usual occupation ( T34a ).",  # the rule links to the legal reference
 }
