@@ -13,7 +13,7 @@ from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..law import calendar, eligibility, periods
 from ..law.catalogue import Event, Procedure, Route
 from ..oversight import scope as oversight
-from ..runtime import retries
+from ..runtime import facts, retries
 from ..runtime import run as runtime
 from ..store import access_log, audit, queries, repository, search_text, views
 from ..store.models import Case, Correlation, IncapacityEvent, ProcessInstance, User
@@ -108,7 +108,8 @@ class CaseWork(Wiring):
                 queries.case_view(case), tuple(i for i in queries.instances(session, case_id) if i.id not in hidden),
                 tuple(d for d in queries.with_days_left(queries.deadlines(session, case_id=case_id), self.rules, today)
                       if d.instance_id not in quiet),
-                shown, starts, events, items, may_trace=bool(oversight.OVERSIGHT_ROLES.intersection(user.roles)))
+                shown, starts, events, items, may_trace=bool(oversight.OVERSIGHT_ROLES.intersection(user.roles)),
+                facts=facts.dated(session, case_id, hidden))
             session.commit()
         return result
 

@@ -167,7 +167,20 @@ def facts(session: Session, case: Case, data: Mapping, on: date,
     past = tuple(eligibility.Past(process_id, row.state == "running", _final_data(row), row.id,
                                   calendar.legal_date(row.started_at), row.end_event)
                  for row, process_id in rows if row.id != excluded)
-    return eligibility.Facts(case.first_day_of_incapacity, past, data, on, incapacity_events(session, case.id), policy)
+    return eligibility.Facts(case.first_day_of_incapacity, past, data, on, incapacity_events(session, case.id), policy,
+                             work_potential_estimates(session, case.id))
+
+
+ESTIMATE_FORM = "work_potential_estimate.json"
+"""The advisory physician's estimate of the work potential (T03, ``incapacity_clock.bpmn#record_estimate``)."""
+
+
+def work_potential_estimates(session: Session, case_id: int) -> tuple[tuple[date, str], ...]:
+    """The estimates of the work potential the advisory physician recorded for a case: (estimated_on, outcome)."""
+    rows = session.scalars(select(WorkItem.data).where(WorkItem.case_id == case_id, WorkItem.form == ESTIMATE_FORM,
+                                                       WorkItem.state == "completed").order_by(WorkItem.id))
+    return tuple((date.fromisoformat(d["estimated_on"]), str(d.get("work_potential")))
+                 for d in rows if d and isinstance(d.get("estimated_on"), str))
 
 
 def incapacity_events(session: Session, case_id: int) -> tuple[tuple[str, date], ...]:
