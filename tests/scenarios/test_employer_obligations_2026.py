@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 import engine
-from tests.scenarios.conftest import at, do, tasks
+from tests.scenarios.conftest import at, do
 
 FIRST_DAY = date(2026, 10, 5)
 DECLARATION = {"declared_on": "2026-12-15", "months_concerned": "months_2_and_3", "reference": "DmfA 2026/4"}
@@ -32,8 +32,7 @@ def employer_of(law: engine.Engine, headcount: int | None, name: str = "Acme NV"
 def opened(law: engine.Engine, clock, headcount: int | None = 60, first_day: date = FIRST_DAY,  # type: ignore[no-untyped-def]
            reference: str = "EO-1") -> engine.CaseView:
     employer_of(law, headcount)
-    clock.set(at(first_day.year, first_day.month, first_day.day) if first_day >= date(2026, 1, 1)
-              else at(first_day.year, first_day.month, first_day.day))
+    clock.set(at(first_day.year, first_day.month, first_day.day))
     return law.open_case(reference=reference, employee="An Peeters", employer="Acme NV",
                          first_day_of_incapacity=first_day, actor="hr1")
 

@@ -102,7 +102,7 @@ def _reminded(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
 
 
 def _obligations(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
-    """The 2026 financial duties of a case of Acme NV (50 workers or more, as HR records), back at work on 2 November."""
+    """The 2026 financial duties of a case of Acme NV (60 workers, as HR records), back at work on 2 November."""
     clock.set(at(2026, 11, 2))
     played = _Started(law, clock, "employer_obligations", "employer", ("record_headcount", {"employer_headcount": 60}))
     law.deliver(played.case.id, "work_resumed", {"resumed_on": "2026-11-02"}, actor="hr1")
@@ -168,7 +168,8 @@ RULES: list[Rule] = [
      {**FINDING, "decided_on": "2027-03-23", "worker_received_on": "2027-03-24"}, "2027-03-22", "2027-03-23",
      "employer_received_on", _not_before("Beslist op", "Décidé le", "23/03/2027")),
     ("declare_contribution", _obligations, "declared_on", {"months_concerned": "month_2"}, "2026-10-04",
-     "2026-10-05", "declared_on", _not_before("Eerste dag van ongeschiktheid", "Premier jour d'incapacité", "05/10/2026")),
+     "2026-10-05", "declared_on",
+     _not_before("Eerste dag van ongeschiktheid", "Premier jour d'incapacité", "05/10/2026")),
     ("record_neutralisation", _obligations, "recorded_on", NEUTRALISED, "2026-11-01", "2026-11-02", "recorded_on",
      _not_before("Hervat op", "Repris le", "02/11/2026")),
     ("record_neutralisation", _obligations, "neutralised_from", {**NEUTRALISED, "recorded_on": "2026-11-04"},
