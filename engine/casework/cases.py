@@ -60,13 +60,21 @@ class CaseWork(Wiring):
         return result
 
     def _start_with_case(self, session: Session, case: Case, actor: str, only_if_not_running: bool = False) -> None:
-        """Start the procedures that start with a case (or, with ``only_if_not_running``, with a new period)."""
-        running = {p.process_id for p in queries.facts(session, case, {}, calendar.legal_date(self.clock.now()))
+        """Start the procedures that start with a case (or, with ``only_if_not_running``, with a new period).
+
+        A procedure ``once_per_period`` starts again when none was started for the current period, running or not.
+        """
+        today = calendar.legal_date(self.clock.now())
+        running = {p.process_id for p in queries.facts(session, case, {}, today)
                    .procedures if p.is_running} if only_if_not_running else set()
         for procedure in self.catalogue.values():
             definition = repository.latest_or_none(session, procedure.process_id)
-            if procedure.starts_with_case and definition is not None and procedure.process_id not in running:
-                runtime.start(session, case, self._specs.load(session, definition), {}, actor, self.clock)
+            if not procedure.starts_with_case or definition is None:
+                continue
+            if only_if_not_running and (queries.started_in_current_period(session, case, procedure.process_id, today)
+                                        if procedure.once_per_period else procedure.process_id in running):
+                continue
+            runtime.start(session, case, self._specs.load(session, definition), {}, actor, self.clock)
 
     def case(self, case_id: int) -> views.CaseView:
         """One case; ``NotFound`` when it does not exist."""

@@ -195,6 +195,24 @@ def current_first_day(session: Session, case: Case, on: date) -> date:
     return periods.current_first_day(case.first_day_of_incapacity, incapacity_events(session, case.id), on)
 
 
+def started_in_current_period(session: Session, case: Case, process_id: str, on: date) -> bool:
+    """Whether an instance of ``process_id`` was started for the period of incapacity current on ``on`` (0.6).
+
+    The first period began with the case; a later one with the recording of the incapacity that began it: an
+    instance started since then belongs to it.
+    """
+    first_day = current_first_day(session, case, on)
+    began = None if first_day == case.first_day_of_incapacity else session.scalar(
+        select(func.max(IncapacityEvent.recorded_at)).where(IncapacityEvent.case_id == case.id,
+                                                            IncapacityEvent.kind == periods.INCAPACITY,
+                                                            IncapacityEvent.on == first_day))
+    query = (select(ProcessInstance.id).join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
+             .where(ProcessInstance.case_id == case.id, ProcessDefinition.process_id == process_id))
+    if began is not None:
+        query = query.where(ProcessInstance.started_at >= began)
+    return session.scalar(query.limit(1)) is not None
+
+
 def _final_data(row: ProcessInstance) -> dict:
     """The workflow data of an ended instance (what its end events left), read from its stored state."""
     if row.state == "running":

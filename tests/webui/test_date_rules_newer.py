@@ -131,6 +131,16 @@ def _potential_shown(law: engine.Engine, clock: engine.SettableClock) -> Scenari
 
 def _six_months(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
     return _Clock(law, clock, (2027, 7, 5))
+def _obligations(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
+    """The 2026 financial duties of a case of Acme NV (60 workers, as HR records), back at work on 2 November."""
+    clock.set(at(2026, 11, 2))
+    played = _Started(law, clock, "employer_obligations", "employer", ("record_headcount", {"employer_headcount": 60}))
+    law.deliver(played.case.id, "work_resumed", {"resumed_on": "2026-11-02"}, actor="hr1")
+    clock.set(at(2026, 11, 5))
+    return played
+
+
+NEUTRALISED = {"basis": "full_resumption", "neutralised_from": "2026-11-03", "neutralised_until": "2026-12-28"}
 
 
 AFTER_NL, AFTER_FR = "Moet na “{}” ({}) liggen.", "Doit se situer après « {} » ({})."
@@ -195,6 +205,16 @@ RULES: list[Rule] = [
     ("finding", _mfm_examined, "employer_received_on",
      {**FINDING, "decided_on": "2027-03-23", "worker_received_on": "2027-03-24"}, "2027-03-22", "2027-03-23",
      "employer_received_on", _not_before("Beslist op", "Décidé le", "23/03/2027")),
+    ("declare_contribution", _obligations, "declared_on", {"months_concerned": "month_2"}, "2026-10-04",
+     "2026-10-05", "declared_on",
+     _not_before("Eerste dag van ongeschiktheid", "Premier jour d'incapacité", "05/10/2026")),
+    ("record_neutralisation", _obligations, "recorded_on", NEUTRALISED, "2026-11-01", "2026-11-02", "recorded_on",
+     _not_before("Hervat op", "Repris le", "02/11/2026")),
+    ("record_neutralisation", _obligations, "neutralised_from", {**NEUTRALISED, "recorded_on": "2026-11-04"},
+     "2026-11-02", "2026-11-03", "neutralised_from", _after("Hervat op", "Repris le", "02/11/2026")),
+    ("record_neutralisation", _obligations, "neutralised_until", {**NEUTRALISED, "recorded_on": "2026-11-04"},
+     "2026-11-03", "2026-12-28", "neutralised_until", _after("Geneutraliseerd vanaf", "Neutralisé à partir du",
+                                                            "03/11/2026")),
 ]
 
 
