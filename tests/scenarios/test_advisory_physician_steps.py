@@ -12,6 +12,12 @@ import pytest
 import engine
 from tests.scenarios.conftest import Scenario, at
 
+
+@pytest.fixture
+def law(follow_up_law: engine.Engine) -> engine.Engine:
+    """The follow-up without the employer's duties that start with the case too (they have their own tests)."""
+    return follow_up_law
+
 ESTIMATE = {"estimated_on": "2027-03-02", "work_potential": "yes", "medical_considerations": "(medical)"}
 
 

@@ -7,19 +7,13 @@ from datetime import date
 import pytest
 
 import engine
-from tests.scenarios.conftest import PROCESSES, Scenario, at
+from tests.scenarios.conftest import Scenario, at
 
 
 @pytest.fixture
-def law(database_url: str, clock: engine.SettableClock):  # type: ignore[no-untyped-def]
-    """The shipped diagrams but the employer's 2026 financial duties, which start with the case too and have their
-    own tests (test_employer_obligations_2026.py): the counts of instances, timers and tasks here are the follow-up's.
-    """
-    instance = engine.Engine(database_url, clock=clock)
-    instance.deploy([p for p in sorted(PROCESSES.glob("*.bpmn")) if p.stem != "employer_obligations"],
-                    actor="process_owner")
-    yield instance
-    instance.close()
+def law(follow_up_law: engine.Engine) -> engine.Engine:
+    """The follow-up without the employer's duties that start with the case too (they have their own tests)."""
+    return follow_up_law
 
 
 class FollowUp(Scenario):
