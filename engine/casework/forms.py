@@ -172,6 +172,8 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date,
 CASE_FACT_LABELS = {
     "first_day_of_incapacity": {"nl": "Eerste dag van ongeschiktheid", "fr": "Premier jour d'incapacité",
                                 "en": "First day of incapacity"},
+    "previous_contact_on": {"nl": "Vorig contact met de werknemer", "fr": "Contact précédent avec le travailleur",
+                            "en": "Previous contact with the worker"},
 }
 """The texts of the case facts a date rule may name, which no form records."""
 

@@ -16,10 +16,12 @@ FORMS = Path(__file__).resolve().parents[2] / "forms"
 PARTS = {"registered_invitation", "medical_appeal", "plan_or_report", "incapacity_clock", "return_watch"}
 
 
-def test_every_procedure_diagram_is_in_the_catalogue_and_only_the_follow_up_starts_with_the_case():
+def test_every_procedure_diagram_is_in_the_catalogue_and_only_the_follow_up_and_the_contact_start_with_the_case():
+    """The follow-up runs the legal clock; the contact procedure (T20, 2026) keeps the employer in touch."""
     procedures = catalogue.load()
     assert set(procedures) == {p.stem for p in PROCESSES.glob("*.bpmn")} - PARTS
-    assert [p for p in procedures.values() if p.starts_with_case] == [procedures["incapacity_follow_up"]]
+    assert [p.process_id for p in procedures.values() if p.starts_with_case] == ["incapacity_follow_up",
+                                                                                 "contact_procedure"]
 
 
 def test_a_catalogue_with_an_unknown_role_or_a_missing_language_is_refused(tmp_path):
