@@ -18,10 +18,19 @@ class FollowUp(Scenario):
         clock.set(at(2027, 1, 4))
         self.case = law.open_case(reference="INC-1", employee="Fien", employer="Acme NV",
                                   first_day_of_incapacity=date(2027, 1, 4), actor="hr1")
-        [self.instance] = law.instances(self.case.id)
+        [self.instance] = [i for i in law.instances(self.case.id) if i.process_id == "incapacity_follow_up"]
+
+    def contact_ids(self) -> set[int]:
+        """The contact procedure (T20) starts with the case too; these tests look at the follow-up alone."""
+        return {i.id for i in self.law.instances(self.case.id) if i.process_id == "contact_procedure"}
 
     def deadlines(self) -> dict[str, tuple[date, str]]:
-        return {d.rule: (d.due_on, d.state) for d in self.law.deadlines(self.case.id)}
+        return {d.rule: (d.due_on, d.state) for d in self.law.deadlines(self.case.id)
+                if d.instance_id not in self.contact_ids()}
+
+    def tasks(self) -> list[tuple[str | None, str]]:
+        return sorted((i.role, i.task) for i in self.law.work_items(case_id=self.case.id)
+                      if i.process_id != "contact_procedure")
 
 
 def test_T01_T02_T03_T04_T05_T21_T34_T36_the_clock_counts_from_the_first_day_of_incapacity(law, clock):
@@ -31,13 +40,13 @@ def test_T01_T02_T03_T04_T05_T21_T34_T36_the_clock_counts_from_the_first_day_of_
         "T03": (date(2027, 3, 1), "pending"), "T21": (date(2027, 3, 15), "pending"),
         "T04": (date(2027, 4, 4), "pending"), "T36": (date(2027, 7, 4), "pending"),
         "T34": (date(2028, 1, 4), "pending")}
-    assert inc.until(2027, 2, 2).timers_fired == 2
+    assert inc.until(2027, 2, 2).timers_fired == 3  # T01, T02 and the contact procedure's first T20 (28 days)
     assert inc.tasks() == [("employer", "notify_oa"), ("occupational_physician", "inform_options")]
     inc.do("inform_options", {"informed_on": "2027-02-02"})
     inc.do("notify_oa", {"notified_on": "2027-02-02"})
     inc.until(2027, 3, 2)
     inc.do("ask_estimate", {"asked_on": "2027-03-02"})
-    [request] = law.work_items(case_id=inc.case.id)
+    [request] = [i for i in law.work_items(case_id=inc.case.id) if i.process_id != "contact_procedure"]
     assert (request.task, request.due_on, request.rule) == ("request_if_potential", date(2027, 7, 4), "T05")
     inc.until(2027, 3, 16)
     assert ("advisory_physician", "send_questionnaire") in inc.tasks()
@@ -52,7 +61,7 @@ def test_0_6_a_return_shorter_than_14_days_keeps_the_clock_running(law, clock):
     inc = FollowUp(law, clock)
     inc.until(2027, 1, 18)
     delivery = law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-01-18"}, actor="hr1")
-    assert delivery.instance_ids == (inc.instance.id,)
+    assert delivery.instance_ids == (inc.instance.id, *sorted(inc.contact_ids()))  # the contacts stop too
     inc.until(2027, 1, 25)
     assert law.deliver(inc.case.id, "incapacity_relapse", {"relapsed_on": "2027-01-25"}, actor="hr1").is_delivered
     assert inc.until(2027, 2, 2).timers_fired == 2
@@ -66,7 +75,7 @@ def test_0_6_T17_T18_a_return_of_14_days_stops_the_clock_and_the_examination_ope
     law.deliver(inc.case.id, "work_resumed", {"resumed_on": "2027-02-15", "under_health_surveillance": True},
                 actor="hr1")
     assert ("occupational_physician", "record_resumption") in inc.tasks()
-    assert inc.until(2027, 3, 1, 1).timers_fired == 1
+    assert inc.until(2027, 3, 1, 1).timers_fired == 2  # C06 of the follow-up and of the contact procedure
     assert inc.deadlines()["C06"] == (date(2027, 2, 28), "met")
     assert inc.deadlines()["T34"][1] == "cancelled"
     assert ("employer", "ask_estimate") not in inc.tasks()
@@ -95,7 +104,8 @@ def test_0_6_return_of_14_days_starts_a_new_period(law, clock):
     law.deliver(inc.case.id, "incapacity_relapse", {"relapsed_on": "2027-04-01"}, actor="hr1")
     follow_ups = [i for i in law.instances(inc.case.id) if i.process_id == "incapacity_follow_up"]
     assert len(follow_ups) == 2 and follow_ups[1].state == "running"
-    due = {d.rule: d.due_on for d in law.deadlines(inc.case.id) if d.instance_id != inc.instance.id}
+    due = {d.rule: d.due_on for d in law.deadlines(inc.case.id)
+           if d.instance_id not in {inc.instance.id, *inc.contact_ids()}}
     assert (due["T01"], due["T04"], due["T36"]) == (date(2027, 4, 29), date(2027, 7, 1), date(2027, 10, 1))
     inc.until(2027, 7, 5)
     with pytest.raises(engine.NotAllowed) as refused:
