@@ -70,8 +70,8 @@ def compute(rule: str, start: date | str, *, regime_on: date | str | None = None
     convert instants with ``calendar.legal_date`` first). The regime in force on ``regime_on`` (default:
     ``start``) applies. A rule whose start is disputed (``alternative_start_event``, e.g. T12) names in its
     explanation the due date counted from ``alternative_start`` too. A rule whose length is the case's
-    (``length_from``, T20) counts ``length`` units instead of its regime's duration when given. Raises ``NotFound`` for an unknown rule and
-    ``InvalidInput`` for a bad date or a regime date before the rule existed.
+    (``length_from``, T20) counts ``length`` units instead of its regime's duration when given. Raises
+    ``NotFound`` for an unknown rule and ``InvalidInput`` for a bad date or a regime date before the rule existed.
     """
     found = find(rule, rules)
     start_on = _as_date(start, "start")

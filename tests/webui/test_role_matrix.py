@@ -1,9 +1,9 @@
 """Every role against every kind of case the demo holds, on every page and API answer, by role AND relation.
 
 The demo's cases (awaiting assessment, plan to sign, force majeure, coordinator track, missed visit, decision C,
-progressive resumption, contact procedure) are played through the real procedures; one of them holds a medical justification. Each case names its
-organisations (Mensura, CM, VDAB, TWW), its worker's account and the physician the worker named; DEMO-4's
-worker and physician are the demo accounts ``employee`` and ``treating_physician``.
+progressive resumption, contact procedure) are played through the real procedures; one of them holds a medical
+justification. Each case names its organisations (Mensura, CM, VDAB, TWW), its worker's account and the physician
+the worker named; DEMO-4's worker and physician are the demo accounts ``employee`` and ``treating_physician``.
 """
 
 from __future__ import annotations
