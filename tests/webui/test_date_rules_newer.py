@@ -1,6 +1,6 @@
 """Dates that make sense across steps, for the procedures modelled after the first rules (forms/DATE_RULES.md):
-the spontaneous consultation, the preventive request and progressive resumption, and the letters' second
-receipts. Each impossible date is refused at its field in Dutch and French and moves no verdict."""
+the spontaneous consultation, the preventive request, progressive resumption and the contact procedure, and the
+letters' second receipts. Each impossible date is refused at its field in Dutch and French and moves no verdict."""
 
 from __future__ import annotations
 
