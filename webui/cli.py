@@ -193,7 +193,10 @@ def _demo_accounts(eng: engine.Engine) -> None:
     """The demo's organisations (made by its admin, with their kinds) and one account per role.
 
     ``reintegra-demo`` passes the strength rule of accounts made in the application (engine/store/passwords.py);
-    these accounts come from the command line, which needs no admin."""
+    these accounts come from the command line, which needs no admin. The admin also records Acme NV's contact
+    cadence (T20), so its cases' contact procedures follow it."""
+    from . import demo as demo_data
+
     _demo_user(eng, "admin", [])
     admin = eng.authenticate("admin", DEMO_PASSWORD)
     for name, kind in DEMO_ORGANISATIONS.items():
@@ -202,6 +205,8 @@ def _demo_accounts(eng: engine.Engine) -> None:
                 eng.administration.add_organisation(admin.id, name=name, kind=kind)
             except engine.Conflict:
                 continue
+    if admin is not None:
+        demo_data.contact_policy(eng, admin.id)
     for role in ROLE_NAMES:
         _demo_user(eng, role, DEMO_ROLE_ORGANISATIONS.get(role, ["Acme NV"]))
 

@@ -12,6 +12,8 @@ MEDICAL_NOTE = "Recovering from a burn-out; therapy twice a week."
 ORGANISATIONS = {"prevention_service": "Mensura", "sickness_fund": "CM", "regional_service": "VDAB",
                  "inspectorate": "TWW"}
 """The organisations every demo case names; the demo accounts work for them (``webui.cli``)."""
+CONTACT_CASE, CONTACT_EVERY_DAYS = "DEMO-8", 14
+"""The case of the 2026 contact procedure (T20), and the cadence Acme NV's work regulations set (``webui.cli``)."""
 WORKER_CASE = "DEMO-4"
 """The one case whose worker is the demo ``employee`` account and whose physician is ``treating_physician``."""
 
@@ -43,7 +45,7 @@ def seed(eng: engine.Engine) -> list[str]:
             continue
         play(eng, case.id, today)
         made.append(reference)
-    return made
+    return made + _contact_case(eng, today)
 
 
 def _do(eng: engine.Engine, case_id: int, task: str, data: dict) -> None:
@@ -116,3 +118,27 @@ def _progressive_resumption(eng: engine.Engine, case_id: int, today: date) -> No
                                           "regime": "fewer_hours_per_day", "work_fraction_percent": 50,
                                           "employer_agreed_on": _iso(today - timedelta(days=12))})
     _do(eng, case_id, "submit_request", {"requested_on": _iso(today - timedelta(days=10))})
+
+
+def contact_policy(eng: engine.Engine, admin_id: int) -> None:
+    """Acme NV's work regulations: a contact with an absent worker every ``CONTACT_EVERY_DAYS`` days (T20)."""
+    acme = next(o for o in eng.administration.organisations(admin_id) if o.name == EMPLOYER)
+    if acme.contact_every_days is None:
+        eng.administration.set_employer_policy(admin_id, acme.id, headcount=acme.headcount,
+                                               contact_every_days=CONTACT_EVERY_DAYS)
+
+
+def _contact_case(eng: engine.Engine, today: date) -> list[str]:
+    """Absent for 12 days, contacted by phone 5 days ago (T20): the next contact falls due at Acme NV's cadence
+    from that call."""
+    try:
+        case = eng.open_case(reference=CONTACT_CASE, employee=f"Employee {CONTACT_CASE[-1]}", employer=EMPLOYER,
+                             first_day_of_incapacity=today - timedelta(days=12), parties=parties(CONTACT_CASE),
+                             actor="demo", with_follow_up=False)
+    except engine.Conflict:
+        return []
+    eng.start(case.id, "contact_procedure", {}, role="employer", actor="demo")
+    _do(eng, case.id, "record_contact", {"contacted_on": _iso(today - timedelta(days=5)), "means": "phone",
+                                         "contacted_by": "Team lead", "worker_reached": True,
+                                         "notes": "Wishes the team well; would like the newsletter."})
+    return [CONTACT_CASE]

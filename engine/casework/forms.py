@@ -173,6 +173,8 @@ CASE_FACT_LABELS = {
     "first_day_of_incapacity": {"nl": "Eerste dag van ongeschiktheid", "fr": "Premier jour d'incapacité",
                                 "en": "First day of incapacity"},
     "resumed_on": {"nl": "Hervat op", "fr": "Repris le", "en": "Resumed on"},
+    "previous_contact_on": {"nl": "Vorig contact met de werknemer", "fr": "Contact précédent avec le travailleur",
+                            "en": "Previous contact with the worker"},
 }
 """The texts of the case facts a date rule may name, which no form records (``resumed_on``: the case event
 ``work_resumed``, as its form labels it)."""

@@ -59,6 +59,9 @@ class Rule:
     alternative_start_event: str | None = None
     repeats: bool = False
     """The law sets this term again and again (a ``timeCycle`` timer may use it); most terms run once."""
+    length_from: str | None = None
+    """The case variable whose value is the term's length in its regime's unit (T20: the employer's contact
+    cadence, ``contact_every_days``); while the variable is unknown, the regime's duration (the default) applies."""
     texts: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
     """The rule's words in other languages: language (``LANGUAGES``) -> field (``TRANSLATED_FIELDS``) -> text."""
 
@@ -121,6 +124,9 @@ def _entry_problems(entry: Any) -> list[str]:
     problems += _regimes_problems(entry.get("regimes"))
     if not isinstance(entry.get("repeats", False), bool):
         problems.append("repeats must be true or false")
+    length_from = entry.get("length_from")
+    if length_from is not None and not (isinstance(length_from, str) and _NAME.fullmatch(length_from)):
+        problems.append("length_from must name a variable in snake_case")
     if "opens_after" in entry:
         problems += [f"opens_after: {p}" for p in _amount_problems(entry["opens_after"])]
     if not problems:
@@ -221,6 +227,7 @@ def _rule(rule_id: str, entry: dict[str, Any]) -> Rule:
         roll_forward_basis=entry.get("roll_forward_basis"),
         is_roll_forward_unverified=entry.get("roll_forward_unverified", False),
         alternative_start_event=entry.get("alternative_start_event"), repeats=entry.get("repeats", False),
+        length_from=entry.get("length_from"),
         texts={language: dict(entry[language]) for language in LANGUAGES if isinstance(entry.get(language), dict)},
     )
 
@@ -232,6 +239,8 @@ def rule_to_dict(rule: Rule) -> dict:
         del data["repeats"]  # snapshots of terms that run once stay as they were, so their versions do not change
     if not rule.texts:
         del data["texts"]
+    if rule.length_from is None:
+        del data["length_from"]  # likewise for the terms of a fixed length
     data["regimes"] = [{**r, "effective_from": r["effective_from"].isoformat()} for r in data["regimes"]]
     return data
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -62,19 +62,21 @@ def find(rule: str, rules: Mapping[str, Rule] | None = None) -> Rule:
 
 
 def compute(rule: str, start: date | str, *, regime_on: date | str | None = None,
-            rules: Mapping[str, Rule] | None = None, alternative_start: date | str | None = None) -> Computation:
+            rules: Mapping[str, Rule] | None = None, alternative_start: date | str | None = None,
+            length: int | None = None) -> Computation:
     """Compute when the legal term ``rule`` falls due for a start event on the Brussels date ``start``.
 
     ``start`` and ``regime_on`` are dates or ISO strings (a datetime string counts by its date part, so
     convert instants with ``calendar.legal_date`` first). The regime in force on ``regime_on`` (default:
     ``start``) applies. A rule whose start is disputed (``alternative_start_event``, e.g. T12) names in its
-    explanation the due date counted from ``alternative_start`` too. Raises ``NotFound`` for an unknown rule and
-    ``InvalidInput`` for a bad date or a regime date before the rule existed.
+    explanation the due date counted from ``alternative_start`` too. A rule whose length is the case's
+    (``length_from``, T20) counts ``length`` units instead of its regime's duration when given. Raises
+    ``NotFound`` for an unknown rule and ``InvalidInput`` for a bad date or a regime date before the rule existed.
     """
     found = find(rule, rules)
     start_on = _as_date(start, "start")
     regime_on_date = start_on if regime_on is None else _as_date(regime_on, "regime_on")
-    regime = found.regime(regime_on_date)
+    regime = _with_length(found, found.regime(regime_on_date), length)
     counted = _count(start_on, regime)
     due_on = calendar.roll_forward(counted) if regime.roll_forward else counted
     opens_on = calendar.COUNTING[found.opens_after[1]](start_on, found.opens_after[0]) if found.opens_after else None
@@ -140,6 +142,21 @@ def _count(start: date, regime: Regime) -> date:
     if regime.unit in _DAY_UNITS:
         return add(start - _ONE_DAY, regime.duration)
     return add(start, regime.duration) - _ONE_DAY
+
+
+def length_of(rule: Rule, data: Mapping[str, Any]) -> int | None:
+    """The case's length of a term whose length is a case variable (``length_from``), if ``data`` has it."""
+    return data.get(rule.length_from) if rule.length_from is not None else None
+
+
+def _with_length(rule: Rule, regime: Regime, length: int | None) -> Regime:
+    """The regime counting the case's length (T20: the employer's cadence) for a rule that takes one."""
+    if length is None or rule.length_from is None:
+        return regime
+    if isinstance(length, bool) or not isinstance(length, int) or length < 1:
+        message = f"{rule.length_from} must be a whole number of {regime.unit} of at least 1"
+        raise InvalidInput(message, {rule.length_from: [message]})
+    return replace(regime, duration=length)
 
 
 def _as_date(value: date | str, field: str) -> date:

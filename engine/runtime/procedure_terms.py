@@ -97,7 +97,8 @@ def _term(expression: str, data: Mapping[str, Any], rules: Mapping[str, Rule]) -
     if _MISSING in arguments.values():
         return ProcedureTerm(rule, None)
     try:
-        return ProcedureTerm(rule, deadlines.compute(rule, rules=rules, **arguments))
+        length = deadlines.length_of(rules[rule], data)
+        return ProcedureTerm(rule, deadlines.compute(rule, rules=rules, length=length, **arguments))
     except (EngineError, TypeError):
         return ProcedureTerm(rule, None)
 

@@ -105,9 +105,9 @@ def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> 
     def deadline(rule: str, start: str | date, regime_on: str | date | None = None,
                  alternative_start: str | date | None = None) -> str:
         run, engine = run_ref[0], engine_ref[0]
-        computation = deadlines.compute(rule, start, regime_on=regime_on, rules=run.loaded.rules,
-                                        alternative_start=alternative_start)
         task = engine.current_task
+        computation = deadlines.compute(rule, start, regime_on=regime_on, rules=run.loaded.rules,
+                                        alternative_start=alternative_start, length=_length(rule, run, task))
         if task is not None:
             start_event = run.loaded.rules[computation.rule].start_event
             run.recorded.append(projection.Recorded(str(task.id), task.task_spec.bpmn_id, start_event, computation))
@@ -117,7 +117,9 @@ def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> 
 
     def due_on(rule: str, start: str | date, regime_on: str | date | None = None) -> str:
         """The last day of a term, as an ISO date, for comparing the legal date of an act; records no deadline."""
-        return deadlines.compute(rule, start, regime_on=regime_on, rules=run_ref[0].loaded.rules).due_on.isoformat()
+        run = run_ref[0]
+        return deadlines.compute(rule, start, regime_on=regime_on, rules=run.loaded.rules,
+                                 length=_length(rule, run, engine_ref[0].current_task)).due_on.isoformat()
 
     def today() -> str:
         return calendar.legal_date(run_ref[0].clock.now()).isoformat()
@@ -140,6 +142,12 @@ def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> 
 
     return {"deadline": deadline, "due_on": due_on, "today": today, "add_working_days": add_working_days,
             "days_between": days_between, "threshold_date": threshold_date, "record_fact": record_fact}
+
+
+def _length(rule: str, run: Run, task: Any) -> int | None:
+    """The case's length of a term that takes it from a variable (T20: ``contact_every_days``)."""
+    found = deadlines.find(rule, run.loaded.rules)
+    return deadlines.length_of(found, task.data) if task is not None else None
 
 
 def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock: Clock) -> Run:

@@ -13,10 +13,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..law import deadlines
 from .account_models import Organisation
 
-DEFAULT_CONTACT_EVERY_DAYS = 28
-"""The contact cadence of an employer whose work regulations set none: four weeks, like the first contact (T01)."""
+DEFAULT_CONTACT_EVERY_DAYS: int = deadlines.find("T20").regimes[-1].duration
+"""The contact cadence of an employer whose work regulations set none: the T20 row's duration in
+``processes/deadlines.toml`` (28 days: four weeks, like the first contact, T01), the one place it is set."""
 CONTACT_DAYS = (7, 92)
 """The cadences accepted: at least weekly (more often would be control), at most quarterly."""
 MAX_HEADCOUNT = 1_000_000

@@ -16,11 +16,13 @@ FORMS = Path(__file__).resolve().parents[2] / "forms"
 PARTS = {"registered_invitation", "medical_appeal", "plan_or_report", "incapacity_clock", "return_watch"}
 
 
-def test_every_procedure_diagram_is_in_the_catalogue_and_only_the_follow_up_starts_with_the_case():
+def test_every_procedure_diagram_is_in_the_catalogue_and_only_the_follow_up_and_the_employer_duties_start_with_case():
+    """The follow-up runs the legal clock; the contact procedure (T20) and the financial duties (T33, T35) are the
+    employer's 2026 duties."""
     procedures = catalogue.load()
     assert set(procedures) == {p.stem for p in PROCESSES.glob("*.bpmn")} - PARTS
-    assert {p.process_id for p in procedures.values() if p.starts_with_case} == {"incapacity_follow_up",
-                                                                                 "employer_obligations"}
+    assert [p.process_id for p in procedures.values() if p.starts_with_case] == [
+        "incapacity_follow_up", "contact_procedure", "employer_obligations"]
     assert [p.process_id for p in procedures.values() if p.once_per_period] == ["employer_obligations"]
 
 

@@ -15,7 +15,7 @@ UTC = timezone.utc
 _AFTER = {13: ("b",), 32: ("b",), 34: ("a", "b"), 46: ("b",)}
 """Rules beyond the catalogue that follow their term: T13b, T32b, T46b; T34a and T34b (the advisory physician's
 steps the "Corrections after review" name as not yet in the catalogue)."""
-CATALOGUE_IDS = [f"T{n:02d}{tail}" for n in range(1, 48) if n not in (7, 20) for tail in ("", *_AFTER.get(n, ()))]
+CATALOGUE_IDS = [f"T{n:02d}{tail}" for n in range(1, 48) if n != 7 for tail in ("", *_AFTER.get(n, ()))]
 RULES = deadlines.load_rules()
 
 GOOD_ENTRY = """
@@ -60,10 +60,33 @@ def due(rule: str, start: date, regime_on: date | None = None) -> date:
 
 
 def test_the_rules_file_has_every_numbered_term_of_the_catalogue_in_order():
-    """T07 (a count of invitations) and T20 (no number) are not terms; T13b, T32b and T46b follow their T13, T32
-    and T46."""
+    """T07 (a count of invitations) is not a term; T13b, T32b and T46b follow their T13, T32 and T46."""
     assert [rule for rule in RULES if rule.startswith("T")] == CATALOGUE_IDS
     assert [rule for rule in RULES if not rule.startswith("T")] == ["C06", "C47"]
+
+
+def test_T20_the_contact_term_is_the_employer_cadence_with_28_days_by_default():
+    """T20 has no legal number: its length is the case's contact_every_days (the employer's work regulations);
+    without it, the row's 28 calendar days, the product default the employer policy reads from the row."""
+    from engine.store import employer_policy
+
+    assert RULES["T20"].length_from == "contact_every_days"
+    assert employer_policy.DEFAULT_CONTACT_EVERY_DAYS == RULES["T20"].regimes[-1].duration == 28
+    assert due("T20", date(2026, 3, 2)) == date(2026, 3, 30)
+    computation = deadlines.compute("T20", date(2026, 3, 2), length=14)
+    assert (computation.due_on, computation.duration) == (date(2026, 3, 16), 14)
+    assert deadlines.compute("T08", date(2026, 3, 2), length=14).due_on == due("T08", date(2026, 3, 2))
+    with pytest.raises(InvalidInput):
+        deadlines.compute("T20", date(2026, 3, 2), length=0)
+    with pytest.raises(InvalidInput):
+        deadlines.compute("T20", date(2025, 6, 2))  # a 2026 duty
+
+
+def test_a_length_from_that_names_no_variable_is_refused(tmp_path):
+    path = tmp_path / "rules.toml"
+    path.write_text(GOOD_ENTRY.replace('unverified = false', 'unverified = false\nlength_from = "Every Days"'))
+    with pytest.raises(InvalidModel, match="length_from"):
+        deadlines.load_rules(path)
 
 
 def test_C06_a_return_of_less_than_14_days_does_not_interrupt_the_incapacity():

@@ -30,10 +30,14 @@ PROCEDURES = (
     ("medical_force_majeure", {}, {"notified_by": "employer", "mandatory_content_included": True,
                                    "definitively_unfit": True, "attended": True, "adapted_work_requested": True}),
     ("incapacity_follow_up", None, {"work_potential": "yes"}),
+    ("contact_procedure", {}, {"worker_reached": True}),
 )
 """Each procedure, its start data (None: it starts with the case), and the choices that steer it down its long
-path (plan, visit, track)."""
+path (plan, visit, track). The contact procedure starts with the case too; here it runs on a case of its own."""
 STEPS = 60
+ROUNDS = {"contact_procedure": 2}
+"""A procedure that loops for as long as the absence lasts (T20: a contact, then the next) is driven so many
+rounds of its task."""
 
 
 @dataclass(frozen=True)
@@ -74,13 +78,15 @@ class World:
     def drive(self, case: engine.CaseView, instance_id: int, process_id: str, choices: dict) -> None:
         done: dict[str, int] = {}
         for _ in range(STEPS):
-            items = self.law.work_items(case_id=case.id)
+            items = [i for i in self.law.work_items(case_id=case.id) if i.instance_id == instance_id]
             if not items:
                 if self.law.instance(instance_id).state != "running" or not self._wait():
                     return
                 continue
             item = items[0]
             times = done[item.task] = done.get(item.task, 0) + 1
+            if times > ROUNDS.get(process_id, STEPS):
+                return
             schema = json.loads((FORMS / item.form).read_text(encoding="utf-8")) if item.form else {}
             where = Marker("", case.id, instance_id, process_id, item.task, item.form or "", "", {})
             data = self.fill(where, schema, choices, times)

@@ -24,7 +24,7 @@ def law(database_url: str, clock: engine.SettableClock) -> Iterator[engine.Engin
 
 
 # Procedures that start with every case beside the follow-up, each with its own tests: the employer's 2026 duties.
-EMPLOYER_DUTIES = ("employer_obligations",)
+EMPLOYER_DUTIES = ("contact_procedure", "employer_obligations")
 
 
 @pytest.fixture

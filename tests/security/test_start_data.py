@@ -75,7 +75,7 @@ def test_0_6_the_follow_up_that_starts_with_the_case_is_never_started_again(api_
         again = hr.post(f"/cases/{case['id']}/procedures", {"process_id": "incapacity_follow_up", "data": data})
         assert again.status_code == 409
         assert again.get_json()["details"] == [{"rule": "0.6", "process_id": "incapacity_follow_up"}]
-    assert started(law, case["id"]) == ["incapacity_follow_up", "employer_obligations"]
+    assert started(law, case["id"]) == ["incapacity_follow_up", "contact_procedure", "employer_obligations"]
     assert len(law.deadlines(case["id"])) == rows
     assert {d.explanation.count("2026-01-05") for d in law.deadlines(case["id"])} == {0}
 
@@ -117,6 +117,7 @@ def test_0_6_the_case_file_no_longer_offers_the_follow_up_once_it_ended(client, 
     auth.login_as("employer", username="hr1")
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'name="process_id"' in page and '<option value="incapacity_follow_up">' not in page
+    assert '<option value="contact_procedure">' not in page
 
 
 def test_start_data_nested_a_hundred_thousand_deep_is_a_400(client, auth, law):

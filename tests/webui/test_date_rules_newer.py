@@ -1,6 +1,6 @@
 """Dates that make sense across steps, for the procedures modelled after the first rules (forms/DATE_RULES.md):
-the spontaneous consultation, the preventive request and progressive resumption, and the letters' second
-receipts. Each impossible date is refused at its field in Dutch and French and moves no verdict."""
+the spontaneous consultation, the preventive request, progressive resumption and the contact procedure, and the
+letters' second receipts. Each impossible date is refused at its field in Dutch and French and moves no verdict."""
 
 from __future__ import annotations
 
@@ -143,6 +143,20 @@ def _obligations(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
 NEUTRALISED = {"basis": "full_resumption", "neutralised_from": "2026-11-03", "neutralised_until": "2026-12-28"}
 
 
+CONTACT = {"means": "phone", "contacted_by": "B. Claes", "worker_reached": "yes"}
+
+
+def _contacting(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
+    clock.set(at(2026, 10, 20))
+    return _Started(law, clock, "contact_procedure", "employer")
+
+
+def _contacted(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
+    played = _contacting(law, clock)
+    played.do("record_contact", {**CONTACT, "worker_reached": True, "contacted_on": "2026-10-15"})
+    return played
+
+
 AFTER_NL, AFTER_FR = "Moet na “{}” ({}) liggen.", "Doit se situer après « {} » ({})."
 BEFORE_NL, BEFORE_FR = "Mag niet vóór “{}” ({}) liggen.", "Ne peut pas précéder « {} » ({})."
 
@@ -192,6 +206,10 @@ RULES: list[Rule] = [
      _not_before("Aanvraag gedaan op", "Demande faite le", "09/11/2026")),
     ("request_renewal", _reminded, "renewal_first_day", {"renewal_wanted": "yes"}, "2026-11-02", "2028-11-02",
      "renewal_first_day", _after("Geldig vanaf", "Valable à partir du", "02/11/2026")),
+    ("record_contact", _contacting, "contacted_on", CONTACT, "2026-10-04", "2026-10-05", "contacted_on",
+     _not_before("Eerste dag van ongeschiktheid", "Premier jour d'incapacité", "05/10/2026")),
+    ("record_contact", _contacted, "contacted_on", CONTACT, "2026-10-14", "2026-10-15", "contacted_on",
+     _not_before("Vorig contact met de werknemer", "Contact précédent avec le travailleur", "15/10/2026")),
     ("assess", _decided, "employer_received_on",
      {**RIT_DECISION, "decided_on": "2027-01-13", "employee_received_on": "2027-01-13"}, "2027-01-12",
      "2027-01-13", "employer_received_on", _not_before("Beslist op", "Décidé le", "13/01/2027")),

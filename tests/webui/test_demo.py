@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
 import engine
 from tests.scenarios.conftest import PROCESSES
 from webui import demo
-from webui.cli import DEMO_ROLE_ORGANISATIONS
+from webui.cli import DEMO_PASSWORD, DEMO_ROLE_ORGANISATIONS, _demo_accounts
 
 
 @pytest.fixture
@@ -21,12 +22,12 @@ def law(database_url: str, clock: engine.SettableClock) -> Iterator[engine.Engin
 
 
 def test_the_demo_cases_reach_their_stages_once(law):
-    assert demo.seed(law) == ["DEMO-1", "DEMO-2", "DEMO-3", "DEMO-4", "DEMO-5", "DEMO-6", "DEMO-7"]
+    assert demo.seed(law) == ["DEMO-1", "DEMO-2", "DEMO-3", "DEMO-4", "DEMO-5", "DEMO-6", "DEMO-7", "DEMO-8"]
     assert sorted((i.case_id, i.task) for i in law.work_items()) == [
         (1, "assess"), (2, "reply"), (4, "return_questionnaire"), (5, "hold_visit"), (5, "plan_overdue_visit"),
-        (7, "decide")]
+        (7, "decide"), (8, "record_contact")]
     assert law.next_due() is not None
-    missed = [d for case_id in range(1, 8) for d in law.deadlines(case_id) if d.state == "missed"]
+    missed = [d for case_id in range(1, 9) for d in law.deadlines(case_id) if d.state == "missed"]
     assert [d.rule for d in missed] == ["T15"]
     [ended] = law.find_instances(user_id=law.create_user(username="co", password="correct horse battery",
                                                          display_name="CO", roles=["compliance_officer"],
@@ -53,7 +54,7 @@ def test_each_demo_account_relates_to_the_demo_cases_through_its_organisation(la
         if organisations:
             user = law.create_user(username=role, password="correct horse battery", display_name=role,
                                    roles=[role], organisations=organisations, actor="test")
-            assert len(law.cases(user.id)) == 7, role
+            assert len(law.cases(user.id)) == 8, role
 
 
 def test_the_demo_employer_reads_nothing_of_the_coordinator_track_but_that_it_exists(law):
@@ -84,3 +85,18 @@ def test_the_demo_has_a_case_in_progressive_resumption_asked_for_in_time(law):
         ("T28", "met"), ("T30", "pending")]
     [decision] = law.work_items(case_id=case_id)
     assert (decision.role, decision.task, decision.rule) == ("advisory_physician", "decide", "T30")
+
+
+def test_the_demo_has_a_case_with_acme_nvs_2026_contact_cadence(law, clock):
+    """T20: Acme NV's work regulations say every 14 days (set by the demo's admin); the worker was called 5 days
+    ago, so the HR department's inbox shows the next contact due in 9 days."""
+    _demo_accounts(law)
+    demo.seed(law)
+    hr = law.authenticate("employer", DEMO_PASSWORD)
+    assert hr is not None
+    [contact] = [i for i in law.inbox(hr.id) if i.case_reference == demo.CONTACT_CASE]
+    today = law.today()
+    assert (contact.task, contact.rule, contact.due_on) == ("record_contact", "T20", today + timedelta(days=9))
+    [(met, pending)] = [tuple(d.state for d in law.deadlines(contact.case_id))]
+    assert (met, pending) == ("met", "pending")
+    assert demo.seed(law) == []

@@ -1,9 +1,9 @@
 """Every role against every kind of case the demo holds, on every page and API answer, by role AND relation.
 
-The demo's cases (awaiting assessment, plan to sign, force majeure, coordinator track, missed visit, decision C)
-are played through the real procedures; one of them holds a medical justification. Each case names its
-organisations (Mensura, CM, VDAB, TWW), its worker's account and the physician the worker named; DEMO-4's
-worker and physician are the demo accounts ``employee`` and ``treating_physician``.
+The demo's cases (awaiting assessment, plan to sign, force majeure, coordinator track, missed visit, decision C,
+progressive resumption, contact procedure) are played through the real procedures; one of them holds a medical
+justification. Each case names its organisations (Mensura, CM, VDAB, TWW), its worker's account and the physician
+the worker named; DEMO-4's worker and physician are the demo accounts ``employee`` and ``treating_physician``.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def test_a_role_sees_a_case_only_through_its_relation_and_medical_data_only_when
     demo.seed(law)
     cases = law.cases(law.create_user(username="staff", password=PASSWORD, display_name="Staff", roles=["admin"],
                                       actor="test").id)
-    assert len(cases) == 7
+    assert len(cases) == 8
     for related, (organisation, username) in ((True, RELATED[role]), (False, UNRELATED[role])):
         user = law.create_user(username=username or f"{role}@{organisation}", password=PASSWORD, display_name=role,
                                roles=[role], organisations=[organisation] if organisation else [], actor="test")
@@ -88,7 +88,8 @@ def test_an_hr_user_holding_the_employee_role_never_fills_a_workers_task(client,
                            roles=["employer", "employee"], organisations=["Acme NV"])
     token = {"Authorization": f"Bearer {law.issue_token(user.id, 'matrix')}"}
     inbox = client.get("/api/v1/work-items", headers=token).get_json()
-    assert inbox == []  # the demo's ready tasks are the physician's and the workers'
+    # the demo's ready tasks are the physicians', the workers' and one HR contact (T20): never a worker's task
+    assert [(i["case_reference"], i["task"]) for i in inbox] == [(demo.CONTACT_CASE, "record_contact")]
     reply = next(i for i in law.work_items() if i.task == "reply")
     assert client.get(f"/api/v1/cases/{reply.case_id}", headers=token).status_code == 200
     assert client.get(f"/api/v1/work-items/{reply.id}", headers=token).status_code == 404
