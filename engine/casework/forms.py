@@ -169,6 +169,14 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date,
                            labels={n: dict(t) for n, t in (labels or {}).items() if n in named})
 
 
+def with_defaults(schema: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with the ``default`` of each top-level field it leaves out (a plan without part-time work records
+    ``part_time_during_incapacity: false``), so a diagram can read every field of a form it completed."""
+    defaults = {name: field["default"] for name, field in (schema or {}).get("properties", {}).items()
+                if isinstance(field, dict) and "default" in field and name not in data}
+    return {**defaults, **data}
+
+
 CASE_FACT_LABELS = {
     "first_day_of_incapacity": {"nl": "Eerste dag van ongeschiktheid", "fr": "Premier jour d'incapacité",
                                 "en": "First day of incapacity"},
