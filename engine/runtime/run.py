@@ -204,9 +204,10 @@ def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str,
     schema = run.loaded.forms.get(item.form or "")
     forms.validate(schema, data, calendar.legal_date(run.clock.now()), context=task.data,
                    labels=recorded_labels(run))
-    data = {**forms.with_defaults(schema, data), **(derived or {})}
+    defaults = forms.left_out_defaults(schema, data)
+    data = {**data, **(derived or {})}
     before = {key: task.data.get(key) for key in data}
-    run.steps(lambda: (task.set_data(**copy.deepcopy(data)), task.run()))
+    run.steps(lambda: (task.set_data(**copy.deepcopy({**defaults, **data})), task.run()))
     item.completed_by, item.data = actor, copy.deepcopy(data)
     item.classifications = disclosure.recorded_classes(schema or {})
     save(session, run, actor=actor, action="task_completed", task=item.bpmn_id, before=before, after=data)

@@ -19,6 +19,7 @@ from tests.webui.test_date_rules import (
     FINDING,
     RIT_DECISION,
     _decided,
+    _drafting,
     _error_at,
     _mfm_examined,
     _speak,
@@ -101,6 +102,26 @@ def _reminded(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
     return played
 
 
+class _Track(Scenario):
+    """A coordinator track asked for on Tuesday 6 October 2026 (route B), its first contact made that day."""
+
+    def __init__(self, law: engine.Engine, clock: engine.SettableClock) -> None:
+        self.law, self.clock = law, clock
+        clock.set(at(2026, 10, 6))
+        self.case = law.open_case(reference="TNW-PT", employee="An", employer="Acme NV", with_follow_up=False,
+                                  first_day_of_incapacity=date(2026, 10, 5), actor="hr1",
+                                  parties={**LAW_PARTIES, "employee_account": "an"})
+        self.instance = law.start(self.case.id, "rtw_coordination", {"entry": "request",
+                                                                      "requested_on": "2026-10-05"}, actor="aa1")
+        self.do("first_contact", {"contacted_on": "2026-10-06", "engaged": True})
+
+
+PLAN_WITH_HALF_DAYS = {"kind": "plan", "delivered_on": "2027-01-12", "consulted_on": "2027-01-12",
+                       "valid_from": "2027-01-12", "valid_until": "2027-12-31", "measures-0-measure": "Half days.",
+                       "part_time_during_incapacity": "yes"}
+TRACK_PLAN_WITH_HALF_DAYS = {"drafted_on": "2026-10-06", "objectives": "Back at Acme, half days.",
+                             "direction": "current_employer", "part_time_during_incapacity": "yes"}
+
 AFTER_NL, AFTER_FR = "Moet na “{}” ({}) liggen.", "Doit se situer après « {} » ({})."
 BEFORE_NL, BEFORE_FR = "Mag niet vóór “{}” ({}) liggen.", "Ne peut pas précéder « {} » ({})."
 
@@ -149,6 +170,10 @@ RULES: list[Rule] = [
      _not_before("Aanvraag gedaan op", "Demande faite le", "09/11/2026")),
     ("request_renewal", _reminded, "renewal_first_day", {"renewal_wanted": "yes"}, "2026-11-02", "2028-11-02",
      "renewal_first_day", _after("Geldig vanaf", "Valable à partir du", "02/11/2026")),
+    ("draft", _drafting, "planned_first_day", PLAN_WITH_HALF_DAYS, "2027-01-11", "2027-01-18", "planned_first_day",
+     _not_before("Aan de werknemer bezorgd op", "Remis au travailleur le", "12/01/2027")),
+    ("draft_plan", _Track, "planned_first_day", TRACK_PLAN_WITH_HALF_DAYS, "2026-10-05", "2026-11-02",
+     "planned_first_day", _not_before("Opgesteld op", "Établi le", "06/10/2026")),
     ("assess", _decided, "employer_received_on",
      {**RIT_DECISION, "decided_on": "2027-01-13", "employee_received_on": "2027-01-13"}, "2027-01-12",
      "2027-01-13", "employer_received_on", _not_before("Beslist op", "Décidé le", "13/01/2027")),
