@@ -2,7 +2,8 @@
 
 A re-integration plan (``plan_or_report``, once the worker accepts it) or a coordinator-track plan
 (``rtw_coordination``, once it is recorded) that includes part-time work during the incapacity throws the message
-``part_time_work_planned`` with the planned first day. No task of the plan's own instance catches it, so the run
+``part_time_work_planned`` with the planned first day (and, from a called diagram, ``planned_in``: the procedure
+whose plan it is; else the instance's own procedure is named). No task of the plan's own instance catches it, so the run
 hands it back (``Run.thrown``) and ``route_planned`` delivers it to the case: to the progressive resumption already
 running (its ``planned_in_plan`` or ``replanned_in_plan`` events take the plan's first day while the request is still
 to be made; past the request the message is audited as not waiting and nothing changes), or, when none runs, it
@@ -46,8 +47,9 @@ def route_planned(wiring: Wiring, session: Session, run: runtime.Run, actor: str
     run.thrown[:] = [e for e in run.thrown if e.event_definition.name != PLANNED]
     taken: list[int] = []
     for event in planned:
-        payload = {"planned_first_day": str((event.payload or {}).get("planned_first_day")),
-                   "planned_in": run.loaded.definition.process_id}
+        thrown = event.payload if isinstance(event.payload, dict) else {}
+        payload = {"planned_first_day": str(thrown.get("planned_first_day")),
+                   "planned_in": str(thrown.get("planned_in") or run.loaded.definition.process_id)}
         taken += _start_or_tell(wiring, session, run.row.case_id, payload, actor)
     return taken
 

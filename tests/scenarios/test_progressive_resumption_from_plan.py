@@ -64,6 +64,9 @@ def test_T28_a_coordinator_track_plan_with_part_time_work_starts_progressive_res
     assert (request.role, request.due_on, request.rule) == ("employee", date(2026, 10, 30), "T28")
     assert ("rtw_coordinator", "follow_up") in tnw.tasks()
     assert progressive.state == "running"
+    events = [(e.action, e.task, e.after) for e in law.trace(progressive.id).events]
+    assert ("message_received", "part_time_work_planned",
+            {"planned_first_day": "2026-11-02", "planned_in": "rtw_coordination"}) in events
 
 
 def test_T28_the_plan_cannot_be_carried_out_before_the_request_for_authorisation(law, clock):
