@@ -13,7 +13,7 @@ so the diagram keeps its one start event, and a start by hand and a start from a
 
 The gate: such a plan cannot be carried out (the ``plan_execution`` form) before the worker's request for the
 advisory physician's authorisation (``submit_request`` of progressive resumption) is recorded for the case;
-``check_may_carry_out`` refuses it at the form's first field with a coded message.
+``check_may_carry_out`` refuses it at the form's date field with a coded message.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
+from ..law import calendar
 from ..runtime import run as runtime
 from ..store import audit, queries, repository
 from ..store.models import Case, Correlation, WorkItem
@@ -81,15 +82,19 @@ def _not_waiting(wiring: Wiring, session: Session, case_id: int, payload: dict, 
 
 def check_may_carry_out(session: Session, run: runtime.Run, item: WorkItem) -> None:
     """Refuse to record a plan with part-time work during the incapacity as carried out before the worker's request
-    for authorisation is recorded (``InvalidInput`` at the form's first field, coded ``plan.part_time_not_requested``).
+    for authorisation is recorded in the current period of incapacity (0.6; a request of an earlier period is for
+    other part-time work): ``InvalidInput`` at the form's field, coded ``plan.part_time_not_requested``.
     """
     field = CARRIED_OUT_FORMS.get(item.form or "")
     task = run.workflow.get_task_from_id(UUID(item.task_id)) if field else None
     data = task.data if task is not None else {}
     if not data.get("part_time_during_incapacity") or data.get("plan_outcome", "accepted") != "accepted":
         return
+    case = queries.get(session, Case, item.case_id, "case")
+    period_began = queries.current_first_day(session, case, calendar.legal_date(run.clock.now()))
     requested = select(WorkItem.id).where(WorkItem.case_id == item.case_id, WorkItem.form == REQUEST_FORM,
-                                          WorkItem.state == "completed").limit(1)
+                                          WorkItem.state == "completed",
+                                          WorkItem.ended_at >= calendar.day_start(period_began)).limit(1)
     if session.scalar(requested) is not None:
         return
     refused = problem("plan.part_time_not_requested", first_day=_day(data.get("planned_first_day")))
