@@ -31,7 +31,7 @@ test: install
 	bash .ci/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy engine webui
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -57,6 +57,11 @@ INCAPACITY = {
     "incapacity": lazy_gettext("%(actor)s recorded a new incapacity from %(on)s (recorded on %(date)s)"),
 }
 ANY_EVENT = lazy_gettext("%(actor)s recorded an event on %(date)s")
+DATED_FACT = lazy_gettext("%(actor)s recorded a dated fact of the case on %(date)s. %(fact)s")
+FACTS = {"assessed_against_all_occupations": lazy_gettext(
+    "From %(on)s the advisory physician assesses the incapacity against all occupations the worker could do, no "
+    "longer against the usual occupation")}
+"""The dated facts of a case (``engine.DatedFact``, ``fact_recorded`` events) as sentences, by fact name."""
 ENGINE_ACTORS = {"scheduler": lazy_gettext("The scheduler"), "system": lazy_gettext("The system")}
 FACT_LABELS = {"reason": lazy_gettext("Reason"), "error": lazy_gettext("Error"),
                "attempts": lazy_gettext("Attempts")}
@@ -83,6 +88,7 @@ def register(app: Flask) -> None:
     app.add_template_global(lines, "event_lines")
     app.add_template_global(document_sentence, "document_sentence")
     app.add_template_global(text, "value_text")
+    app.add_template_global(fact_sentence, "fact_sentence")
 
 
 def sentence(record: engine.EventRecord) -> str:
@@ -101,6 +107,8 @@ def _said(record: engine.EventRecord, facts: Mapping[str, Any], words: dict[str,
     decision = record.decision
     if decision is not None and record.kind == "task_completed":
         return str(DECISION % {**words, "decision": _decision(decision.value, decision.choice_labels)})
+    if record.kind == "fact_recorded":
+        return str(DATED_FACT % {**words, "fact": fact_sentence(str(facts.get("fact", "")), facts.get("on"))})
     if record.kind == "incapacity_event_recorded" and facts.get("kind") in INCAPACITY:
         return str(INCAPACITY[facts["kind"]] % {**words, "on": text(facts.get("on"))})
     if record.kind == "started":
@@ -116,6 +124,12 @@ def _said(record: engine.EventRecord, facts: Mapping[str, Any], words: dict[str,
                      first=str(DEADLINE_STATES.get(str(facts.get("first_verdict")), "")),
                      verdict=str(DEADLINE_STATES.get(str(facts.get("verdict")), "")))
     return str(SENTENCES.get(record.kind, ANY_EVENT) % words)
+
+
+def fact_sentence(name: str, on: Any) -> str:
+    """A dated fact of the case in one sentence (without its full stop), its date in Belgian form."""
+    words = FACTS.get(name)
+    return str(words % {"on": text(on)}) if words is not None else name.replace("_", " ")
 
 
 def actor(record: engine.EventRecord) -> str:

@@ -29,6 +29,7 @@ ACTIONS = {
     "late_act_recorded": lazy_gettext("Recorded an act posted in time"),
     "deadline_verdict_corrected": lazy_gettext("Corrected the verdict on a legal term"),
     "instance_pseudonymised": lazy_gettext("Pseudonymised the records"),
+    "fact_recorded": lazy_gettext("Recorded a dated fact of the case"),
 }
 """The last event of an instance in the list of instances (the trace tells each event in a sentence: ``records``)."""
 SCOPES = ("instance", "case", "all")

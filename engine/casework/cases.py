@@ -13,7 +13,7 @@ from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..law import calendar, eligibility, periods
 from ..law.catalogue import Event, Procedure, Route
 from ..oversight import scope as oversight
-from ..runtime import retries
+from ..runtime import facts, retries
 from ..runtime import run as runtime
 from ..store import access_log, audit, queries, repository, search_text, views
 from ..store.models import Case, Correlation, IncapacityEvent, ProcessInstance, User
@@ -60,13 +60,21 @@ class CaseWork(Wiring):
         return result
 
     def _start_with_case(self, session: Session, case: Case, actor: str, only_if_not_running: bool = False) -> None:
-        """Start the procedures that start with a case (or, with ``only_if_not_running``, with a new period)."""
-        running = {p.process_id for p in queries.facts(session, case, {}, calendar.legal_date(self.clock.now()))
+        """Start the procedures that start with a case (or, with ``only_if_not_running``, with a new period).
+
+        A procedure ``once_per_period`` starts again when none was started for the current period, running or not.
+        """
+        today = calendar.legal_date(self.clock.now())
+        running = {p.process_id for p in queries.facts(session, case, {}, today)
                    .procedures if p.is_running} if only_if_not_running else set()
         for procedure in self.catalogue.values():
             definition = repository.latest_or_none(session, procedure.process_id)
-            if procedure.starts_with_case and definition is not None and procedure.process_id not in running:
-                runtime.start(session, case, self._specs.load(session, definition), {}, actor, self.clock)
+            if not procedure.starts_with_case or definition is None:
+                continue
+            if only_if_not_running and (queries.started_in_current_period(session, case, procedure.process_id, today)
+                                        if procedure.once_per_period else procedure.process_id in running):
+                continue
+            runtime.start(session, case, self._specs.load(session, definition), {}, actor, self.clock)
 
     def case(self, case_id: int) -> views.CaseView:
         """One case; ``NotFound`` when it does not exist."""
@@ -108,7 +116,8 @@ class CaseWork(Wiring):
                 queries.case_view(case), tuple(i for i in queries.instances(session, case_id) if i.id not in hidden),
                 tuple(d for d in queries.with_days_left(queries.deadlines(session, case_id=case_id), self.rules, today)
                       if d.instance_id not in quiet),
-                shown, starts, events, items, may_trace=bool(oversight.OVERSIGHT_ROLES.intersection(user.roles)))
+                shown, starts, events, items, may_trace=bool(oversight.OVERSIGHT_ROLES.intersection(user.roles)),
+                facts=facts.dated(session, case_id, hidden))
             session.commit()
         return result
 

@@ -182,8 +182,10 @@ def left_out_defaults(schema: dict[str, Any] | None, data: dict[str, Any]) -> di
 CASE_FACT_LABELS = {
     "first_day_of_incapacity": {"nl": "Eerste dag van ongeschiktheid", "fr": "Premier jour d'incapacité",
                                 "en": "First day of incapacity"},
+    "resumed_on": {"nl": "Hervat op", "fr": "Repris le", "en": "Resumed on"},
 }
-"""The texts of the case facts a date rule may name, which no form records."""
+"""The texts of the case facts a date rule may name, which no form records (``resumed_on``: the case event
+``work_resumed``, as its form labels it)."""
 
 
 def variable_labels(schemas: Iterable[dict[str, Any] | None]) -> dict[str, dict[str, str]]:

@@ -50,6 +50,9 @@ class Procedure:
     retention_years: int = DEFAULT_RETENTION_YEARS
     withheld_when: str | None = None
     """The boolean variable that, while true, keeps the instance from the employer side (``withheld``)."""
+    once_per_period: bool = False
+    """Started with the case and again once for each new period of incapacity (0.6), even while an instance of
+    an earlier period still runs; never twice for the same period."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def load(path: Path | None = None) -> dict[str, Procedure]:
     return {pid: Procedure(pid, dict(entry["title"]), tuple(entry["started_by"]), bool(entry["starts_with_case"]),
                            entry.get("route_field"), _routes(entry.get("routes", {})),
                            int(entry.get("retention_years", DEFAULT_RETENTION_YEARS)),
-                           entry.get("withheld_from_employer_when"))
+                           entry.get("withheld_from_employer_when"), bool(entry.get("once_per_period", False)))
             for pid, entry in raw.items()}
 
 

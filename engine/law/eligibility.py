@@ -60,7 +60,9 @@ class Past:
 class Facts:
     """What the rules look at: the case, its procedures, the act's data and its legal date ``on``.
 
-    ``incapacity_events`` are the case's recorded returns to work and new incapacities (``periods``).
+    ``incapacity_events`` are the case's recorded returns to work and new incapacities (``periods``);
+    ``estimates`` the advisory physician's recorded estimates of the work potential (T03), as (estimated_on,
+    ``yes``/``no``/``unclear``).
     """
 
     first_day_of_incapacity: date
@@ -69,6 +71,12 @@ class Facts:
     on: date
     incapacity_events: tuple[tuple[str, date], ...] = ()
     policy: Policy = DEFAULT_POLICY
+    estimates: tuple[tuple[date, str], ...] = ()
+
+    def potential_shown_on(self) -> date | None:
+        """The first day on or before ``on``, in the current period, an estimate recorded work potential."""
+        shown = [day for day, outcome in self.estimates if outcome == "yes" and self.first_day <= day <= self.on]
+        return min(shown, default=None)
 
     def is_running(self, process_id: str) -> bool:
         return self.running(process_id) is not None
@@ -160,7 +168,8 @@ def _route_opens(route: str, facts: Facts, evidence_on: date | None) -> date | N
 
 _EVIDENCE = {"certificate": "certificate_received_on", "consent": "employee_consent_on",
              "work_potential": "work_potential_estimated_on"}
-"""Route → the field of the request recording that dates its evidence (forms/reintegration_request.json)."""
+"""Route → the field of the request recording that dates its evidence (forms/reintegration_request.json); without
+it, the work-potential route reads the estimate the advisory physician recorded (``Facts.estimates``)."""
 _T04 = ("the employer may request a trajectory only after 3 months of uninterrupted incapacity, with a "
         "certificate of definitive unfitness, or (since 2026) with the worker's consent or when the estimate "
         "of work potential shows potential")
@@ -189,6 +198,8 @@ def _employer_may_request(facts: Facts) -> NotAllowed | None:
     for route in EMPLOYER_ROUTES:
         evidence = data.get(_EVIDENCE.get(route, ""))
         evidence_on = date.fromisoformat(evidence) if evidence else None
+        if route == "work_potential" and (evidence_on is None or evidence_on > facts.on):
+            evidence_on = facts.potential_shown_on()  # the advisory physician's recorded estimate (T03)
         opens = _route_opens(route, facts, evidence_on if evidence_on and evidence_on <= facts.on else None)
         if opens is not None and facts.on >= opens:
             return None

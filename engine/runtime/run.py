@@ -30,7 +30,7 @@ from ..law import calendar, deadlines
 from ..store import audit, employer_policy, queries
 from ..store.models import Case, ProcessInstance, WorkItem
 from ..store.repository import Loaded
-from . import projection, run_limits, serialization, verdicts
+from . import facts, projection, run_limits, serialization, verdicts
 from .problem_codes import problem
 from .scripting import RestrictedScriptEngine, ScriptLimitExceeded, ScriptRejected, script_engine
 
@@ -69,6 +69,7 @@ class Run:
     workflow: BpmnWorkflow
     clock: Clock
     recorded: list[projection.Recorded] = field(default_factory=list)
+    dated_facts: list[facts.Pending] = field(default_factory=list)
     thrown: list[BpmnEvent] = field(default_factory=list)
     """The messages the diagram threw that none of its own tasks caught, for the caller to route to the case."""
 
@@ -133,8 +134,15 @@ def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> 
     def threshold_date(rule: str, start: str) -> str:
         return deadlines.threshold_date(rule, start, rules=run_ref[0].loaded.rules).isoformat()
 
+    def record_fact(name: str, on: str | date) -> str:
+        """Record a dated fact of the case (``facts``); returns its date."""
+        task = engine_ref[0].current_task
+        fact = facts.pending(name, on, task.task_spec.bpmn_id if task is not None else None)
+        run_ref[0].dated_facts.append(fact)
+        return fact.on
+
     return {"deadline": deadline, "due_on": due_on, "today": today, "add_working_days": add_working_days,
-            "days_between": days_between, "threshold_date": threshold_date}
+            "days_between": days_between, "threshold_date": threshold_date, "record_fact": record_fact}
 
 
 def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock: Clock) -> Run:
@@ -149,7 +157,8 @@ def _attach(row: ProcessInstance, loaded: Loaded, workflow: BpmnWorkflow, clock:
     return run
 
 
-SCRIPT_FUNCTIONS = ("deadline", "due_on", "today", "add_working_days", "days_between", "threshold_date")
+SCRIPT_FUNCTIONS = ("deadline", "due_on", "today", "add_working_days", "days_between", "threshold_date",
+                    "record_fact")
 
 
 def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, clock: Clock,
@@ -270,6 +279,8 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
         after["instance_state"] = row.state
     audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
                  instance_id=row.id, task=task, before=before, after=after)
+    facts.write(session, row, run.dated_facts, now)
+    run.dated_facts.clear()
 
 
 def _recorded(run: Run, rules: dict[str, str]) -> dict[str, Any]:

@@ -167,7 +167,20 @@ def facts(session: Session, case: Case, data: Mapping, on: date,
     past = tuple(eligibility.Past(process_id, row.state == "running", _final_data(row), row.id,
                                   calendar.legal_date(row.started_at), row.end_event)
                  for row, process_id in rows if row.id != excluded)
-    return eligibility.Facts(case.first_day_of_incapacity, past, data, on, incapacity_events(session, case.id), policy)
+    return eligibility.Facts(case.first_day_of_incapacity, past, data, on, incapacity_events(session, case.id), policy,
+                             work_potential_estimates(session, case.id))
+
+
+ESTIMATE_FORM = "work_potential_estimate.json"
+"""The advisory physician's estimate of the work potential (T03, ``incapacity_clock.bpmn#record_estimate``)."""
+
+
+def work_potential_estimates(session: Session, case_id: int) -> tuple[tuple[date, str], ...]:
+    """The estimates of the work potential the advisory physician recorded for a case: (estimated_on, outcome)."""
+    rows = session.scalars(select(WorkItem.data).where(WorkItem.case_id == case_id, WorkItem.form == ESTIMATE_FORM,
+                                                       WorkItem.state == "completed").order_by(WorkItem.id))
+    return tuple((date.fromisoformat(d["estimated_on"]), str(d.get("work_potential")))
+                 for d in rows if d and isinstance(d.get("estimated_on"), str))
 
 
 def incapacity_events(session: Session, case_id: int) -> tuple[tuple[str, date], ...]:
@@ -180,6 +193,24 @@ def incapacity_events(session: Session, case_id: int) -> tuple[tuple[str, date],
 def current_first_day(session: Session, case: Case, on: date) -> date:
     """The first day of the case's period of incapacity current on ``on`` (0.6)."""
     return periods.current_first_day(case.first_day_of_incapacity, incapacity_events(session, case.id), on)
+
+
+def started_in_current_period(session: Session, case: Case, process_id: str, on: date) -> bool:
+    """Whether an instance of ``process_id`` was started for the period of incapacity current on ``on`` (0.6).
+
+    The first period began with the case; a later one with the recording of the incapacity that began it: an
+    instance started since then belongs to it.
+    """
+    first_day = current_first_day(session, case, on)
+    began = None if first_day == case.first_day_of_incapacity else session.scalar(
+        select(func.max(IncapacityEvent.recorded_at)).where(IncapacityEvent.case_id == case.id,
+                                                            IncapacityEvent.kind == periods.INCAPACITY,
+                                                            IncapacityEvent.on == first_day))
+    query = (select(ProcessInstance.id).join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
+             .where(ProcessInstance.case_id == case.id, ProcessDefinition.process_id == process_id))
+    if began is not None:
+        query = query.where(ProcessInstance.started_at >= began)
+    return session.scalar(query.limit(1)) is not None
 
 
 def _final_data(row: ProcessInstance) -> dict:

@@ -270,6 +270,18 @@ class EventOption:
 
 
 @dataclass(frozen=True)
+class DatedFact:
+    """A fact of the case that became true on a date by the law alone (``engine/runtime/facts.py``): its name, the
+    day, the rule behind it, and when and by which procedure it was recorded."""
+
+    name: str
+    on: date
+    rule: str
+    instance_id: int | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
 class CaseFile:
     """A case as its file shows it: parties, procedures, legal deadlines, documents and what I may do."""
 
@@ -282,6 +294,8 @@ class CaseFile:
     work_items: tuple[WorkItemView, ...] = ()
     may_trace: bool = False
     """The reader oversees this case: its instances can be traced and its evidence exported."""
+    facts: tuple[DatedFact, ...] = ()
+    """The dated facts of the case ("Dated facts"), those of procedures hidden from the reader left out."""
 
 
 @dataclass(frozen=True)

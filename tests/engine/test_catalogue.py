@@ -19,7 +19,9 @@ PARTS = {"registered_invitation", "medical_appeal", "plan_or_report", "incapacit
 def test_every_procedure_diagram_is_in_the_catalogue_and_only_the_follow_up_starts_with_the_case():
     procedures = catalogue.load()
     assert set(procedures) == {p.stem for p in PROCESSES.glob("*.bpmn")} - PARTS
-    assert [p for p in procedures.values() if p.starts_with_case] == [procedures["incapacity_follow_up"]]
+    assert {p.process_id for p in procedures.values() if p.starts_with_case} == {"incapacity_follow_up",
+                                                                                 "employer_obligations"}
+    assert [p.process_id for p in procedures.values() if p.once_per_period] == ["employer_obligations"]
 
 
 def test_a_catalogue_with_an_unknown_role_or_a_missing_language_is_refused(tmp_path):

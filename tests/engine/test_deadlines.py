@@ -12,8 +12,10 @@ from engine.errors import InvalidInput, InvalidModel, NotFound
 from engine.law import deadline_rules, deadlines
 
 UTC = timezone.utc
-CATALOGUE_IDS = [rule for n in range(1, 48) if n not in (7, 20)
-                 for rule in ((f"T{n:02d}", f"T{n:02d}b") if n in (13, 32, 46) else (f"T{n:02d}",))]
+_AFTER = {13: ("b",), 32: ("b",), 34: ("a", "b"), 46: ("b",)}
+"""Rules beyond the catalogue that follow their term: T13b, T32b, T46b; T34a and T34b (the advisory physician's
+steps the "Corrections after review" name as not yet in the catalogue)."""
+CATALOGUE_IDS = [f"T{n:02d}{tail}" for n in range(1, 48) if n not in (7, 20) for tail in ("", *_AFTER.get(n, ()))]
 RULES = deadlines.load_rules()
 
 GOOD_ENTRY = """

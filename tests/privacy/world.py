@@ -29,7 +29,7 @@ PROCEDURES = (
                                                       "expects_to_return": True, "wants_support": True}),
     ("medical_force_majeure", {}, {"notified_by": "employer", "mandatory_content_included": True,
                                    "definitively_unfit": True, "attended": True, "adapted_work_requested": True}),
-    ("incapacity_follow_up", None, {"work_potential": True}),
+    ("incapacity_follow_up", None, {"work_potential": "yes"}),
 )
 """Each procedure, its start data (None: it starts with the case), and the choices that steer it down its long
 path (plan, visit, track)."""

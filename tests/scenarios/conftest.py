@@ -23,6 +23,20 @@ def law(database_url: str, clock: engine.SettableClock) -> Iterator[engine.Engin
     instance.close()
 
 
+# Procedures that start with every case beside the follow-up, each with its own tests: the employer's 2026 duties.
+EMPLOYER_DUTIES = ("employer_obligations",)
+
+
+@pytest.fixture
+def follow_up_law(database_url: str, clock: engine.SettableClock) -> Iterator[engine.Engine]:
+    """The shipped diagrams but the employer's duties, so counts of instances, timers and tasks are the follow-up's."""
+    instance = engine.Engine(database_url, clock=clock)
+    instance.deploy([p for p in sorted(PROCESSES.glob("*.bpmn")) if p.stem not in EMPLOYER_DUTIES],
+                    actor="process_owner")
+    yield instance
+    instance.close()
+
+
 def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0, second: int = 0) -> datetime:
     """An instant in Brussels time."""
     return datetime(year, month, day, hour, minute, second, tzinfo=BRUSSELS)

@@ -10,6 +10,12 @@ import engine
 from tests.scenarios.conftest import Scenario, at
 
 
+@pytest.fixture
+def law(follow_up_law: engine.Engine) -> engine.Engine:
+    """The follow-up without the employer's duties that start with the case too (they have their own tests)."""
+    return follow_up_law
+
+
 class FollowUp(Scenario):
     """One incapacity that started on Monday 4 January 2027; opening the case starts its follow-up."""
 
@@ -30,13 +36,15 @@ def test_T01_T02_T03_T04_T05_T21_T34_T36_the_clock_counts_from_the_first_day_of_
         "T01": (date(2027, 2, 1), "pending"), "T02": (date(2027, 2, 1), "pending"),
         "T03": (date(2027, 3, 1), "pending"), "T21": (date(2027, 3, 15), "pending"),
         "T04": (date(2027, 4, 4), "pending"), "T36": (date(2027, 7, 4), "pending"),
-        "T34": (date(2028, 1, 4), "pending")}
+        "T34a": (date(2027, 7, 4), "pending"), "T34": (date(2028, 1, 4), "pending")}
     assert inc.until(2027, 2, 2).timers_fired == 2
     assert inc.tasks() == [("employer", "notify_oa"), ("occupational_physician", "inform_options")]
     inc.do("inform_options", {"informed_on": "2027-02-02"})
     inc.do("notify_oa", {"notified_on": "2027-02-02"})
     inc.until(2027, 3, 2)
     inc.do("ask_estimate", {"asked_on": "2027-03-02"})
+    assert inc.tasks() == [("advisory_physician", "record_estimate")]
+    inc.do("record_estimate", {"estimated_on": "2027-03-02", "work_potential": "yes"}, actor="aa1")
     [request] = law.work_items(case_id=inc.case.id)
     assert (request.task, request.due_on, request.rule) == ("request_if_potential", date(2027, 7, 4), "T05")
     inc.until(2027, 3, 16)

@@ -75,7 +75,7 @@ def test_0_6_the_follow_up_that_starts_with_the_case_is_never_started_again(api_
         again = hr.post(f"/cases/{case['id']}/procedures", {"process_id": "incapacity_follow_up", "data": data})
         assert again.status_code == 409
         assert again.get_json()["details"] == [{"rule": "0.6", "process_id": "incapacity_follow_up"}]
-    assert started(law, case["id"]) == ["incapacity_follow_up"]
+    assert started(law, case["id"]) == ["incapacity_follow_up", "employer_obligations"]
     assert len(law.deadlines(case["id"])) == rows
     assert {d.explanation.count("2026-01-05") for d in law.deadlines(case["id"])} == {0}
 
@@ -113,7 +113,7 @@ def test_0_6_the_case_file_no_longer_offers_the_follow_up_once_it_ended(client, 
     law.deliver(case.id, "work_resumed", {"resumed_on": "2026-12-21"}, actor="hr1")
     clock.set(at(2027, 1, 6))
     law.fire_due_timers()
-    assert [i.state for i in law.instances(case.id)] == ["completed"]
+    assert [i.state for i in law.instances(case.id) if i.process_id == "incapacity_follow_up"] == ["completed"]
     auth.login_as("employer", username="hr1")
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'name="process_id"' in page and '<option value="incapacity_follow_up">' not in page

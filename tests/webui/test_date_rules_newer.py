@@ -122,6 +122,49 @@ PLAN_WITH_HALF_DAYS = {"kind": "plan", "delivered_on": "2027-01-12", "consulted_
 TRACK_PLAN_WITH_HALF_DAYS = {"drafted_on": "2026-10-06", "objectives": "Back at Acme, half days.",
                              "direction": "current_employer", "part_time_during_incapacity": "yes"}
 
+
+class _Clock(Scenario):
+    """An incapacity from Monday 4 January 2027 (2026 rules) with its follow-up, on the day ``today``."""
+
+    def __init__(self, law: engine.Engine, clock: engine.SettableClock, today: tuple[int, int, int]) -> None:
+        self.law, self.clock = law, clock
+        clock.set(at(2027, 1, 4))
+        self.case = law.open_case(reference="CLOCK-1", employee="An", employer="Acme NV", actor="hr1",
+                                  first_day_of_incapacity=date(2027, 1, 4),
+                                  parties={**LAW_PARTIES, "employee_account": "an"})
+        self.until(*today)
+
+
+def _estimate_due(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
+    return _Clock(law, clock, (2027, 3, 2))
+
+
+def _estimate_asked(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
+    played = _estimate_due(law, clock)
+    played.do("ask_estimate", {"asked_on": "2027-03-02"})
+    return played
+
+
+def _potential_shown(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
+    played = _estimate_asked(law, clock)
+    played.do("record_estimate", {"estimated_on": "2027-03-02", "work_potential": "yes"})
+    return played
+
+
+def _six_months(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
+    return _Clock(law, clock, (2027, 7, 5))
+def _obligations(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
+    """The 2026 financial duties of a case of Acme NV (60 workers, as HR records), back at work on 2 November."""
+    clock.set(at(2026, 11, 2))
+    played = _Started(law, clock, "employer_obligations", "employer", ("record_headcount", {"employer_headcount": 60}))
+    law.deliver(played.case.id, "work_resumed", {"resumed_on": "2026-11-02"}, actor="hr1")
+    clock.set(at(2026, 11, 5))
+    return played
+
+
+NEUTRALISED = {"basis": "full_resumption", "neutralised_from": "2026-11-03", "neutralised_until": "2026-12-28"}
+
+
 AFTER_NL, AFTER_FR = "Moet na “{}” ({}) liggen.", "Doit se situer après « {} » ({})."
 BEFORE_NL, BEFORE_FR = "Mag niet vóór “{}” ({}) liggen.", "Ne peut pas précéder « {} » ({})."
 
@@ -135,6 +178,7 @@ def _after(nl: str, fr: str, day: str) -> tuple[str, str]:
 
 
 RECEIVED = _not_before("Aanvraag ontvangen op", "Demande reçue le", "23/12/2026")
+FIRST_DAY = _not_before("Eerste dag van ongeschiktheid", "Premier jour d'incapacité", "04/01/2027")
 REQUEST_MADE = _not_before("Vraag gesteld op", "Demande introduite le", "21/12/2026")
 Rule = tuple[str, Callable[..., Scenario], str, dict[str, Any], str, str, str, tuple[str, str]]
 RULES: list[Rule] = [
@@ -177,9 +221,26 @@ RULES: list[Rule] = [
     ("assess", _decided, "employer_received_on",
      {**RIT_DECISION, "decided_on": "2027-01-13", "employee_received_on": "2027-01-13"}, "2027-01-12",
      "2027-01-13", "employer_received_on", _not_before("Beslist op", "Décidé le", "13/01/2027")),
+    ("ask_estimate", _estimate_due, "asked_on", {}, "2027-01-03", "2027-03-02", "asked_on", FIRST_DAY),
+    ("record_estimate", _estimate_asked, "estimated_on", {"work_potential": "yes"}, "2027-03-01", "2027-03-02",
+     "estimated_on", _not_before("Gevraagd op", "Demandé le", "02/03/2027")),
+    ("request_if_potential", _potential_shown, "trajectory_requested_on", {}, "2027-01-03", "2027-03-02",
+     "trajectory_requested_on", FIRST_DAY),
+    ("propose_invalidity", _six_months, "proposed_on", {"reasons": "(medical)"}, "2027-01-03", "2027-07-05",
+     "proposed_on", FIRST_DAY),
     ("finding", _mfm_examined, "employer_received_on",
      {**FINDING, "decided_on": "2027-03-23", "worker_received_on": "2027-03-24"}, "2027-03-22", "2027-03-23",
      "employer_received_on", _not_before("Beslist op", "Décidé le", "23/03/2027")),
+    ("declare_contribution", _obligations, "declared_on", {"months_concerned": "month_2"}, "2026-10-04",
+     "2026-10-05", "declared_on",
+     _not_before("Eerste dag van ongeschiktheid", "Premier jour d'incapacité", "05/10/2026")),
+    ("record_neutralisation", _obligations, "recorded_on", NEUTRALISED, "2026-11-01", "2026-11-02", "recorded_on",
+     _not_before("Hervat op", "Repris le", "02/11/2026")),
+    ("record_neutralisation", _obligations, "neutralised_from", {**NEUTRALISED, "recorded_on": "2026-11-04"},
+     "2026-11-02", "2026-11-03", "neutralised_from", _after("Hervat op", "Repris le", "02/11/2026")),
+    ("record_neutralisation", _obligations, "neutralised_until", {**NEUTRALISED, "recorded_on": "2026-11-04"},
+     "2026-11-03", "2026-12-28", "neutralised_until", _after("Geneutraliseerd vanaf", "Neutralisé à partir du",
+                                                            "03/11/2026")),
 ]
 
 
