@@ -71,6 +71,8 @@ def _awaiting_assessment(eng: engine.Engine, case_id: int, today: date) -> None:
 
 
 def _plan_to_sign(eng: engine.Engine, case_id: int, today: date) -> None:
+    """A plan with half days during the incapacity, waiting for the worker's signature: once signed, progressive
+    resumption starts with the request due the working day before the first half day (T28)."""
     _examined(eng, case_id, today)
     decided = _iso(today - timedelta(days=10))
     _do(eng, case_id, "assess", {"decision": "A", "decided_on": decided, "conditions": "Mornings only, no lifting.",
@@ -81,7 +83,9 @@ def _plan_to_sign(eng: engine.Engine, case_id: int, today: date) -> None:
     _do(eng, case_id, "draft", {"kind": "plan", "delivered_on": delivered, "consulted_on": consulted,
                                 "adapted_or_other_work": "Half days at the front desk for three months.",
                                 "measures": [{"measure": "Half days at the front desk", "starts_on": delivered}],
-                                "valid_from": delivered, "valid_until": _iso(today + timedelta(days=90))})
+                                "valid_from": delivered, "valid_until": _iso(today + timedelta(days=90)),
+                                "part_time_during_incapacity": True,
+                                "planned_first_day": _iso(today + timedelta(days=14))})
 
 
 def _decision_c(eng: engine.Engine, case_id: int, today: date) -> None:

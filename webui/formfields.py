@@ -15,6 +15,10 @@ from typing import Any
 
 from flask_babel import format_date, gettext
 
+import engine
+
+from .problem_texts import message_text
+
 _CELL = re.compile(r"^(?P<field>[A-Za-z_][\w]*)-(?P<row>\d+)-(?P<column>\w+)$")
 MAX_ROWS = 50
 
@@ -127,6 +131,8 @@ def field_errors(errors: Mapping[str, list[str]], labels: Mapping[str, str] | No
 
 def readable(message: str, labels: Mapping[str, str]) -> str:
     """An engine or JSON Schema message (English, for logs) as the reader should see it."""
+    if isinstance(message, engine.Coded):
+        return message_text(message)
     for pattern, text in _MESSAGES:
         match = pattern.search(message)
         if match:

@@ -140,6 +140,9 @@ TEXTS = {
     "draft.saved_since": lazy_gettext("Draft %(draft)s was saved by %(user)s since revision %(revision)s; reload it."),
     "draft.deployed": lazy_gettext("Draft %(draft)s is deployed; start a new draft."),
     "draft.already_deployed": lazy_gettext("Draft %(draft)s is already deployed."),
+    "plan.part_time_not_requested": lazy_gettext(
+        "The plan includes part-time work during the incapacity from %(first_day)s: it cannot be carried out before "
+        "the worker's request for the advisory physician's authorisation is recorded (T28, art. 100 §2 GVU-wet)."),
 }
 """Each code of ``engine.MESSAGE_CODES`` as the reader reads it; ``%(name)s`` are the message's parameters."""
 

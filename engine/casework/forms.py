@@ -12,6 +12,8 @@ or a variable of the case known before the task, passed as ``context``: a case f
 (``first_day_of_incapacity``) or what an earlier task of the instance recorded (``invited_on``). A name that is
 no field of the form is taken as such a variable (the conventions cannot know every instance's data); while the
 variable is not recorded, the rule does not apply.
+A field's ``default`` is what the diagram reads when the submitted data leaves the field out (``left_out_defaults``);
+the record keeps only what was submitted.
 
 A form that records an act that cannot be undone (signing or refusing a plan, waiving an appeal, terminating) says
 so in ``x-irreversible``: what the act decides, in the three languages; the page then asks for confirmation.
@@ -167,6 +169,14 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], today: date,
                  for n in _names(f.get(rule))} - set(properties)
         raise InvalidInput("the form has errors", errors,
                            labels={n: dict(t) for n, t in (labels or {}).items() if n in named})
+
+
+def left_out_defaults(schema: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+    """The ``default`` of each top-level field ``data`` leaves out (``part_time_during_incapacity: false`` for a plan
+    without part-time work): the diagram reads them, so a condition can name every field of a form it completed; the
+    record keeps only what the person submitted."""
+    return {name: field["default"] for name, field in (schema or {}).get("properties", {}).items()
+            if isinstance(field, dict) and "default" in field and name not in data}
 
 
 CASE_FACT_LABELS = {

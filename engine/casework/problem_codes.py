@@ -39,6 +39,9 @@ CODES = {
     "start.route_role": "none of your roles starts {process} on route {route}",
     "event.role": "none of your roles records {message}",
     "late_act.no_window": "'{task}' confirms no closed window: only a confirmation can take a late act",
+    "plan.part_time_not_requested": "the plan includes part-time work during the incapacity from {first_day}: it "
+                                    "cannot be carried out before the worker's request for the advisory physician's "
+                                    "authorisation is recorded (T28, art. 100 §2 GVU-wet)",
 }
 """Every casework message a user may see, by code."""
 

@@ -17,7 +17,7 @@ from ..store import access_log, audit, queries, repository, search_text, views
 from ..store.models import Case, Deadline, ProcessInstance, User, WorkItem
 from ..store.paging import PER_PAGE, Paged, check_page
 from ..wiring import Wiring
-from . import disclosure, documents, form_drafts, late_acts, visibility, withheld
+from . import disclosure, documents, form_drafts, late_acts, part_time, visibility, withheld
 from .problem_codes import problem
 
 DUE_SOON_DAYS = 3
@@ -152,7 +152,9 @@ class WorkList(Wiring):
             if item.state != "ready":
                 raise Conflict(problem("work_item.not_open", item=work_item_id, state=item.state))
             run = self._load(session, item.instance_id, expected_version)
+            part_time.check_may_carry_out(session, run, item)
             runtime.complete(session, run, item, data, actor, self._judged(session, run, item, data))
+            part_time.route_planned(self, session, run, actor)
             form_drafts.discard_all(session, item.id)
             session.flush()
             result = queries.instance_view(session, run.row)
@@ -206,6 +208,7 @@ class WorkList(Wiring):
                                  "procedure; a compliance officer reviews the case",
                                  [{"rule": rule, "irreversible": irreversible}])
             late_acts.record(session, run, item, data, user.username)
+            part_time.route_planned(self, session, run, user.username)
             session.flush()
             result = queries.instance_view(session, run.row)
             session.commit()

@@ -70,6 +70,8 @@ class Run:
     clock: Clock
     recorded: list[projection.Recorded] = field(default_factory=list)
     dated_facts: list[facts.Pending] = field(default_factory=list)
+    thrown: list[BpmnEvent] = field(default_factory=list)
+    """The messages the diagram threw that none of its own tasks caught, for the caller to route to the case."""
 
     def steps(self, action: Callable[[], Any]) -> None:
         """Run ``action`` then engine steps, in engine time; script failures become ``InvalidModel``."""
@@ -77,6 +79,7 @@ class Run:
             try:
                 action()
                 self._run_until_waiting()
+                self.thrown.extend(self.workflow.get_events())
             except SpiffWorkflowException as err:
                 raise _model_error(err) from err
 
@@ -218,9 +221,10 @@ def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str,
     schema = run.loaded.forms.get(item.form or "")
     forms.validate(schema, data, calendar.legal_date(run.clock.now()), context=task.data,
                    labels=recorded_labels(run))
+    defaults = forms.left_out_defaults(schema, data)
     data = {**data, **(derived or {})}
     before = {key: task.data.get(key) for key in data}
-    run.steps(lambda: (task.set_data(**copy.deepcopy(data)), task.run()))
+    run.steps(lambda: (task.set_data(**copy.deepcopy({**defaults, **data})), task.run()))
     item.completed_by, item.data = actor, copy.deepcopy(data)
     item.classifications = disclosure.recorded_classes(schema or {})
     save(session, run, actor=actor, action="task_completed", task=item.bpmn_id, before=before, after=data)

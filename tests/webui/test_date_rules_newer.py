@@ -19,6 +19,7 @@ from tests.webui.test_date_rules import (
     FINDING,
     RIT_DECISION,
     _decided,
+    _drafting,
     _error_at,
     _mfm_examined,
     _speak,
@@ -99,6 +100,27 @@ def _reminded(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
                                      "valid_until": "2028-11-01"})
     played.until(2028, 10, 2)
     return played
+
+
+class _Track(Scenario):
+    """A coordinator track asked for on Tuesday 6 October 2026 (route B), its first contact made that day."""
+
+    def __init__(self, law: engine.Engine, clock: engine.SettableClock) -> None:
+        self.law, self.clock = law, clock
+        clock.set(at(2026, 10, 6))
+        self.case = law.open_case(reference="TNW-PT", employee="An", employer="Acme NV", with_follow_up=False,
+                                  first_day_of_incapacity=date(2026, 10, 5), actor="hr1",
+                                  parties={**LAW_PARTIES, "employee_account": "an"})
+        self.instance = law.start(self.case.id, "rtw_coordination", {"entry": "request",
+                                                                      "requested_on": "2026-10-05"}, actor="aa1")
+        self.do("first_contact", {"contacted_on": "2026-10-06", "engaged": True})
+
+
+PLAN_WITH_HALF_DAYS = {"kind": "plan", "delivered_on": "2027-01-12", "consulted_on": "2027-01-12",
+                       "valid_from": "2027-01-12", "valid_until": "2027-12-31", "measures-0-measure": "Half days.",
+                       "part_time_during_incapacity": "yes"}
+TRACK_PLAN_WITH_HALF_DAYS = {"drafted_on": "2026-10-06", "objectives": "Back at Acme, half days.",
+                             "direction": "current_employer", "part_time_during_incapacity": "yes"}
 
 
 class _Clock(Scenario):
@@ -210,6 +232,10 @@ RULES: list[Rule] = [
      _not_before("Eerste dag van ongeschiktheid", "Premier jour d'incapacité", "05/10/2026")),
     ("record_contact", _contacted, "contacted_on", CONTACT, "2026-10-14", "2026-10-15", "contacted_on",
      _not_before("Vorig contact met de werknemer", "Contact précédent avec le travailleur", "15/10/2026")),
+    ("draft", _drafting, "planned_first_day", PLAN_WITH_HALF_DAYS, "2027-01-11", "2027-01-18", "planned_first_day",
+     _not_before("Aan de werknemer bezorgd op", "Remis au travailleur le", "12/01/2027")),
+    ("draft_plan", _Track, "planned_first_day", TRACK_PLAN_WITH_HALF_DAYS, "2026-10-05", "2026-11-02",
+     "planned_first_day", _not_before("Opgesteld op", "Établi le", "06/10/2026")),
     ("assess", _decided, "employer_received_on",
      {**RIT_DECISION, "decided_on": "2027-01-13", "employee_received_on": "2027-01-13"}, "2027-01-12",
      "2027-01-13", "employer_received_on", _not_before("Beslist op", "Décidé le", "13/01/2027")),

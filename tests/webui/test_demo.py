@@ -100,3 +100,13 @@ def test_the_demo_has_a_case_with_acme_nvs_2026_contact_cadence(law, clock):
     [(met, pending)] = [tuple(d.state for d in law.deadlines(contact.case_id))]
     assert (met, pending) == ("met", "pending")
     assert demo.seed(law) == []
+def test_the_demo_plan_to_sign_includes_half_days_and_signing_it_starts_progressive_resumption(law, clock):
+    """T28: the worker of DEMO-2 signs the plan; the request is due the working day before the first half day."""
+    demo.seed(law)
+    [reply] = law.work_items(case_id=2)
+    law.complete(reply.id, {"decision": "accept", "replied_on": law.today().isoformat()}, actor="worker-2")
+    request = next(i for i in law.work_items(case_id=2) if i.task == "submit_request")
+    first_day = law.today() + timedelta(days=14)
+    assert (request.role, request.rule) == ("employee", "T28")
+    assert request.due_on is not None and request.due_on < first_day
+    assert engine.compute_deadline("T28", first_day).due_on == request.due_on
