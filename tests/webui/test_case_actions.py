@@ -77,7 +77,8 @@ def test_a_role_that_may_not_start_a_procedure_is_refused(client, auth, law):
         "process_id": "medical_force_majeure", "csrf_token": csrf_token(client, f"/cases/{case.id}")},
         follow_redirects=True)
     assert "None of your roles may start Medical force majeure." in response.get_data(as_text=True)
-    assert [i.process_id for i in law.instances(case.id)] == ["incapacity_follow_up", "contact_procedure", "employer_obligations"]
+    assert [i.process_id for i in law.instances(case.id)] == [
+        "incapacity_follow_up", "contact_procedure", "employer_obligations"]
 
 
 def test_recording_that_work_resumed_reaches_the_follow_up(client, auth, law):

@@ -100,6 +100,8 @@ def test_the_demo_has_a_case_with_acme_nvs_2026_contact_cadence(law, clock):
     [(met, pending)] = [tuple(d.state for d in law.deadlines(contact.case_id))]
     assert (met, pending) == ("met", "pending")
     assert demo.seed(law) == []
+
+
 def test_the_demo_plan_to_sign_includes_half_days_and_signing_it_starts_progressive_resumption(law, clock):
     """T28: the worker of DEMO-2 signs the plan; the request is due the working day before the first half day."""
     demo.seed(law)
