@@ -36,7 +36,6 @@ __all__ = ["RestrictedEnvironment", "RestrictedScriptEngine", "ScriptLimitExceed
            "compile_problems", "script_engine"]
 
 DIAGRAM_FILE = "<string>"  # SpiffWorkflow finds the failing line of a script by this file name
-_UNTRACED = frozenset({__file__, limits.__file__})  # our guards run at full speed
 
 
 class _Policy(rp.RestrictingNodeTransformer):
@@ -135,16 +134,17 @@ def _run_limited(action: Callable[[], Any], seconds: float) -> Any:
 
     Only a diagram frame is stopped: other code the interpreter runs meanwhile (a garbage collector's callback,
     say) must not receive the diagram's error. Processor time, not wall time, so a busy server does not
-    make a script fail. Our own frames run untraced.
+    make a script fail. Only diagram frames are traced line by line: the code they call (our deadline rules, the
+    holiday calendar, a cold cache filled on a process's first script) runs untraced, at full speed.
     """
     deadline = time.thread_time() + seconds
 
     def trace(frame: FrameType, event: str, arg: Any) -> Callable | None:
         in_diagram = frame.f_code.co_filename == DIAGRAM_FILE
         if event == "call":
-            if frame.f_code.co_filename in _UNTRACED:
+            if not in_diagram:  # only diagram frames can be stopped: any other runs at full speed
                 return None
-            frame.f_trace_opcodes = in_diagram  # one-line loops emit no lines
+            frame.f_trace_opcodes = True  # one-line loops emit no lines
         if in_diagram and time.thread_time() > deadline:
             raise ScriptLimitExceeded(f"diagram code exceeded its time limit of {seconds} s")
         return trace
