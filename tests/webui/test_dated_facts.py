@@ -33,7 +33,7 @@ def six_months(law, clock):  # type: ignore[no-untyped-def]
     """An incapacity from 4 January 2027, its clock past six months."""
     clock.set(at(2027, 1, 4))
     case = open_law_case(law, "FACT-1", first_day=date(2027, 1, 4))
-    [follow_up] = law.instances(case.id)
+    [follow_up] = [i for i in law.instances(case.id) if i.process_id == "incapacity_follow_up"]
     clock.set(at(2027, 7, 5))
     law.fire_due_timers()
     return case, follow_up
