@@ -14,17 +14,27 @@ from tests.scenarios.test_rtw_coordination import Track
 
 HALF_DAYS = {"part_time_during_incapacity": True, "planned_first_day": "2027-02-15",
              "adapted_or_other_work": "Half days from Monday 15 February."}
+ACCEPT = {"decision": "accept", "replied_on": "2027-02-01"}
 
 
 def _accepted(law: engine.Engine, clock: engine.SettableClock, reference: str = "RIT-PT", **extra: object
               ) -> Trajectory:
     """Decision A on 12 January 2027, a plan delivered and signed on 1 February 2027."""
-    rit = Trajectory(law, clock, reference)
+    return _replied(Trajectory(law, clock, reference), ACCEPT, **extra)
+
+
+def _plan_due(rit: Trajectory) -> Trajectory:
+    """Decision A on 12 January 2027; on 1 February 2027 the plan is to be drafted."""
     rit.examined()
     rit.do("assess", decision("A"), "oa1")
     rit.until(2027, 2, 1)
-    rit.do("draft", plan("2027-02-01", **extra), "hr1")
-    rit.do("reply", {"decision": "accept", "replied_on": "2027-02-01"}, "an")
+    return rit
+
+
+def _replied(rit: Trajectory, reply: dict, **extra: object) -> Trajectory:
+    """The plan delivered on 1 February 2027 and the worker's ``reply`` to it that day."""
+    _plan_due(rit).do("draft", plan("2027-02-01", **extra), "hr1")
+    rit.do("reply", reply, "an")
     return rit
 
 
@@ -95,22 +105,14 @@ def test_T28_a_plan_without_part_time_work_is_carried_out_as_before(law, clock):
 
 def test_T28_a_refused_plan_with_part_time_work_starts_nothing(law, clock):
     rit = Trajectory(law, clock, "RIT-NO")
-    rit.examined()
-    rit.do("assess", decision("A"), "oa1")
-    rit.until(2027, 2, 1)
-    rit.do("draft", plan("2027-02-01", **HALF_DAYS), "hr1")
-    rit.do("reply", {"decision": "refuse", "replied_on": "2027-02-01", "reasons": "Not half days."}, "an")
+    _replied(rit, {"decision": "refuse", "replied_on": "2027-02-01", "reasons": "Not half days."}, **HALF_DAYS)
     assert _progressive(law, rit.case.id) == []
 
 
 def test_T28_no_second_progressive_resumption_the_running_one_takes_the_plans_first_day(law, clock):
     rit = Trajectory(law, clock, "RIT-RUN")
     started = law.start(rit.case.id, "progressive_resumption", {}, actor="an")
-    rit.examined()
-    rit.do("assess", decision("A"), "oa1")
-    rit.until(2027, 2, 1)
-    rit.do("draft", plan("2027-02-01", **HALF_DAYS), "hr1")
-    rit.do("reply", {"decision": "accept", "replied_on": "2027-02-01"}, "an")
+    _replied(rit, ACCEPT, **HALF_DAYS)
     assert [i.id for i in _progressive(law, rit.case.id)] == [started.id]
     request = rit.item("submit_request")
     assert (request.instance_id, request.due_on, request.rule) == (started.id, date(2027, 2, 12), "T28")
@@ -124,11 +126,7 @@ def test_T28_a_running_request_moves_to_the_plans_first_day_and_a_later_plan_sta
     rit.do("plan_resumption", {"planned_first_day": "2027-03-01", "regime": "fewer_hours_per_day",
                                "work_fraction_percent": 50}, "an")
     assert rit.item("submit_request").due_on == date(2027, 2, 26)
-    rit.examined()
-    rit.do("assess", decision("A"), "oa1")
-    rit.until(2027, 2, 1)
-    rit.do("draft", plan("2027-02-01", **HALF_DAYS), "hr1")
-    rit.do("reply", {"decision": "accept", "replied_on": "2027-02-01"}, "an")
+    _replied(rit, ACCEPT, **HALF_DAYS)
     assert [i.id for i in _progressive(law, rit.case.id)] == [started.id]
     assert [(i.task, i.due_on) for i in law.work_items(case_id=rit.case.id) if i.task == "submit_request"] == [
         ("submit_request", date(2027, 2, 12))]
@@ -136,9 +134,7 @@ def test_T28_a_running_request_moves_to_the_plans_first_day_and_a_later_plan_sta
 
 def test_T28_the_first_part_time_day_is_required_and_not_before_the_plan(law, clock):
     rit = Trajectory(law, clock, "RIT-DAY")
-    rit.examined()
-    rit.do("assess", decision("A"), "oa1")
-    rit.until(2027, 2, 1)
+    _plan_due(rit)
     with pytest.raises(engine.InvalidInput) as missing:
         rit.do("draft", plan("2027-02-01", part_time_during_incapacity=True), "hr1")
     assert "planned_first_day" in missing.value.fields

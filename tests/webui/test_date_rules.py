@@ -17,15 +17,20 @@ from tests.scenarios.test_formal_reintegration import INVITATION, REQUEST, Traje
 from tests.webui.conftest import LAW_PARTIES, csrf_token
 
 
+def an_case(law: engine.Engine, reference: str, first_day: date, with_follow_up: bool = False) -> engine.CaseView:
+    """A case of the worker An at Acme NV with the law's parties, which the test users may see."""
+    return law.open_case(reference=reference, employee="An", employer="Acme NV", with_follow_up=with_follow_up,
+                         first_day_of_incapacity=first_day, actor="hr1",
+                         parties={**LAW_PARTIES, "employee_account": "an"})
+
+
 class ForceMajeure(Scenario):
     """A force-majeure procedure on a case the test users may see (the law's parties)."""
 
     def __init__(self, law: engine.Engine, clock: engine.SettableClock) -> None:
         self.law, self.clock = law, clock
         clock.set(at(2027, 3, 1))
-        self.case = law.open_case(reference="MFM-1", employee="An", employer="Acme NV", with_follow_up=False,
-                                  first_day_of_incapacity=date(2026, 6, 1), actor="hr1",
-                                  parties={**LAW_PARTIES, "employee_account": "an"})
+        self.case = an_case(law, "MFM-1", date(2026, 6, 1))
         self.instance = law.start(self.case.id, "medical_force_majeure", {}, actor="hr1")
         self.do("record_notification", {"notified_on": "2027-03-01", "notified_by": "employer",
                                         "mandatory_content_included": True, "adapted_work_requested": False})
@@ -93,9 +98,7 @@ def _drafting(law: engine.Engine, clock: engine.SettableClock) -> Scenario:
 class _Single(Scenario):
     def __init__(self, law: engine.Engine, clock: engine.SettableClock, process: str) -> None:
         self.law, self.clock = law, clock
-        self.case = law.open_case(reference="ONE-1", employee="An", employer="Acme NV", with_follow_up=False,
-                                  first_day_of_incapacity=date(2026, 6, 1), actor="hr1",
-                                  parties={**LAW_PARTIES, "employee_account": "an"})
+        self.case = an_case(law, "ONE-1", date(2026, 6, 1))
         self.instance = law.start(self.case.id, process, {}, actor="oa1")
 
 
@@ -220,8 +223,7 @@ def refused_then_recorded(client: Any, auth: Any, law: engine.Engine, played: Sc
 def test_a_relapse_dated_before_the_return_is_refused_at_its_field_in_nl_and_fr(client, auth, law, clock):
     """0.6: a relapse follows the return it interrupts (the case keeps the return's date)."""
     clock.set(at(2027, 2, 20))
-    case = law.open_case(reference="REL-1", employee="An", employer="Acme NV", actor="hr1",
-                         first_day_of_incapacity=date(2026, 6, 1), parties={**LAW_PARTIES, "employee_account": "an"})
+    case = an_case(law, "REL-1", date(2026, 6, 1), with_follow_up=True)
     law.deliver(case.id, "work_resumed", {"resumed_on": "2027-02-15"}, actor="hr1")
     auth.login_as("employer", username="hr2")
     for language, expected in (

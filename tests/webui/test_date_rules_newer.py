@@ -23,6 +23,7 @@ from tests.webui.test_date_rules import (
     _error_at,
     _mfm_examined,
     _speak,
+    an_case,
     refused_then_recorded,
 )
 
@@ -33,9 +34,7 @@ class _Started(Scenario):
     def __init__(self, law: engine.Engine, clock: engine.SettableClock, process: str, role: str,
                  first: tuple[str, dict[str, Any]] | None = None) -> None:
         self.law, self.clock = law, clock
-        self.case = law.open_case(reference="NEW-1", employee="An", employer="Acme NV", with_follow_up=False,
-                                  first_day_of_incapacity=date(2026, 10, 5), actor="hr1",
-                                  parties={**LAW_PARTIES, "employee_account": "an"})
+        self.case = an_case(law, "NEW-1", date(2026, 10, 5))
         self.instance = law.start(self.case.id, process, {}, role=role, actor="an")
         if first:
             self.do(*first)
@@ -108,9 +107,7 @@ class _Track(Scenario):
     def __init__(self, law: engine.Engine, clock: engine.SettableClock) -> None:
         self.law, self.clock = law, clock
         clock.set(at(2026, 10, 6))
-        self.case = law.open_case(reference="TNW-PT", employee="An", employer="Acme NV", with_follow_up=False,
-                                  first_day_of_incapacity=date(2026, 10, 5), actor="hr1",
-                                  parties={**LAW_PARTIES, "employee_account": "an"})
+        self.case = an_case(law, "TNW-PT", date(2026, 10, 5))
         self.instance = law.start(self.case.id, "rtw_coordination", {"entry": "request",
                                                                       "requested_on": "2026-10-05"}, actor="aa1")
         self.do("first_contact", {"contacted_on": "2026-10-06", "engaged": True})
@@ -129,9 +126,7 @@ class _Clock(Scenario):
     def __init__(self, law: engine.Engine, clock: engine.SettableClock, today: tuple[int, int, int]) -> None:
         self.law, self.clock = law, clock
         clock.set(at(2027, 1, 4))
-        self.case = law.open_case(reference="CLOCK-1", employee="An", employer="Acme NV", actor="hr1",
-                                  first_day_of_incapacity=date(2027, 1, 4),
-                                  parties={**LAW_PARTIES, "employee_account": "an"})
+        self.case = an_case(law, "CLOCK-1", date(2027, 1, 4), with_follow_up=True)
         self.until(*today)
 
 
