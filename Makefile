@@ -20,6 +20,7 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 install: $(STAMP) $(NODE_STAMP)
+	bash .ci/ensure-pango
 	$(BIN)/pybabel compile --statistics -d webui/translations 2>&1 | tail -n 2
 
 run: install

@@ -14,6 +14,7 @@ from .runtime import run as runtime
 from .runtime.problem_codes import problem
 from .store import queries, repository
 from .store.database import Database
+from .store.file_store import FileStore
 from .store.models import Case, ProcessDefinition, ProcessInstance, User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,7 @@ class Wiring:
 
     def __init__(self, database_url: str, clock: Clock | None = None, *, forms_dir: Path | None = None,
                  rules_path: Path | None = None, policy: eligibility.Policy | None = None,
-                 retention_years: dict[str, int] | None = None) -> None:
+                 retention_years: dict[str, int] | None = None, documents_dir: Path | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
         self.database = Database(database_url)
         self.forms_dir = forms_dir or ROOT / "forms"
@@ -35,6 +36,8 @@ class Wiring:
         self.events = catalogue.load_events()
         self._specs = repository.SpecCache()
         self.retention_overrides = {str(k): int(v) for k, v in (retention_years or {}).items()}
+        self.files = FileStore(documents_dir)
+        """Document bytes: in the database, or in ``documents_dir`` when one is given."""
 
     def upgrade_schema(self) -> None:
         """Create the schema, or migrate it to the newest version (never drops data)."""

@@ -279,6 +279,9 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(5))
     is_active: Mapped[bool]
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    email: Mapped[str | None] = mapped_column(String(200))
+    mail_preference: Mapped[str] = mapped_column(String(10), default="each", server_default="each")
+    """How notifications reach them by e-mail: ``each`` (one mail each), ``digest`` (one a day), ``none``."""
 
 
 class Draft(Base):
