@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from .casework.case_documents import CaseDocuments
 from .casework.case_list import CaseList
 from .casework.cases import CaseWork
 from .casework.form_drafts import FormDrafts
@@ -230,6 +231,11 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
     def form_drafts(self) -> FormDrafts:
         """Each person's own drafts of task forms (``save``, ``get``, ``discard``): private, never a completion."""
         return FormDrafts(self)
+
+    @cached_property
+    def case_documents(self) -> CaseDocuments:
+        """The documents of a case: letters and uploads, each read by its class (``list``, ``download``, ``upload``)."""
+        return CaseDocuments(self)
 
     @cached_property
     def diagram_names(self) -> DiagramNames:

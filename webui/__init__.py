@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, request, session
@@ -22,6 +23,7 @@ from . import (
     cases,
     compliance,
     democlock,
+    documents,
     errors,
     evidence,
     explanations,
@@ -50,9 +52,13 @@ DEFAULTS = {
     "DEMO": False,
     "SCHEDULER_ENABLED": False,
     "EMPLOYER_THREE_MONTH_ROUTE_2026": True,
+    "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    "DOCUMENTS_DIR": None,
 }
 """``EMPLOYER_THREE_MONTH_ROUTE_2026``: whether an employer may still request a trajectory after 3 months in 2026
-(T04, unverified reading of the 2026 rules; ``engine.Policy``)."""
+(T04, unverified reading of the 2026 rules; ``engine.Policy``). ``MAX_CONTENT_LENGTH``: no request is larger than an
+upload may be (10 MiB) and its form. ``DOCUMENTS_DIR`` (``REINTEGRA_DOCUMENTS_DIR``): the directory, outside the web
+root, that keeps the bytes of case documents; unset, they are kept in the database."""
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -68,7 +74,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     clock = app.config.get("CLOCK") or (engine.SettableClock(tick=True) if app.config["DEMO"] else None)
     policy = engine.Policy(employer_three_month_route_2026=bool(app.config["EMPLOYER_THREE_MONTH_ROUTE_2026"]))
     app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=clock, policy=policy,
-                                                retention_years=app.config.get("RETENTION_YEARS"))
+                                                retention_years=app.config.get("RETENTION_YEARS"),
+                                                documents_dir=_documents_dir(app.config["DOCUMENTS_DIR"]))
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)
     csrf.exempt(accounts_api.bp)
@@ -83,12 +90,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     headers.register(app)
     for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp,
                       annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp, accounts_api.bp,
-                      admin.bp, subject_access.bp):
+                      admin.bp, subject_access.bp, documents.bp):
         app.register_blueprint(blueprint)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)
     errors.register(app)
     return app
+
+
+def _documents_dir(configured: str | None) -> Path | None:
+    return Path(configured).resolve() if configured else None
 
 
 def _require_secret(app: Flask) -> None:

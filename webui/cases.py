@@ -83,7 +83,10 @@ def file(case_id: int):  # type: ignore[no-untyped-def]
 
 def _file_page(case_id: int, errors: dict, values: dict) -> str:
     """The case file; ``errors`` and ``values`` are keyed by the event or start form they belong to."""
-    return render_template("cases/file.html", file=current_engine().case_file(case_id, current_user.view.id),
+    eng = current_engine()
+    return render_template("cases/file.html", file=eng.case_file(case_id, current_user.view.id),
+                           files=eng.case_documents.list(case_id, user_id=current_user.view.id), case_id=case_id,
+                           back=url_for("cases.file", case_id=case_id) + "#files",
                            event_fields=_event_fields, start_fields=_start_fields, errors=errors, values=values)
 
 

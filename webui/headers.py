@@ -34,9 +34,10 @@ def register(app: Flask) -> None:
 
 
 def secure(response: Response) -> Response:
-    """Set the security headers; case data, exports and every page are ``no-store``, static files only are cached."""
+    """Set the security headers; case data, exports and every page are ``no-store``, static files only are cached.
+    A view may have set a stricter policy of its own (a downloaded document: ``sandbox``); it is kept."""
     for name, value in HEADERS.items():
-        response.headers[name] = value
+        response.headers.setdefault(name, value)
     if request.endpoint not in CACHEABLE:
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"

@@ -68,6 +68,14 @@ def _moment(value: datetime | None) -> str:
     return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
 
 
+CLASSIFICATION_NAMES = {
+    "case": lazy_gettext("Case: everyone with the case"),
+    "personal": lazy_gettext("Personal: not the employer"),
+    "medical": lazy_gettext("Medical: the worker and the physicians"),
+    "insurance": lazy_gettext("Insurance: the worker and the sickness fund"),
+}
+"""Who reads a document or a comment of each class, in a word (``disclosure`` has the whole rule)."""
+
 ROUTE_NAMES = {
     "three_months": lazy_gettext("after 3 months of incapacity"),
     "certificate": lazy_gettext("with a certificate of definitive unfitness"),
@@ -103,5 +111,6 @@ def _names() -> dict:
     eng = current_engine()
     titles = {p.process_id: p.titles for p in eng.procedures()}
     return {"route_names": ROUTE_NAMES, "role_names": ROLE_NAMES, "party_names": PARTY_NAMES,
-            "state_names": STATE_NAMES, "deadline_states": DEADLINE_STATES, "demo_today": eng.today(),
+            "state_names": STATE_NAMES,
+            "classification_names": CLASSIFICATION_NAMES, "deadline_states": DEADLINE_STATES, "demo_today": eng.today(),
             "procedure_titles": titles, "procedure_title": procedure_title}

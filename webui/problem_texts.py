@@ -45,6 +45,12 @@ TEXTS = {
     "work_item.instance_failed": lazy_gettext("Instance %(instance)s failed; repair it first."),
     "work_item.medical_fields": lazy_gettext("Only medical roles may record medical fields."),
     "case.reference_taken": lazy_gettext("A case with reference '%(reference)s' already exists."),
+    "document.empty": lazy_gettext("the file is empty"),
+    "document.too_large": lazy_gettext("the file is larger than %(limit)s MiB"),
+    "document.type_not_accepted": lazy_gettext("files of this type are not accepted; accepted: %(accepted)s"),
+    "document.content_mismatch": lazy_gettext(
+        "the content of this .%(extension)s file is not %(claimed)s: it holds %(found)s"),
+    "document.classification": lazy_gettext("the classification must be one of %(classifications)s"),
     "run.task_not_waiting": lazy_gettext("Task '%(task)s' is no longer waiting to be done."),
     "run.endless_steps": lazy_gettext(
         "The diagram keeps running without waiting: more than %(steps)s automatic steps or %(seconds)s s in one "

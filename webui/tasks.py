@@ -130,9 +130,12 @@ def _render(task: engine.Task, values: Mapping, errors: dict, *, is_late_act: bo
             draft: engine.FormDraftView | None = None):
     title = (task.schema.get("x-title") or {}).get(language(), element_name(task.item.name))
     irreversible = (task.schema.get("x-irreversible") or {}).get(language()) if not is_late_act else None
+    files = current_engine().case_documents.list(task.case.id, user_id=current_user.view.id, work_item_id=task.item.id)
     return render_template("tasks/form.html", task=task, item=task.item, title=title, values=values,
                            errors=errors, fields=formfields.fields(task.schema, language()), is_late_act=is_late_act,
-                           irreversible=irreversible, decided_on=_decided_on(task), draft=draft)
+                           irreversible=irreversible, decided_on=_decided_on(task), draft=draft, files=files,
+                           case_id=task.case.id, work_item_id=task.item.id,
+                           back=url_for("tasks.form", item_id=task.item.id) + "#files")
 
 
 def _decided_on(task: engine.Task) -> engine.Document | None:

@@ -42,6 +42,11 @@ CODES = {
     "plan.part_time_not_requested": "the plan includes part-time work during the incapacity from {first_day}: it "
                                     "cannot be carried out before the worker's request for the advisory physician's "
                                     "authorisation is recorded (T28, art. 100 §2 GVU-wet)",
+    "document.empty": "the file is empty",
+    "document.too_large": "the file is larger than {limit} MiB",
+    "document.type_not_accepted": "files of this type are not accepted; accepted: {accepted}",
+    "document.content_mismatch": "the content of this .{extension} file is not {claimed}: it holds {found}",
+    "document.classification": "the classification must be one of {classifications}",
 }
 """Every casework message a user may see, by code."""
 
