@@ -1,8 +1,8 @@
 """GDPR art. 15: a worker downloads everything held about them; an overseer downloads it for a worker.
 
 The download is a ZIP with the data as JSON (``subject-export.json``) and as a readable page
-(``subject-export.html``) in the reader's language. Overseers also see which closed cases are due for
-pseudonymisation (``/compliance/retention``).
+(``subject-export.html``) in the reader's language, and the cases' letters and files under ``documents/``.
+Overseers also see which closed cases are due for pseudonymisation (``/compliance/retention``).
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ def _download(export: engine.SubjectExport) -> Response:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("subject-export.json", json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
         archive.writestr("subject-export.html", page)
+        for path, content in export.files:
+            archive.writestr(path, content)
     name = f"subject-export-{export.generated_at.date().isoformat()}.zip"
     return Response(buffer.getvalue(), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

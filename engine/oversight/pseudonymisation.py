@@ -5,7 +5,8 @@ the treating physician) wherever they appear as a value or an actor; in every wo
 that is not a choice, a date or a number (by the form it was recorded with; without a form, every string
 that is not an ISO date), which removes a document's content and keeps its metadata (task, who by role,
 when); the same values where the workflow state and the audit events carry them. The case reference becomes
-``P-`` and a digest of the case id: stable, and it tells nothing. Deadline rows are not touched.
+``P-`` and a digest of the case id: stable, and it tells nothing. Deadline rows are not touched. Letters and files
+lose their content, comments their text, and the case's notifications go (``paper_erasure``).
 
 The audit trail stays verifiable: a redacted event keeps its hash (which covers the digest of its original
 payload, ``audit.payload_digest``); the case's ``case_pseudonymised`` event lists the redacted events, and one
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from ..casework import form_drafts
 from ..store import audit, row_hashes, search_text
 from ..store.models import AuditEvent, Case, IncapacityEvent, ProcessInstance, WorkItem
+from . import paper_erasure
 
 MARK = "[pseudonymised]"
 PERSON_PARTIES = ("employee_account", "treating_physician_account")
@@ -107,8 +109,9 @@ def _is_iso_date(value: str) -> bool:
 
 
 def pseudonymise(session: Session, case: Case, forms_of: FormsOf, *, at: datetime, actor: str,
-                 facts: dict[str, Any]) -> None:
-    """Pseudonymise ``case`` in the session and audit it (the caller commits)."""
+                 facts: dict[str, Any]) -> set[str]:
+    """Pseudonymise ``case`` in the session and audit it (the caller commits); the digests of document files the
+    documents directory no longer needs once the caller has committed (``paper_erasure``)."""
     scrub = Scrubber(case)
     instances = list(session.scalars(select(ProcessInstance).where(ProcessInstance.case_id == case.id)
                                      .order_by(ProcessInstance.id)))
@@ -120,6 +123,7 @@ def pseudonymise(session: Session, case: Case, forms_of: FormsOf, *, at: datetim
         event.recorded_by = scrub.person(event.recorded_by)
     redacted = _redact_events(session, case, [row.id for row in instances], scrub, at)
     form_drafts.discard_of_case(session, case.id)
+    digests = paper_erasure.erase(session, case.id, scrub.person)
     _scrub_case(case, scrub, at)
     session.flush()
     for row in instances:
@@ -130,6 +134,7 @@ def pseudonymise(session: Session, case: Case, forms_of: FormsOf, *, at: datetim
                  after={**facts, "reference": case.reference, "instances": [row.id for row in instances],
                         "work_items": sum(len(v) for v in items.values()), "redacted_events": redacted,
                         "events_left_in_first_format": scrub.unredactable})
+    return paper_erasure.unused_files(session, digests)
 
 
 def _scrub_items(session: Session, row: ProcessInstance, forms: dict[str, dict], scrub: Scrubber) -> list[WorkItem]:

@@ -87,11 +87,12 @@ class Retention:
             case = session.get(Case, due.case_id, with_for_update=True)
             if case is None or case.pseudonymised_at is not None:
                 return False
-            pseudonymisation.pseudonymise(
+            unused = pseudonymisation.pseudonymise(
                 session, case, partial(self._forms_of, session), at=self._wiring.clock.now(), actor=actor,
                 facts={"closed_on": due.closed_on.isoformat(), "retention_years": due.years,
                        "due_on": due.due_on.isoformat()})
             session.commit()
+        self._wiring.files.forget(unused)
         return True
 
     def _forms_of(self, session: Session, row: ProcessInstance) -> dict[str, dict]:

@@ -3,14 +3,16 @@
 The subject is the worker named by ``employee_account`` on their cases. Everything of those cases is in it,
 every classification included (the worker may see all their own data): the case facts, the periods of
 incapacity, the procedures, each task with its data (documents), the deadlines with their verdicts, the
-audit events of the cases' streams and who read the cases (the access log, within its retention). Nothing of another
-worker's case. A worker exports their own; a compliance officer or admin exports for a worker of the cases
-they oversee (by account or by one of the worker's cases). One ``subject_export`` audit event and one access-log
-row (surface ``export``, every class) per case.
+audit events of the cases' streams, who read the cases (the access log, within its retention), the cases'
+letters and files (listed with their digest; the files themselves download from the case file) and comments.
+Nothing of another worker's case. A worker exports their own; a compliance officer or admin exports for a
+worker of the cases they oversee (by account or by one of the worker's cases). One ``subject_export`` audit
+event and one access-log row (surface ``export``, every class) per case.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,7 @@ from ..store.models import (
     User,
     WorkItem,
 )
+from ..store.paper_models import CaseComment, CaseDocument
 from . import scope as oversight
 
 if TYPE_CHECKING:
@@ -45,6 +48,8 @@ class SubjectExport:
     requested_by: str
     generated_at: datetime
     cases: tuple[dict[str, Any], ...]
+    files: tuple[tuple[str, bytes], ...] = ()
+    """The cases' letters and files: (path in the download, bytes), e.g. ``documents/R-1/12-plan.pdf``."""
 
     def as_json(self) -> dict[str, Any]:
         return {"subject": self.subject, "requested_by": self.requested_by,
@@ -68,8 +73,8 @@ class SubjectExports:
         with self._wiring.database.unit_of_work() as session:
             user = queries.get(session, User, user_id, "user")
             subject, cases = _subject_cases(session, user, employee_account, case_id)
-            result = SubjectExport(subject, user.username, now,
-                                   tuple(_case_data(session, case) for case in cases))
+            result = SubjectExport(subject, user.username, now, tuple(_case_data(session, case) for case in cases),
+                                   tuple(self._files(session, cases)))
             access_log.record_each(session, user, [case.id for case in cases], "export", "subject",
                                    access_log.RANK, at=now)
             for case in cases:
@@ -77,6 +82,13 @@ class SubjectExports:
                              case_id=case.id, after={"subject": subject, "on_behalf": subject != user.username})
             session.commit()
         return result
+
+
+    def _files(self, session: Session, cases: list[Case]) -> Iterator[tuple[str, bytes]]:
+        for case in cases:
+            for row in _rows(session, CaseDocument, CaseDocument.case_id == case.id):
+                if row.storage != "erased":
+                    yield f"documents/{case.reference}/{row.id}-{row.filename}", self._wiring.files.read(row)
 
 
 def _subject_cases(session: Session, user: User, account: str | None, case_id: int | None) -> tuple[str, list[Case]]:
@@ -125,7 +137,18 @@ def _case_data(session: Session, case: Case) -> dict[str, Any]:
             select(AuditEvent).where(or_(AuditEvent.stream.in_(streams), AuditEvent.case_id == case.id))
             .order_by(AuditEvent.at, AuditEvent.id))],
         "access_log": _access_log(session, case.id),
+        "documents": [_document(d) for d in _rows(session, CaseDocument, CaseDocument.case_id == case.id)],
+        "comments": [{"at": c.created_at, "by": c.created_by, "task_id": c.work_item_id, "class": c.classification,
+                      "text": c.body} for c in _rows(session, CaseComment, CaseComment.case_id == case.id)],
     }
+
+
+def _document(row: CaseDocument) -> dict[str, Any]:
+    """A document of the case as listed (its bytes are downloaded from the case file: they are no JSON)."""
+    return {"id": row.id, "kind": row.kind, "letter": row.letter, "title": row.title, "filename": row.filename,
+            "media_type": row.media_type, "class": row.classification, "size": row.size, "sha256": row.sha256,
+            "added_at": row.created_at, "added_by": row.created_by, "task_id": row.work_item_id,
+            "erased": row.storage == "erased"}
 
 
 def _rows(session: Session, model: Any, condition: Any) -> list[Any]:

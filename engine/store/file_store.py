@@ -41,6 +41,8 @@ class FileStore:
 
     def read(self, row: CaseDocument) -> bytes:
         """The bytes of ``row``; ``NotFound`` when the directory no longer holds them."""
+        if row.storage == "erased":
+            raise NotFound(f"document {row.id} was erased with its case's personal data")
         if row.storage == "database":
             return row.content or b""
         if self.directory is None:
@@ -49,6 +51,13 @@ class FileStore:
             return self._path(row.sha256).read_bytes()
         except FileNotFoundError as err:
             raise NotFound(f"document {row.id} is missing from the documents directory") from err
+
+    def forget(self, digests: set[str]) -> None:
+        """Remove the directory's files of ``digests`` (no document holds them any more)."""
+        if self.directory is None:
+            return
+        for digest in digests:
+            self._path(digest).unlink(missing_ok=True)
 
     def _path(self, sha256: str) -> Path:
         assert self.directory is not None

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 import engine
-from engine.store.models import AuditEvent, Case, Deadline, ProcessInstance, WorkItem
+from engine.store.models import AuditEvent, Case, Deadline, ProcessInstance, User, WorkItem
+from engine.store.paper_models import CaseComment, CaseDocument, Notification
 from tests.engine.test_runtime import DEMO
 from tests.security.test_audit_tampers import KEY
 from webui.cli import main
@@ -242,3 +243,47 @@ def test_a_case_that_fails_is_left_for_the_next_run_and_the_others_go_on(eng, ca
     monkeypatch.setattr(pseudonymisation, "pseudonymise", real)
     assert [d.case_id for d in eng.retention.pseudonymise_expired(actor="scheduler")] == [closed]
     assert eng.verify_audit().is_intact
+
+
+PDF = b"%PDF-1.4\n% a doctor's letter about An Peeters\n%%EOF\n"
+
+
+def test_pseudonymising_erases_the_cases_files_comments_and_notifications(eng, cases, clock, tmp_path):
+    closed, still_open = cases
+    eng.files.directory = tmp_path
+    an = eng.create_user(username="an", password="long enough password", display_name="An Peeters",
+                         roles=["employee"], actor="test")
+    letter = eng.case_documents.upload(closed, filename="letter of An.pdf", content=PDF, classification="medical",
+                                       title="Letter of dr. Peeters about An", user_id=an.id)
+    only_here = eng.case_documents.upload(closed, filename="scan.pdf", content=PDF + b"% page 2\n",
+                                          classification="medical", user_id=an.id)
+    kept = eng.case_documents.upload(still_open, filename="same.pdf", content=PDF, classification="medical",
+                                     user_id=eng.create_user(username="bo", password="long enough password",
+                                                             display_name="Bo", roles=["employee"], actor="t").id)
+    with eng.database.unit_of_work() as session:
+        session.add(CaseComment(case_id=closed, classification="personal", body="An phoned about her back",
+                                created_at=CLOSED, created_by="an"))
+        session.add(Notification(user_id=an.id, key="task:test", kind="task", case_id=closed, params={},
+                                 created_at=CLOSED, mail_state="none"))
+        session.commit()
+    clock.set(datetime(2037, 2, 1, tzinfo=timezone.utc))
+
+    assert [d.case_id for d in eng.retention.pseudonymise_expired(actor="scheduler")] == [closed]
+
+    with eng.database.unit_of_work() as session:
+        document = session.get(CaseDocument, letter.id)
+        comment = session.scalars(sa.select(CaseComment).where(CaseComment.case_id == closed)).one()
+        assert (document.title, document.filename, document.content, document.created_by) == (MARK, MARK, None, MARK)
+        assert document.sha256 == letter.sha256
+        assert (comment.body, comment.created_by) == (MARK, MARK)
+        assert session.scalars(sa.select(Notification).where(Notification.case_id == closed)).all() == []
+    with pytest.raises(engine.NotFound):
+        eng.case_documents.download(closed, letter.id, user_id=an.id)
+    assert eng.case_documents.download(still_open, kept.id, user_id=kept_owner(eng))[1] == PDF
+    assert not (tmp_path / only_here.sha256[:2] / only_here.sha256).exists()
+    assert eng.verify_audit().is_intact
+
+
+def kept_owner(eng: engine.Engine) -> int:
+    with eng.database.unit_of_work() as session:
+        return session.scalars(sa.select(User.id).where(User.username == "bo")).one()

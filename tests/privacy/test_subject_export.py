@@ -108,3 +108,21 @@ def test_the_api_gives_a_worker_their_own_data_and_an_officer_a_workers(app, aut
     assert get(officer.id, "?case_id=abc").status_code == 400
     assert get(officer.id, "?case_id=99999999999").status_code == 400
     assert get(officer.id, "?case_id=2147483648").status_code == 404
+
+
+def test_the_download_holds_the_workers_files_and_comments(app, auth, client, workers):
+    eva_case, bo_case = workers
+    eng = app.extensions["reintegra"]
+    eva = auth.login_as("employee", username="eva")
+    pdf = b"%PDF-1.4\n% Eva's certificate\n%%EOF\n"
+    eng.case_documents.upload(eva_case, filename="certificate.pdf", content=pdf, classification="medical",
+                              title="Certificate", user_id=eva.id)
+
+    response = client.post("/account/export", data={"csrf_token": csrf_token(client, "/account")})
+
+    data, _ = unzip(response)
+    [document] = data["cases"][0]["documents"]
+    assert (document["title"], document["class"], document["erased"]) == ("Certificate", "medical", False)
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        assert archive.read(f"documents/R-EVA/{document['id']}-certificate.pdf") == pdf
+    assert data["cases"][0]["comments"] == []
