@@ -71,6 +71,9 @@ TEXTS = {
     "model.xml_syntax": lazy_gettext("XML error: %(detail)s"),
     "model.bpmn_schema": lazy_gettext("not valid against the BPMN schema: %(detail)s"),
     "model.bpmn_parser": lazy_gettext("SpiffWorkflow refuses the diagram: %(detail)s"),
+    "model.not_executable": lazy_gettext(
+        "process '%(process)s' is marked isExecutable=\"false\", so this file would deploy nothing; mark the process "
+        "executable to run it"),
     "model.call_unknown": lazy_gettext("calls '%(called)s', which is not among the processes deployed with it"),
     "model.no_lanes": lazy_gettext("process has no lanes: put every task in a lane named for a role (%(roles)s)"),
     "model.lane_without_role": lazy_gettext("lane '%(lane)s' maps to no role (known roles: %(roles)s)"),

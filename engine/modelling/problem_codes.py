@@ -29,6 +29,8 @@ MODELLING_CODES = {
     "model.xml_syntax": "{detail}",
     "model.bpmn_schema": "{detail}",
     "model.bpmn_parser": "{detail}",
+    "model.not_executable": "process '{process}' is marked isExecutable=\"false\", so this file would deploy "
+                            "nothing; mark the process executable to run it",
     "model.call_unknown": "calls '{called}', which is not among the processes deployed with it",
     "model.no_lanes": "process has no lanes: put every task in a lane named for a role ({roles})",
     "model.lane_without_role": "lane '{lane}' maps to no role (known roles: {roles})",

@@ -72,6 +72,7 @@ def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rules: 
         return result
     for name, tree in trees.items():
         _check_schema(name, tree, result)
+        _check_executable(name, tree, result)
     if result.problems:
         return result
     _parse_spiff(trees, result)
@@ -79,6 +80,14 @@ def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rules: 
         _check_conventions(name, tree, form_sources, rules, result)
     _check_called(trees, result)
     return result
+
+
+def _check_executable(name: str, tree: etree._Element, result: Checked) -> None:
+    """A file whose every process is ``isExecutable="false"`` (a new bpmn.io diagram) would deploy nothing: say so."""
+    processes = tree.findall("bpmn:process", NS)
+    if processes and all(p.get("isExecutable", "true") != "true" for p in processes):
+        for process in processes:
+            _problem(result, process, problem("model.not_executable", process=process.get("id")), name)
 
 
 def _check_called(trees: Mapping[str, etree._Element], result: Checked) -> None:

@@ -77,6 +77,12 @@ def test_a_call_of_a_process_not_deployed_with_it_is_refused():
     assert "call" in located(problems(xml))
 
 
+def test_a_file_whose_process_is_not_executable_is_refused_rather_than_deploying_nothing():
+    [problem] = problems(DEMO.replace('isExecutable="true"', 'isExecutable="false"'))
+    assert problem.element_id == "visit_demo" and 'isExecutable="false"' in problem.message
+    assert "would deploy nothing" in problem.message
+
+
 EVIL = "__import__(&quot;os&quot;).getcwd()"
 CONDITIONAL = ('<bpmn:boundaryEvent id="watch" attachedToRef="hold_visit" cancelActivity="false">'
                '<bpmn:conditionalEventDefinition id="ced"><bpmn:condition xsi:type="bpmn:tFormalExpression">'
