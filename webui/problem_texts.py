@@ -74,6 +74,10 @@ TEXTS = {
     "model.not_executable": lazy_gettext(
         "process '%(process)s' is marked isExecutable=\"false\", so this file would deploy nothing; mark the process "
         "executable to run it"),
+    "model.builtin_unavailable": lazy_gettext(
+        "'%(name)s' is not available to diagram code: the script would fail when a case reaches it"),
+    "model.script_empty": lazy_gettext(
+        "this script task has no script: write what it computes, or make it another kind of task"),
     "model.call_unknown": lazy_gettext("calls '%(called)s', which is not among the processes deployed with it"),
     "model.no_lanes": lazy_gettext("process has no lanes: put every task in a lane named for a role (%(roles)s)"),
     "model.lane_without_role": lazy_gettext("lane '%(lane)s' maps to no role (known roles: %(roles)s)"),

@@ -31,6 +31,9 @@ MODELLING_CODES = {
     "model.bpmn_parser": "{detail}",
     "model.not_executable": "process '{process}' is marked isExecutable=\"false\", so this file would deploy "
                             "nothing; mark the process executable to run it",
+    "model.builtin_unavailable": "'{name}' is not available to diagram code: the script would fail when a case "
+                                 "reaches it",
+    "model.script_empty": "this script task has no script: write what it computes, or make it another kind of task",
     "model.call_unknown": "calls '{called}', which is not among the processes deployed with it",
     "model.no_lanes": "process has no lanes: put every task in a lane named for a role ({roles})",
     "model.lane_without_role": "lane '{lane}' maps to no role (known roles: {roles})",

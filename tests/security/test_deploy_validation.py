@@ -115,6 +115,31 @@ def test_every_expression_of_a_diagram_is_checked_at_deploy(old, new, element):
     assert element in located(found), [str(p) for p in found]
 
 
+PROPERTIES_END = '''          <spiffworkflow:property name="formJsonSchemaFilename" value="visit_report.json"/>
+        </spiffworkflow:properties>'''
+
+
+@pytest.mark.parametrize("script", ['notes = open("/etc/passwd").read()', "seen = locals()",
+                                    "n = eval(&quot;1&quot;)"], ids=["open", "locals", "eval"])
+def test_a_script_calling_a_builtin_diagram_code_lacks_is_refused_at_deploy(script):
+    found = problems(variant(PROPERTIES_END, f"{PROPERTIES_END}<spiffworkflow:preScript>{script}"
+                                             "</spiffworkflow:preScript>"))
+    name = script.split("(")[0].split("= ")[-1]
+    assert located(found) == {"hold_visit"}
+    assert any(f"'{name}' is not available to diagram code" in p.message for p in found)
+
+
+def test_a_builtin_the_script_engine_gives_passes():
+    assert problems(variant(PROPERTIES_END, f"{PROPERTIES_END}<spiffworkflow:preScript>n = len(sorted([2, 1]))"
+                                            "</spiffworkflow:preScript>")) == []
+
+
+def test_a_script_task_without_a_script_is_refused():
+    xml = variant('<bpmn:endEvent id="end_held"', '<bpmn:scriptTask id="compute"/><bpmn:endEvent id="end_held"')
+    found = problems(xml)
+    assert "compute" in located(found) and any("has no script" in p.message for p in found)
+
+
 def test_an_expression_of_a_thousand_terms_is_a_problem_not_a_crash():
     long_timer = problems(variant(TIMER, TIMER + " + 1" * 1000))
     long_condition = problems(variant('<bpmn:sequenceFlow id="f3" sourceRef="hold_visit" targetRef="end_held"/>',
