@@ -71,6 +71,8 @@ def listed_rules(listed: str | None) -> list[str]:
 
 def compile_problems(source: str, mode: str) -> list[str]:
     """Why ``source`` cannot run in the restricted engine; never raises, however long or deep it is."""
+    if mode == "eval" and not source.strip():
+        return [problem("model.expression_empty")]
     try:
         tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
         if _nesting(tree) > MAX_NESTING:
@@ -106,8 +108,8 @@ def expression_problems(tree: etree._Element) -> Found:
     found: Found = []
     for path, mode in EXPRESSIONS.items():
         for element in tree.iterfind(path, NS):
-            found += [(owner(element), problem("model.expression", problem=m))
-                      for m in compile_problems(element.text or "", mode)]
+            found += [(owner(element), m if getattr(m, "code", "") == "model.expression_empty"
+                       else problem("model.expression", problem=m)) for m in compile_problems(element.text or "", mode)]
     for path in NAMES:
         found += [(owner(e), problem("model.not_a_variable", name=e.text or "")) for e in tree.iterfind(path, NS)
                   if not _is_variable(e.text)]

@@ -191,3 +191,17 @@ def test_a_local_reference_without_a_cycle_is_accepted():
 def test_json_nested_100000_deep_is_a_problem_of_the_form():
     found = problems(DEMO, {**FORMS, "visit_report.json": ("[" * 100_000 + "]" * 100_000).encode()})
     assert located(found) == {"hold_visit", "explain_delay"} and all("nested" in p.message for p in found)
+
+
+def test_an_empty_condition_is_said_to_be_empty_on_its_flow():
+    flow = '<bpmn:sequenceFlow id="f3" sourceRef="hold_visit" targetRef="end_held"/>'
+    empty = ('><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">  </bpmn:conditionExpression>'
+             "</bpmn:sequenceFlow>")
+    [problem] = problems(variant(flow, flow.replace("/>", empty)))
+    assert problem.element_id == "f3" and problem.message.startswith("the expression is empty")
+    assert "line 0" not in problem.message
+
+
+def test_a_syntax_error_says_what_and_on_which_line_once():
+    [problem] = problems(variant(TIMER, TIMER + " +"))
+    assert problem.message.count("does not compile") == 1 and "on line 1" in problem.message
