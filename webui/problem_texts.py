@@ -80,6 +80,7 @@ TEXTS = {
         "this script task has no script: write what it computes, or make it another kind of task"),
     "model.call_unknown": lazy_gettext("calls '%(called)s', which is not among the processes deployed with it"),
     "model.no_lanes": lazy_gettext("process has no lanes: put every task in a lane named for a role (%(roles)s)"),
+    "model.lane_unnamed": lazy_gettext("this lane has no name: name it after the role that works in it (%(roles)s)"),
     "model.lane_without_role": lazy_gettext("lane '%(lane)s' maps to no role (known roles: %(roles)s)"),
     "model.task_in_no_lane": lazy_gettext("user task is in no lane, so no role can do it"),
     "model.task_without_form": lazy_gettext("user task names no form (property %(property)s)"),

@@ -36,6 +36,7 @@ MODELLING_CODES = {
     "model.script_empty": "this script task has no script: write what it computes, or make it another kind of task",
     "model.call_unknown": "calls '{called}', which is not among the processes deployed with it",
     "model.no_lanes": "process has no lanes: put every task in a lane named for a role ({roles})",
+    "model.lane_unnamed": "this lane has no name: name it after the role that works in it ({roles})",
     "model.lane_without_role": "lane '{lane}' maps to no role (known roles: {roles})",
     "model.task_in_no_lane": "user task is in no lane, so no role can do it",
     "model.task_without_form": "user task names no form (property {property})",

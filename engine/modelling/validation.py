@@ -208,7 +208,9 @@ def _check_lanes(file: str, process: etree._Element, result: Checked) -> None:
     for lane in process.iterfind(".//bpmn:lane", NS):
         if access.role_for_lane(lane.get("name")) is None:
             roles = ", ".join(access.CASE_ROLES)
-            _problem(result, lane, problem("model.lane_without_role", lane=lane.get("name"), roles=roles), file)
+            message = (problem("model.lane_without_role", lane=lane.get("name"), roles=roles) if lane.get("name")
+                       else problem("model.lane_unnamed", roles=roles))
+            _problem(result, lane, message, file)
 
 
 def _check_user_tasks(file: str, process: etree._Element, forms: Mapping[str, bytes], result: Checked) -> None:

@@ -205,3 +205,11 @@ def test_an_empty_condition_is_said_to_be_empty_on_its_flow():
 def test_a_syntax_error_says_what_and_on_which_line_once():
     [problem] = problems(variant(TIMER, TIMER + " +"))
     assert problem.message.count("does not compile") == 1 and "on line 1" in problem.message
+
+
+def test_a_lane_without_a_name_is_said_to_have_none():
+    lane = re.search(r'<bpmn:lane id="(\w+)" name="[^"]*"', DEMO)
+    assert lane
+    found = problems(DEMO.replace(lane.group(0), f'<bpmn:lane id="{lane.group(1)}"'))
+    [problem] = [p for p in found if p.element_id == lane.group(1)]
+    assert problem.message.startswith("this lane has no name") and "None" not in problem.message
