@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -196,3 +197,32 @@ def test_an_instance_inside_a_called_process_moves_with_it(law, owner, clock):
                      "consulted_on": "2027-01-29", "measures": [{"measure": "Mornings only."}]}, "hr1")
     assert rit.tasks() == [("employee", "reply")]
     assert ("T08", date(2027, 3, 2), "met") in rit.deadlines(), "the plan term ends when the plan is handed over"
+
+
+def form_version(law: engine.Engine, owner: engine.UserView) -> tuple[int, int]:
+    """A version whose visit report gains next_visit_on, loses travel_costs_eur and requires held_on."""
+    draft = law.create_draft("pre_return_visit", user_id=owner.id)
+    form = law.form_source(draft.id, "pre_return_visit_report.json")
+    form["properties"]["next_visit_on"] = {**form["properties"]["held_on"], "x-label": {
+        "nl": "Volgend bezoek", "fr": "Prochaine visite", "en": "Next visit"}}
+    form["x-order"].append("next_visit_on")
+    del form["properties"]["travel_costs_eur"]
+    form["x-order"].remove("travel_costs_eur")
+    form["required"].append("held_on")
+    law.save_draft(draft.id, forms={"pre_return_visit_report.json": json.dumps(form)},
+                   expected_revision=draft.revision, user_id=owner.id)
+    [version] = law.deploy_draft(draft.id, comment="form only", user_id=owner.id)
+    return draft.based_on or 0, version.id
+
+
+def test_the_preview_names_each_field_the_form_of_an_open_task_gains_loses_or_changes(law, owner, clock):
+    clock.set(at(2026, 12, 23))
+    visit(law, "PRV-F")
+    old, new = form_version(law, owner)
+
+    [move] = law.migration_preview(old, new, user_id=owner.id).instances
+
+    fields = {(c.kind, c.element_id, c.old, c.new) for c in move.changes if c.kind.startswith("form_")}
+    assert fields == {("form_field_added", "hold_visit", "pre_return_visit_report.json", "next_visit_on"),
+                      ("form_field_removed", "hold_visit", "pre_return_visit_report.json", "travel_costs_eur"),
+                      ("form_field_changed", "hold_visit", "pre_return_visit_report.json", "held_on")}
