@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from .casework.bell import Notifications
 from .casework.case_list import CaseList
 from .casework.cases import CaseWork
 from .casework.form_drafts import FormDrafts
@@ -230,6 +231,12 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
     def form_drafts(self) -> FormDrafts:
         """Each person's own drafts of task forms (``save``, ``get``, ``discard``): private, never a completion."""
         return FormDrafts(self)
+
+    @cached_property
+    def notifications(self) -> Notifications:
+        """Each person's notifications (the bell: ``page``, ``unread``, ``mark_read``), their mail settings
+        (``set_mail``), and the worker's jobs that make (``sweep``) and mail them (``send_mail``)."""
+        return Notifications(self)
 
     @cached_property
     def diagram_names(self) -> DiagramNames:
