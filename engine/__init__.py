@@ -1,10 +1,13 @@
 """Reintegra's engine: the one front door to processes, cases, deadlines and timers."""
 
 from .api import Engine, compute_deadline
+from .casework.bell import NotificationPage
 from .casework.case_documents import CaseDocumentList, StoredDocument
 from .casework.case_list import CasePage, CaseRow
 from .casework.event_records import WITHHELD, EventRecord, RecordedValue
 from .casework.form_drafts import FormDraftView
+from .casework.mailing import DIGEST_HOUR, ComposedMail, Composer, MailRun, MailSettings
+from .casework.notifications import NotificationView
 from .casework.worklist import InboxPage
 from .clock import Clock, SettableClock, SystemClock
 from .errors import Coded, Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem, Unavailable
@@ -88,4 +91,5 @@ __all__ = [
     "RetentionDue", "SubjectExport",
     "EventRecord", "RecordedValue", "WITHHELD",
     "CaseDocumentList", "StoredDocument",
+    "NotificationPage", "NotificationView", "ComposedMail", "Composer", "MailRun", "MailSettings", "DIGEST_HOUR",
 ]

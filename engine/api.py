@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from .casework.bell import Notifications
 from .casework.case_documents import CaseDocuments
 from .casework.case_list import CaseList
 from .casework.cases import CaseWork
@@ -239,6 +240,12 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
     def case_documents(self) -> CaseDocuments:
         """The documents of a case: letters and uploads, each read by its class (``list``, ``download``, ``upload``)."""
         return CaseDocuments(self)
+
+    @cached_property
+    def notifications(self) -> Notifications:
+        """Each person's notifications (the bell: ``page``, ``unread``, ``mark_read``), their mail settings
+        (``set_mail``), and the worker's jobs that make (``sweep``) and mail them (``send_mail``)."""
+        return Notifications(self)
 
     @cached_property
     def diagram_names(self) -> DiagramNames:

@@ -34,6 +34,7 @@ from . import (
     law,
     migrations,
     models,
+    notifications,
     problem_texts,
     records,
     subject_access,
@@ -85,12 +86,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     labels.register(app)
     problem_texts.register(app)
     records.register(app)
+    notifications.register(app)
     explanations.register(app)
     inputs.register(app)
     headers.register(app)
     for blueprint in (auth.bp, tasks.bp, cases.bp, account.bp, api.bp, models.bp, migrations.bp, trial.bp,
                       annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp, accounts_api.bp,
-                      admin.bp, subject_access.bp, documents.bp):
+                      admin.bp, subject_access.bp, documents.bp, notifications.bp):
         app.register_blueprint(blueprint)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)

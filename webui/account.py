@@ -1,4 +1,4 @@
-"""My account: the language I read in, my password and my REST API tokens.
+"""My account: the language I read in, my password, my notification mails and my REST API tokens.
 
 A user whose password an admin set (a new account, a reset) must choose their own before any other page.
 """
@@ -59,8 +59,29 @@ def change_password():  # type: ignore[no-untyped-def]
 @bp.get("/account")
 @login_required
 def settings():  # type: ignore[no-untyped-def]
-    """Show my roles, organisations, language and API tokens."""
-    return render_template("account/settings.html", token=None)
+    """Show my roles, organisations, language, notification mails and API tokens."""
+    return _settings(token=None)
+
+
+def _settings(token: str | None, values: dict | None = None, errors: dict | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    me = current_user.view
+    shown = values or {"email": me.email, "mail_preference": me.mail_preference}
+    return render_template("account/settings.html", token=token, mail_values=shown, mail_errors=errors or {},
+                           digest_hour=engine.DIGEST_HOUR), status
+
+
+@bp.post("/account/mail")
+@login_required
+def mail():  # type: ignore[no-untyped-def]
+    """Save my e-mail address and which notification mails I want (each, a daily summary, none)."""
+    values = {"email": request.form.get("email", ""), "mail_preference": request.form.get("mail_preference", "")}
+    try:
+        current_engine().notifications.set_mail(current_user.view.id, email=values["email"],
+                                                preference=values["mail_preference"])
+    except engine.InvalidInput as err:
+        return _settings(None, values, field_texts(err.fields), 422)
+    flash(_("Your mail settings were saved."), "info")
+    return redirect(url_for("account.settings"))
 
 
 @bp.post("/language")
@@ -79,7 +100,7 @@ def language():  # type: ignore[no-untyped-def]
 def issue_token():  # type: ignore[no-untyped-def]
     """Issue an API token and show it once."""
     token = current_engine().issue_token(current_user.view.id, request.form.get("label", "") or "API")
-    return render_template("account/settings.html", token=token)
+    return _settings(token)
 
 
 @bp.post("/account/tokens/revoke")

@@ -76,6 +76,8 @@ def account(user_id: int):  # type: ignore[no-untyped-def]
     form = request.form
     changes = {"display_name": form.get("display_name", ""), "language": form.get("language", ""),
                "roles": form.getlist("roles"), "organisations": form.getlist("organisations")}
+    if "email" in form:
+        changes["email"] = form["email"]
     try:
         eng.administration.change_account(_me(), user_id, changes)
     except engine.InvalidInput as err:
@@ -89,7 +91,7 @@ def account(user_id: int):  # type: ignore[no-untyped-def]
 
 
 def _values(shown: engine.AccountView) -> MultiDict:
-    return MultiDict([("display_name", shown.display_name), ("language", shown.language),
+    return MultiDict([("display_name", shown.display_name), ("language", shown.language), ("email", shown.email or ""),
                       *[("roles", r) for r in shown.roles], *[("organisations", o) for o in shown.organisations]])
 
 
@@ -229,6 +231,7 @@ def _message(message: str) -> str:
         "headcount_range": _("Between %(range)s.", range=detail),
         "contact_days_range": _("Between %(range)s days.", range=detail),
         "not_an_employer": _("Only an employer has a headcount and a contact cadence."),
+        "not_an_address": _("Not an e-mail address (name@example.be)."),
     }
     if code.startswith("one of "):
         return _("Choose one of the list.")

@@ -2,7 +2,9 @@
 
 Configuration comes from the environment (``REINTEGRA_DATABASE_URL``; SQLite under ``instance/`` by default).
 Audit checkpoints go to ``REINTEGRA_AUDIT_ANCHOR_DIR``, signed with ``REINTEGRA_AUDIT_ANCHOR_KEY``; keep the key
-out of the database and the files where the database's administrators cannot write.
+out of the database and the files where the database's administrators cannot write. Notification mails go through
+``REINTEGRA_SMTP_HOST`` (with ``_PORT``, ``_USERNAME``, ``_PASSWORD``, ``_FROM``, ``_SECURITY``), their links under
+``REINTEGRA_BASE_URL``; without a host they stay in the bell.
 """
 
 from __future__ import annotations
@@ -10,13 +12,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 import engine
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES_BPMN = ROOT / "processes" / "bpmn"
@@ -113,8 +119,11 @@ def deadline(rule: str, start: str, regime_on: str | None) -> None:
 @click.option("--checkpoint-minutes", default=60, show_default=True,
               help="How often audit checkpoints are taken (when REINTEGRA_AUDIT_ANCHOR_DIR and _KEY are set).")
 def worker(sweep_seconds: int, checkpoint_minutes: int) -> None:
-    """Run the timer scheduler alone, in the foreground, with periodic audit checkpoints."""
-    eng = _engine()
+    """Run the timer scheduler alone, in the foreground, with periodic audit checkpoints and the notifications."""
+    from . import create_app
+
+    app = create_app({"SECRET_KEY": secrets.token_hex(32)})  # no pages are served: no cookie is ever signed
+    eng: engine.Engine = app.extensions["reintegra"]
     try:
         due = eng.next_due() or "none"
     except engine.Unavailable:
@@ -122,7 +131,22 @@ def worker(sweep_seconds: int, checkpoint_minutes: int) -> None:
     click.echo(f"timer worker on {eng.database.url}; next timer due: {due}")
     engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True, anchors=anchor_store(),
                           checkpoint_seconds=checkpoint_minutes * 60,
-                          access_log_retention_days=access_log_retention_days()).start()
+                          access_log_retention_days=access_log_retention_days(),
+                          **mailing(app, "http://localhost:5000")).start()
+
+
+def mailing(app: Flask, default_base_url: str) -> dict[str, Any]:
+    """The scheduler's mail settings and composer from the app's ``REINTEGRA_SMTP_*`` settings; none without a host
+    (the notifications then stay in the bell). Says which on the terminal."""
+    from . import mail_texts
+
+    settings = mail_texts.mail_settings(app.config)
+    if settings is None:
+        click.echo("notifications: no REINTEGRA_SMTP_HOST, so they are shown in the bell and not mailed")
+        return {}
+    base = mail_texts.base_url(app.config, default_base_url)
+    click.echo(f"notifications: mailed through {settings.host}:{settings.port} ({settings.security}), links to {base}")
+    return {"mail": settings, "composer": mail_texts.composer(app, base)}
 
 
 DEMO_PASSWORD = "reintegra-demo"
@@ -150,7 +174,8 @@ def run(host: str, port: int, demo: bool) -> None:
         click.echo(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(ROLE_NAMES))
         click.echo(f"Signed in as admin, move time forward at http://{host}:{port}/demo/clock")
     scheduler = engine.TimerScheduler(eng, anchors=anchor_store(),
-                                      access_log_retention_days=access_log_retention_days())
+                                      access_log_retention_days=access_log_retention_days(),
+                                      **mailing(app, f"http://{host}:{port}"))
     scheduler.start()
     try:
         app.run(host=host, port=port, use_reloader=False, request_handler=QuietRequestHandler)

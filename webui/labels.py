@@ -21,6 +21,7 @@ ROLE_NAMES = {
     "process_owner": lazy_gettext("Process owner"),
     "compliance_officer": lazy_gettext("Compliance officer"),
     "admin": lazy_gettext("Administrator"),
+    "supervisor": lazy_gettext("Supervisor (told when a term of their organisations expires)"),
 }
 PARTY_NAMES = {
     "prevention_service": lazy_gettext("Prevention service"),

@@ -16,7 +16,8 @@ CASE_ROLES = (
 )
 """Roles that appear as lanes in the diagrams."""
 
-STAFF_ROLES = ("process_owner", "compliance_officer", "admin")
+STAFF_ROLES = ("process_owner", "compliance_officer", "admin", "supervisor")
+"""``supervisor`` (issue 17): told when a term of its organisations expires (``notifications``); no access."""
 LANE_STAFF_ROLES = ("compliance_officer",)
 """Staff roles that may also be lanes: a compliance officer reviews what the engine may not decide alone."""
 ROLES = CASE_ROLES + STAFF_ROLES

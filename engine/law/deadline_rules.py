@@ -62,6 +62,9 @@ class Rule:
     length_from: str | None = None
     """The case variable whose value is the term's length in its regime's unit (T20: the employer's contact
     cadence, ``contact_every_days``); while the variable is unknown, the regime's duration (the default) applies."""
+    notify_before_working_days: int | None = None
+    """How many Belgian working days before the due date the people of the task are told the term is near; None:
+    ``casework.notifications.DEFAULT_NEAR_WORKING_DAYS``."""
     texts: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
     """The rule's words in other languages: language (``LANGUAGES``) -> field (``TRANSLATED_FIELDS``) -> text."""
 
@@ -127,6 +130,9 @@ def _entry_problems(entry: Any) -> list[str]:
     length_from = entry.get("length_from")
     if length_from is not None and not (isinstance(length_from, str) and _NAME.fullmatch(length_from)):
         problems.append("length_from must name a variable in snake_case")
+    notify = entry.get("notify_before_working_days")
+    if notify is not None and (not isinstance(notify, int) or isinstance(notify, bool) or not 0 <= notify <= 60):
+        problems.append("notify_before_working_days must be a whole number from 0 to 60")
     if "opens_after" in entry:
         problems += [f"opens_after: {p}" for p in _amount_problems(entry["opens_after"])]
     if not problems:
@@ -227,7 +233,7 @@ def _rule(rule_id: str, entry: dict[str, Any]) -> Rule:
         roll_forward_basis=entry.get("roll_forward_basis"),
         is_roll_forward_unverified=entry.get("roll_forward_unverified", False),
         alternative_start_event=entry.get("alternative_start_event"), repeats=entry.get("repeats", False),
-        length_from=entry.get("length_from"),
+        length_from=entry.get("length_from"), notify_before_working_days=entry.get("notify_before_working_days"),
         texts={language: dict(entry[language]) for language in LANGUAGES if isinstance(entry.get(language), dict)},
     )
 
@@ -241,6 +247,7 @@ def rule_to_dict(rule: Rule) -> dict:
         del data["texts"]
     if rule.length_from is None:
         del data["length_from"]  # likewise for the terms of a fixed length
+    del data["notify_before_working_days"]  # who is told when changes no term: the versions stay as they are
     data["regimes"] = [{**r, "effective_from": r["effective_from"].isoformat()} for r in data["regimes"]]
     return data
 

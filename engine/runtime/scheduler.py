@@ -1,7 +1,9 @@
 """APScheduler wakes the engine when the next timer is due, and sweeps at a modest interval as a safety net.
 
 The job body is one engine call (``fire_due_timers``) followed by re-arming at ``next_due()``. Once a day it
-also pseudonymises the closed cases past their retention (``pseudonymise_expired``).
+also pseudonymises the closed cases past their retention (``pseudonymise_expired``). At every sweep interval the
+notification job makes the notifications of what happened (``notifications.sweep``) and, when SMTP is configured,
+mails the due ones (``notifications.send_mail``): a task completion never waits for either.
 Due instants are on the engine's clock; APScheduler runs on real time, so the delay is translated.
 """
 
@@ -15,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from ..casework.mailing import Composer, MailSettings
 from ..clock import SystemClock
 from ..errors import EngineError, Unavailable
 from ..store.anchors import AnchorStore
@@ -29,6 +32,7 @@ SWEEP_JOB = "sweep"
 CHECKPOINT_JOB = "audit-checkpoint"
 RETENTION_JOB = "retention"
 ACCESS_LOG_JOB = "access-log-purge"
+NOTIFY_JOB = "notifications"
 DAY_SECONDS = 24 * 3600
 STRICTNESS_MARGIN = timedelta(seconds=1)
 """SpiffWorkflow fires a timer only strictly after its due instant."""
@@ -39,8 +43,13 @@ class TimerScheduler:
 
     def __init__(self, engine: Engine, *, sweep_seconds: int = 60, blocking: bool = False,
                  anchors: AnchorStore | None = None, checkpoint_seconds: int = 3600,
-                 access_log_retention_days: int | None = None) -> None:
+                 access_log_retention_days: int | None = None, mail: MailSettings | None = None,
+                 composer: Composer | None = None) -> None:
         self.engine = engine
+        is_mailing = mail is not None and composer is not None
+        self.mail: MailSettings | None = mail if is_mailing else None
+        """Where notifications are mailed (with ``composer``'s texts); without both, they stay in the bell."""
+        self.composer: Composer | None = composer if is_mailing else None
         self.access_log_retention_days = access_log_retention_days
         self.sweep_seconds = sweep_seconds
         self.anchors, self.checkpoint_seconds = anchors, checkpoint_seconds
@@ -55,6 +64,8 @@ class TimerScheduler:
         if self.anchors is not None:
             self._scheduler.add_job(self.checkpoint, "interval", seconds=self.checkpoint_seconds, id=CHECKPOINT_JOB,
                                     coalesce=True, max_instances=1, next_run_time=self._real.now())
+        self._scheduler.add_job(self.notify, "interval", seconds=self.sweep_seconds, id=NOTIFY_JOB,
+                                coalesce=True, max_instances=1)
         self._scheduler.add_job(self.retain, "interval", seconds=DAY_SECONDS, id=RETENTION_JOB,
                                 coalesce=True, max_instances=1)
         if self.access_log_retention_days is not None:
@@ -95,6 +106,25 @@ class TimerScheduler:
         if not self._is_down:
             log.warning("timers: %s; the sweep tries again every %s s", err.message, self.sweep_seconds)
         self._is_down = True
+
+    def notify(self) -> None:
+        """Make the new notifications, then mail the due ones; a failure is logged, never raised.
+
+        This is a process edge: whatever goes wrong (the database away, a bug in a text) is one log line with its
+        traceback, and the next run tries again; nothing is lost, since what is not made or sent stays due.
+        """
+        try:
+            made = self.engine.notifications.sweep(is_mailing=self.mail is not None)
+            if made:
+                log.info("notifications: %s made", made)
+            if self.mail is not None and self.composer is not None:
+                run = self.engine.notifications.send_mail(self.mail, self.composer)
+                if run.sent or run.failed:
+                    log.info("notifications: %s mail(s) sent, %s failed (retried later)", run.sent, run.failed)
+        except Unavailable as err:
+            self._note_outage(err)
+        except Exception:  # the scheduler's edge: log it and go on at the next run
+            log.exception("notifications: the run failed; the next one tries again")
 
     def checkpoint(self) -> None:
         """Export the audit streams' heads to a signed checkpoint file; a failure is one log line."""

@@ -89,7 +89,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 def user_view(user: User) -> views.UserView:
     return views.UserView(user.id, user.username, user.display_name, tuple(user.roles), tuple(user.organisations),
                           user.language, bool(set(user.roles) & set(access.CASE_OPENERS)),
-                          bool(user.must_change_password))
+                          bool(user.must_change_password), user.email, user.mail_preference or "each")
 
 
 def set_language(user: User, language: str) -> None:

@@ -7,12 +7,17 @@ Decisions (issue 14):
   ready work items it claimed (colleagues could not take them otherwise); enabling it gives none back.
 - A password reset deletes the sessions (API tokens stay: they are separate credentials).
 - The last active admin can be neither disabled nor stripped of the admin role.
+- An e-mail address (issue 17) is one plain ASCII address (``MAIL_ADDRESS``: no name part, no comma, no line
+  break, at most 200 characters), so it can never add a recipient or a header to a mail; empty means none. The
+  person sets it on their account page, an admin on the account's page; the preference (each, digest, none)
+  only the person themself.
 - Organisations are never renamed or deleted: users and cases hold their names, so a rename would silently cut
   those relations. An organisation is deactivated instead (no new accounts name it; existing ones keep it).
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +31,8 @@ from .account_models import ORGANISATION_KINDS, Organisation
 from .models import User, WorkItem
 from .session_models import UserSession
 
+MAIL_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+MAIL_PREFERENCES = ("each", "digest", "none")
 GENERATED_WORDS = 5
 """A generated password: ``GENERATED_WORDS`` random URL-safe chunks, far above ``passwords.MIN_SCORE``."""
 
@@ -42,6 +49,7 @@ class AccountView:
     language: str
     is_active: bool
     must_change_password: bool
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,7 @@ class OrganisationView:
 def account_view(user: User) -> AccountView:
     """The admin's view of an account row."""
     return AccountView(user.id, user.username, user.display_name, tuple(user.roles), tuple(user.organisations),
-                       user.language, bool(user.is_active), bool(user.must_change_password))
+                       user.language, bool(user.is_active), bool(user.must_change_password), user.email)
 
 
 def organisation_view(row: Organisation) -> OrganisationView:
@@ -98,8 +106,8 @@ def add(session: Session, *, username: str, password: str, display_name: str, ro
 
 
 def change(session: Session, user: User, changes: dict) -> dict:
-    """Apply ``changes`` (display_name, roles, organisations, language); return {field: [before, after]}."""
-    unknown = sorted(set(changes) - {"display_name", "roles", "organisations", "language"})
+    """Apply ``changes`` (display_name, roles, organisations, language, email); return {field: [before, after]}."""
+    unknown = sorted(set(changes) - {"display_name", "roles", "organisations", "language", "email"})
     errors = {name: ["not a field that can be changed"] for name in unknown}
     roles = sorted(set(changes.get("roles", user.roles)))
     organisations = sorted(set(changes.get("organisations", user.organisations)))
@@ -109,16 +117,35 @@ def change(session: Session, user: User, changes: dict) -> dict:
     if not display_name:
         errors["display_name"] = ["required"]
     errors |= {k: v for k, v in accounts.problems(user.username, roles, changes.get("language", user.language)).items()}
+    email = str(changes.get("email") or "").strip() or None if "email" in changes else user.email
+    if email is not None and not is_mail_address(email):
+        errors["email"] = ["not_an_address"]
     if errors:
         raise InvalidInput("the change has errors", errors)
     if "admin" in user.roles and "admin" not in roles:
         _require_another_admin(session, user)
     after = {"display_name": display_name, "roles": roles, "organisations": organisations,
-             "language": changes.get("language", user.language)}
+             "language": changes.get("language", user.language), "email": email}
     changed = {name: [getattr(user, name), value] for name, value in after.items() if getattr(user, name) != value}
     for name, (_, value) in changed.items():
         setattr(user, name, value)
     return changed
+
+
+def is_mail_address(text: str) -> bool:
+    """Whether ``text`` is one plain address (``MAIL_ADDRESS``) of at most 200 characters."""
+    return len(text) <= 200 and MAIL_ADDRESS.fullmatch(text) is not None
+
+
+def set_mail(user: User, email: str, preference: str) -> None:
+    """Give ``user`` an e-mail address (empty: none) and a mail preference; ``InvalidInput`` per field."""
+    address = email.strip() or None
+    errors = {"email": ["not_an_address"]} if address is not None and not is_mail_address(address) else {}
+    if preference not in MAIL_PREFERENCES:
+        errors["mail_preference"] = [f"one of {', '.join(MAIL_PREFERENCES)}"]
+    if errors:
+        raise InvalidInput("the mail settings have errors", errors)
+    user.email, user.mail_preference = address, preference
 
 
 def disable(session: Session, user: User, now: datetime, actor: str) -> dict:

@@ -18,6 +18,9 @@ class UserView:
     language: str
     may_open_cases: bool = False
     must_change_password: bool = False
+    email: str | None = None
+    mail_preference: str = "each"
+    """How they want the notifications mailed: ``each``, ``digest`` (once a day) or ``none``."""
 
 
 @dataclass(frozen=True)
