@@ -5,6 +5,7 @@ from .casework.case_documents import CaseDocumentList, StoredDocument
 from .casework.case_list import CasePage, CaseRow
 from .casework.event_records import WITHHELD, EventRecord, RecordedValue
 from .casework.form_drafts import FormDraftView
+from .casework.letters import LetterOffer, LetterView
 from .casework.worklist import InboxPage
 from .clock import Clock, SettableClock, SystemClock
 from .errors import Coded, Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem, Unavailable
@@ -88,4 +89,5 @@ __all__ = [
     "RetentionDue", "SubjectExport",
     "EventRecord", "RecordedValue", "WITHHELD",
     "CaseDocumentList", "StoredDocument",
+    "LetterOffer", "LetterView",
 ]

@@ -13,6 +13,7 @@ from .casework.case_documents import CaseDocuments
 from .casework.case_list import CaseList
 from .casework.cases import CaseWork
 from .casework.form_drafts import FormDrafts
+from .casework.letters import Letters
 from .casework.worklist import WorkList
 from .clock import SettableClock
 from .errors import ConcurrentUpdate, NotAllowed
@@ -236,6 +237,11 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
     def case_documents(self) -> CaseDocuments:
         """The documents of a case: letters and uploads, each read by its class (``list``, ``download``, ``upload``)."""
         return CaseDocuments(self)
+
+    @cached_property
+    def letters(self) -> Letters:
+        """The legal letters of a case (``offered`` at a task, ``generate``): PDFs stored with the case, audited."""
+        return Letters(self)
 
     @cached_property
     def diagram_names(self) -> DiagramNames:
