@@ -71,8 +71,16 @@ TEXTS = {
     "model.xml_syntax": lazy_gettext("XML error: %(detail)s"),
     "model.bpmn_schema": lazy_gettext("not valid against the BPMN schema: %(detail)s"),
     "model.bpmn_parser": lazy_gettext("SpiffWorkflow refuses the diagram: %(detail)s"),
+    "model.not_executable": lazy_gettext(
+        "process '%(process)s' is marked isExecutable=\"false\", so this file would deploy nothing; mark the process "
+        "executable to run it"),
+    "model.builtin_unavailable": lazy_gettext(
+        "'%(name)s' is not available to diagram code: the script would fail when a case reaches it"),
+    "model.script_empty": lazy_gettext(
+        "this script task has no script: write what it computes, or make it another kind of task"),
     "model.call_unknown": lazy_gettext("calls '%(called)s', which is not among the processes deployed with it"),
     "model.no_lanes": lazy_gettext("process has no lanes: put every task in a lane named for a role (%(roles)s)"),
+    "model.lane_unnamed": lazy_gettext("this lane has no name: name it after the role that works in it (%(roles)s)"),
     "model.lane_without_role": lazy_gettext("lane '%(lane)s' maps to no role (known roles: %(roles)s)"),
     "model.task_in_no_lane": lazy_gettext("user task is in no lane, so no role can do it"),
     "model.task_without_form": lazy_gettext("user task names no form (property %(property)s)"),
@@ -101,7 +109,8 @@ TEXTS = {
     "model.message_unnamed": lazy_gettext("message event names no message with a name"),
     "model.receive_unnamed": lazy_gettext("receive task names no message with a name"),
     "model.expression_nested": lazy_gettext("nested more than %(limit)s levels deep; split it into steps"),
-    "model.expression_syntax": lazy_gettext("does not compile: %(detail)s (line %(line)s)"),
+    "model.expression_syntax": lazy_gettext("%(detail)s on line %(line)s"),
+    "model.expression_empty": lazy_gettext("the expression is empty: write the condition or value it stands for"),
     "model.expression_too_long": lazy_gettext("too long or nested too deeply to compile (limit %(limit)s levels)"),
     "model.expression": lazy_gettext("expression does not compile: %(problem)s"),
     "model.not_a_variable": lazy_gettext("'%(name)s' is not a variable name"),

@@ -10,6 +10,7 @@ take in ``deadlineRules``. Only ``timeDate`` runs such a call; ``timeCycle`` is 
 from __future__ import annotations
 
 import ast
+import builtins
 import keyword
 from collections.abc import Mapping
 
@@ -17,7 +18,7 @@ from lxml import etree
 
 from ..law import deadlines
 from ..law.deadlines import Rule
-from ..runtime import scripting
+from ..runtime import sandbox_limits, scripting
 from .problem_codes import problem
 
 NS = {
@@ -28,6 +29,7 @@ RULES_PROPERTY = "deadlineRules"
 MAX_NESTING = 100
 DEADLINE_KEYWORDS = ("regime_on", "alternative_start")
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
+PYTHON_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 EXPRESSIONS = {
     ".//bpmn:conditionExpression": "eval",
@@ -69,15 +71,27 @@ def listed_rules(listed: str | None) -> list[str]:
 
 def compile_problems(source: str, mode: str) -> list[str]:
     """Why ``source`` cannot run in the restricted engine; never raises, however long or deep it is."""
+    if mode == "eval" and not source.strip():
+        return [problem("model.expression_empty")]
     try:
         tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
         if _nesting(tree) > MAX_NESTING:
             return [problem("model.expression_nested", limit=MAX_NESTING)]
-        return scripting.compile_problems(source, mode)
+        return scripting.compile_problems(source, mode) + _unavailable_builtins(tree)
     except SyntaxError as err:
         return [problem("model.expression_syntax", detail=err.msg, line=err.lineno)]
     except _PARSE_ERRORS:
         return [problem("model.expression_too_long", limit=MAX_NESTING)]
+
+
+def _unavailable_builtins(tree: ast.AST) -> list[str]:
+    """Python's builtins the script engine does not give diagram code (``open``, ``locals``, ``eval``…): each would
+    fail only when a case reaches it, so deploy names them."""
+    names = [node for node in ast.walk(tree) if isinstance(node, ast.Name)]
+    assigned = {node.id for node in names if not isinstance(node.ctx, ast.Load)}
+    used = {node.id for node in names if isinstance(node.ctx, ast.Load)} - assigned
+    return [problem("model.builtin_unavailable", name=name)
+            for name in sorted(used & PYTHON_BUILTINS - set(sandbox_limits.restricted_builtins()))]
 
 
 def _nesting(tree: ast.AST) -> int:
@@ -94,8 +108,8 @@ def expression_problems(tree: etree._Element) -> Found:
     found: Found = []
     for path, mode in EXPRESSIONS.items():
         for element in tree.iterfind(path, NS):
-            found += [(owner(element), problem("model.expression", problem=m))
-                      for m in compile_problems(element.text or "", mode)]
+            found += [(owner(element), m if getattr(m, "code", "") == "model.expression_empty"
+                       else problem("model.expression", problem=m)) for m in compile_problems(element.text or "", mode)]
     for path in NAMES:
         found += [(owner(e), problem("model.not_a_variable", name=e.text or "")) for e in tree.iterfind(path, NS)
                   if not _is_variable(e.text)]
@@ -104,6 +118,8 @@ def expression_problems(tree: etree._Element) -> Found:
                   if e.get("name") is not None and not _is_variable(e.get("name"))]
     for path, code in UNRUN.items():
         found += [(owner(e), problem(code)) for e in tree.iterfind(path, NS)]
+    found += [(task, problem("model.script_empty")) for task in tree.iterfind(".//bpmn:scriptTask", NS)
+              if not (task.findtext("bpmn:script", default="", namespaces=NS) or "").strip()]
     return found
 
 

@@ -123,7 +123,7 @@ class InstanceMoves(Wiring):
         found += _loosened(session, row, run.loaded, target)
         if found:
             return InstanceMove(row.id, case.id, case.reference, False, tuple(found), ())
-        before = _facts(session, row, run)
+        before, forms = _facts(session, row, run), _form_changes(run, target)
         try:
             _move(run, target)
         except Exception as err:  # noqa: BLE001 -- a preview reports any failure of the trial move as a blocker
@@ -132,7 +132,7 @@ class InstanceMoves(Wiring):
                                            new=str(err))
             return InstanceMove(row.id, case.id, case.reference, False, (blocker,), ())
         return InstanceMove(row.id, case.id, case.reference, True, (), tuple(_changes(before, _facts(
-            session, row, run))))
+            session, row, run)) + forms))
 
     def _migrate(self, session: Session, row: ProcessInstance, target: repository.Loaded, batch: str, reason: str,
                  actor: str) -> Migration:
@@ -242,6 +242,27 @@ def _facts(session: Session, row: ProcessInstance, run: runtime.Run) -> _Facts:
               for t, due in projection.waiting_timers(run.workflow)}
     fired = {str(t.id) for t in run.workflow.get_tasks(state=TaskState.COMPLETED) if projection.timer_due(t)}
     return _Facts(tasks, timers, fired)
+
+
+def _form_changes(run: runtime.Run, target: repository.Loaded) -> list[MoveChange]:
+    """The fields the form of each open task gains, loses or changes in the new version (its file keeps its name:
+    a task whose form file changes cannot move)."""
+    changes = []
+    for task in run.workflow.get_tasks(state=TaskState.READY, manual=True):
+        form = version_move.form_of(task.task_spec) or ""
+        element, name = task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id
+        changes += [MoveChange(kind, element, name, form, field)
+                    for kind, field in _field_changes(run.loaded.forms.get(form, {}), target.forms.get(form, {}))]
+    return changes
+
+
+def _field_changes(old: dict, new: dict) -> list[tuple[str, str]]:
+    before, after = old.get("properties", {}), new.get("properties", {})
+    required = set(old.get("required", [])) ^ set(new.get("required", []))
+    return ([("form_field_added", f) for f in sorted(after.keys() - before.keys())]
+            + [("form_field_removed", f) for f in sorted(before.keys() - after.keys())]
+            + [("form_field_changed", f) for f in sorted(before.keys() & after.keys())
+               if before[f] != after[f] or f in required])
 
 
 def _changes(before: _Facts, after: _Facts) -> list[MoveChange]:

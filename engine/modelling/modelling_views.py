@@ -78,7 +78,8 @@ class VersionComparison:
 @dataclass(frozen=True)
 class MoveChange:
     """What a migration changes for one instance: ``kind`` is deadline_moved, deadline_added,
-    deadline_dropped, deadline_fires, task_renamed, task_opened or task_closed."""
+    deadline_dropped, deadline_fires, task_renamed, task_opened or task_closed; or, for an open task whose form
+    changes, form_field_added, form_field_removed or form_field_changed (``old`` the form, ``new`` the field)."""
 
     kind: str
     element_id: str

@@ -72,6 +72,7 @@ def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rules: 
         return result
     for name, tree in trees.items():
         _check_schema(name, tree, result)
+        _check_executable(name, tree, result)
     if result.problems:
         return result
     _parse_spiff(trees, result)
@@ -79,6 +80,14 @@ def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rules: 
         _check_conventions(name, tree, form_sources, rules, result)
     _check_called(trees, result)
     return result
+
+
+def _check_executable(name: str, tree: etree._Element, result: Checked) -> None:
+    """A file whose every process is ``isExecutable="false"`` (a new bpmn.io diagram) would deploy nothing: say so."""
+    processes = tree.findall("bpmn:process", NS)
+    if processes and all(p.get("isExecutable", "true") != "true" for p in processes):
+        for process in processes:
+            _problem(result, process, problem("model.not_executable", process=process.get("id")), name)
 
 
 def _check_called(trees: Mapping[str, etree._Element], result: Checked) -> None:
@@ -199,7 +208,9 @@ def _check_lanes(file: str, process: etree._Element, result: Checked) -> None:
     for lane in process.iterfind(".//bpmn:lane", NS):
         if access.role_for_lane(lane.get("name")) is None:
             roles = ", ".join(access.CASE_ROLES)
-            _problem(result, lane, problem("model.lane_without_role", lane=lane.get("name"), roles=roles), file)
+            message = (problem("model.lane_without_role", lane=lane.get("name"), roles=roles) if lane.get("name")
+                       else problem("model.lane_unnamed", roles=roles))
+            _problem(result, lane, message, file)
 
 
 def _check_user_tasks(file: str, process: etree._Element, forms: Mapping[str, bytes], result: Checked) -> None:

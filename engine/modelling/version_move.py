@@ -119,8 +119,8 @@ def _incompatibility(task: Task, new: Any) -> Blocker | None:
         return blocker("removed")
     if type(old) is not type(new):
         return blocker("kind", type(old).__name__, type(new).__name__)
-    if _form(old) != _form(new):
-        return blocker("form", _form(old), _form(new))
+    if form_of(old) != form_of(new):
+        return blocker("form", form_of(old), form_of(new))
     if any(getattr(old, a, None) != getattr(new, a, None) for a in ("script", "prescript", "postscript")):
         return blocker("scripts")
     if open_ and getattr(old, "lane", None) != getattr(new, "lane", None):
@@ -130,7 +130,8 @@ def _incompatibility(task: Task, new: Any) -> Blocker | None:
     return None
 
 
-def _form(spec: Any) -> str | None:
+def form_of(spec: Any) -> str | None:
+    """The form file a task spec names, or None."""
     return getattr(spec, "extensions", {}).get("properties", {}).get(FORM_PROPERTY)
 
 

@@ -38,7 +38,8 @@ class Workbench(Wiring):
             return [_summary(session, row, counts) for row in rows]
 
     def create_draft(self, process_id: str, *, user_id: int) -> DraftView:
-        """Start a draft from the newest version of ``process_id`` (its files and forms); audited."""
+        """Start a draft from the newest version of ``process_id``: its files and the forms it ran with (never the
+        forms folder's, which may be older or newer than what the version deployed); audited."""
         with self.database.unit_of_work() as session:
             user = require_owner(session, user_id)
             latest = repository.latest(session, process_id)
@@ -46,8 +47,9 @@ class Workbench(Wiring):
             if bundle is None:
                 raise NotFound(f"the bundle of {process_id} version {latest.version} is missing")
             now = self.clock.now()
-            draft = Draft(process_id=process_id, files=dict(bundle.files), forms={}, based_on=latest.id,
-                          created_at=now, created_by=user.username, updated_at=now, updated_by=user.username)
+            draft = Draft(process_id=process_id, files=dict(bundle.files), forms=dict(bundle.forms),
+                          based_on=latest.id, created_at=now, created_by=user.username, updated_at=now,
+                          updated_by=user.username)
             session.add(draft)
             session.flush()
             audit.append(session, "repository", at=now, actor=user.username, action="draft_created",
@@ -163,7 +165,8 @@ class Workbench(Wiring):
         return Palette(rules, tuple(sorted(names)), access.CASE_ROLES, tuple(sorted(self.events)))
 
     def form_source(self, draft_id: int, name: str) -> dict:
-        """A form as the draft has it: its edited copy, else the one in the forms folder; ``NotFound`` otherwise."""
+        """A form as the draft has it (its base version's, or edited), else the one in the forms folder (a form the
+        process has not used yet); ``NotFound`` otherwise."""
         edited = self.draft(draft_id).forms.get(name)
         if edited is not None:
             return edited
@@ -195,7 +198,8 @@ class Workbench(Wiring):
 
 
 def draft_source(draft: Draft, forms_dir: Path, rules: Any) -> repository.Source:
-    """What a deploy of ``draft`` reads: its BPMN files and edited forms, then the forms folder."""
+    """What a deploy of ``draft`` reads: its BPMN files and its forms (its base version's and edited ones), then the
+    forms folder for forms the process did not use before."""
     files = {name: model_files.utf8_declared(text).encode() for name, text in draft.files.items()}
     forms = {name: json.dumps(schema).encode() for name, schema in draft.forms.items()}
     return repository.Source(files, forms_dir, rules, forms)

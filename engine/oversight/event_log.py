@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..law import calendar
-from ..store.models import Case, ProcessDefinition, ProcessInstance, WorkItem
+from ..store.models import Case, Migration, ProcessDefinition, ProcessInstance, WorkItem
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is a formula to a spreadsheet (OWASP CSV injection); it gets a leading quote."""
@@ -27,7 +28,8 @@ XES_EXTENSIONS = (("Concept", "concept"), ("Time", "time"), ("Organizational", "
 
 @dataclass(frozen=True)
 class LogEvent:
-    """One task completion: ``case_id`` is the case reference, ``activity`` the task's name."""
+    """One task completion: ``case_id`` is the case reference, ``activity`` the task's name as it was when done,
+    ``version`` the version of the procedure it ran on."""
 
     case_id: str
     activity: str
@@ -63,8 +65,29 @@ def log_events(session: Session, scope: Any, filters: Filters) -> list[LogEvent]
              .where(WorkItem.state == "completed", WorkItem.ended_at.is_not(None), scope))
     for condition in _conditions(filters):
         query = query.where(condition)
-    rows = session.execute(query.order_by(Case.reference, WorkItem.ended_at, WorkItem.id))
-    return [_event_of(item, reference, process_id, version) for item, reference, process_id, version in rows]
+    rows = list(session.execute(query.order_by(Case.reference, WorkItem.ended_at, WorkItem.id)))
+    ran_on = _versions_ran_on(session, {item.instance_id for item, *_ in rows})
+    return [_event_of(item, reference, process_id, ran_on(item, version))
+            for item, reference, process_id, version in rows]
+
+
+def _versions_ran_on(session: Session, instance_ids: set[int]) -> Callable[[WorkItem, int], int]:
+    """The version each completion ran on: an instance migrated later ran its earlier tasks on the version it
+    left (the first move after the completion says which), a revert being a move back."""
+    moves: dict[int, list[tuple[datetime, int]]] = {}
+    for m in session.scalars(select(Migration).where(Migration.instance_id.in_(instance_ids))):
+        moves.setdefault(m.instance_id, []).append((m.migrated_at, m.from_definition_id))
+        if m.reverted_at is not None:
+            moves[m.instance_id].append((m.reverted_at, m.to_definition_id))
+    wanted = {definition for found in moves.values() for _, definition in found}
+    versions = {row.id: row.version for row in session.execute(
+        select(ProcessDefinition.id, ProcessDefinition.version).where(ProcessDefinition.id.in_(wanted)))}
+
+    def ran_on(item: WorkItem, current: int) -> int:
+        later = sorted(move for move in moves.get(item.instance_id, ()) if item.ended_at and move[0] > item.ended_at)
+        return versions[later[0][1]] if later else current
+
+    return ran_on
 
 
 def _event_of(item: WorkItem, reference: str, process_id: str, version: int) -> LogEvent:

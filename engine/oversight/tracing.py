@@ -292,14 +292,24 @@ def _task_names(workflow: BpmnWorkflow) -> dict[str, str]:
 def _timeline(session: Session, row: ProcessInstance, names: dict[str, str], shown: disclosed.Shown,
               reading: Callable[[set[str]], event_records.Reading]) -> tuple[TimelineEntry, ...]:
     """The instance's stream and its case's events about it, by time, with the values withheld left out."""
-    items = session.scalars(select(WorkItem.id).where(WorkItem.instance_id == row.id))
+    items = list(session.scalars(select(WorkItem).where(WorkItem.instance_id == row.id)))
+    done = sorted((item.ended_at, item.bpmn_id, item.name) for item in items
+                  if item.state == "completed" and item.ended_at is not None)
     query = select(AuditEvent).where(or_(AuditEvent.stream == f"instance:{row.id}",
                                          AuditEvent.stream == f"case:{row.case_id}"))
-    own_items = {str(item_id) for item_id in items}
+    own_items = {str(item.id) for item in items}
     events = [e for e in session.scalars(query) if _concerns(e, row.id, own_items)]
     events.sort(key=lambda e: (e.at, e.stream != f"case:{row.case_id}", e.seq))
     read = reading({e.actor for e in events})
-    return tuple(_entry(e, names, shown, read) for e in events)
+    return tuple(_entry(e, _names_then(e, names, done), shown, read) for e in events)
+
+
+def _names_then(event: AuditEvent, names: dict[str, str], done: list[tuple[datetime, str, str]]) -> dict[str, str]:
+    """A completion reads under the name its task had when it was done (a later version may have renamed it)."""
+    if event.action != "task_completed" or not event.task:
+        return names
+    then = [name for ended_at, task, name in done if task == event.task and ended_at <= event.at]
+    return {**names, event.task: then[-1]} if then else names
 
 
 def _concerns(event: AuditEvent, instance_id: int, own_items: set[str]) -> bool:

@@ -47,4 +47,12 @@ def test_the_compare_page_colours_what_changed_on_both_diagrams(
     expect(changed).to_have_class(re.compile(r"\bselected\b"))
     expect(changed).to_be_in_viewport()
     screenshot(page, "compare")
+
+    viewport = page.locator("#compare-new g.viewport")
+    before = viewport.get_attribute("transform")
+    zoom = page.locator('[data-zoom-target="compare-new"]')
+    zoom.get_by_role("button", name="Zoom out").click()
+    expect(viewport).not_to_have_attribute("transform", before or "")
+    zoom.get_by_role("button", name="Fit").click()
+    expect(page.locator('#compare-new [data-element-id="hold_visit"]')).to_be_in_viewport()
     assert errors == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -196,3 +197,64 @@ def test_an_instance_inside_a_called_process_moves_with_it(law, owner, clock):
                      "consulted_on": "2027-01-29", "measures": [{"measure": "Mornings only."}]}, "hr1")
     assert rit.tasks() == [("employee", "reply")]
     assert ("T08", date(2027, 3, 2), "met") in rit.deadlines(), "the plan term ends when the plan is handed over"
+
+
+def form_version(law: engine.Engine, owner: engine.UserView) -> tuple[int, int]:
+    """A version whose visit report gains next_visit_on, loses travel_costs_eur and requires held_on."""
+    draft = law.create_draft("pre_return_visit", user_id=owner.id)
+    form = law.form_source(draft.id, "pre_return_visit_report.json")
+    form["properties"]["next_visit_on"] = {**form["properties"]["held_on"], "x-label": {
+        "nl": "Volgend bezoek", "fr": "Prochaine visite", "en": "Next visit"}}
+    form["x-order"].append("next_visit_on")
+    del form["properties"]["travel_costs_eur"]
+    form["x-order"].remove("travel_costs_eur")
+    form["required"].append("held_on")
+    law.save_draft(draft.id, forms={"pre_return_visit_report.json": json.dumps(form)},
+                   expected_revision=draft.revision, user_id=owner.id)
+    [version] = law.deploy_draft(draft.id, comment="form only", user_id=owner.id)
+    return draft.based_on or 0, version.id
+
+
+def test_the_preview_names_each_field_the_form_of_an_open_task_gains_loses_or_changes(law, owner, clock):
+    clock.set(at(2026, 12, 23))
+    visit(law, "PRV-F")
+    old, new = form_version(law, owner)
+
+    [move] = law.migration_preview(old, new, user_id=owner.id).instances
+
+    fields = {(c.kind, c.element_id, c.old, c.new) for c in move.changes if c.kind.startswith("form_")}
+    assert fields == {("form_field_added", "hold_visit", "pre_return_visit_report.json", "next_visit_on"),
+                      ("form_field_removed", "hold_visit", "pre_return_visit_report.json", "travel_costs_eur"),
+                      ("form_field_changed", "hold_visit", "pre_return_visit_report.json", "held_on")}
+
+
+def test_the_event_log_names_the_version_each_task_ran_on_and_the_name_it_had(law, owner, clock):
+    clock.set(at(2026, 12, 23))
+    instance = visit(law, "PRV-L")
+    old, new = new_version(law, owner, faster_rule)
+    clock.set(at(2026, 12, 24))
+    law.migrate_instances(old, new, reason="T08 applies", user_id=owner.id)
+    [item] = law.work_items(case_id=instance.case_id)
+    clock.set(at(2026, 12, 28))
+    law.complete(item.id, {"visit_held": False}, actor="oa1")
+    officer = law.create_user(username="co1", password="correct horse battery", display_name="Co",
+                              roles=["compliance_officer"], actor="test")
+
+    events = [(e.task, e.activity, e.version) for e in law.event_log(user_id=officer.id, process_id="pre_return_visit")]
+
+    assert events == [("record_request", events[0][1], 1), ("hold_visit", "Hold the visit", 2)]
+
+
+def test_the_trace_shows_a_task_done_before_a_rename_under_the_name_it_had(law, owner, clock):
+    clock.set(at(2026, 12, 23))
+    instance = visit(law, "PRV-T")
+    old, new = new_version(law, owner, lambda xml: xml.replace('name="Record the visit request"',
+                                                               'name="Note the request"'))
+    law.migrate_instances(old, new, reason="clearer name", user_id=owner.id)
+    officer = law.create_user(username="co1", password="correct horse battery", display_name="Co",
+                              roles=["compliance_officer"], actor="test")
+
+    trace = law.instance_trace(instance.id, user_id=officer.id)
+
+    [done] = [e for e in trace.timeline if e.action == "task_completed"]
+    assert (done.task, done.task_name) == ("record_request", "Record the visit request")

@@ -77,6 +77,12 @@ def test_a_call_of_a_process_not_deployed_with_it_is_refused():
     assert "call" in located(problems(xml))
 
 
+def test_a_file_whose_process_is_not_executable_is_refused_rather_than_deploying_nothing():
+    [problem] = problems(DEMO.replace('isExecutable="true"', 'isExecutable="false"'))
+    assert problem.element_id == "visit_demo" and 'isExecutable="false"' in problem.message
+    assert "would deploy nothing" in problem.message
+
+
 EVIL = "__import__(&quot;os&quot;).getcwd()"
 CONDITIONAL = ('<bpmn:boundaryEvent id="watch" attachedToRef="hold_visit" cancelActivity="false">'
                '<bpmn:conditionalEventDefinition id="ced"><bpmn:condition xsi:type="bpmn:tFormalExpression">'
@@ -107,6 +113,31 @@ CONDITIONAL = ('<bpmn:boundaryEvent id="watch" attachedToRef="hold_visit" cancel
 def test_every_expression_of_a_diagram_is_checked_at_deploy(old, new, element):
     found = problems(variant(old, new))
     assert element in located(found), [str(p) for p in found]
+
+
+PROPERTIES_END = '''          <spiffworkflow:property name="formJsonSchemaFilename" value="visit_report.json"/>
+        </spiffworkflow:properties>'''
+
+
+@pytest.mark.parametrize("script", ['notes = open("/etc/passwd").read()', "seen = locals()",
+                                    "n = eval(&quot;1&quot;)"], ids=["open", "locals", "eval"])
+def test_a_script_calling_a_builtin_diagram_code_lacks_is_refused_at_deploy(script):
+    found = problems(variant(PROPERTIES_END, f"{PROPERTIES_END}<spiffworkflow:preScript>{script}"
+                                             "</spiffworkflow:preScript>"))
+    name = script.split("(")[0].split("= ")[-1]
+    assert located(found) == {"hold_visit"}
+    assert any(f"'{name}' is not available to diagram code" in p.message for p in found)
+
+
+def test_a_builtin_the_script_engine_gives_passes():
+    assert problems(variant(PROPERTIES_END, f"{PROPERTIES_END}<spiffworkflow:preScript>n = len(sorted([2, 1]))"
+                                            "</spiffworkflow:preScript>")) == []
+
+
+def test_a_script_task_without_a_script_is_refused():
+    xml = variant('<bpmn:endEvent id="end_held"', '<bpmn:scriptTask id="compute"/><bpmn:endEvent id="end_held"')
+    found = problems(xml)
+    assert "compute" in located(found) and any("has no script" in p.message for p in found)
 
 
 def test_an_expression_of_a_thousand_terms_is_a_problem_not_a_crash():
@@ -160,3 +191,25 @@ def test_a_local_reference_without_a_cycle_is_accepted():
 def test_json_nested_100000_deep_is_a_problem_of_the_form():
     found = problems(DEMO, {**FORMS, "visit_report.json": ("[" * 100_000 + "]" * 100_000).encode()})
     assert located(found) == {"hold_visit", "explain_delay"} and all("nested" in p.message for p in found)
+
+
+def test_an_empty_condition_is_said_to_be_empty_on_its_flow():
+    flow = '<bpmn:sequenceFlow id="f3" sourceRef="hold_visit" targetRef="end_held"/>'
+    empty = ('><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">  </bpmn:conditionExpression>'
+             "</bpmn:sequenceFlow>")
+    [problem] = problems(variant(flow, flow.replace("/>", empty)))
+    assert problem.element_id == "f3" and problem.message.startswith("the expression is empty")
+    assert "line 0" not in problem.message
+
+
+def test_a_syntax_error_says_what_and_on_which_line_once():
+    [problem] = problems(variant(TIMER, TIMER + " +"))
+    assert problem.message.count("does not compile") == 1 and "on line 1" in problem.message
+
+
+def test_a_lane_without_a_name_is_said_to_have_none():
+    lane = re.search(r'<bpmn:lane id="(\w+)" name="[^"]*"', DEMO)
+    assert lane
+    found = problems(DEMO.replace(lane.group(0), f'<bpmn:lane id="{lane.group(1)}"'))
+    [problem] = [p for p in found if p.element_id == lane.group(1)]
+    assert problem.message.startswith("this lane has no name") and "None" not in problem.message

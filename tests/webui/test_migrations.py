@@ -40,6 +40,14 @@ def test_the_preview_lists_each_instance_with_what_changes_and_the_index_links_i
     assert 'Deadline "10 working days passed (T15)": T15 due 08/01/2027 → T08 due 10/02/2027.' in page
 
 
+def test_the_preview_says_which_fields_the_form_of_an_open_task_gains_and_loses(client, setup, law):
+    visit(law, "PRV-F")
+    old, new = moves.form_version(law, law.user(setup.id))
+    page = client.get(f"/models/migrate?old={old}&new={new}").get_data(as_text=True).replace("&#34;", '"')
+    assert 'The form of open task "Hold the pre-return visit" gains the field next_visit_on.' in page
+    assert "loses the field travel_costs_eur" in page and "changes the field held_on" in page
+
+
 def test_migrating_all_eligible_needs_a_reason_and_lists_the_refused(client, setup, law):
     busy, fresh = visit(law, "PRV-1"), visit(law, "PRV-2", recorded=False)
     old, new = second_version(law, setup.id, visit_by_employer)

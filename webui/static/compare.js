@@ -5,6 +5,7 @@
 
 import spiffworkflow from "./spiffworkflow-moddle.js";
 import reintegra from "./reintegra-moddle.js";
+import { wireZoom } from "./zoom.js";
 
 const data = JSON.parse(document.getElementById("compare-data").textContent);
 const status = document.getElementById("compare-status");
@@ -14,6 +15,8 @@ const sides = {
   old: { viewer: viewer("#compare-old"), files: data.old_files, kinds: ["removed"] },
 };
 let current = data.main_file;
+wireZoom("compare-new", sides.new.viewer.get("canvas"));
+wireZoom("compare-old", sides.old.viewer.get("canvas"));
 
 function viewer(container) {
   return new BpmnJS({ container, moddleExtensions: { spiffworkflow, reintegra } });

@@ -5,6 +5,7 @@
 import spiffworkflow from "./spiffworkflow-moddle.js";
 import reintegra from "./reintegra-moddle.js";
 import { PropertiesPanel } from "./modeler-panel.js";
+import { wireZoom } from "./zoom.js";
 
 const data = JSON.parse(document.getElementById("modeler-data").textContent);
 const text = data.text;
@@ -33,6 +34,7 @@ const state = {
 const modeler = new BpmnJS({ container: "#modeler-canvas", moddleExtensions: { spiffworkflow, reintegra } });
 const panel = new PropertiesPanel(modeler, data.palette, text, data.urls);
 const canvas = modeler.get("canvas");
+wireZoom("modeler-canvas", canvas, () => fit());
 
 modeler.get("eventBus").on("commandStack.changed", ({ trigger }) => {
   if (state.importing || trigger === "clear") return;

@@ -5,11 +5,13 @@
 
 import spiffworkflow from "./spiffworkflow-moddle.js";
 import reintegra, { NAMES_NS } from "./reintegra-moddle.js";
+import { wireZoom } from "./zoom.js";
 
 const data = JSON.parse(document.getElementById("trace-data").textContent);
 const status = document.getElementById("trace-status");
 const select = document.getElementById("trace-file");
 const viewer = new BpmnJS({ container: "#trace-canvas", moddleExtensions: { spiffworkflow, reintegra } });
+wireZoom("trace-canvas", viewer.get("canvas"));
 const marks = [
   ["completed", "trace-completed", (e) => e.bpmn_id],
   ["current", "trace-current", (e) => e.bpmn_id],
