@@ -18,6 +18,7 @@ from .casework.worklist import WorkList
 from .clock import SettableClock
 from .errors import ConcurrentUpdate, NotAllowed
 from .law import calendar, catalogue, deadline_rules, deadlines, reference
+from .modelling import model_archive
 from .modelling.diagram_names import DiagramNames
 from .modelling.instance_moves import InstanceMoves
 from .modelling.trial import Trials
@@ -50,11 +51,13 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
 
     def deploy(self, path_or_xml: str | bytes | Path | list, *, actor: str = "system",
                comment: str = "") -> list[views.Version]:
-        """Validate and deploy BPMN; returns the new versions (none when nothing changed).
+        """Validate and deploy BPMN (files, XML, or zips of a version as ``version_archive`` makes them: their
+        forms come with them); returns the new versions (none when nothing changed).
 
         Raises ``InvalidModel`` listing every problem; then nothing is deployed.
         """
-        source = repository.Source(repository.read_sources(path_or_xml), self.forms_dir, self.rules)
+        files, forms = _sources(path_or_xml)
+        source = repository.Source(files, self.forms_dir, self.rules, forms)
         with self.database.unit_of_work() as session:
             deployed = repository.deploy(session, source, actor=actor, comment=comment, now=self.clock.now())
             result = [queries.version_view(row) for row in deployed]
@@ -278,4 +281,16 @@ def compute_deadline(rule: str, start: date | str, regime_on: date | str | None 
     return deadlines.compute(rule, start, regime_on=regime_on)
 
 
-
+def _sources(path_or_xml: str | bytes | Path | list) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The BPMN files and the forms offered for a deploy: a zip brings both, anything else BPMN only."""
+    items = path_or_xml if isinstance(path_or_xml, list) else [path_or_xml]
+    files: dict[str, bytes] = {}
+    forms: dict[str, bytes] = {}
+    for item in items:
+        if isinstance(item, Path | str) and str(item).endswith(".zip") and Path(item).is_file():
+            zipped_files, zipped_forms = model_archive.read_path(Path(item))
+            files |= zipped_files
+            forms |= zipped_forms
+        else:
+            files |= repository.read_sources(item)
+    return files, forms

@@ -73,7 +73,8 @@ def init() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--comment", default="", help="Why this version exists.")
 def deploy(files: tuple[Path, ...], comment: str) -> None:
-    """Validate and deploy BPMN FILES; on problems print every one and deploy nothing."""
+    """Validate and deploy BPMN FILES (or zips of versions, with their forms); on problems print every one and
+    deploy nothing."""
     eng = _engine()
     eng.upgrade_schema()
     for version in _deploy_or_exit(eng, list(files), comment):
@@ -88,6 +89,8 @@ def _deploy_or_exit(eng: engine.Engine, files: list[Path], comment: str = "") ->
             click.echo(f"error: {problem}", err=True)
         click.echo(f"{len(err.problems)} problem(s); nothing was deployed", err=True)
         sys.exit(1)
+    except engine.InvalidInput as err:
+        _exit_with(f"{err.message}; nothing was deployed")
 
 
 @main.command()

@@ -5,7 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -192,6 +203,28 @@ def _preview(schema: dict | None, chosen: str) -> Markup:
     with force_locale(chosen):
         return Markup(render_template("models/_form_preview.html", fields=formfields.fields(schema, chosen),
                                       title=titles.get(chosen) if isinstance(titles, dict) else None))
+
+
+@bp.get("/versions/<int:definition_id>/archive")
+@login_required
+def version_archive(definition_id: int):  # type: ignore[no-untyped-def]
+    """A deployed version as a zip: its BPMN, forms and the deadline rules it runs with."""
+    name, content = current_engine().version_archive(definition_id, user_id=current_user.view.id)
+    return _zip(name, content)
+
+
+@bp.get("/drafts/<int:draft_id>/archive")
+@login_required
+def draft_archive(draft_id: int):  # type: ignore[no-untyped-def]
+    """A draft as last saved, as a zip."""
+    name, content = current_engine().draft_archive(draft_id, user_id=current_user.view.id)
+    return _zip(name, content)
+
+
+def _zip(name: str, content: bytes) -> Response:
+    response = Response(content, mimetype="application/zip")
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    return response
 
 
 @bp.get("/compare")

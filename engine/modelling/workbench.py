@@ -15,7 +15,7 @@ from ..law import calendar
 from ..store import audit, queries, repository, views
 from ..store.models import Bundle, Draft, ProcessDefinition, ProcessInstance, User
 from ..wiring import Wiring
-from . import comparison, model_files
+from . import comparison, model_archive, model_files, validation
 from .modelling_views import DraftView, Palette, RuleOption, VersionComparison, VersionSummary
 from .problem_codes import problem
 
@@ -154,6 +154,34 @@ class Workbench(Wiring):
                 require_owner(session, user_id)
             side = _side(session, queries.get(session, ProcessDefinition, definition_id, "version"))
             return {name: _text(xml) for name, xml in side.files.items()}
+
+    def version_archive(self, definition_id: int, *, user_id: int | None = None) -> tuple[str, bytes]:
+        """One deployed version as a zip (``model_archive``): exactly the BPMN, forms and rules it runs with, and
+        its file name. With ``user_id`` the user must be a process owner or admin (``NotAllowed``)."""
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                require_owner(session, user_id)
+            row = queries.get(session, ProcessDefinition, definition_id, "version")
+            side = _side(session, row)
+            manifest = {"process_id": row.process_id, "version": row.version, "deployed_at": row.deployed_at,
+                        "deployed_by": row.deployed_by, "comment": row.comment, "bundle": row.bundle_hash}
+            name = f"{row.process_id}-v{row.version}.zip"
+        return name, model_archive.archive(manifest, side.files, side.forms, side.rules)
+
+    def draft_archive(self, draft_id: int, *, user_id: int) -> tuple[str, bytes]:
+        """A draft as a zip: its BPMN, the forms a deploy of it would use and the rules it names (its own forms only,
+        and no rules, while it does not validate); for process owners and admins."""
+        with self.database.unit_of_work() as session:
+            require_owner(session, user_id)
+            draft = queries.get(session, Draft, draft_id, "draft")
+            source = self._draft_source(draft)
+            manifest = {"process_id": draft.process_id, "draft": draft.id, "revision": draft.revision,
+                        "updated_at": draft.updated_at, "updated_by": draft.updated_by}
+            name, files, forms = f"{draft.process_id}-draft-{draft.id}.zip", dict(draft.files), dict(draft.forms)
+        checked = validation.check(source.files, source.form_sources(), source.rules)
+        content = ({"files": files, "forms": forms, "rules": {}} if checked.problems
+                   else repository.bundle_content(source, checked, set(checked.texts)))
+        return name, model_archive.archive(manifest, content["files"], content["forms"], content["rules"])
 
     def palette(self, draft_id: int | None = None) -> Palette:
         """The rules (with the regime in force today), forms, lane roles and messages a modeler offers."""

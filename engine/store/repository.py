@@ -122,14 +122,19 @@ def problems(source: Source) -> list:
     return list(validation.check(source.files, source.form_sources(), source.rules).problems)
 
 
-def _bundle(session: Session, source: Source, checked: validation.Checked, names: set[str], now: datetime) -> Bundle:
-    """The bundle of ``names`` (files) with the forms and rules they use, stored once per content hash."""
+def bundle_content(source: Source, checked: validation.Checked, names: set[str]) -> dict[str, dict]:
+    """What a bundle of ``names`` (files) holds: their text, the forms and the deadline rules they use."""
     files = {name: checked.texts[name] for name in sorted(names)}
     form_names = set().union(*(checked.forms_by_file.get(name, set()) for name in names))
     rule_ids = set().union(*(checked.rules_by_file.get(name, set()) for name in names))
     forms = {name: checked.forms[name] for name in sorted(form_names)}
     rules = {rule_id: deadline_rules.rule_to_dict(source.rules[rule_id]) for rule_id in sorted(rule_ids)}
-    content = {"files": files, "forms": forms, "rules": rules}
+    return {"files": files, "forms": forms, "rules": rules}
+
+
+def _bundle(session: Session, source: Source, checked: validation.Checked, names: set[str], now: datetime) -> Bundle:
+    """The bundle of ``names`` (files) with the forms and rules they use, stored once per content hash."""
+    content = bundle_content(source, checked, names)
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
     bundle = session.get(Bundle, digest)
     if bundle is None:

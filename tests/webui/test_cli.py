@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from engine.modelling import model_archive
 from tests.conftest import FIXTURES
 from webui.cli import main
 
@@ -49,6 +50,20 @@ def test_deploy_of_a_broken_diagram_lists_every_problem_and_deploys_nothing(sqli
     assert result.exit_code == 1
     assert "lane_employee" in result.output and "visit_overdue" in result.output
     assert "nothing was deployed" in result.output
+
+
+def test_deploy_takes_a_zip_with_its_forms_and_refuses_one_that_is_none(sqlite_env, tmp_path):
+    forms = {p.name: p.read_bytes() for p in (FIXTURES / "forms").glob("visit_*.json")}
+    archive = tmp_path / "visit.zip"
+    diagram = {"visit_demo.bpmn": (FIXTURES / "bpmn" / "visit_demo.bpmn").read_bytes()}
+    archive.write_bytes(model_archive.archive({}, diagram, forms, {}))
+    result = CliRunner().invoke(main, ["deploy", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert "deployed visit_demo version 1" in result.output
+    fake = tmp_path / "fake.zip"
+    fake.write_text("not a zip")
+    refused = CliRunner().invoke(main, ["deploy", str(fake)])
+    assert refused.exit_code == 2 and "fake.zip is not a zip file; nothing was deployed" in refused.output
 
 
 def test_audit_verify_reports_an_intact_trail(sqlite_env):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 
@@ -54,6 +56,23 @@ def test_only_process_owners_and_admins_reach_the_workbench(client, auth, law, r
                        ).status_code == 403
     assert client.get(f"/models/drafts/{draft.id}/forms/pre_return_visit_request.json").status_code == 403
     assert preview(client, draft.id, "{}").status_code == 403
+    assert client.get(f"/models/drafts/{draft.id}/archive").status_code == 403
+    assert client.get(f"/models/versions/{draft.based_on}/archive").status_code == 403
+
+
+def test_a_version_and_a_draft_download_as_zips_from_their_pages(client, owner, law):
+    version = law.versions("pre_return_visit")[0].version
+    page = client.get("/models").get_data(as_text=True)
+    assert f'href="/models/versions/{version.id}/archive"' in page
+    response = client.get(f"/models/versions/{version.id}/archive")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert response.headers["Content-Disposition"] == "attachment; filename=pre_return_visit-v1.zip"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as zipped:
+        assert {"bpmn/pre_return_visit.bpmn", "forms/pre_return_visit_request.json"} <= set(zipped.namelist())
+    draft_id = new_draft(client)
+    draft_page = client.get(f"/models/drafts/{draft_id}").get_data(as_text=True)
+    assert f'href="/models/drafts/{draft_id}/archive"' in draft_page
+    assert client.get(f"/models/drafts/{draft_id}/archive").mimetype == "application/zip"
 
 
 def test_saving_validating_and_deploying_a_draft(client, owner, law):
