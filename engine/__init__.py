@@ -6,6 +6,7 @@ from .casework.case_documents import CaseDocumentList, StoredDocument
 from .casework.case_list import CasePage, CaseRow
 from .casework.event_records import WITHHELD, EventRecord, RecordedValue
 from .casework.form_drafts import FormDraftView
+from .casework.letters import LetterOffer, LetterView
 from .casework.mailing import DIGEST_HOUR, ComposedMail, Composer, MailRun, MailSettings
 from .casework.notifications import NotificationView
 from .casework.worklist import InboxPage
@@ -92,4 +93,5 @@ __all__ = [
     "EventRecord", "RecordedValue", "WITHHELD",
     "CaseDocumentList", "StoredDocument",
     "NotificationPage", "NotificationView", "ComposedMail", "Composer", "MailRun", "MailSettings", "DIGEST_HOUR",
+    "LetterOffer", "LetterView",
 ]

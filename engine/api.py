@@ -14,6 +14,7 @@ from .casework.case_documents import CaseDocuments
 from .casework.case_list import CaseList
 from .casework.cases import CaseWork
 from .casework.form_drafts import FormDrafts
+from .casework.letters import Letters
 from .casework.worklist import WorkList
 from .clock import SettableClock
 from .errors import ConcurrentUpdate, NotAllowed
@@ -246,6 +247,11 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
         """Each person's notifications (the bell: ``page``, ``unread``, ``mark_read``), their mail settings
         (``set_mail``), and the worker's jobs that make (``sweep``) and mail them (``send_mail``)."""
         return Notifications(self)
+
+    @cached_property
+    def letters(self) -> Letters:
+        """The legal letters of a case (``offered`` at a task, ``generate``): PDFs stored with the case, audited."""
+        return Letters(self)
 
     @cached_property
     def diagram_names(self) -> DiagramNames:

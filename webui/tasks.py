@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,7 +14,7 @@ import engine
 from . import formfields, page_links
 from .context import current_engine, language, local_target
 from .inputs import whole_number
-from .labels import element_name
+from .labels import ROLE_NAMES, element_name
 
 bp = Blueprint("tasks", __name__)
 
@@ -131,11 +131,37 @@ def _render(task: engine.Task, values: Mapping, errors: dict, *, is_late_act: bo
     title = (task.schema.get("x-title") or {}).get(language(), element_name(task.item.name))
     irreversible = (task.schema.get("x-irreversible") or {}).get(language()) if not is_late_act else None
     files = current_engine().case_documents.list(task.case.id, user_id=current_user.view.id, work_item_id=task.item.id)
+    letters = () if is_late_act else current_engine().letters.offered(task.item.id, user_id=current_user.view.id)
     return render_template("tasks/form.html", task=task, item=task.item, title=title, values=values,
                            errors=errors, fields=formfields.fields(task.schema, language()), is_late_act=is_late_act,
                            irreversible=irreversible, decided_on=_decided_on(task), draft=draft, files=files,
                            case_id=task.case.id, work_item_id=task.item.id,
-                           back=url_for("tasks.form", item_id=task.item.id) + "#files")
+                           back=url_for("tasks.form", item_id=task.item.id) + "#files", letters=letters,
+                           worker_letters=_worker_letters(task), lang=language(),
+                           addressee_names={**ROLE_NAMES, "riziv": _("RIZIV (National Institute for Health and "
+                                                                     "Disability Insurance)")})
+
+
+def _worker_letters(task: engine.Task) -> tuple[engine.StoredDocument, ...]:
+    """On the worker's own tasks: the letters of the case addressed to the worker (the plan to sign, the
+    invitation), to download from the case's documents."""
+    if task.item.role != "employee":
+        return ()
+    documents = current_engine().case_documents.list(task.case.id, user_id=current_user.view.id).documents
+    return tuple(d for d in documents if d.kind == "letter" and d.addressed_to == "employee")
+
+
+@bp.post("/tasks/<int:item_id>/letters/<letter>/<language_code>")
+@login_required
+def letter(item_id: int, letter: str, language_code: str):  # type: ignore[no-untyped-def]
+    """Generate a letter the task offers, keep it with the case, and send it as a PDF attachment (404 for whom may
+    not act on the task)."""
+    made = current_engine().letters.generate(letter, language_code, user_id=current_user.view.id,
+                                             work_item_id=item_id)
+    response = Response(made.content, mimetype=made.media_type)
+    response.headers.set("Content-Disposition", "attachment", filename=made.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _decided_on(task: engine.Task) -> engine.Document | None:
