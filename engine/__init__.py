@@ -1,6 +1,7 @@
 """Reintegra's engine: the one front door to processes, cases, deadlines and timers."""
 
 from .api import Engine, compute_deadline
+from .casework.case_comments import CaseCommentList, CommentView
 from .casework.case_documents import CaseDocumentList, StoredDocument
 from .casework.case_list import CasePage, CaseRow
 from .casework.event_records import WITHHELD, EventRecord, RecordedValue
@@ -87,5 +88,5 @@ __all__ = [
     "AccountView", "OrganisationView", "CONTACT_DAYS", "DEFAULT_CONTACT_EVERY_DAYS",
     "RetentionDue", "SubjectExport",
     "EventRecord", "RecordedValue", "WITHHELD",
-    "CaseDocumentList", "StoredDocument",
+    "CaseDocumentList", "StoredDocument", "CaseCommentList", "CommentView",
 ]

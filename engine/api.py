@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from .casework.case_comments import CaseComments
 from .casework.case_documents import CaseDocuments
 from .casework.case_list import CaseList
 from .casework.cases import CaseWork
@@ -236,6 +237,11 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
     def case_documents(self) -> CaseDocuments:
         """The documents of a case: letters and uploads, each read by its class (``list``, ``download``, ``upload``)."""
         return CaseDocuments(self)
+
+    @cached_property
+    def case_comments(self) -> CaseComments:
+        """The comments of a case and of its tasks, each read by its class as documents are (``list``, ``add``)."""
+        return CaseComments(self)
 
     @cached_property
     def diagram_names(self) -> DiagramNames:

@@ -135,7 +135,10 @@ def _render(task: engine.Task, values: Mapping, errors: dict, *, is_late_act: bo
                            errors=errors, fields=formfields.fields(task.schema, language()), is_late_act=is_late_act,
                            irreversible=irreversible, decided_on=_decided_on(task), draft=draft, files=files,
                            case_id=task.case.id, work_item_id=task.item.id,
-                           back=url_for("tasks.form", item_id=task.item.id) + "#files")
+                           back=url_for("tasks.form", item_id=task.item.id) + "#files",
+                           comments=current_engine().case_comments.list(task.case.id, user_id=current_user.view.id,
+                                                                        work_item_id=task.item.id, surface="task"),
+                           comments_back=url_for("tasks.form", item_id=task.item.id) + "#comments")
 
 
 def _decided_on(task: engine.Task) -> engine.Document | None:

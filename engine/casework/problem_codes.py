@@ -47,6 +47,10 @@ CODES = {
     "document.type_not_accepted": "files of this type are not accepted; accepted: {accepted}",
     "document.content_mismatch": "the content of this .{extension} file is not {claimed}: it holds {found}",
     "document.classification": "the classification must be one of {classifications}",
+    "document.not_at_task": "document {document} is no document uploaded at this task of this case",
+    "comment.empty": "write a comment: it is empty",
+    "comment.too_long": "a comment holds at most {limit} characters",
+    "comment.nul": "a comment may not hold a NUL character",
 }
 """Every casework message a user may see, by code."""
 
