@@ -22,7 +22,11 @@ DOWNLOAD_POLICY = "default-src 'none'; sandbox"
 @login_required
 def download(case_id: int, document_id: int):  # type: ignore[no-untyped-def]
     """Send a document the reader may read, as an attachment (never shown inline); 404 otherwise."""
-    document, content = current_engine().case_documents.download(case_id, document_id, user_id=current_user.view.id)
+    return attachment(*current_engine().case_documents.download(case_id, document_id, user_id=current_user.view.id))
+
+
+def attachment(document: engine.StoredDocument, content: bytes) -> Response:
+    """A document's bytes as a download that is never shown inline and runs nothing (the web pages and the API)."""
     response = Response(content, mimetype=document.media_type)
     response.headers.set("Content-Disposition", "attachment", filename=document.filename)
     response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
