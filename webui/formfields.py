@@ -146,6 +146,8 @@ def _day(iso: str) -> str:
 
 _MESSAGES: list[tuple[re.Pattern, Callable[[re.Match, Mapping[str, str]], str]]] = [
     (re.compile(r"is a required property$"), lambda m, _l: gettext("Required.")),
+    (re.compile(r"is a dependency of '(\w+)'$"),
+     lambda m, labels: gettext("Required with “%(field)s”.", field=labels.get(m[1], m[1]))),
     (re.compile(r"^must not be after today \((\d{4}-\d\d-\d\d)\)$"),
      lambda m, _l: gettext("Must not be after today (%(day)s).", day=_day(m[1]))),
     (re.compile(r"^must not be before today \((\d{4}-\d\d-\d\d)\)$"),
