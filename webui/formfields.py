@@ -2,7 +2,9 @@
 
 Widgets follow the schema: an enum is a choice, a boolean yes/no, a number or integer a number field,
 ``format: date`` a date field, ``x-widget: textarea`` long text, and an array of objects repeated rows
-(cells named ``<field>-<row>-<column>``; the "add a row" button posts ``add_row=<field>``).
+(cells named ``<field>-<row>-<column>``; the "add a row" button posts ``add_row=<field>``). A field that holds a
+document (``x-document``) is a file to upload (posted as ``<field>-file``, ``documents.attach``) or a choice among the
+files already uploaded at the task.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ def _field(name: str, spec: dict[str, Any], is_required: bool, language: str) ->
 
 
 def _widget(spec: dict[str, Any]) -> str:
+    if spec.get("x-document") is True:
+        return "document"
     if "enum" in spec:
         return "select"
     if spec.get("type") == "boolean":
