@@ -121,10 +121,22 @@ def deadlines(case_id: int):  # type: ignore[no-untyped-def]
     return _json(current_engine().deadlines(case_id, user_id=_user().id, surface="api"))
 
 
-@bp.get("/cases/<int:case_id>/documents")
+@bp.route("/cases/<int:case_id>/documents", methods=["GET", "POST"])
 def documents(case_id: int):  # type: ignore[no-untyped-def]
-    """The letters and files of a case the token's user may read (newest first), and whether they may add one."""
-    return _json(current_engine().case_documents.list(case_id, user_id=_user().id))
+    """The letters and files of a case the token's user may read, newest first, and whether they may add one (GET);
+    add a file (POST, multipart: ``file``, ``classification``, optional ``title`` and ``work_item_id``, the open task
+    it belongs to, e.g. for a form field that holds a document). One rule for both methods (see ``comments``)."""
+    if request.method == "GET":
+        return _json(current_engine().case_documents.list(case_id, user_id=_user().id))
+    sent, form = request.files.get("file"), request.form
+    item = form.get("work_item_id")
+    if item is not None and whole_number(item) is None:
+        raise engine.InvalidInput("'work_item_id' must be an id", {"work_item_id": ["an integer from 1"]})
+    document = current_engine().case_documents.upload(
+        case_id, filename=(sent.filename or "") if sent else "", content=sent.read() if sent else b"",
+        classification=form.get("classification", ""), title=form.get("title", ""),
+        work_item_id=whole_number(item) if item is not None else None, user_id=_user().id)
+    return _json(document, 201)
 
 
 @bp.get("/cases/<int:case_id>/documents/<int:document_id>")

@@ -156,6 +156,9 @@ COMMENT_BODY = {"type": "string", "minLength": 1, "maxLength": 5000, "pattern": 
                 "description": "1 to 5000 characters once stripped of surrounding white space; no NUL character."}
 COMMENTS_QUERY = [{"name": "work_item_id", "in": "query", "required": False, "schema": ID,
                    "description": "Only the comments written at this task of the case."}]
+UPLOAD = {**_object(("file", "classification"), file={"type": "string", "format": "binary",
+                                                     "description": "A PDF, PNG, JPEG or TIFF file of at most 10 MiB"},
+                    classification=CLASSIFICATION, title=_text(200), work_item_id=ID), "additionalProperties": False}
 MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/tiff")
 """What a document may be (``engine`` accepts uploads of these types only; letters are PDF)."""
 
@@ -169,9 +172,16 @@ def paper_paths() -> dict:
                                     for media in MEDIA_TYPES}},
                 **{code: _ok("", {}, errors=(code,))[code] for code in errors}}
     return {
-        "/cases/{case_id}/documents": {"get": _op(
-            "The letters and files of a case the token's user may read, newest first, and whether they may add one",
-            _ok("The documents", _ref("DocumentList"), errors=errors), params=case)},
+        "/cases/{case_id}/documents": {
+            "get": _op("The letters and files of a case the token's user may read, newest first, and whether they "
+                       "may add one", _ok("The documents", _ref("DocumentList"), errors=errors), params=case),
+            "post": {**_op("Add a file to a case, or to one of its open tasks you may act on (work_item_id; the id "
+                           "then completes a form field that holds a document); only a party to the case adds (404 "
+                           "otherwise); 400 when the file is empty, over 10 MiB, of another type or its content is "
+                           "not what its name claims", _ok("The document", _ref("Document"), "201",
+                                                           ("400", "401", "404")), params=case),
+                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": UPLOAD}}}},
+        },
         "/cases/{case_id}/documents/{document_id}": {"get": _op(
             "Download one document; 404 when it does not exist or its class keeps it from the token's user",
             download, params=("case_id", "document_id"))},

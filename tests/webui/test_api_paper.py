@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from tests.webui.conftest import open_law_case
 from tests.webui.test_api import Api
 from tests.webui.test_case_documents import PDF, PNG
@@ -74,3 +76,32 @@ def test_a_refused_comment_is_400_naming_the_field(client, law):
     unknown = hr.post(f"/cases/{case.id}/comments", {"body": "Hello", "classification": "secret"})
     assert unknown.status_code == 400 and unknown.get_json()["details"][0]["field"] == "classification"
     assert hr.get(f"/cases/{case.id}/comments").get_json()["comments"] == []
+
+
+def test_a_program_uploads_the_certificate_at_the_task_then_completes_the_request_with_its_id(client, law):
+    case = open_law_case(law)
+    law.start(case.id, "formal_reintegration", actor="eva")
+    physician, _ = api_for(client, law, "occupational_physician", username="oa1", organisations=("Mensura",))
+    item = next(i for i in law.work_items(case_id=case.id) if i.task == "record_request")
+
+    uploaded = client.post(f"/api/v1/cases/{case.id}/documents", headers=physician.headers,
+                           content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(PDF), "certificate.pdf"), "classification": "medical",
+                                 "title": "Certificate", "work_item_id": str(item.id)})
+    assert uploaded.status_code == 201 and uploaded.get_json()["work_item_id"] == item.id
+    done = physician.post(f"/work-items/{item.id}/complete", {"data": {
+        "request_received_on": "2026-12-21", "requested_by": "employee", "certificate_received_on": "2026-12-18",
+        "certificate_document": uploaded.get_json()["id"], "employer_informed_on": "2026-12-21",
+        "advisory_physician_informed_on": "2026-12-21"}})
+    assert done.status_code == 200
+
+
+def test_an_upload_whose_content_is_not_what_its_name_says_is_400(client, law):
+    case = open_law_case(law)
+    hr, _ = api_for(client, law, "employer", username="hr1", organisations=("Acme NV",))
+
+    refused = client.post(f"/api/v1/cases/{case.id}/documents", headers=hr.headers, content_type="multipart/form-data",
+                          data={"file": (io.BytesIO(b"<html><script>alert(1)</script></html>"), "scan.png"),
+                                "classification": "case"})
+    assert refused.status_code == 400 and refused.get_json()["details"][0]["field"] == "file"
+    assert hr.get(f"/cases/{case.id}/documents").get_json()["documents"] == []
