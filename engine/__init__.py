@@ -2,6 +2,7 @@
 
 from .api import Engine, compute_deadline
 from .casework.bell import NotificationPage
+from .casework.case_comments import CaseCommentList, CommentView
 from .casework.case_documents import CaseDocumentList, StoredDocument
 from .casework.case_list import CasePage, CaseRow
 from .casework.event_records import WITHHELD, EventRecord, RecordedValue
@@ -94,4 +95,5 @@ __all__ = [
     "CaseDocumentList", "StoredDocument",
     "NotificationPage", "NotificationView", "ComposedMail", "Composer", "MailRun", "MailSettings", "DIGEST_HOUR",
     "LetterOffer", "LetterView",
+    "CaseDocumentList", "StoredDocument", "CaseCommentList", "CommentView",
 ]

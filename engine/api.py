@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from .casework.bell import Notifications
+from .casework.case_comments import CaseComments
 from .casework.case_documents import CaseDocuments
 from .casework.case_list import CaseList
 from .casework.cases import CaseWork
@@ -252,6 +253,11 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
     def letters(self) -> Letters:
         """The legal letters of a case (``offered`` at a task, ``generate``): PDFs stored with the case, audited."""
         return Letters(self)
+
+    @cached_property
+    def case_comments(self) -> CaseComments:
+        """The comments of a case and of its tasks, each read by its class as documents are (``list``, ``add``)."""
+        return CaseComments(self)
 
     @cached_property
     def diagram_names(self) -> DiagramNames:

@@ -21,6 +21,7 @@ from . import (
     api,
     auth,
     cases,
+    comments,
     compliance,
     democlock,
     documents,
@@ -94,6 +95,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                       annual.bp, trace.bp, evidence.bp, compliance.bp, law.bp, incidents.bp, accounts_api.bp,
                       admin.bp, subject_access.bp, documents.bp, notifications.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(comments.bp)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)
     errors.register(app)

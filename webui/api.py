@@ -15,13 +15,15 @@ from flask import Blueprint, g, jsonify, request
 import engine
 
 from .context import current_engine
+from .documents import attachment
 from .errors import api_error
-from .inputs import whole_number
+from .inputs import MAX_ID, whole_number
 from .openapi import document as openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC = {"api.openapi"}
 START_FIELDS = {"process_id", "route", "data"}
+COMMENT_FIELDS = {"body", "classification", "work_item_id"}
 
 
 @bp.before_request
@@ -117,6 +119,57 @@ def case_file(case_id: int):  # type: ignore[no-untyped-def]
 def deadlines(case_id: int):  # type: ignore[no-untyped-def]
     """The legal deadlines of a case with their verdicts and days left."""
     return _json(current_engine().deadlines(case_id, user_id=_user().id, surface="api"))
+
+
+@bp.route("/cases/<int:case_id>/documents", methods=["GET", "POST"])
+def documents(case_id: int):  # type: ignore[no-untyped-def]
+    """The letters and files of a case the token's user may read, newest first, and whether they may add one (GET);
+    add a file (POST, multipart: ``file``, ``classification``, optional ``title`` and ``work_item_id``, the open task
+    it belongs to, e.g. for a form field that holds a document). One rule for both methods (see ``comments``)."""
+    if request.method == "GET":
+        return _json(current_engine().case_documents.list(case_id, user_id=_user().id))
+    sent, form = request.files.get("file"), request.form
+    item = form.get("work_item_id")
+    if item is not None and whole_number(item) is None:
+        raise engine.InvalidInput("'work_item_id' must be an id", {"work_item_id": ["an integer from 1"]})
+    document = current_engine().case_documents.upload(
+        case_id, filename=(sent.filename or "") if sent else "", content=sent.read() if sent else b"",
+        classification=form.get("classification", ""), title=form.get("title", ""),
+        work_item_id=whole_number(item) if item is not None else None, user_id=_user().id)
+    return _json(document, 201)
+
+
+@bp.get("/cases/<int:case_id>/documents/<int:document_id>")
+def document(case_id: int, document_id: int):  # type: ignore[no-untyped-def]
+    """One document's bytes, always as an attachment; 404 when its class keeps it from the token's user. Audited."""
+    return attachment(*current_engine().case_documents.download(case_id, document_id, user_id=_user().id))
+
+
+@bp.route("/cases/<int:case_id>/comments", methods=["GET", "POST"])
+def comments(case_id: int):  # type: ignore[no-untyped-def]
+    """The comments of a case (or, with ``work_item_id``, of one of its tasks) the token's user may read, oldest
+    first, and whether they may add one there (GET); add one (POST).
+
+    One rule for both methods: with two, werkzeug answers a POST to an id beyond 2^31 - 1 with 405, not 404."""
+    if request.method == "POST":
+        return _add_comment(case_id)
+    item = _query_number("work_item_id", 0) if "work_item_id" in request.args else None
+    return _json(current_engine().case_comments.list(case_id, user_id=_user().id, work_item_id=item, surface="api"))
+
+
+def _add_comment(case_id: int):  # type: ignore[no-untyped-def]
+    """Add a comment to a case, or to one of its open tasks the token's user may act on (``work_item_id``)."""
+    body = _body()
+    unknown = sorted(set(body) - COMMENT_FIELDS)
+    if unknown:
+        raise engine.InvalidInput(f"unknown fields: {', '.join(unknown)}", {key: ["unknown field"] for key in unknown})
+    item = body.get("work_item_id")
+    if item is not None and (not isinstance(item, int) or isinstance(item, bool) or not 1 <= item <= MAX_ID):
+        raise engine.InvalidInput("'work_item_id' must be an id", {"work_item_id": ["an integer from 1"]})
+    added = current_engine().case_comments.add(case_id, body=_field(body, "body", str),
+                                               classification=_field(body, "classification", str),
+                                               work_item_id=item, user_id=_user().id)
+    return _json(added, 201)
 
 
 @bp.post("/cases/<int:case_id>/procedures")

@@ -87,6 +87,8 @@ def _file_page(case_id: int, errors: dict, values: dict) -> str:
     return render_template("cases/file.html", file=eng.case_file(case_id, current_user.view.id),
                            files=eng.case_documents.list(case_id, user_id=current_user.view.id), case_id=case_id,
                            back=url_for("cases.file", case_id=case_id) + "#files",
+                           comments=eng.case_comments.list(case_id, user_id=current_user.view.id),
+                           comments_back=url_for("cases.file", case_id=case_id) + "#comments",
                            event_fields=_event_fields, start_fields=_start_fields, errors=errors, values=values)
 
 

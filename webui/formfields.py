@@ -2,7 +2,9 @@
 
 Widgets follow the schema: an enum is a choice, a boolean yes/no, a number or integer a number field,
 ``format: date`` a date field, ``x-widget: textarea`` long text, and an array of objects repeated rows
-(cells named ``<field>-<row>-<column>``; the "add a row" button posts ``add_row=<field>``).
+(cells named ``<field>-<row>-<column>``; the "add a row" button posts ``add_row=<field>``). A field that holds a
+document (``x-document``) is a file to upload (posted as ``<field>-file``, ``documents.attach``) or a choice among the
+files already uploaded at the task.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ def _field(name: str, spec: dict[str, Any], is_required: bool, language: str) ->
 
 
 def _widget(spec: dict[str, Any]) -> str:
+    if spec.get("x-document") is True:
+        return "document"
     if "enum" in spec:
         return "select"
     if spec.get("type") == "boolean":
@@ -146,6 +150,8 @@ def _day(iso: str) -> str:
 
 _MESSAGES: list[tuple[re.Pattern, Callable[[re.Match, Mapping[str, str]], str]]] = [
     (re.compile(r"is a required property$"), lambda m, _l: gettext("Required.")),
+    (re.compile(r"is a dependency of '(\w+)'$"),
+     lambda m, labels: gettext("Required with “%(field)s”.", field=labels.get(m[1], m[1]))),
     (re.compile(r"^must not be after today \((\d{4}-\d\d-\d\d)\)$"),
      lambda m, _l: gettext("Must not be after today (%(day)s).", day=_day(m[1]))),
     (re.compile(r"^must not be before today \((\d{4}-\d\d-\d\d)\)$"),

@@ -104,6 +104,7 @@ def paths() -> dict:
                                         params=("case_id",))},
         "/cases/{case_id}/deadlines": {"get": _op("The legal deadlines of a case", _ok(
             "Deadlines", {"type": "array", "items": _ref("Deadline")}, errors=case_errors), params=("case_id",))},
+        **paper_paths(),
         "/cases/{case_id}/procedures": {"post": _op(
             "Start a procedure; you are the requester the rules look at. An employer starting a trajectory names "
             "its T04 route in route (three_months, the default; certificate; consent or work_potential from "
@@ -144,6 +145,58 @@ def paths() -> dict:
             _ok("The worker's cases with every value, deadline, audit event and read", OBJECT,
                 errors=("400", "401", "403", "404"))), "parameters": SUBJECT_EXPORT_QUERY}},
         **account_paths(),
+    }
+
+
+CLASSIFICATION = {"type": "string", "enum": ["case", "personal", "insurance", "medical"],
+                  "description": "Who reads it, as a form field of that class: case (everyone with the case), "
+                                 "personal (not the employer), insurance (the worker and the sickness fund), medical "
+                                 "(the worker and the case's physicians)."}
+COMMENT_BODY = {"type": "string", "minLength": 1, "maxLength": 5000, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$",
+                "description": "1 to 5000 characters once stripped of surrounding white space; no NUL character."}
+COMMENTS_QUERY = [{"name": "work_item_id", "in": "query", "required": False, "schema": ID,
+                   "description": "Only the comments written at this task of the case."}]
+UPLOAD = {**_object(("file", "classification"), file={"type": "string", "format": "binary",
+                                                     "description": "A PDF, PNG, JPEG or TIFF file of at most 10 MiB"},
+                    classification=CLASSIFICATION, title=_text(200), work_item_id=ID), "additionalProperties": False}
+MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/tiff")
+"""What a document may be (``engine`` accepts uploads of these types only; letters are PDF)."""
+
+
+def paper_paths() -> dict:
+    """A case's documents and comments: each listed and read by its class (404 for a document it keeps from you)."""
+    case, errors = ("case_id",), ("401", "404")
+    download = {"200": {"description": "The document's bytes, as an attachment (Content-Disposition) that runs "
+                                       "nothing (Content-Security-Policy: sandbox); the download is audited",
+                        "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                                    for media in MEDIA_TYPES}},
+                **{code: _ok("", {}, errors=(code,))[code] for code in errors}}
+    return {
+        "/cases/{case_id}/documents": {
+            "get": _op("The letters and files of a case the token's user may read, newest first, and whether they "
+                       "may add one", _ok("The documents", _ref("DocumentList"), errors=errors), params=case),
+            "post": {**_op("Add a file to a case, or to one of its open tasks you may act on (work_item_id; the id "
+                           "then completes a form field that holds a document); only a party to the case adds (404 "
+                           "otherwise); 400 when the file is empty, over 10 MiB, of another type or its content is "
+                           "not what its name claims", _ok("The document", _ref("Document"), "201",
+                                                           ("400", "401", "404")), params=case),
+                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": UPLOAD}}}},
+        },
+        "/cases/{case_id}/documents/{document_id}": {"get": _op(
+            "Download one document; 404 when it does not exist or its class keeps it from the token's user",
+            download, params=("case_id", "document_id"))},
+        "/cases/{case_id}/comments": {
+            "get": {**_op("The comments of a case (or of one of its tasks) the token's user may read, oldest first, "
+                          "and whether they may add one there", _ok("The comments", _ref("CommentList"),
+                                                                    errors=("400", "401", "404")), params=case),
+                    "parameters": [{"name": "case_id", "in": "path", "required": True, "schema": ID},
+                                   *COMMENTS_QUERY]},
+            "post": _op("Add a comment to a case, or to one of its open tasks you may act on (work_item_id); only a "
+                        "party to the case comments (404 otherwise)",
+                        _ok("The comment", _ref("Comment"), "201", ("400", "401", "404")), params=case,
+                        body={**_object(("body", "classification"), body=COMMENT_BODY, classification=CLASSIFICATION,
+                                        work_item_id=ID), "additionalProperties": False}),
+        },
     }
 
 
@@ -254,6 +307,20 @@ def schemas() -> dict:
                             may_start=ANY_LIST, may_record=ANY_LIST,
                             work_items={"type": "array", "items": _ref("WorkItem")},
                             facts={"type": "array", "items": _ref("DatedFact")}),
+        "Document": _object(("id", "case_id", "kind", "title", "filename", "media_type", "classification", "size",
+                              "sha256", "created_at", "created_by"), id=INTEGER, case_id=INTEGER,
+                            work_item_id={"type": ["integer", "null"]}, kind={"type": "string", "enum": ["letter",
+                                                                                                        "upload"]},
+                            title=STRING, filename=STRING, media_type=STRING, classification=STRING, size=INTEGER,
+                            sha256=STRING, created_at=STRING, created_by=STRING, letter={"type": ["string", "null"]},
+                            language={"type": ["string", "null"]}, addressed_to={"type": ["string", "null"]}),
+        "DocumentList": _object(("documents", "may_upload"), documents={"type": "array", "items": _ref("Document")},
+                                may_upload={"type": "boolean"}),
+        "Comment": _object(("id", "case_id", "classification", "body", "created_at", "created_by"), id=INTEGER,
+                           case_id=INTEGER, work_item_id={"type": ["integer", "null"]}, classification=STRING,
+                           body=STRING, created_at=STRING, created_by=STRING, task_name={"type": ["string", "null"]}),
+        "CommentList": _object(("comments", "may_comment"), comments={"type": "array", "items": _ref("Comment")},
+                               may_comment={"type": "boolean"}),
         "DatedFact": _object(("name", "on", "rule"), name=STRING, on=DATE, rule=STRING,
                              instance_id={"type": ["integer", "null"]}, recorded_at=STRING),
         "Account": _object(("id", "username", "display_name", "roles", "organisations", "language", "is_active",

@@ -51,6 +51,15 @@ TEXTS = {
     "document.content_mismatch": lazy_gettext(
         "the content of this .%(extension)s file is not %(claimed)s: it holds %(found)s"),
     "document.classification": lazy_gettext("the classification must be one of %(classifications)s"),
+    "document.not_at_task": lazy_gettext("document %(document)s is no document uploaded at this task of this case"),
+    "document.class_too_loose": lazy_gettext(
+        "document %(document)s was uploaded as %(classification)s: this field needs a document classified at least "
+        "%(required)s"),
+    "form.document_not_integer": lazy_gettext(
+        "%(flag)s is allowed only on an integer field without choices (a document's id)"),
+    "comment.empty": lazy_gettext("write a comment: it is empty"),
+    "comment.too_long": lazy_gettext("a comment holds at most %(limit)s characters"),
+    "comment.nul": lazy_gettext("a comment may not hold a NUL character"),
     "run.task_not_waiting": lazy_gettext("Task '%(task)s' is no longer waiting to be done."),
     "run.endless_steps": lazy_gettext(
         "The diagram keeps running without waiting: more than %(steps)s automatic steps or %(seconds)s s in one "

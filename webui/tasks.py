@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 import engine
 
-from . import formfields, page_links
+from . import documents, formfields, page_links
 from .context import current_engine, language, local_target
 from .inputs import whole_number
 from .labels import ROLE_NAMES, element_name
@@ -77,15 +77,19 @@ def submit(item_id: int):  # type: ignore[no-untyped-def]
         return _render(task, request.form, {})
     if request.form.get("save_draft"):
         return _save_draft(item_id)
+    attached, not_kept = documents.attach(task, request.files)
+    posted = {**request.form.to_dict(), **attached}
+    if not_kept:
+        return _render(task, posted, not_kept), 422
     if task.schema.get("x-irreversible") and request.form.get("confirmed") != "yes":
         refused = {"confirmed": [_("Confirm your answer: it cannot be undone.")]}
-        return _render(task, request.form, refused), 422
-    values = formfields.data(task.schema, request.form)
+        return _render(task, posted, refused), 422
+    values = formfields.data(task.schema, posted)
     try:
         eng.complete(item_id, values, actor=current_user.view.username, user_id=current_user.view.id)
     except engine.InvalidInput as err:
         labels = _labels(task, err)
-        return _render(task, request.form, formfields.field_errors(err.fields, labels)), 422
+        return _render(task, posted, formfields.field_errors(err.fields, labels)), 422
     flash(_("Task completed: %(name)s. What happens next is shown below.", name=element_name(task.item.name)), "info")
     return redirect(url_for("cases.file", case_id=task.case.id, _anchor="next"))
 
@@ -139,7 +143,10 @@ def _render(task: engine.Task, values: Mapping, errors: dict, *, is_late_act: bo
                            back=url_for("tasks.form", item_id=task.item.id) + "#files", letters=letters,
                            worker_letters=_worker_letters(task), lang=language(),
                            addressee_names={**ROLE_NAMES, "riziv": _("RIZIV (National Institute for Health and "
-                                                                     "Disability Insurance)")})
+                                                                     "Disability Insurance)")},
+                           comments=current_engine().case_comments.list(task.case.id, user_id=current_user.view.id,
+                                                                        work_item_id=task.item.id, surface="task"),
+                           comments_back=url_for("tasks.form", item_id=task.item.id) + "#comments")
 
 
 def _worker_letters(task: engine.Task) -> tuple[engine.StoredDocument, ...]:

@@ -1,12 +1,12 @@
 """The documents held with a case: the letters it generated and the files people uploaded, each with a class.
 
-A document is read as a form field of its class is (``disclosure.may_read``): a document uploaded at a task keeps
-the rules of that task's procedure; one uploaded on the case itself is read by every role the case has for
-``case`` and ``personal`` documents (never the employer for ``personal`` ones), by the medical roles of the
-case for ``medical`` ones and by the sickness fund's roles for ``insurance`` ones. Who uploaded a document, and
-the worker it is about, always read it. A document of a procedure the worker keeps from the employer is not
-shown to the employer's side. A refused read is ``NotFound``, never a hint; every download is audited on the
-case's stream (document, class, SHA-256) and logged in the access log.
+A document is read as a form field of its class is, by the rules ``classified_reads`` gives documents and comments
+alike: a document uploaded at a task keeps the rules of that task's procedure; one uploaded on the case itself is
+read by every role the case has for ``case`` and ``personal`` documents (never the employer for ``personal`` ones),
+by the medical roles of the case for ``medical`` ones and by the sickness fund's roles for ``insurance`` ones. Who
+uploaded a document, and the worker it is about, always read it. A document of a procedure the worker keeps from
+the employer is not shown to the employer's side. A refused read is ``NotFound``, never a hint; every download is
+audited on the case's stream (document, class, SHA-256) and logged in the access log.
 
 Uploads are refused unless their content is one of ``ACCEPTED`` (read from the bytes, whatever the name or the
 browser claims) and matches the type the file name claims: HTML or a script is never accepted, under any
@@ -22,15 +22,12 @@ from typing import TYPE_CHECKING, NoReturn
 
 import filetype  # type: ignore[import-untyped]
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound
-from ..store import access_log, audit, queries
-from ..store.models import Case, ProcessInstance, User, WorkItem
+from ..store import access_log, audit
 from ..store.paper_models import CaseDocument
-from . import disclosure, visibility, withheld
-from .access import CASE_ROLES
-from .disclosure import FieldClass, Procedure
+from . import disclosure
+from .classified_reads import ClassifiedReads, require_may_add
 from .problem_codes import problem
 
 if TYPE_CHECKING:
@@ -47,8 +44,6 @@ ACCEPTED = {
     "tiff": "image/tiff",
 }
 """The file name's extension -> the type its content must have."""
-CASE_LEVEL = Procedure("case", frozenset(CASE_ROLES))
-"""The procedure a document uploaded on the case itself (not at a task) is read under."""
 _UNSAFE_NAME = re.compile(r"[^\w.\- ]+")
 
 
@@ -98,9 +93,9 @@ class CaseDocuments:
             if work_item_id is not None:
                 query = query.where(CaseDocument.work_item_id == work_item_id)
             rows = session.scalars(query.order_by(CaseDocument.created_at.desc(), CaseDocument.id.desc())).all()
-            judge = _Judge(self._engine, session, case, user)
-            return CaseDocumentList(tuple(view(row) for row in rows if judge.may_read(row)),
-                                    bool(visibility.of_user(user, case).relation_roles))
+            reads = ClassifiedReads(session, case, user, self._engine._loaded)
+            return CaseDocumentList(tuple(view(row) for row in rows if _may_read(reads, row)),
+                                    bool(reads.reader.relation_roles))
 
     def download(self, case_id: int, document_id: int, *, user_id: int) -> tuple[StoredDocument, bytes]:
         """A document and its bytes, when the user may read it (``NotFound`` otherwise); audited and logged."""
@@ -108,7 +103,8 @@ class CaseDocuments:
         with self._engine.database.unit_of_work() as session:
             case, user = self._engine._visible_case(session, case_id, user_id)
             row = session.get(CaseDocument, document_id)
-            if row is None or row.case_id != case_id or not _Judge(self._engine, session, case, user).may_read(row):
+            reads = ClassifiedReads(session, case, user, self._engine._loaded)
+            if row is None or row.case_id != case_id or not _may_read(reads, row):
                 raise NotFound(f"document {document_id} does not exist")
             content = self._engine.files.read(row)
             access_log.record(session, user, case_id, "document", row.id, [row.classification], at=now)
@@ -134,10 +130,7 @@ class CaseDocuments:
         now = self._engine.clock.now()
         with self._engine.database.unit_of_work() as session:
             case, user = self._engine._visible_case(session, case_id, user_id)
-            if not visibility.of_user(user, case).relation_roles:
-                raise NotFound(f"case {case_id} does not exist")
-            if work_item_id is not None:
-                self._require_open_task(session, case_id, work_item_id, user_id)
+            require_may_add(self._engine, session, case, user, work_item_id)
             row = CaseDocument(case_id=case_id, work_item_id=work_item_id, kind="upload", title=_title(title, filename),
                                filename=safe_filename(filename), media_type=media_type, classification=classification,
                                created_at=now, created_by=user.username)
@@ -151,38 +144,9 @@ class CaseDocuments:
             session.commit()
         return result
 
-    def _require_open_task(self, session: Session, case_id: int, work_item_id: int, user_id: int) -> None:
-        item, _, _ = self._engine._visible_item(session, work_item_id, user_id)
-        if item.case_id != case_id or item.state != "ready":
-            raise NotFound(f"work item {work_item_id} does not exist")
 
-
-class _Judge:
-    """Who may read which document of one case: one reader, the case's hidden instances, procedures computed once."""
-
-    def __init__(self, engine: Engine, session: Session, case: Case, user: User) -> None:
-        self._engine, self._session, self._user = engine, session, user
-        self._reader = visibility.of_user(user, case)
-        self._hidden = withheld.hidden_instances(session, case.id, self._reader)
-        self._procedures: dict[int, Procedure] = {}
-
-    def may_read(self, row: CaseDocument) -> bool:
-        if row.created_by == self._user.username:
-            return True
-        procedure = CASE_LEVEL if row.work_item_id is None else self._procedure_of(row.work_item_id)
-        if procedure is None:
-            return False
-        return disclosure.may_read(self._reader, FieldClass(row.classification), procedure)
-
-    def _procedure_of(self, work_item_id: int) -> Procedure | None:
-        if work_item_id not in self._procedures:
-            item = self._session.get(WorkItem, work_item_id)
-            if item is None or item.instance_id in self._hidden:
-                return None
-            instance = queries.get(self._session, ProcessInstance, item.instance_id, "instance")
-            loaded = self._engine._loaded(self._session, instance)
-            self._procedures[work_item_id] = disclosure.procedure_for(loaded).for_task(item.bpmn_id)
-        return self._procedures[work_item_id]
+def _may_read(reads: ClassifiedReads, row: CaseDocument) -> bool:
+    return reads.may_read(row.created_by, row.work_item_id, row.classification)
 
 
 def accepted_type(filename: str, content: bytes) -> str:

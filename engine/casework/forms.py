@@ -19,6 +19,10 @@ A form that records an act that cannot be undone (signing or refusing a plan, wa
 so in ``x-irreversible``: what the act decides, in the three languages; the page then asks for confirmation.
 ``x-decides-on`` lists the BPMN ids of the earlier tasks whose record the act decides on (the plan before the
 worker's reply): the page shows the latest of them in full above the choice.
+
+A field that holds a document says ``"x-document": true`` (on an integer field without choices: the id of a file
+uploaded at the task, ``document_fields``); the page draws it as a file to upload, or one of the files already
+uploaded at the task, and uploads it with the field's class before completing.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, SchemaError
 
 from ..errors import InvalidInput
-from . import form_refs
+from . import document_fields, form_refs
 from .disclosure import CLASSIFICATIONS, EMPLOYER_FLAG
 from .form_patterns import FormValidator, pattern_problems
 from .problem_codes import problem
@@ -96,7 +100,7 @@ def _field_problems(field: dict[str, Any]) -> list[str]:
         problems.append(problem("form.classification", classifications=", ".join(CLASSIFICATIONS)))
     if EMPLOYER_FLAG in field:
         problems += _employer_flag_problems(field)
-    return problems + _choice_problems(field) + _date_rule_problems(field)
+    return problems + _choice_problems(field) + _date_rule_problems(field) + document_fields.convention_problems(field)
 
 
 def _date_rule_problems(field: dict[str, Any]) -> list[str]:
@@ -237,7 +241,8 @@ def _names(rule: object) -> list[str]:
 
 
 def _missing_field(error: Any) -> str | None:
-    if error.validator == "required":
+    """The field a ``required`` or ``dependentRequired`` error says is missing: the first name its message quotes."""
+    if error.validator in ("required", "dependentRequired"):
         return str(error.message).split("'")[1]
     return None
 

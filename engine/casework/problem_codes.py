@@ -26,6 +26,7 @@ CODES = {
     "form.shape": "{where}: {detail}",
     "form.pattern_not_linear": "pattern {pattern!r} cannot be evaluated in linear time (no backreferences or "
                                "lookarounds)",
+    "form.document_not_integer": "{flag} is allowed only on an integer field without choices (a document's id)",
     "form.pattern_properties": "patternProperties is not supported: a form names its fields",
     "work_item.not_open": "work item {item} is already {state}",
     "work_item.claimed": "work item {item} is claimed by {assignee}",
@@ -47,6 +48,12 @@ CODES = {
     "document.type_not_accepted": "files of this type are not accepted; accepted: {accepted}",
     "document.content_mismatch": "the content of this .{extension} file is not {claimed}: it holds {found}",
     "document.classification": "the classification must be one of {classifications}",
+    "document.not_at_task": "document {document} is no document uploaded at this task of this case",
+    "document.class_too_loose": "document {document} was uploaded as {classification}: this field needs a document "
+                                "classified at least {required}",
+    "comment.empty": "write a comment: it is empty",
+    "comment.too_long": "a comment holds at most {limit} characters",
+    "comment.nul": "a comment may not hold a NUL character",
 }
 """Every casework message a user may see, by code."""
 

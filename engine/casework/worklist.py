@@ -17,7 +17,7 @@ from ..store import access_log, audit, queries, repository, search_text, views
 from ..store.models import Case, Deadline, ProcessInstance, User, WorkItem
 from ..store.paging import PER_PAGE, Paged, check_page
 from ..wiring import Wiring
-from . import disclosure, documents, form_drafts, late_acts, part_time, visibility, withheld
+from . import disclosure, document_fields, documents, form_drafts, late_acts, part_time, visibility, withheld
 from .problem_codes import problem
 
 DUE_SOON_DAYS = 3
@@ -153,6 +153,7 @@ class WorkList(Wiring):
                 raise Conflict(problem("work_item.not_open", item=work_item_id, state=item.state))
             run = self._load(session, item.instance_id, expected_version)
             part_time.check_may_carry_out(session, run, item)
+            document_fields.check(session, run.loaded.forms.get(item.form or ""), data, item)
             runtime.complete(session, run, item, data, actor, self._judged(session, run, item, data))
             part_time.route_planned(self, session, run, actor)
             form_drafts.discard_all(session, item.id)

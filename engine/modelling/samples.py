@@ -4,12 +4,17 @@ Every field is filled, required or not, medical ones too (a trial's user holds e
 the first choice of an enum, ``today`` for a date (a day after the field named by ``x-after``), false
 for a boolean, the minimum (else 1) for a number, "Sample" for text, one row for an array of objects.
 Conditional rules (``if``/``then``) are satisfied because the fields they require are filled anyway.
+Left out: a field that holds a document (``x-document``: no file was uploaded at the task, and an invented id is
+refused), and every field whose ``dependentRequired`` needs such a field (the certificate's date without the
+certificate).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+
+from ..casework.document_fields import FLAG as DOCUMENT_FLAG
 
 TEXT = "Sample"
 
@@ -19,8 +24,18 @@ def sample(schema: dict[str, Any], today: date) -> dict[str, Any]:
     properties = schema.get("properties", {})
     result: dict[str, Any] = {}
     for name in _dates_last(properties):
-        result[name] = _value(properties[name], today, result)
+        if name not in _without_documents(schema):
+            result[name] = _value(properties[name], today, result)
     return result
+
+
+def _without_documents(schema: dict[str, Any]) -> set[str]:
+    """The fields a sample leaves out: those that hold a document and those that require one of them."""
+    documents = {n for n, spec in schema.get("properties", {}).items()
+                 if isinstance(spec, dict) and spec.get(DOCUMENT_FLAG) is True}
+    needing = {n for n, needs in (schema.get("dependentRequired") or {}).items()
+               if isinstance(needs, list) and documents.intersection(needs)}
+    return documents | needing
 
 
 def _dates_last(properties: dict[str, Any]) -> list[str]:

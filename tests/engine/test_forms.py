@@ -147,3 +147,20 @@ def test_a_date_rule_may_name_a_variable_that_is_no_field_of_the_form():
         "type": "string", "format": "date", "x-label": texts, "x-classification": "case",
         "x-not-before": "invited_on"}}}
     assert forms.convention_problems(schema) == []
+
+
+@pytest.mark.parametrize(("field", "problem"), [
+    ({"type": "integer", "x-document": True}, None),
+    ({"type": "integer", "x-document": False}, None),
+    ({"type": "integer", "x-document": "yes"}, "x-document must be true or false"),
+    ({"type": "string", "x-document": True}, "x-document is allowed only on an integer field without choices (a "
+                                             "document's id)"),
+    ({"type": "integer", "enum": [1, 2], "x-document": True,
+      "x-choice-labels": {v: {"nl": v, "fr": v, "en": v} for v in ("1", "2")}},
+     "x-document is allowed only on an integer field without choices (a document's id)"),
+])
+def test_a_document_field_holds_the_id_of_a_document(field, problem):
+    texts = {"nl": "D", "fr": "D", "en": "D"}
+    schema = {"x-title": texts, "x-order": ["d"], "properties": {"d": {
+        "x-label": texts, "x-classification": "medical", **field}}}
+    assert forms.convention_problems(schema) == ([f"field 'd': {problem}"] if problem else [])

@@ -11,6 +11,7 @@ import pytest
 import engine
 from engine.store.models import ProcessInstance
 from tests.privacy.parties import name_parties
+from tests.scenarios.conftest import certificate
 from tests.scenarios.test_formal_reintegration import INVITATION, REQUEST, Trajectory, decision
 from tests.scenarios.test_rtw_coordination import Track
 from tests.webui.conftest import FORMS, PROCESSES
@@ -107,7 +108,8 @@ def trajectory(law, clock):  # type: ignore[no-untyped-def]
     """A formal trajectory: a request with the worker's certificate, decision A with its justification, a plan."""
     rit = Trajectory(law, clock)
     name_parties(law, rit.case.id, employee_account="an", **PARTIES)
-    rit.do("record_request", {**REQUEST, "certificate_received_on": "2027-01-04"}, "oa1")
+    rit.do("record_request", {**REQUEST, "certificate_received_on": "2027-01-04", **certificate(law, rit.case.id)},
+           "oa1")
     rit.until(2027, 1, 5)
     rit.do("send_invitation", INVITATION, "oa1")
     rit.until(2027, 1, 12)

@@ -104,6 +104,8 @@ class World:
         """Sample data for ``schema``, steered by ``choices``, the ``times``-th time the task is done, marked."""
         data = sample(schema, calendar.legal_date(self.clock.now()))  # the Brussels date, as the engine judges
         for name, spec in schema.get("properties", {}).items():
+            if name not in data:  # a document field, and what requires one (samples leave them out)
+                continue
             if name in choices and (not spec.get("enum") or choices[name] in spec["enum"]):
                 data[name] = choices[name]
             elif spec.get("enum") and times > 1:

@@ -82,3 +82,18 @@ def do(law: engine.Engine, case_id: int, task: str, data: dict, actor: str = "oa
     """Complete the case's open task ``task`` with ``data``."""
     item = next(i for i in law.work_items(case_id=case_id) if i.task == task)
     law.complete(item.id, data, actor=actor)
+
+
+CERTIFICATE = b"%PDF-1.4\n% the treating physician's certificate of definitive unfitness\n%%EOF\n"
+
+
+def certificate(law: engine.Engine, case_id: int, task: str = "record_request", employer: str = "Acme NV") -> dict:
+    """The request's document field naming a certificate uploaded at the case's open ``task`` (medical, as the field
+    is) by an occupational physician of the employer's internal prevention service, as the task page would."""
+    physician = law.authenticate("oa-certificates", "correct horse battery") or law.create_user(
+        username="oa-certificates", password="correct horse battery", display_name="Dr Certificates",
+        roles=["occupational_physician"], organisations=[employer], actor="test")
+    item = next(i for i in law.work_items(case_id=case_id) if i.task == task)
+    document = law.case_documents.upload(case_id, filename="certificate.pdf", content=CERTIFICATE,
+                                         classification="medical", user_id=physician.id, work_item_id=item.id)
+    return {"certificate_document": document.id}

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 import engine
-from tests.scenarios.conftest import PROCESSES, at
+from tests.scenarios.conftest import PROCESSES, at, certificate
 from tests.scenarios.test_formal_reintegration import REQUEST, Trajectory, decision
 
 
@@ -114,6 +114,8 @@ def test_T04_the_requester_recorded_by_the_occupational_physician_counts_on_the_
     case = employer_case(law, clock, date(2027, 1, 15), date(2026, 12, 1))
     started = law.start(case.id, "formal_reintegration", {}, role="occupational_physician", actor="oa1")
     [record] = law.work_items(case_id=case.id)
+    if "certificate_received_on" in evidence:
+        evidence = {**evidence, **certificate(law, case.id)}
     law.complete(record.id, {"request_received_on": "2027-01-10", "requested_by": "employer", **evidence},
                  actor="oa1")
     tasks = [i.task for i in law.work_items(case_id=case.id)]

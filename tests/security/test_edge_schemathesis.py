@@ -16,16 +16,18 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from tests.webui.conftest import PASSWORD, open_law_case
+from tests.webui.test_case_documents import PDF
 
 EXAMPLES = 20
 PASSES = ((GenerationMode.POSITIVE, False), (GenerationMode.NEGATIVE, False), (GenerationMode.NEGATIVE, True))
 """Valid and invalid requests with the token as the document declares it (an invalid request may lose it, so
 most are 401), then invalid requests that always carry the token, so bad data reaches the edge and the engine
 (``negative_data_rejection`` is left out there only: a request whose one fault was the missing token now has it)."""
-LAW_JUDGES = r"/cases$|/(procedures|messages|complete|late-act)$|/accounts|/organisations"
+LAW_JUDGES = r"/cases$|/(procedures|messages|complete|late-act|comments|documents)$|/accounts|/organisations"
 """Operations whose data the law or a form judges (a first day before the 2022 rules, a field its form refuses: a
 400 naming the field): the document cannot say what every rule and form asks, so a 400 on schema-valid data is
-expected there, and only there."""
+expected there, and only there. A comment's text is judged once stripped of white space (Python's, wider than a
+JSON Schema pattern's ``\\s``); an uploaded file by its content."""
 
 
 def _config(token: str) -> schemathesis.Config:
@@ -51,6 +53,8 @@ def test_no_generated_request_gets_a_server_error_or_an_answer_outside_the_docum
                                 organisations=["Acme NV"], actor="t")
     known = {"case_id": [case.id], "item_id": [law.work_items(case_id=case.id)[0].id], "user_id": [colleague.id],
              "organisation_id": [law.administration.organisations(admin.id)[0].id],
+             "document_id": [law.case_documents.upload(case.id, filename="plan.pdf", content=PDF, classification="case",
+                                                       user_id=admin.id).id],
              "process_id": [p.process_id for p in law.procedures()], "message": ["work_resumed", "incapacity_relapse"]}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=_config(token))
     failures = []
