@@ -18,6 +18,7 @@ from .context import current_engine
 from .documents import attachment
 from .errors import api_error
 from .inputs import MAX_ID, whole_number
+from .models import zip_download
 from .openapi import document as openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -137,6 +138,12 @@ def documents(case_id: int):  # type: ignore[no-untyped-def]
         classification=form.get("classification", ""), title=form.get("title", ""),
         work_item_id=whole_number(item) if item is not None else None, user_id=_user().id)
     return _json(document, 201)
+
+
+@bp.get("/versions/<int:definition_id>/archive")
+def version_archive(definition_id: int):  # type: ignore[no-untyped-def]
+    """A deployed version as a zip of its BPMN, forms and deadline rules; process owners and admins."""
+    return zip_download(*current_engine().version_archive(definition_id, user_id=_user().id))
 
 
 @bp.get("/cases/<int:case_id>/documents/<int:document_id>")

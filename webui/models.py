@@ -210,7 +210,7 @@ def _preview(schema: dict | None, chosen: str) -> Markup:
 def version_archive(definition_id: int):  # type: ignore[no-untyped-def]
     """A deployed version as a zip: its BPMN, forms and the deadline rules it runs with."""
     name, content = current_engine().version_archive(definition_id, user_id=current_user.view.id)
-    return _zip(name, content)
+    return zip_download(name, content)
 
 
 @bp.get("/drafts/<int:draft_id>/archive")
@@ -218,10 +218,11 @@ def version_archive(definition_id: int):  # type: ignore[no-untyped-def]
 def draft_archive(draft_id: int):  # type: ignore[no-untyped-def]
     """A draft as last saved, as a zip."""
     name, content = current_engine().draft_archive(draft_id, user_id=current_user.view.id)
-    return _zip(name, content)
+    return zip_download(name, content)
 
 
-def _zip(name: str, content: bytes) -> Response:
+def zip_download(name: str, content: bytes) -> Response:
+    """A model archive as a download (the pages and the API)."""
     response = Response(content, mimetype="application/zip")
     response.headers.set("Content-Disposition", "attachment", filename=name)
     return response

@@ -139,6 +139,13 @@ def paths() -> dict:
                 "The instance, back on the path of a timely act", _ref("Instance"),
                 errors=("400", "401", "403", "404", "409")), body=_object(("data",), data=DATA),
             params=("item_id",))},
+        "/versions/{definition_id}/archive": {"get": _op(
+            "A deployed version as a zip: its BPMN (bpmn/), forms (forms/), the deadline rules it uses (rules.json) "
+            "and a manifest; the same bytes each time. Process owners and admins",
+            {"200": {"description": "The zip, as an attachment",
+                     "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+             **{code: _ok("", {}, errors=(code,))[code] for code in ("401", "403", "404")}},
+            params=("definition_id",))},
         "/subject-export": {"get": {**_op(
             "Everything held about a worker (GDPR art. 15): the token's user's own as the worker of their cases, "
             "or, for compliance officers and admins, a worker's by employee_account or case_id; audited per case",

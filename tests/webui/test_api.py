@@ -148,3 +148,15 @@ def test_procedures_work_item_pages_and_release(api_as, law):
     colleague = api_as("occupational_physician", username="oa2", organisations=("Mensura",))
     assert colleague.post(f"/work-items/{item['id']}/claim").status_code == 409
     assert oa.post(f"/work-items/{item['id']}/release").get_json()["assignee"] is None
+
+
+def test_a_process_owner_downloads_a_version_as_a_zip_and_others_may_not(api_as, law):
+    version = law.versions("pre_return_visit")[0].version
+    owner, hr = api_as("process_owner", username="po1"), api_as("employer", username="hr1")
+
+    response = owner.get(f"/versions/{version.id}/archive")
+
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert response.data == law.version_archive(version.id)[1]
+    assert hr.get(f"/versions/{version.id}/archive").status_code == 403
+    assert owner.get("/versions/999999/archive").status_code == 404
