@@ -55,7 +55,8 @@ def test_no_generated_request_gets_a_server_error_or_an_answer_outside_the_docum
              "organisation_id": [law.administration.organisations(admin.id)[0].id],
              "document_id": [law.case_documents.upload(case.id, filename="plan.pdf", content=PDF, classification="case",
                                                        user_id=admin.id).id],
-             "process_id": [p.process_id for p in law.procedures()], "message": ["work_resumed", "incapacity_relapse"]}
+             "process_id": [p.process_id for p in law.procedures()], "message": ["work_resumed", "incapacity_relapse"],
+             "definition_id": [law.versions("pre_return_visit")[0].version.id]}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=_config(token))
     failures = []
     for result in schema.get_all_operations():
