@@ -9,19 +9,11 @@ import zipfile
 import pytest
 
 import engine
-from tests.conftest import FIXTURES
-from tests.engine.test_workbench import DEMO, FILE, owner
+from tests.engine.test_workbench import DEMO, FILE, label_changed_version, owner
 
 
 def changed_version(eng: engine.Engine, po: engine.UserView) -> engine.Version:
-    eng.deploy(DEMO, actor="po1")
-    draft = eng.create_draft("visit_demo", user_id=po.id)
-    form = json.loads((FIXTURES / "forms" / "visit_request.json").read_text())
-    form["properties"]["request_received_on"]["x-label"]["en"] = "Request received by the physician on"
-    eng.save_draft(draft.id, forms={"visit_request.json": json.dumps(form)}, expected_revision=draft.revision,
-                   user_id=po.id)
-    [version] = eng.deploy_draft(draft.id, comment="clearer label", user_id=po.id)
-    return version
+    return label_changed_version(eng, po)[0]
 
 
 def entries(content: bytes) -> dict[str, bytes]:

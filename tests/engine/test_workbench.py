@@ -119,31 +119,35 @@ def test_malicious_or_malformed_files_are_refused_and_nothing_is_deployed(eng, p
     assert len(eng.versions()) == 1
 
 
-def test_an_edited_form_travels_with_the_draft_into_the_new_version(eng):
+def label_changed_version(eng: engine.Engine, po: engine.UserView) -> tuple[engine.Version, dict]:
+    """Version 2 of the demo, whose request form's English label reads "Request received by the physician on"."""
     eng.deploy(DEMO, actor="po1")
-    po = owner(eng)
     draft = eng.create_draft("visit_demo", user_id=po.id)
     form = json.loads((FIXTURES / "forms" / "visit_request.json").read_text())
     form["properties"]["request_received_on"]["x-label"]["en"] = "Request received by the physician on"
     eng.save_draft(draft.id, forms={"visit_request.json": json.dumps(form)}, expected_revision=draft.revision,
                    user_id=po.id)
-    eng.deploy_draft(draft.id, comment="clearer label", user_id=po.id)
-    case = start_one(eng, "C-1")
+    [version] = eng.deploy_draft(draft.id, comment="clearer label", user_id=po.id)
+    return version, form
+
+
+def first_task_schema(eng: engine.Engine, reference: str) -> str:
+    """The form schema of the first task of a new instance, as its worker sees it (JSON text)."""
+    case = start_one(eng, reference)
     item = eng.work_items(case_id=case.case_id)[0]
     user = eng.create_user(username="e1", password="correct horse battery", display_name="E", roles=["employee"],
                            organisations=["Acme NV"], actor="test")
-    assert "Request received by the physician on" in json.dumps(eng.task(item.id, user.id).schema)
+    return json.dumps(eng.task(item.id, user.id).schema)
+
+
+def test_an_edited_form_travels_with_the_draft_into_the_new_version(eng):
+    label_changed_version(eng, owner(eng))
+    assert "Request received by the physician on" in first_task_schema(eng, "C-1")
 
 
 def test_a_diagram_only_version_keeps_the_form_the_version_before_it_changed(eng):
-    eng.deploy(DEMO, actor="po1")
     po = owner(eng)
-    draft = eng.create_draft("visit_demo", user_id=po.id)
-    form = json.loads((FIXTURES / "forms" / "visit_request.json").read_text())
-    form["properties"]["request_received_on"]["x-label"]["en"] = "Request received by the physician on"
-    eng.save_draft(draft.id, forms={"visit_request.json": json.dumps(form)}, expected_revision=draft.revision,
-                   user_id=po.id)
-    [v2] = eng.deploy_draft(draft.id, comment="clearer label", user_id=po.id)
+    v2, form = label_changed_version(eng, po)
     third = eng.create_draft("visit_demo", user_id=po.id)
     assert eng.form_source(third.id, "visit_request.json") == form
     xml = third.files[FILE].replace("Visit wanted", "Visit asked for")
@@ -152,11 +156,7 @@ def test_a_diagram_only_version_keeps_the_form_the_version_before_it_changed(eng
     [v3] = eng.deploy_draft(third.id, comment="diagram only", user_id=po.id)
 
     assert [c for c in eng.compare_versions(v2.id, v3.id).changes if c.element_type == "form"] == []
-    case = start_one(eng, "C-3")
-    item = eng.work_items(case_id=case.case_id)[0]
-    user = eng.create_user(username="e1", password="correct horse battery", display_name="E", roles=["employee"],
-                           organisations=["Acme NV"], actor="test")
-    assert "Request received by the physician on" in json.dumps(eng.task(item.id, user.id).schema)
+    assert "Request received by the physician on" in first_task_schema(eng, "C-3")
 
 
 def test_a_form_that_is_not_json_is_refused_with_its_name(eng):
