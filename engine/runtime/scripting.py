@@ -14,7 +14,9 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import gc
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -129,15 +131,38 @@ def compile_problems(source: str, mode: str) -> list[str]:
     return []
 
 
+class _CollectorTime(threading.local):
+    """Processor time each thread spent collecting garbage: a full collection of a large heap is the server's
+    work, not the diagram's, and once made a one-line condition overrun its limit."""
+
+    started = 0.0
+    spent = 0.0
+
+    def __call__(self, phase: str, info: Mapping[str, Any]) -> None:
+        if phase == "start":
+            self.started = time.thread_time()
+        else:
+            self.spent += time.thread_time() - self.started
+
+
+_COLLECTOR_TIME = _CollectorTime()
+gc.callbacks.insert(0, _COLLECTOR_TIME)
+
+
+def _diagram_time() -> float:
+    return time.thread_time() - _COLLECTOR_TIME.spent
+
+
 def _run_limited(action: Callable[[], Any], seconds: float) -> Any:
     """Run ``action``, stopping diagram code after ``seconds`` of its thread's processor time, in any thread.
 
     Only a diagram frame is stopped: other code the interpreter runs meanwhile (a garbage collector's callback,
     say) must not receive the diagram's error. Processor time, not wall time, so a busy server does not
-    make a script fail. Only diagram frames are traced line by line: the code they call (our deadline rules, the
-    holiday calendar, a cold cache filled on a process's first script) runs untraced, at full speed.
+    make a script fail; time spent collecting garbage does not count. Only diagram frames are traced line by line:
+    the code they call (our deadline rules, the holiday calendar, a cold cache filled on a process's first script)
+    runs untraced, at full speed.
     """
-    deadline = time.thread_time() + seconds
+    deadline = _diagram_time() + seconds
 
     def trace(frame: FrameType, event: str, arg: Any) -> Callable | None:
         in_diagram = frame.f_code.co_filename == DIAGRAM_FILE
@@ -145,7 +170,7 @@ def _run_limited(action: Callable[[], Any], seconds: float) -> Any:
             if not in_diagram:  # only diagram frames can be stopped: any other runs at full speed
                 return None
             frame.f_trace_opcodes = True  # one-line loops emit no lines
-        if in_diagram and time.thread_time() > deadline:
+        if in_diagram and _diagram_time() > deadline:
             raise ScriptLimitExceeded(f"diagram code exceeded its time limit of {seconds} s")
         return trace
 

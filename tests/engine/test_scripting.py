@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
@@ -245,6 +246,30 @@ def test_only_the_diagram_line_is_stopped_never_code_running_meanwhile():
     stopped = failure_of(lambda: engine.environment.execute("overrun()\nx = 1", {}, {}))
     assert isinstance(stopped, ScriptLimitExceeded)
     assert finished == ["note", "overrun"]
+
+
+def test_time_spent_collecting_garbage_is_not_the_diagrams():
+    """A full collection of a large heap during a one-line condition once made it overrun its limit."""
+    armed: list[bool] = []
+
+    def slow_collection(phase: str, info: Any) -> None:
+        if phase == "start" and armed:
+            armed.clear()
+            until = time.thread_time() + TIME_LIMIT * 2
+            while time.thread_time() < until:
+                pass
+
+    def arm() -> None:
+        armed.append(True)
+
+    engine = script_engine({"arm": arm}, time_limit_seconds=TIME_LIMIT)
+    gc.callbacks.append(slow_collection)
+    try:
+        allocating = "arm() or len([[i, j] for i in range(100) for j in range(50)])"
+        assert engine.environment.evaluate(allocating, {}, {}) == 5000
+    finally:
+        gc.callbacks.remove(slow_collection)
+    assert not armed, "no collection ran inside the diagram"
 
 
 def test_the_time_limit_restores_the_trace_function_that_was_set_before():
