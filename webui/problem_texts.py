@@ -80,6 +80,8 @@ TEXTS = {
     "model.xml_syntax": lazy_gettext("XML error: %(detail)s"),
     "model.bpmn_schema": lazy_gettext("not valid against the BPMN schema: %(detail)s"),
     "model.bpmn_parser": lazy_gettext("SpiffWorkflow refuses the diagram: %(detail)s"),
+    "model.data_reference": lazy_gettext("reads or writes %(refs)s, which is no data object or data store of "
+                                         "this process"),
     "model.not_executable": lazy_gettext(
         "process '%(process)s' is marked isExecutable=\"false\", so this file would deploy nothing; mark the process "
         "executable to run it"),

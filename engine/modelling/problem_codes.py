@@ -29,6 +29,7 @@ MODELLING_CODES = {
     "model.xml_syntax": "{detail}",
     "model.bpmn_schema": "{detail}",
     "model.bpmn_parser": "{detail}",
+    "model.data_reference": "reads or writes {refs}, which is no data object or data store of this process",
     "model.not_executable": "process '{process}' is marked isExecutable=\"false\", so this file would deploy "
                             "nothing; mark the process executable to run it",
     "model.builtin_unavailable": "'{name}' is not available to diagram code: the script would fail when a case "

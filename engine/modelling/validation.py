@@ -33,6 +33,7 @@ from ..runtime import run_limits
 from . import model_files
 from .diagram_expressions import NS, RULES_PROPERTY, expression_problems, listed_rules, timer_problems
 from .diagram_expressions import property_value as _property
+from .parser_problems import parser_problem
 from .problem_codes import problem
 
 MAX_FILE_BYTES = 5_000_000
@@ -165,8 +166,7 @@ def _parse_spiff(trees: Mapping[str, etree._Element], result: Checked) -> None:
             parser.get_subprocess_specs(process_id)
             result.process_ids.append(process_id)
     except ValidationException as err:
-        message = problem("model.bpmn_parser", detail=str(err.args[0] if err.args else err))
-        result.problems.append(Problem(err.id or None, message, err.file_name or None, err.line_number or None))
+        result.problems.append(parser_problem(err, trees))
         return
     result.parser = parser
 

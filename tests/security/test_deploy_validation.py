@@ -213,3 +213,16 @@ def test_a_lane_without_a_name_is_said_to_have_none():
     found = problems(DEMO.replace(lane.group(0), f'<bpmn:lane id="{lane.group(1)}"'))
     [problem] = [p for p in found if p.element_id == lane.group(1)]
     assert problem.message.startswith("this lane has no name") and "None" not in problem.message
+
+
+@pytest.mark.parametrize("association", [
+    '<bpmn:dataInputAssociation id="dia"><bpmn:sourceRef>missing_object</bpmn:sourceRef>'
+    "<bpmn:targetRef>hold_visit</bpmn:targetRef></bpmn:dataInputAssociation>",
+    '<bpmn:dataOutputAssociation id="doa"><bpmn:targetRef>missing_object</bpmn:targetRef></bpmn:dataOutputAssociation>',
+])
+def test_an_unresolved_data_reference_is_named_on_its_element_and_line(association):
+    xml = variant(HOLD_END, HOLD_END.replace("</bpmn:userTask>", f"{association}</bpmn:userTask>"))
+    [problem] = problems(xml)
+    assert (problem.element_id, problem.line) == ("hold_visit", xml[:xml.index('id="hold_visit"')].count("\n") + 1)
+    assert "'missing_object'" in problem.message and "data object" in problem.message
+    assert "<Element" not in problem.message and " at 0x" not in problem.message
