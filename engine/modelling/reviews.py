@@ -133,10 +133,12 @@ class Reviews:
 
     def set_required(self, process_id: str, is_required: bool, *, user_id: int) -> ApprovalSettingView:
         """Say whether deploys of ``process_id`` need a second process owner's approval; admins only
-        (``NotAllowed``); audited (``approval_setting_changed``) when it changes."""
+        (``NotAllowed``); audited (``approval_setting_changed``) when it changes. ``NotFound`` for a process never
+        deployed."""
         now = self._wiring.clock.now()
         with self._wiring.database.unit_of_work() as session:
             admin = _require_admin(session, user_id)
+            repository.latest(session, process_id)
             row = session.get(ApprovalSetting, process_id)
             was_required = four_eyes.is_required(session, process_id)
             if row is None:

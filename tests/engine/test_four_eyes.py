@@ -140,6 +140,8 @@ def test_an_admin_chooses_which_processes_need_approval_and_the_change_is_audite
         eng.reviews.set_required("visit_demo", False, user_id=po.id)
     with pytest.raises(engine.NotAllowed):
         eng.reviews.settings(user_id=po.id)
+    with pytest.raises(engine.NotFound):
+        eng.reviews.set_required("no_such_process", False, user_id=admin.id)
     setting = eng.reviews.set_required("visit_demo", False, user_id=admin.id)
     assert (setting.is_required, setting.changed_by) == (False, "root")
     changed = eng.audit_trail("repository")[-1]
