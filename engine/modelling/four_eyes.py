@@ -58,10 +58,13 @@ def latest_approval(session: Session, draft: Draft) -> DraftApproval | None:
     return session.scalar(query)
 
 
-def valid_approval(session: Session, draft: Draft) -> DraftApproval | None:
-    """The approval of the draft's current revision, if it has one."""
-    approval = latest_approval(session, draft)
-    return approval if approval is not None and approval.revision == draft.revision else None
+def valid_approval(session: Session, draft: Draft, *, not_by: str | None = None) -> DraftApproval | None:
+    """The newest approval of the draft's current revision, preferring one by someone else than ``not_by`` (the
+    deployer); None when the revision has none."""
+    query = (select(DraftApproval).where(DraftApproval.draft_id == draft.id, DraftApproval.revision == draft.revision)
+             .order_by(DraftApproval.id.desc()))
+    approvals = list(session.scalars(query))
+    return next((a for a in approvals if a.approved_by != not_by), approvals[0] if approvals else None)
 
 
 def approval_refusal(session: Session, draft: Draft, username: str) -> Coded | None:

@@ -118,7 +118,7 @@ class Workbench(Wiring):
             draft = queries.get(session, Draft, draft_id, "draft")
             if draft.deployed_as is not None:
                 raise Conflict(problem("draft.already_deployed", draft=draft_id))
-            approval = four_eyes.valid_approval(session, draft)
+            approval = four_eyes.valid_approval(session, draft, not_by=user.username)
             deployed = repository.deploy(session, self._draft_source(draft), actor=user.username, comment=comment,
                                          now=self.clock.now(), approval=four_eyes.deploy_record(approval))
             four_eyes.require_for_deploy(session, draft, approval, [d.process_id for d in deployed], user.username)

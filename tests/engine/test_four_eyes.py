@@ -92,6 +92,15 @@ def test_the_approver_does_not_deploy_what_they_approved(eng):
     assert [v.deployed_by for v in eng.deploy_draft(draft.id, comment="rename", user_id=third.id)] == ["po3"]
 
 
+def test_of_two_approvals_the_deployer_uses_the_one_they_did_not_give(eng):
+    po, first, second = owner(eng, "po1"), owner(eng, "po2"), owner(eng, "po3")
+    draft = renamed_draft(eng, po)
+    eng.reviews.approve(draft.id, revision=draft.revision, user_id=first.id)
+    eng.reviews.approve(draft.id, revision=draft.revision, user_id=second.id)
+    eng.deploy_draft(draft.id, comment="rename", user_id=second.id)
+    assert eng.audit_trail("repository")[-1].after["approved_by"] == "po2"
+
+
 @pytest.mark.parametrize("role", ["employer", "compliance_officer"])
 def test_only_process_owners_and_admins_review_and_approve(eng, role):
     draft = renamed_draft(eng, owner(eng, "po1"))
