@@ -31,6 +31,7 @@ from .modelling.modelling_views import (
     VersionSummary,
 )
 from .modelling.problem_codes import CODES as MESSAGE_CODES
+from .modelling.reviews import ApprovalSettingView, ApprovalView, DraftReview
 from .modelling.trial import Trial, TrialTask, TrialView
 from .oversight.access_review import AccessEntry, AccessPage
 from .oversight.compliance import EndReached, InstancePage, InstanceRow
@@ -95,5 +96,6 @@ __all__ = [
     "CaseDocumentList", "StoredDocument",
     "NotificationPage", "NotificationView", "ComposedMail", "Composer", "MailRun", "MailSettings", "DIGEST_HOUR",
     "LetterOffer", "LetterView",
+    "ApprovalSettingView", "ApprovalView", "DraftReview",
     "CaseDocumentList", "StoredDocument", "CaseCommentList", "CommentView",
 ]

@@ -23,6 +23,7 @@ from .law import calendar, catalogue, deadline_rules, deadlines, reference
 from .modelling import model_archive
 from .modelling.diagram_names import DiagramNames
 from .modelling.instance_moves import InstanceMoves
+from .modelling.reviews import Reviews
 from .modelling.trial import Trials
 from .modelling.workbench import Workbench
 from .oversight.access_review import AccessLogs
@@ -263,6 +264,12 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
     def diagram_names(self) -> DiagramNames:
         """The deployed diagrams' names in Dutch and French, looked up by their English name (``name``)."""
         return DiagramNames(self)
+
+    @cached_property
+    def reviews(self) -> Reviews:
+        """Four eyes on deploys: a draft's ``review`` and ``approve`` (process owners), and which processes need it
+        (``settings``, ``set_required``: admins)."""
+        return Reviews(self)
 
     @cached_property
     def subject_exports(self) -> SubjectExports:

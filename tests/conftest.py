@@ -91,3 +91,12 @@ def no_scheduler_left_running() -> Iterator[None]:
     yield
     leftovers = [t.name for t in set(threading.enumerate()) - before if t.is_alive() and "APScheduler" in t.name]
     assert not leftovers, f"scheduler threads left running: {leftovers}"
+
+
+def approve(eng: engine.Engine, draft_id: int, reviewer: str = "reviewer") -> engine.ApprovalView:
+    """Have a second process owner (``reviewer``, created on first use) approve the draft as it is now saved: a
+    deploy of a draft needs it (four eyes)."""
+    password = "correct horse battery staple"
+    user = eng.authenticate(reviewer, password) or eng.create_user(
+        username=reviewer, password=password, display_name=reviewer, roles=["process_owner"], actor="test")
+    return eng.reviews.approve(draft_id, revision=eng.draft(draft_id).revision, user_id=user.id)

@@ -38,6 +38,7 @@ from . import (
     notifications,
     problem_texts,
     records,
+    reviews,
     subject_access,
     tasks,
     trace,
@@ -96,6 +97,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                       admin.bp, subject_access.bp, documents.bp, notifications.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(comments.bp)
+    app.register_blueprint(reviews.bp)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)
     errors.register(app)

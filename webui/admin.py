@@ -1,4 +1,5 @@
-"""Admin pages under /admin: accounts (create, change, disable, reset password) and organisations.
+"""Admin pages under /admin: accounts (create, change, disable, reset password), organisations, and which processes
+need a second process owner's approval to deploy.
 
 Every page asks the engine, which refuses anyone but an active admin (403). Refused data re-shows the form with
 each message at its field, in the reader's language.
@@ -197,6 +198,21 @@ def set_active(organisation_id: int):  # type: ignore[no-untyped-def]
     current_engine().administration.set_organisation_active(_me(), organisation_id,
                                                              is_active=request.form.get("active") == "yes")
     return redirect(url_for("admin.organisations"))
+
+
+@bp.route("/approvals", methods=["GET", "POST"])
+@login_required
+def approvals():  # type: ignore[no-untyped-def]
+    """Which processes need a second process owner's approval before a deploy (four eyes); change one."""
+    eng = current_engine()
+    if request.method == "POST":
+        is_required = request.form.get("required") == "yes"
+        setting = eng.reviews.set_required(request.form.get("process_id", ""), is_required, user_id=_me())
+        flash(_("Deploys of %(process)s now need a second process owner's approval.", process=setting.process_id)
+              if is_required else _("Deploys of %(process)s no longer need a second process owner's approval.",
+                                    process=setting.process_id), "info")
+        return redirect(url_for("admin.approvals"))
+    return render_template("admin/approvals.html", settings=eng.reviews.settings(user_id=_me()))
 
 
 def _is_last_admin(error: engine.NotAllowed) -> bool:

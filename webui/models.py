@@ -125,6 +125,9 @@ def deploy(draft_id: int):  # type: ignore[no-untyped-def]
     except engine.InvalidInput:
         flash(_("Say why this version exists: a deploy needs a comment."), "error")
         return _draft_page(eng.draft(draft_id), None, 422)
+    except engine.NotAllowed as err:
+        flash(message_text(err.message), "error")
+        return _draft_page(eng.draft(draft_id, user_id=current_user.view.id), None, 403)
     names = ", ".join(f"{v.process_id} {_('version')} {v.version}" for v in versions) or _("nothing changed")
     flash(_("Deployed: %(names)s.", names=names), "info")
     return redirect(url_for("models.index"))

@@ -166,6 +166,18 @@ TEXTS = {
     "draft.saved_since": lazy_gettext("Draft %(draft)s was saved by %(user)s since revision %(revision)s; reload it."),
     "draft.deployed": lazy_gettext("Draft %(draft)s is deployed; start a new draft."),
     "draft.already_deployed": lazy_gettext("Draft %(draft)s is already deployed."),
+    "draft.needs_approval": lazy_gettext(
+        "%(process)s needs a second process owner's approval: revision %(revision)s of draft %(draft)s has none. Ask "
+        "a colleague to review it."),
+    "draft.approval_outdated": lazy_gettext(
+        "Draft %(draft)s was approved at revision %(approved)s and saved again since (revision %(revision)s). Ask for "
+        "a review of what will be deployed."),
+    "draft.approver_deploys": lazy_gettext(
+        "%(user)s approved draft %(draft)s, so another process owner deploys it: four eyes."),
+    "draft.author_approves": lazy_gettext(
+        "%(user)s edited draft %(draft)s; a process owner who did not edit it approves it."),
+    "draft.approval_problems": lazy_gettext(
+        "Draft %(draft)s does not validate; a draft with problems cannot be approved."),
     "plan.part_time_not_requested": lazy_gettext(
         "The plan includes part-time work during the incapacity from %(first_day)s: it cannot be carried out before "
         "the worker's request for the advisory physician's authorisation is recorded (T28, art. 100 §2 GVU-wet)."),

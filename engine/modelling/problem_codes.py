@@ -90,6 +90,13 @@ MODELLING_CODES = {
     "draft.saved_since": "draft {draft} was saved by {user} since revision {revision}; reload it",
     "draft.deployed": "draft {draft} is deployed; start a new draft",
     "draft.already_deployed": "draft {draft} is already deployed",
+    "draft.needs_approval": "process '{process}' needs a second process owner's approval: revision {revision} of "
+                            "draft {draft} has none; ask a colleague to review it",
+    "draft.approval_outdated": "draft {draft} was approved at revision {approved} and saved again since (revision "
+                               "{revision}); ask for a review of what will be deployed",
+    "draft.approver_deploys": "{user} approved draft {draft}, so another process owner deploys it: four eyes",
+    "draft.author_approves": "{user} edited draft {draft}; a process owner who did not edit it approves it",
+    "draft.approval_problems": "draft {draft} does not validate; a draft with problems cannot be approved",
     "move.reverted_already": "migration {migration} cannot be reverted: it was reverted already",
     "move.instance_ended": "migration {migration} cannot be reverted: the instance is {state}",
     "move.blocked": "the instance moved on since its migration and cannot move back: {blockers}",

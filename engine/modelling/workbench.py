@@ -15,7 +15,7 @@ from ..law import calendar
 from ..store import audit, queries, repository, views
 from ..store.models import Bundle, Draft, ProcessDefinition, ProcessInstance, User
 from ..wiring import Wiring
-from . import comparison, model_archive, model_files, validation
+from . import comparison, four_eyes, model_archive, model_files, validation
 from .modelling_views import DraftView, Palette, RuleOption, VersionComparison, VersionSummary
 from .problem_codes import problem
 
@@ -52,9 +52,10 @@ class Workbench(Wiring):
                           updated_by=user.username)
             session.add(draft)
             session.flush()
+            four_eyes.record_editor(session, draft, user.username)
             audit.append(session, "repository", at=now, actor=user.username, action="draft_created",
                          after={"draft": draft.id, "process_id": process_id, "based_on": latest.version})
-            result = _draft_view(draft)
+            result = draft_view(draft)
             session.commit()
         return result
 
@@ -64,14 +65,14 @@ class Workbench(Wiring):
             if user_id is not None:
                 require_owner(session, user_id)
             query = select(Draft).where(Draft.deployed_as.is_(None)).order_by(Draft.updated_at.desc())
-            return [_draft_view(d) for d in session.scalars(query) if process_id in (None, d.process_id)]
+            return [draft_view(d) for d in session.scalars(query) if process_id in (None, d.process_id)]
 
     def draft(self, draft_id: int, *, user_id: int | None = None) -> DraftView:
         """One draft; ``NotFound`` when it does not exist (with ``user_id``: for process owners and admins only)."""
         with self.database.unit_of_work() as session:
             if user_id is not None:
                 require_owner(session, user_id)
-            return _draft_view(queries.get(session, Draft, draft_id, "draft"))
+            return draft_view(queries.get(session, Draft, draft_id, "draft"))
 
     def save_draft(self, draft_id: int, *, files: dict[str, str] | None = None, forms: dict[str, str] | None = None,
                    expected_revision: int, user_id: int) -> DraftView:
@@ -92,7 +93,8 @@ class Workbench(Wiring):
             draft.forms = {**draft.forms, **_parsed_forms(forms or {})}
             draft.updated_at, draft.updated_by = self.clock.now(), user.username
             session.flush()
-            result = _draft_view(draft)
+            four_eyes.record_editor(session, draft, user.username)
+            result = draft_view(draft)
             session.commit()
         return result
 
@@ -107,7 +109,7 @@ class Workbench(Wiring):
         """Deploy a draft as new immutable versions; running instances keep theirs. Audited.
 
         ``InvalidInput`` without a comment, ``InvalidModel`` listing every problem (nothing deployed then),
-        ``Conflict`` for a draft already deployed.
+        ``Conflict`` for a draft already deployed, ``NotAllowed`` when four eyes forbid it (``four_eyes``).
         """
         if not comment.strip():
             raise InvalidInput("a deploy needs a comment", {"comment": ["say why this version exists"]})
@@ -116,8 +118,10 @@ class Workbench(Wiring):
             draft = queries.get(session, Draft, draft_id, "draft")
             if draft.deployed_as is not None:
                 raise Conflict(problem("draft.already_deployed", draft=draft_id))
+            approval = four_eyes.valid_approval(session, draft, not_by=user.username)
             deployed = repository.deploy(session, self._draft_source(draft), actor=user.username, comment=comment,
-                                         now=self.clock.now())
+                                         now=self.clock.now(), approval=four_eyes.deploy_record(approval))
+            four_eyes.require_for_deploy(session, draft, approval, [d.process_id for d in deployed], user.username)
             own = next((d for d in deployed if d.process_id == draft.process_id), None)
             draft.deployed_as = own.id if own else draft.based_on
             result = [queries.version_view(row) for row in deployed]
@@ -129,7 +133,8 @@ class Workbench(Wiring):
         with self.database.unit_of_work() as session:
             if user_id is not None:
                 require_owner(session, user_id)
-            old, new = (_side(session, queries.get(session, ProcessDefinition, i, "version")) for i in (old_id, new_id))
+            old, new = (version_side(session, queries.get(session, ProcessDefinition, i, "version"))
+                        for i in (old_id, new_id))
         return comparison.compare(old, new)
 
     def version_comparison(self, old_id: int, new_id: int, *, user_id: int | None = None) -> VersionComparison:
@@ -138,7 +143,7 @@ class Workbench(Wiring):
             if user_id is not None:
                 require_owner(session, user_id)
             old, new = (queries.get(session, ProcessDefinition, i, "version") for i in (old_id, new_id))
-            old_side, new_side, process_id = _side(session, old), _side(session, new), new.process_id
+            old_side, new_side, process_id = version_side(session, old), version_side(session, new), new.process_id
         files = [{name: _text(xml) for name, xml in side.files.items()} for side in (old_side, new_side)]
         main = next((n for n, xml in sorted(files[1].items()) if f'id="{process_id}"' in xml), "")
         return VersionComparison(comparison.compare(old_side, new_side), process_id, files[0], files[1],
@@ -152,7 +157,7 @@ class Workbench(Wiring):
         with self.database.unit_of_work() as session:
             if user_id is not None:
                 require_owner(session, user_id)
-            side = _side(session, queries.get(session, ProcessDefinition, definition_id, "version"))
+            side = version_side(session, queries.get(session, ProcessDefinition, definition_id, "version"))
             return {name: _text(xml) for name, xml in side.files.items()}
 
     def version_archive(self, definition_id: int, *, user_id: int | None = None) -> tuple[str, bytes]:
@@ -162,7 +167,7 @@ class Workbench(Wiring):
             if user_id is not None:
                 require_owner(session, user_id)
             row = queries.get(session, ProcessDefinition, definition_id, "version")
-            side = _side(session, row)
+            side = version_side(session, row)
             manifest = {"process_id": row.process_id, "version": row.version, "deployed_at": row.deployed_at,
                         "deployed_by": row.deployed_by, "comment": row.comment, "bundle": row.bundle_hash}
             name = f"{row.process_id}-v{row.version}.zip"
@@ -233,7 +238,7 @@ def draft_source(draft: Draft, forms_dir: Path, rules: Any) -> repository.Source
     return repository.Source(files, forms_dir, rules, forms)
 
 
-def _side(session: Session, definition: ProcessDefinition) -> comparison.Side:
+def version_side(session: Session, definition: ProcessDefinition) -> comparison.Side:
     bundle = session.get(Bundle, definition.bundle_hash)
     if bundle is None:
         raise NotFound(f"the bundle of {definition.process_id} version {definition.version} is missing")
@@ -289,6 +294,6 @@ def _summary(session: Session, row: ProcessDefinition, counts: dict) -> VersionS
                                 tuple(sorted(bundle.forms)), tuple(sorted(bundle.rules)))
 
 
-def _draft_view(draft: Draft) -> DraftView:
+def draft_view(draft: Draft) -> DraftView:
     return DraftView(draft.id, draft.process_id, dict(draft.files), dict(draft.forms), draft.based_on,
                            draft.created_by, draft.updated_at, draft.updated_by, draft.revision, draft.deployed_as)

@@ -68,8 +68,10 @@ def read_sources(path_or_xml: str | bytes | Path | list) -> dict[str, bytes]:
     return {path.name: path.read_bytes()}
 
 
-def deploy(session: Session, source: Source, *, actor: str, comment: str, now: datetime) -> list[ProcessDefinition]:
-    """Validate ``source`` and store a new version of every process whose content changed.
+def deploy(session: Session, source: Source, *, actor: str, comment: str, now: datetime,
+           approval: dict | None = None) -> list[ProcessDefinition]:
+    """Validate ``source`` and store a new version of every process whose content changed; ``approval`` adds what
+    the audit event says of a draft's approval (``four_eyes.deploy_record``).
 
     Raises ``InvalidModel`` with every problem when anything is wrong; then nothing is stored.
     """
@@ -94,7 +96,7 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
         session.flush()
         audit.append(session, "repository", at=now, actor=actor, action="deployed",
                      after={"process_id": process_id, "version": definition.version, "bundle": bundle.hash,
-                            "comment": comment})
+                            "comment": comment, **(approval or {})})
         deployed.append(definition)
     return deployed
 

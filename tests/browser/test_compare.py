@@ -10,6 +10,7 @@ from collections.abc import Callable
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.browser.conftest import LiveServer, SignIn
+from tests.conftest import approve
 
 FILE = "pre_return_visit.bpmn"
 OWNER = "paula.owner"
@@ -22,6 +23,7 @@ def test_the_compare_page_colours_what_changed_on_both_diagrams(
     draft = eng.create_draft("pre_return_visit", user_id=owner.id)
     xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit and advise"')
     eng.save_draft(draft.id, files={FILE: xml}, expected_revision=draft.revision, user_id=owner.id)
+    approve(eng, draft.id)
     eng.deploy_draft(draft.id, comment="clearer task name", user_id=owner.id)
     new, old = (s.version.id for s in eng.versions("pre_return_visit"))
 

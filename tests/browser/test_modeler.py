@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 
 from tests.browser.conftest import LiveServer, SignIn
+from tests.conftest import approve
 
 FILE = "pre_return_visit.bpmn"
 OWNER = "paula.owner"
@@ -134,6 +135,7 @@ def test_a_process_owner_edits_validates_and_deploys_a_draft_and_new_cases_run_o
 
     page.get_by_role("button", name="Validate").click()
     expect(page.locator("#problems")).to_have_text("No problems.")
+    approve(live.eng, draft_id)
 
     page.get_by_label("Why this version exists").fill("T16 instead of T15; a clearer name for the visit.")
     page.get_by_label("I confirm: from now on new cases start on this version.", exact=False).check()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import engine
+from tests.conftest import approve
 from tests.scenarios.conftest import at
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,7 @@ def new_version(law: engine.Engine, owner: engine.UserView, change) -> tuple[int
     draft = law.create_draft("pre_return_visit", user_id=owner.id)
     law.save_draft(draft.id, files={FILE: change(draft.files[FILE])}, expected_revision=draft.revision,
                    user_id=owner.id)
+    approve(law, draft.id)
     [version] = law.deploy_draft(draft.id, comment="test", user_id=owner.id)
     return draft.based_on or 0, version.id
 
@@ -183,6 +185,7 @@ def test_an_instance_inside_a_called_process_moves_with_it(law, owner, clock):
         'deadline(plan_rule, plan_term_start, None, plan_other_start)', 'deadline("T08", plan_term_start)').replace(
         'name="Deliver a re-integration plan or a motivated report"', 'name="Deliver a plan or a report"')
     law.save_draft(draft.id, files=files, expected_revision=draft.revision, user_id=owner.id)
+    approve(law, draft.id)
     [version] = [v for v in law.deploy_draft(draft.id, comment="T08", user_id=owner.id)
                  if v.process_id == "formal_reintegration"]
     [move] = law.migration_preview(draft.based_on or 0, version.id, user_id=owner.id).instances
@@ -211,6 +214,7 @@ def form_version(law: engine.Engine, owner: engine.UserView) -> tuple[int, int]:
     form["required"].append("held_on")
     law.save_draft(draft.id, forms={"pre_return_visit_report.json": json.dumps(form)},
                    expected_revision=draft.revision, user_id=owner.id)
+    approve(law, draft.id)
     [version] = law.deploy_draft(draft.id, comment="form only", user_id=owner.id)
     return draft.based_on or 0, version.id
 

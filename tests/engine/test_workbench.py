@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 import engine
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, approve
 
 DEMO = FIXTURES / "bpmn" / "visit_demo.bpmn"
 FILE = "visit_demo.bpmn"
@@ -43,6 +43,7 @@ def test_a_draft_deploys_as_a_new_version_and_running_instances_keep_theirs(eng)
     xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
     saved = eng.save_draft(draft.id, files={FILE: xml}, expected_revision=draft.revision, user_id=po.id)
     assert eng.validate_draft(draft.id) == []
+    approve(eng, draft.id)
     [version] = eng.deploy_draft(draft.id, comment="shorter task name", user_id=po.id)
     assert version.version == 2 and saved.revision == draft.revision + 1
     assert eng.instance(before.id).version == 1 and start_one(eng, "C-2").version == 2
@@ -127,6 +128,7 @@ def label_changed_version(eng: engine.Engine, po: engine.UserView) -> tuple[engi
     form["properties"]["request_received_on"]["x-label"]["en"] = "Request received by the physician on"
     eng.save_draft(draft.id, forms={"visit_request.json": json.dumps(form)}, expected_revision=draft.revision,
                    user_id=po.id)
+    approve(eng, draft.id)
     [version] = eng.deploy_draft(draft.id, comment="clearer label", user_id=po.id)
     return version, form
 
@@ -153,6 +155,7 @@ def test_a_diagram_only_version_keeps_the_form_the_version_before_it_changed(eng
     xml = third.files[FILE].replace("Visit wanted", "Visit asked for")
     eng.save_draft(third.id, files={FILE: xml}, expected_revision=third.revision, user_id=po.id)
 
+    approve(eng, third.id)
     [v3] = eng.deploy_draft(third.id, comment="diagram only", user_id=po.id)
 
     assert [c for c in eng.compare_versions(v2.id, v3.id).changes if c.element_type == "form"] == []
@@ -183,6 +186,7 @@ def test_comparing_two_deployed_versions_lists_what_changed(eng):
     draft = eng.create_draft("visit_demo", user_id=po.id)
     xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
     eng.save_draft(draft.id, files={FILE: xml}, expected_revision=draft.revision, user_id=po.id)
+    approve(eng, draft.id)
     eng.deploy_draft(draft.id, comment="rename", user_id=po.id)
     new, old = (s.version.id for s in eng.versions("visit_demo"))
     result = eng.compare_versions(old, new, user_id=po.id)
@@ -197,6 +201,7 @@ def test_the_files_of_a_deployed_version_are_its_stored_bpmn(eng):
     draft = eng.create_draft("visit_demo", user_id=po.id)
     xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
     eng.save_draft(draft.id, files={FILE: xml}, expected_revision=draft.revision, user_id=po.id)
+    approve(eng, draft.id)
     eng.deploy_draft(draft.id, comment="rename", user_id=po.id)
     new, old = (s.version.id for s in eng.versions("visit_demo"))
     assert eng.version_files(new, user_id=po.id) == {FILE: xml}
@@ -213,6 +218,7 @@ def test_a_version_comparison_holds_the_changes_and_both_versions_files(eng):
     draft = eng.create_draft("visit_demo", user_id=po.id)
     xml = draft.files[FILE].replace('name="Visit wanted"', 'name="Visit asked"')
     eng.save_draft(draft.id, files={FILE: xml}, expected_revision=draft.revision, user_id=po.id)
+    approve(eng, draft.id)
     eng.deploy_draft(draft.id, comment="rename start", user_id=po.id)
     new, old = (s.version.id for s in eng.versions("visit_demo"))
     found = eng.version_comparison(old, new, user_id=po.id)

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from tests.conftest import approve
 from tests.webui.conftest import csrf_token
 
 FILE = "pre_return_visit.bpmn"
@@ -94,6 +95,7 @@ def test_saving_validating_and_deploying_a_draft(client, owner, law):
     assert unconfirmed.status_code == 422 and "a deployed version cannot be withdrawn" in unconfirmed.get_data(
         as_text=True)
     assert [s.version.version for s in law.versions("pre_return_visit")] == [1]
+    approve(law, draft_id)
     deployed = client.post(f"/models/drafts/{draft_id}/deploy", data={"comment": "Shorter name", "confirmed": "yes",
                                                                       "csrf_token": csrf_token(client, "/")},
                            follow_redirects=True)
@@ -230,6 +232,7 @@ def test_comparing_versions_lists_the_changed_elements(client, owner, law):
     draft = law.draft(draft_id)
     xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
     law.save_draft(draft_id, files={FILE: xml}, expected_revision=draft.revision, user_id=owner.id)
+    approve(law, draft_id)
     law.deploy_draft(draft_id, comment="rename", user_id=owner.id)
     new, old = (s.version.id for s in law.versions("pre_return_visit"))
     assert "Compare" in client.get("/models").get_data(as_text=True)
@@ -243,6 +246,7 @@ def test_the_compare_page_carries_both_diagrams_and_the_changes_to_colour(client
     draft = law.draft(draft_id)
     xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
     law.save_draft(draft_id, files={FILE: xml}, expected_revision=draft.revision, user_id=owner.id)
+    approve(law, draft_id)
     law.deploy_draft(draft_id, comment="rename", user_id=owner.id)
     new, old = (s.version.id for s in law.versions("pre_return_visit"))
     page = client.get(f"/models/compare?old={old}&new={new}").get_data(as_text=True)
