@@ -102,11 +102,13 @@ def _tree(name: str, data: bytes) -> tuple[str, etree._Element]:
 
 
 def _main_process(trees: dict[str, tuple[str, etree._Element]]) -> str:
-    """The process the upload is about: the first (by file name) that no other process of it calls."""
-    ordered = [p.get("id") for _, (_, tree) in sorted(trees.items()) for p in tree.iterfind("bpmn:process[@id]", NS)]
+    """The process the upload is about: the first (by file name) that holds flow elements and that no other process of
+    it calls; a pool drawn as a black box comes last."""
+    processes = [p for _, (_, tree) in sorted(trees.items()) for p in tree.iterfind("bpmn:process[@id]", NS)]
     called = {call.get("calledElement") for _, tree in trees.values() for call in tree.iterfind(".//bpmn:callActivity",
                                                                                                  NS)}
-    process_id = next((p for p in ordered if p not in called), ordered[0])
+    ordered = sorted(processes, key=lambda p: (not _has_flow(p), p.get("id") in called))
+    process_id = ordered[0].get("id")
     if len(process_id) > MAX_PROCESS_ID:
         raise _refused(problem("import.process_id_too_long", process_id=process_id[:40] + "…", limit=MAX_PROCESS_ID))
     return process_id
@@ -124,8 +126,7 @@ def _file_name(name: str, tree: etree._Element) -> str:
 def _made_executable(text: str, tree: etree._Element) -> tuple[str, list[str]]:
     """``text`` with every non-executable process that holds flow elements marked executable, and their ids."""
     wanted = {process.get("id") for process in tree.iterfind("bpmn:process[@isExecutable='false']", NS)
-              if any(etree.QName(child).localname not in _NOT_FLOW for child in process
-                     if isinstance(child.tag, str))}
+              if _has_flow(process)}
     marked: list[str] = []
 
     def mark(tag: re.Match) -> str:
@@ -136,6 +137,10 @@ def _made_executable(text: str, tree: etree._Element) -> tuple[str, list[str]]:
         return _NOT_EXECUTABLE.sub(r"\1\2true\2", tag.group(0), count=1)
 
     return _PROCESS_TAG.sub(mark, text), marked
+
+
+def _has_flow(process: etree._Element) -> bool:
+    return any(etree.QName(child).localname not in _NOT_FLOW for child in process if isinstance(child.tag, str))
 
 
 def _form(name: str, content: bytes) -> dict:

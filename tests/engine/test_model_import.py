@@ -119,6 +119,15 @@ def test_a_new_bpmn_io_diagram_is_marked_executable_on_import_and_a_black_box_po
     assert eng.audit_trail("repository")[-1].after["made_executable"] == ["Process_employer"]
 
 
+def test_the_draft_belongs_to_the_process_with_flow_elements_even_after_a_black_box_pool(eng):
+    po = owner(eng)
+    black_box = '  <bpmn:process id="Process_worker" isExecutable="false" />\n'
+    xml = upload("collaboration_employer_and_worker.bpmn").decode().replace(black_box, "")
+    xml = xml.replace("  <bpmn:process id=\"Process_employer\"", black_box + "  <bpmn:process id=\"Process_employer\"")
+    assert xml.index("Process_worker\" isExecutable") < xml.index("Process_employer\" name")
+    assert eng.import_draft("collab.bpmn", xml.encode(), user_id=po.id).draft.process_id == "Process_employer"
+
+
 def test_an_import_of_a_deployed_process_is_a_draft_of_its_newest_version_with_its_forms(eng):
     eng.deploy(DEMO, actor="po1")
     po = owner(eng)
