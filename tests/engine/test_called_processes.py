@@ -52,3 +52,11 @@ def test_a_call_of_a_process_never_deployed_is_still_refused(eng):
     assert any(p.element_id == "call_check" and p.message.code == "model.call_unknown" for p in problems)
     with pytest.raises(engine.InvalidModel):
         eng.deploy((FOREIGN / PARENT).read_text(encoding="utf-8"), actor="po1")
+
+
+def test_a_trial_of_a_draft_runs_the_called_process_deployed_before(eng):
+    po = owner(eng)
+    eng.deploy_draft(fixed_draft(eng, po, CHILD).id, comment="the check", user_id=po.id)
+    parent = fixed_draft(eng, po, PARENT)
+    with eng.open_trial(parent.id, user_id=po.id, first_day_of_incapacity=date(2026, 9, 1)) as trial:
+        assert [t.item.task for t in trial.view().tasks] == ["ask_availability"]
