@@ -20,6 +20,7 @@ from .law.reference import LegalTerm, legal_reference, legal_reference_html
 from .modelling.comparison import Change, Comparison
 from .modelling.modelling_views import (
     DraftView,
+    ImportedDraft,
     InstanceMove,
     MigrationPreview,
     MigrationResult,
@@ -80,7 +81,7 @@ __all__ = [
     "EndReached", "RuleSummary", "Tally", "CaseView", "Change", "Clock", "Comparison", "Computation", "Conflict",
     "DeadlineView", "Delivery", "Document", "DocumentField", "DraftView", "Engine", "EngineError", "EventOption",
     "InstanceMove", "InstanceView", "MigrationPreview", "MigrationResult", "MigrationView", "MoveChange",
-    "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Palette", "Problem", "Procedure",
+    "ImportedDraft", "InvalidInput", "InvalidModel", "NotAllowed", "NotFound", "Palette", "Problem", "Procedure",
     "Policy", "RuleOption", "SettableClock", "SignIn", "StartOption", "StartRoute", "SystemClock", "Task", "TimerRun",
     "TimerScheduler", "TimerView",
     "Trace", "Trial", "TrialTask", "TrialView", "UserView", "Verification", "Version", "VersionComparison",

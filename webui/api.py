@@ -140,6 +140,22 @@ def documents(case_id: int):  # type: ignore[no-untyped-def]
     return _json(document, 201)
 
 
+@bp.post("/drafts")
+def import_draft():  # type: ignore[no-untyped-def]
+    """Import a .bpmn file or a zip of BPMN and forms (multipart ``file``) into a new draft; the answer lists the
+    problems a deploy of it would meet. Process owners and admins."""
+    eng, sent = current_engine(), request.files.get("file")
+    if sent is None:
+        raise engine.InvalidInput("send the model as the multipart field 'file'", {"file": ["required"]})
+    imported = eng.import_draft(sent.filename or "upload.bpmn", sent.read(), user_id=_user().id)
+    draft = imported.draft
+    problems = [{"element_id": p.element_id, "message": str(p.message), "code": getattr(p.message, "code", None),
+                 "file": p.file, "line": p.line} for p in eng.validate_draft(draft.id, user_id=_user().id)]
+    return _json({"id": draft.id, "process_id": draft.process_id, "based_on": draft.based_on,
+                  "revision": draft.revision, "files": sorted(draft.files), "forms": sorted(draft.forms),
+                  "made_executable": list(imported.made_executable), "problems": problems}, 201)
+
+
 @bp.get("/versions/<int:definition_id>/archive")
 def version_archive(definition_id: int):  # type: ignore[no-untyped-def]
     """A deployed version as a zip of its BPMN, forms and deadline rules; process owners and admins."""

@@ -57,14 +57,38 @@ def new_draft(process_id: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("models.draft", draft_id=draft.id))
 
 
+@bp.post("/import")
+@login_required
+def import_model():  # type: ignore[no-untyped-def]
+    """Bring a .bpmn file or a zip of BPMN and forms into a new draft, then open it with every problem listed."""
+    eng, upload = current_engine(), request.files.get("model")
+    if upload is None or not upload.filename:
+        flash(_("Choose a BPMN file or a zip to import."), "error")
+        return redirect(url_for("models.index"))
+    try:
+        imported = eng.import_draft(upload.filename, upload.read(), user_id=current_user.view.id)
+    except engine.InvalidInput as err:
+        flash(_("Nothing was imported: %(reason)s", reason=message_text(err.message)), "error")
+        return redirect(url_for("models.index"))
+    if imported.made_executable:
+        flash(_("Marked executable on import, so that it can run: %(processes)s.",
+                processes=", ".join(imported.made_executable)), "info")
+    return redirect(url_for("models.draft", draft_id=imported.draft.id, imported=1))
+
+
 @bp.get("/drafts/<int:draft_id>")
 @login_required
 def draft(draft_id: int):  # type: ignore[no-untyped-def]
-    """The modeler on a draft."""
-    return _draft_page(current_engine().draft(draft_id, user_id=current_user.view.id), None)
+    """The modeler on a draft; just after an import (``imported``), with the problems validation finds marked."""
+    eng, user_id = current_engine(), current_user.view.id
+    view = eng.draft(draft_id, user_id=user_id)
+    if request.args.get("imported"):
+        return _draft_page(view, eng.validate_draft(draft_id, user_id=user_id), is_imported=True)
+    return _draft_page(view, None)
 
 
-def _draft_page(draft: engine.DraftView, problems: list | None, status: int = 200):  # type: ignore[no-untyped-def]
+def _draft_page(draft: engine.DraftView, problems: list | None, status: int = 200,  # type: ignore[no-untyped-def]
+                *, is_imported: bool = False):
     palette = current_engine().palette(draft.id)
     main_file = next((name for name, xml in sorted(draft.files.items()) if f'id="{draft.process_id}"' in xml),
                      next(iter(sorted(draft.files))))
@@ -73,7 +97,7 @@ def _draft_page(draft: engine.DraftView, problems: list | None, status: int = 20
             "deploy": url_for("models.deploy", draft_id=draft.id),
             "form_editor": url_for("models.draft", draft_id=draft.id) + "/forms/"}
     return render_template("models/draft.html", draft=draft, main_file=main_file, palette=_palette(palette),
-                           urls=urls, problems=problems), status
+                           urls=urls, problems=problems, is_imported=is_imported), status
 
 
 def _palette(palette: engine.Palette) -> dict:

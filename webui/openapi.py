@@ -139,6 +139,15 @@ def paths() -> dict:
                 "The instance, back on the path of a timely act", _ref("Instance"),
                 errors=("400", "401", "403", "404", "409")), body=_object(("data",), data=DATA),
             params=("item_id",))},
+        "/drafts": {"post": {**_op(
+            "Import a .bpmn file, or a zip of BPMN and forms as a version's archive holds them, into a new draft (of "
+            "the deployed process with the same id, based on its newest version, if there is one); processes marked "
+            "isExecutable=false that hold flow elements are marked executable. Problems with the conventions never "
+            "refuse it: the answer lists them. 400 (a coded message) for a file that cannot be read: not XML, "
+            "unsafe XML, not BPMN, too large, a damaged zip. Process owners and admins",
+            _ok("The new draft and the problems a deploy of it would meet", _ref("ImportedDraft"), "201",
+                ("400", "401", "403"))),
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": MODEL_UPLOAD}}}}},
         "/versions/{definition_id}/archive": {"get": _op(
             "A deployed version as a zip: its BPMN (bpmn/), forms (forms/), the deadline rules it uses (rules.json) "
             "and a manifest; the same bytes each time. Process owners and admins",
@@ -166,6 +175,9 @@ COMMENTS_QUERY = [{"name": "work_item_id", "in": "query", "required": False, "sc
 UPLOAD = {**_object(("file", "classification"), file={"type": "string", "format": "binary",
                                                      "description": "A PDF, PNG, JPEG or TIFF file of at most 10 MiB"},
                     classification=CLASSIFICATION, title=_text(200), work_item_id=ID), "additionalProperties": False}
+MODEL_UPLOAD = {**_object(("file",), file={"type": "string", "format": "binary",
+                                           "description": "A .bpmn file or a .zip of at most 12 MiB"}),
+                "additionalProperties": False}
 MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/tiff")
 """What a document may be (``engine`` accepts uploads of these types only; letters are PDF)."""
 
@@ -284,6 +296,15 @@ def schemas() -> dict:
         "JsonValue": {"anyOf": [STRING, {"type": ["number", "boolean", "null"]},
                                 {"type": "array", "items": _ref("JsonValue")}, _ref("JsonObject")]},
         "Error": _object(("error", "message", "details"), error=STRING, message=STRING, details=ANY_LIST),
+        "ImportedDraft": _object(
+            ("id", "process_id", "based_on", "revision", "files", "forms", "made_executable", "problems"), id=ID,
+            process_id=STRING, based_on={"type": ["integer", "null"]}, revision={"type": "integer"},
+            files={"type": "array", "items": STRING}, forms={"type": "array", "items": STRING},
+            made_executable={"type": "array", "items": STRING},
+            problems={"type": "array", "items": _object(
+                ("element_id", "message", "code", "file", "line"), element_id={"type": ["string", "null"]},
+                message=STRING, code={"type": ["string", "null"]}, file={"type": ["string", "null"]},
+                line={"type": ["integer", "null"]})}),
         "Case": _object(("id", "reference", "employee", "employer", "first_day_of_incapacity"), id=INTEGER,
                         reference=STRING, employee=STRING, employer=STRING, first_day_of_incapacity=DATE,
                         parties=OBJECT, opened_at=STRING),

@@ -163,6 +163,23 @@ TEXTS = {
     "event.role": lazy_gettext("None of your roles records %(message)s."),
     "late_act.no_window": lazy_gettext(
         "'%(task)s' confirms no closed window: only a confirmation can take a late act."),
+    "archive.not_zip": lazy_gettext("%(label)s is not a zip file."),
+    "archive.entry_unreadable": lazy_gettext("%(label)s is damaged: its entry %(entry)s cannot be unpacked."),
+    "archive.too_many_files": lazy_gettext("%(label)s holds more than %(limit)s files."),
+    "archive.file_too_large": lazy_gettext("%(label)s holds a file larger than %(limit)s bytes."),
+    "archive.too_large": lazy_gettext("%(label)s unpacks to more than %(limit)s bytes."),
+    "import.too_large": lazy_gettext("%(name)s is larger than %(limit)s bytes."),
+    "import.no_bpmn": lazy_gettext("%(name)s holds no BPMN file (.bpmn)."),
+    "import.unreadable": lazy_gettext("%(name)s cannot be read: %(reason)s"),
+    "import.not_xml": lazy_gettext("%(name)s is not XML: %(detail)s"),
+    "import.unsafe_xml": lazy_gettext(
+        "%(name)s is refused: DTDs, entity declarations and external references are not allowed (%(kind)s)."),
+    "import.too_deep": lazy_gettext("%(name)s is refused: its elements nest too deeply."),
+    "import.not_bpmn": lazy_gettext(
+        "%(name)s is XML but not BPMN 2.0: its root is <%(root)s>, not the definitions of the BPMN model namespace."),
+    "import.no_process": lazy_gettext("%(name)s holds no process."),
+    "import.process_id_too_long": lazy_gettext("Process id '%(process_id)s' is longer than %(limit)s characters."),
+    "import.form_unreadable": lazy_gettext("Form %(name)s is not a JSON object: %(detail)s"),
     "draft.saved_since": lazy_gettext("Draft %(draft)s was saved by %(user)s since revision %(revision)s; reload it."),
     "draft.deployed": lazy_gettext("Draft %(draft)s is deployed; start a new draft."),
     "draft.already_deployed": lazy_gettext("Draft %(draft)s is already deployed."),

@@ -14,11 +14,13 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import InvalidInput
+from .problem_codes import problem
 from .validation import MAX_FILE_BYTES
 
 MAX_ENTRIES = 500
@@ -45,22 +47,35 @@ def archive(manifest: Mapping[str, Any], files: Mapping[str, str | bytes], forms
 
 
 def sources(data: bytes, label: str = "the zip") -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """The BPMN files and the forms a zip holds, by base name; ``InvalidInput`` for a zip that is none or too big."""
+    """The BPMN files and the forms a zip holds, by base name; ``InvalidInput`` for a zip that is none, too big, or
+    whose content does not match its directory (a damaged zip, or one that lies about its sizes)."""
     try:
         zipped = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as err:
-        raise InvalidInput(f"{label} is not a zip file", {"file": [f"{label} is not a zip file"]}) from err
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as err:
+        raise _refused(problem("archive.not_zip", label=label)) from err
     with zipped:
         entries = [info for info in zipped.infolist() if not info.is_dir()]
         _check_sizes(entries, label)
         files, forms = {}, {}
         for info in entries:
-            name = PurePosixPath(info.filename).name
+            name = PurePosixPath(info.filename.replace("\\", "/")).name
             if name.endswith(".bpmn"):
-                files[name] = zipped.read(info)
+                files[name] = _read(zipped, info, label)
             elif name.endswith(".json") and name not in NOT_FORMS:
-                forms[name] = zipped.read(info)
+                forms[name] = _read(zipped, info, label)
     return files, forms
+
+
+def _read(zipped: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> bytes:
+    """One entry, never more than its declared size (``ZipExtFile`` stops there and checks the CRC)."""
+    try:
+        return zipped.read(info)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, ValueError) as err:
+        raise _refused(problem("archive.entry_unreadable", label=label, entry=info.filename)) from err
+
+
+def _refused(message: str) -> InvalidInput:
+    return InvalidInput(message, {"file": [message]})
 
 
 def read_path(path: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
@@ -69,15 +84,15 @@ def read_path(path: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
 
 
 def _check_sizes(entries: list[zipfile.ZipInfo], label: str) -> None:
-    problem = None
+    message = None
     if len(entries) > MAX_ENTRIES:
-        problem = f"{label} holds more than {MAX_ENTRIES} files"
+        message = problem("archive.too_many_files", label=label, limit=MAX_ENTRIES)
     elif any(info.file_size > MAX_FILE_BYTES for info in entries):
-        problem = f"{label} holds a file larger than {MAX_FILE_BYTES} bytes"
+        message = problem("archive.file_too_large", label=label, limit=MAX_FILE_BYTES)
     elif sum(info.file_size for info in entries) > MAX_TOTAL_BYTES:
-        problem = f"{label} unpacks to more than {MAX_TOTAL_BYTES} bytes"
-    if problem:
-        raise InvalidInput(problem, {"file": [problem]})
+        message = problem("archive.too_large", label=label, limit=MAX_TOTAL_BYTES)
+    if message:
+        raise _refused(message)
 
 
 def _json(value: Any) -> bytes:

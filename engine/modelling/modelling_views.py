@@ -43,6 +43,14 @@ class DraftView:
 
 
 @dataclass(frozen=True)
+class ImportedDraft:
+    """A draft made from an upload, and the processes the import marked executable (``model_import``)."""
+
+    draft: DraftView
+    made_executable: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RuleOption:
     """A deadline rule as a modeler offers it: what it counts, how, and from which article."""
 

@@ -84,6 +84,23 @@ MODELLING_CODES = {
                                  "deadlines.toml); use timeDate",
     "model.cycle_uneven": "a timeCycle repeats a fixed length, but {rules} counts in months, years or working days: "
                           "model the repetition as a loop whose timeDate counts each term again",
+    "archive.not_zip": "{label} is not a zip file",
+    "archive.entry_unreadable": "{label} is damaged: its entry {entry} cannot be unpacked",
+    "archive.too_many_files": "{label} holds more than {limit} files",
+    "archive.file_too_large": "{label} holds a file larger than {limit} bytes",
+    "archive.too_large": "{label} unpacks to more than {limit} bytes",
+    "import.too_large": "{name} is larger than {limit} bytes",
+    "import.no_bpmn": "{name} holds no BPMN file (.bpmn)",
+    "import.unreadable": "{name} cannot be read: {reason}",
+    "import.not_xml": "{name} is not XML: {detail}",
+    "import.unsafe_xml": "{name} is refused: DTDs, entity declarations and external references are not allowed "
+                         "({kind})",
+    "import.too_deep": "{name} is refused: its elements nest too deeply",
+    "import.not_bpmn": "{name} is XML but not BPMN 2.0: its root is <{root}>, not the definitions of the BPMN "
+                       "model namespace",
+    "import.no_process": "{name} holds no process",
+    "import.process_id_too_long": "process id '{process_id}' is longer than {limit} characters",
+    "import.form_unreadable": "form {name} is not a JSON object: {detail}",
     "compare.unreadable": "cannot compare versions with unreadable BPMN files",
     "compare.old_unreadable": "old version: unreadable XML ({kind})",
     "compare.new_unreadable": "new version: unreadable XML ({kind})",

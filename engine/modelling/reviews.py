@@ -78,10 +78,10 @@ class Reviews:
             user = require_owner(session, user_id)
             draft = queries.get(session, Draft, draft_id, "draft")
             running = repository.latest_or_none(session, draft.process_id)
-            source = draft_source(draft, wiring.forms_dir, wiring.rules)
+            source = repository.with_called(session, draft_source(draft, wiring.forms_dir, wiring.rules))
             checked = validation.check(source.files, source.form_sources(), source.rules)
             new = (comparison.Side(draft.files, draft.forms) if checked.problems else _as_stored(
-                repository.bundle_content(source, checked, set(checked.texts))))
+                repository.bundle_content(source, checked, set(checked.texts) - set(source.borrowed))))
             changes = _changes(session, running, new, draft.process_id) if running else None
             problems = tuple(checked.problems)
             refusal = four_eyes.approval_refusal(session, draft, user.username)
@@ -108,7 +108,7 @@ class Reviews:
             refusal = four_eyes.approval_refusal(session, draft, user.username)
             if refusal is not None:
                 raise (Conflict if draft.deployed_as is not None else NotAllowed)(refusal)
-            problems = repository.problems(draft_source(draft, wiring.forms_dir, wiring.rules))
+            problems = repository.problems(session, draft_source(draft, wiring.forms_dir, wiring.rules))
             if problems:
                 raise InvalidModel(problem("draft.approval_problems", draft=draft_id), problems)
             now = wiring.clock.now()

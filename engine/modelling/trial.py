@@ -81,7 +81,8 @@ class Trials(Wiring):
         with self.database.unit_of_work() as session:
             actor = require_owner(session, user_id).username
             draft = queries.get(session, Draft, draft_id, "draft")
-            source, process_id = draft_source(draft, self.forms_dir, self.rules), draft.process_id
+            source = repository.with_called(session, draft_source(draft, self.forms_dir, self.rules))
+            process_id = draft.process_id
         directory = Path(tempfile.mkdtemp(prefix="reintegra-trial-"))
         scratch = cast("Engine", type(self)(f"sqlite:///{directory / 'trial.sqlite'}", SettableClock(self.clock.now()),
                                             forms_dir=self.forms_dir, rules_path=self.rules_path))

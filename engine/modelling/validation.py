@@ -83,6 +83,18 @@ def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rules: 
     return result
 
 
+def calls(files: Mapping[str, bytes]) -> dict[str, tuple[set[str], set[str]]]:
+    """Per file that reads as safe XML: the executable processes it holds and the processes its call activities
+    call (``repository.with_called`` looks the missing ones up among the deployed versions)."""
+    found = {}
+    for name, data in files.items():
+        tree = _parse(name, data, Checked())
+        if tree is not None:
+            called = {call.get("calledElement") or "" for call in tree.iterfind(".//bpmn:callActivity", NS)}
+            found[name] = (set(_executable_ids({name: tree})), called - {""})
+    return found
+
+
 def _check_executable(name: str, tree: etree._Element, result: Checked) -> None:
     """A file whose every process is ``isExecutable="false"`` (a new bpmn.io diagram) would deploy nothing: say so."""
     processes = tree.findall("bpmn:process", NS)
@@ -92,7 +104,8 @@ def _check_executable(name: str, tree: etree._Element, result: Checked) -> None:
 
 
 def _check_called(trees: Mapping[str, etree._Element], result: Checked) -> None:
-    """A call activity calls a process deployed with it, so no instance fails when it gets there."""
+    """A call activity calls a process deployed with it (or deployed before, which ``repository.with_called`` adds to
+    the files), so no instance fails when it gets there."""
     known = set(_executable_ids(trees))
     for name, tree in trees.items():
         for call in tree.iterfind(".//bpmn:callActivity", NS):
@@ -185,6 +198,8 @@ def _check_conventions(
 ) -> None:
     rule_ids = set(rules)
     for process in tree.iterfind("bpmn:process", NS):
+        if process.get("isExecutable") == "false":
+            continue  # never run (a pool drawn as a black box): no lanes, forms or deadlines to check
         result.names[process.get("id")] = process.get("name") or process.get("id")
         _check_lanes(name, process, result)
         _check_user_tasks(name, process, form_sources, result)

@@ -15,8 +15,8 @@ from ..law import calendar
 from ..store import audit, queries, repository, views
 from ..store.models import Bundle, Draft, ProcessDefinition, ProcessInstance, User
 from ..wiring import Wiring
-from . import comparison, four_eyes, model_archive, model_files, validation
-from .modelling_views import DraftView, Palette, RuleOption, VersionComparison, VersionSummary
+from . import comparison, four_eyes, model_archive, model_files, model_import, validation
+from .modelling_views import DraftView, ImportedDraft, Palette, RuleOption, VersionComparison, VersionSummary
 from .problem_codes import problem
 
 OWNER_ROLES = frozenset({"process_owner", "admin"})
@@ -43,21 +43,46 @@ class Workbench(Wiring):
         with self.database.unit_of_work() as session:
             user = require_owner(session, user_id)
             latest = repository.latest(session, process_id)
-            bundle = session.get(Bundle, latest.bundle_hash)
-            if bundle is None:
-                raise NotFound(f"the bundle of {process_id} version {latest.version} is missing")
-            now = self.clock.now()
-            draft = Draft(process_id=process_id, files=dict(bundle.files), forms=dict(bundle.forms),
-                          based_on=latest.id, created_at=now, created_by=user.username, updated_at=now,
-                          updated_by=user.username)
-            session.add(draft)
-            session.flush()
-            four_eyes.record_editor(session, draft, user.username)
-            audit.append(session, "repository", at=now, actor=user.username, action="draft_created",
+            draft = self._new_draft(session, user, process_id, _bundle_of(session, latest).files, {}, latest)
+            audit.append(session, "repository", at=draft.created_at, actor=user.username, action="draft_created",
                          after={"draft": draft.id, "process_id": process_id, "based_on": latest.version})
             result = draft_view(draft)
             session.commit()
         return result
+
+    def import_draft(self, filename: str, data: bytes, *, user_id: int) -> ImportedDraft:
+        """Bring a ``.bpmn`` file, or a zip of BPMN and forms, into a new draft (``model_import``); audited.
+
+        The draft belongs to the upload's main process: when that process is deployed, the draft is based on its
+        newest version and keeps that version's forms (the upload's own forms win). Problems with our conventions
+        never refuse it: ``validate_draft`` lists them. ``InvalidInput`` (a coded message) for an upload that
+        cannot be read, and then nothing is stored; ``NotAllowed`` for anyone but process owners and admins.
+        """
+        with self.database.unit_of_work() as session:
+            user = require_owner(session, user_id)
+            imported = model_import.read(filename, data)
+            latest = repository.latest_or_none(session, imported.process_id)
+            draft = self._new_draft(session, user, imported.process_id, imported.files, imported.forms, latest)
+            audit.append(session, "repository", at=draft.created_at, actor=user.username, action="draft_imported",
+                         after={"draft": draft.id, "process_id": draft.process_id, "file": filename[:200],
+                                "based_on": latest.version if latest else None,
+                                "made_executable": list(imported.made_executable)})
+            result = ImportedDraft(draft_view(draft), imported.made_executable)
+            session.commit()
+        return result
+
+    def _new_draft(self, session: Session, user: User, process_id: str, files: dict, forms: dict,
+                   base: ProcessDefinition | None) -> Draft:
+        """A new draft row of ``files``, with the base version's forms under the ``forms`` given."""
+        base_forms = dict(_bundle_of(session, base).forms) if base is not None else {}
+        now = self.clock.now()
+        draft = Draft(process_id=process_id, files=dict(files), forms=base_forms | forms,
+                      based_on=base.id if base else None, created_at=now, created_by=user.username, updated_at=now,
+                      updated_by=user.username)
+        session.add(draft)
+        session.flush()
+        four_eyes.record_editor(session, draft, user.username)
+        return draft
 
     def drafts(self, process_id: str | None = None, *, user_id: int | None = None) -> list[DraftView]:
         """The drafts not yet deployed, newest first (with ``user_id``: for process owners and admins only)."""
@@ -103,7 +128,7 @@ class Workbench(Wiring):
         with self.database.unit_of_work() as session:
             if user_id is not None:
                 require_owner(session, user_id)
-            return repository.problems(self._draft_source(queries.get(session, Draft, draft_id, "draft")))
+            return repository.problems(session, self._draft_source(queries.get(session, Draft, draft_id, "draft")))
 
     def deploy_draft(self, draft_id: int, *, comment: str, user_id: int) -> list[views.Version]:
         """Deploy a draft as new immutable versions; running instances keep theirs. Audited.
@@ -179,7 +204,7 @@ class Workbench(Wiring):
         with self.database.unit_of_work() as session:
             require_owner(session, user_id)
             draft = queries.get(session, Draft, draft_id, "draft")
-            source = self._draft_source(draft)
+            source = repository.with_called(session, self._draft_source(draft))
             manifest = {"process_id": draft.process_id, "draft": draft.id, "revision": draft.revision,
                         "updated_at": draft.updated_at, "updated_by": draft.updated_by}
             name, files, forms = f"{draft.process_id}-draft-{draft.id}.zip", dict(draft.files), dict(draft.forms)
@@ -239,10 +264,15 @@ def draft_source(draft: Draft, forms_dir: Path, rules: Any) -> repository.Source
 
 
 def version_side(session: Session, definition: ProcessDefinition) -> comparison.Side:
+    bundle = _bundle_of(session, definition)
+    return comparison.Side(dict(bundle.files), dict(bundle.forms), dict(bundle.rules))
+
+
+def _bundle_of(session: Session, definition: ProcessDefinition) -> Bundle:
     bundle = session.get(Bundle, definition.bundle_hash)
     if bundle is None:
         raise NotFound(f"the bundle of {definition.process_id} version {definition.version} is missing")
-    return comparison.Side(dict(bundle.files), dict(bundle.forms), dict(bundle.rules))
+    return bundle
 
 
 def _text(xml: str | bytes) -> str:

@@ -10,7 +10,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,9 @@ class Source:
     rules: Mapping[str, deadlines.Rule]
     forms: Mapping[str, bytes] = field(default_factory=dict)
     """Forms offered with the files (a draft's edited forms); they take precedence over ``forms_dir``."""
+    borrowed: frozenset[str] = frozenset()
+    """Files taken from deployed versions for the processes the others call (``with_called``): stored with their
+    callers, never deployed as new versions of their own."""
 
     def form_sources(self) -> dict[str, bytes]:
         """Every form available to this deploy: the folder's, then the offered ones over them."""
@@ -73,8 +76,10 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
     """Validate ``source`` and store a new version of every process whose content changed; ``approval`` adds what
     the audit event says of a draft's approval (``four_eyes.deploy_record``).
 
-    Raises ``InvalidModel`` with every problem when anything is wrong; then nothing is stored.
+    Raises ``InvalidModel`` with every problem when anything is wrong; then nothing is stored. A call activity may
+    call a process deployed before (``with_called``).
     """
+    source = with_called(session, source)
     checked = validation.check(source.files, source.form_sources(), source.rules)
     if checked.problems:
         raise InvalidModel(f"{len(checked.problems)} problem(s) in the model", checked.problems)
@@ -82,7 +87,10 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
     if loosening:
         raise InvalidModel(f"{len(loosening)} problem(s) in the model", loosening)
     deployed = []
+    assert checked.parser is not None
     for process_id in checked.process_ids:
+        if checked.parser.process_parsers[process_id].filename in source.borrowed:
+            continue
         bundle = _bundle(session, source, checked, checked.files_of(process_id), now)
         latest = _latest(session, process_id)
         if latest is not None and latest.bundle_hash == bundle.hash:
@@ -99,6 +107,39 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
                             "comment": comment, **(approval or {})})
         deployed.append(definition)
     return deployed
+
+
+def with_called(session: Session, source: Source) -> Source:
+    """``source`` with the files of the deployed processes its call activities call but it does not hold: the newest
+    version's BPMN files (renamed when a name is taken) and its forms (the offered ones win), marked borrowed. A
+    deployed file holding a process the offered files hold is left out: theirs is the one deployed now."""
+    calls = validation.calls(source.files)
+    defined = set().union(*(ids for ids, _ in calls.values()))
+    missing = set().union(*(called for _, called in calls.values())) - defined
+    files, forms, borrowed = dict(source.files), dict(source.forms), set(source.borrowed)
+    for process_id in sorted(missing):
+        row = _latest(session, process_id)
+        bundle = session.get(Bundle, row.bundle_hash) if row is not None else None
+        if bundle is None or process_id in defined:
+            continue
+        for name, text in sorted(bundle.files.items()):
+            holds = set().union(*(ids for ids, _ in validation.calls({name: text.encode()}).values()))
+            if holds & defined:
+                continue
+            free = _free_name(name, files)
+            files[free], defined = text.encode(), defined | holds
+            borrowed.add(free)
+        forms = {**{n: json.dumps(schema).encode() for n, schema in bundle.forms.items()}, **forms}
+    if borrowed == set(source.borrowed):
+        return source
+    return replace(source, files=files, forms=forms, borrowed=frozenset(borrowed))
+
+
+def _free_name(name: str, taken: Mapping[str, bytes]) -> str:
+    free, n = name, 1
+    while free in taken:
+        free, n = f"deployed-{n}-{name}", n + 1
+    return free
 
 
 def _loosening(session: Session, forms: Mapping[str, dict]) -> list[Problem]:
@@ -119,8 +160,9 @@ def _loosening(session: Session, forms: Mapping[str, dict]) -> list[Problem]:
     return [Problem(None, message) for message in sorted(found)]
 
 
-def problems(source: Source) -> list:
+def problems(session: Session, source: Source) -> list:
     """Every problem ``deploy`` would refuse ``source`` for; an empty list when it would deploy."""
+    source = with_called(session, source)
     return list(validation.check(source.files, source.form_sources(), source.rules).problems)
 
 

@@ -23,11 +23,11 @@ PASSES = ((GenerationMode.POSITIVE, False), (GenerationMode.NEGATIVE, False), (G
 """Valid and invalid requests with the token as the document declares it (an invalid request may lose it, so
 most are 401), then invalid requests that always carry the token, so bad data reaches the edge and the engine
 (``negative_data_rejection`` is left out there only: a request whose one fault was the missing token now has it)."""
-LAW_JUDGES = r"/cases$|/(procedures|messages|complete|late-act|comments|documents)$|/accounts|/organisations"
+LAW_JUDGES = r"/cases$|/(procedures|messages|complete|late-act|comments|documents|drafts)$|/accounts|/organisations"
 """Operations whose data the law or a form judges (a first day before the 2022 rules, a field its form refuses: a
 400 naming the field): the document cannot say what every rule and form asks, so a 400 on schema-valid data is
 expected there, and only there. A comment's text is judged once stripped of white space (Python's, wider than a
-JSON Schema pattern's ``\\s``); an uploaded file by its content."""
+JSON Schema pattern's ``\\s``); an uploaded file or model by its content."""
 
 
 def _config(token: str) -> schemathesis.Config:
