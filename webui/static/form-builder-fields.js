@@ -5,7 +5,7 @@ import * as S from "./form-schema.js";
 import { button, checkbox, el, fill, labelled, showError, textInput } from "./form-builder-dom.js";
 import { choicesEditor, dateRules } from "./form-builder-rules.js";
 
-// view: { schema, text, language, classes, open, write(), redraw(focusId), say(message) } from form-builder.js.
+// view: { schema, text, language, classes ([code, label] pairs), open, write(), redraw(focusId), say(message) } from form-builder.js.
 export function fieldItem(view, name, index, count) {
   const t = view.text;
   const spec = S.field(view.schema, name);
@@ -109,9 +109,9 @@ function requiredBox({ view, name, id, refresh }) {
 function classification({ view, spec, id }) {
   const t = view.text;
   const current = spec["x-classification"];
-  const known = Object.keys(view.classes);
+  const known = view.classes.map(([code]) => code);
   const options = [el("option", { value: "", selected: !current, text: t.choose }),
-    ...known.map((each) => el("option", { value: each, selected: each === current, text: view.classes[each] }))];
+    ...view.classes.map(([code, label]) => el("option", { value: code, selected: code === current, text: label }))];
   if (current && !known.includes(current)) options.push(el("option", { value: current, selected: true, text: current }));
   const select = el("select", { id: id("classification") }, options);
   const employer = checkbox(id("employer"), t.employer, spec["x-employer"] === true, (on) => {
