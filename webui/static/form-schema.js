@@ -95,8 +95,9 @@ export function renameField(schema, name, wanted) {
   if (!NAME.test(wanted)) return "invalid";
   if (Object.hasOwn(schema.properties, wanted)) return "taken";
   const rename = (each) => (each === name ? wanted : each);
+  const order = fieldNames(schema).map(rename);
   schema.properties = Object.fromEntries(Object.entries(schema.properties).map(([key, spec]) => [rename(key), spec]));
-  schema["x-order"] = fieldNames(schema).map(rename);
+  schema["x-order"] = order;
   if (Array.isArray(schema.required)) schema.required = schema.required.map(rename);
   for (const spec of Object.values(schema.properties)) {
     for (const rule of DATE_NAMES) {
