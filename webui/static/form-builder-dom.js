@@ -36,9 +36,9 @@ export function checkbox(id, label, checked, onChange, attributes = {}) {
   return el("div", { class: "builder-check" }, [box, el("label", { for: id, text: label })]);
 }
 
-export function textInput(id, value, onInput, { multiline = false, event = "input", ...attributes } = {}) {
-  const input = el(multiline ? "textarea" : "input", { id, rows: multiline ? 2 : false, type: multiline ? false : "text",
-    spellcheck: attributes.spellcheck, list: attributes.list, "aria-describedby": attributes.describedby, lang: attributes.lang });
+export function textInput(id, value, onInput, { multiline = false, event = "input", describedby, ...attributes } = {}) {
+  const shape = multiline ? { rows: 2 } : { type: "text" };
+  const input = el(multiline ? "textarea" : "input", { id, ...shape, "aria-describedby": describedby, ...attributes });
   input.value = value;
   input.addEventListener(event, () => onInput(input.value, input));
   return input;

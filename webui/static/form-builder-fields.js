@@ -5,7 +5,8 @@ import * as S from "./form-schema.js";
 import { button, checkbox, el, fill, labelled, showError, textInput } from "./form-builder-dom.js";
 import { choicesEditor, dateRules } from "./form-builder-rules.js";
 
-// view: { schema, text, language, classes ([code, label] pairs), open, write(), redraw(focusId), say(message) } from form-builder.js.
+// view (form-builder.js): { schema, text, language, classes ([code, label] pairs), open (names of the open editors),
+// write(), redraw(focusId), say(message) }.
 export function fieldItem(view, name, index, count) {
   const t = view.text;
   const spec = S.field(view.schema, name);
@@ -112,7 +113,9 @@ function classification({ view, spec, id }) {
   const known = view.classes.map(([code]) => code);
   const options = [el("option", { value: "", selected: !current, text: t.choose }),
     ...view.classes.map(([code, label]) => el("option", { value: code, selected: code === current, text: label }))];
-  if (current && !known.includes(current)) options.push(el("option", { value: current, selected: true, text: current }));
+  if (current && !known.includes(current)) {
+    options.push(el("option", { value: current, selected: true, text: current }));
+  }
   const select = el("select", { id: id("classification") }, options);
   const employer = checkbox(id("employer"), t.employer, spec["x-employer"] === true, (on) => {
     S.setFlag(spec, "x-employer", on);
