@@ -1,5 +1,6 @@
-"""The form editor in a real browser: the preview follows the JSON Schema as it is typed, without a click, drawn
-as case workers see the form; broken JSON is reported at once. No JavaScript error in the page.
+"""The form editor's JSON view in a real browser: the preview follows the JSON Schema as it is typed, without a
+click, drawn as case workers see the form; broken JSON is reported at once. No JavaScript error in the page. The
+form builder above the JSON view has its own test (test_form_builder.py).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def form_page(live_server: LiveServer, sign_in: SignIn) -> Iterator[tuple[Page, 
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"/models/drafts/{draft.id}/forms/{FORM}")
     expect(page.get_by_role("heading", name=f"Form {FORM}")).to_be_visible()
+    page.get_by_text("JSON view, for experts").click()
     yield page, live_server.eng.form_source(draft.id, FORM)
     assert errors == [], f"JavaScript errors on {page.url}"
 

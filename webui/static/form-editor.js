@@ -1,5 +1,6 @@
-// The form editor page (templates/models/form.html): as the JSON Schema is typed, the server draws the preview
-// with the case workers' template part and lists the problems; the Preview button stays for pages without JavaScript.
+// The form editor page (templates/models/form.html): as the JSON Schema is typed or the form builder rewrites it
+// (form-builder.js), the server draws the preview with the case workers' template part and lists the problems; the
+// Preview button stays for pages without JavaScript.
 
 const DELAY_MS = 300;
 const data = JSON.parse(document.getElementById("form-editor-data").textContent);
@@ -68,6 +69,7 @@ function later() {
 
 state.shown = JSON.stringify([...page.problems.querySelectorAll("li")].map((li) => li.textContent));
 page.schema.addEventListener("input", later);
+page.schema.addEventListener("builder-change", later);
 page.language.addEventListener("change", () => {
   clearTimeout(state.timer);
   refresh();
