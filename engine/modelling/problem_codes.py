@@ -83,6 +83,11 @@ MODELLING_CODES = {
                                  "deadlines.toml); use timeDate",
     "model.cycle_uneven": "a timeCycle repeats a fixed length, but {rules} counts in months, years or working days: "
                           "model the repetition as a loop whose timeDate counts each term again",
+    "model.rule_other_role": "rule {rule} is a term for the role '{acting_role}' to act, but the timer guards "
+                             "'{task}' in the lane '{lane_role}': check that this is the term that bounds this task",
+    "model.rule_counts_from_later": "the timer counts {rule} from '{start}', which only '{task}' itself or a later "
+                                    "step records: that date is not yet known when the task begins (or is an earlier "
+                                    "round's), so the term can be due before the task exists",
     "compare.unreadable": "cannot compare versions with unreadable BPMN files",
     "compare.old_unreadable": "old version: unreadable XML ({kind})",
     "compare.new_unreadable": "new version: unreadable XML ({kind})",

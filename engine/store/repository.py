@@ -26,6 +26,7 @@ from ..law import deadline_rules, deadlines
 from ..modelling import model_files, validation
 from . import audit
 from .models import Bundle, ProcessDefinition, ProcessInstance, WorkItem
+from .views import Deployed, ModelCheck
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,10 @@ def read_sources(path_or_xml: str | bytes | Path | list) -> dict[str, bytes]:
     return {path.name: path.read_bytes()}
 
 
-def deploy(session: Session, source: Source, *, actor: str, comment: str, now: datetime) -> list[ProcessDefinition]:
-    """Validate ``source`` and store a new version of every process whose content changed.
+def deploy(session: Session, source: Source, *, actor: str, comment: str,
+           now: datetime) -> Deployed[ProcessDefinition]:
+    """Validate ``source`` and store a new version of every process whose content changed; the result carries the
+    validation's warnings, which do not stop a deploy.
 
     Raises ``InvalidModel`` with every problem when anything is wrong; then nothing is stored.
     """
@@ -96,7 +99,7 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
                      after={"process_id": process_id, "version": definition.version, "bundle": bundle.hash,
                             "comment": comment})
         deployed.append(definition)
-    return deployed
+    return Deployed(deployed, checked.warnings)
 
 
 def _loosening(session: Session, forms: Mapping[str, dict]) -> list[Problem]:
@@ -119,7 +122,13 @@ def _loosening(session: Session, forms: Mapping[str, dict]) -> list[Problem]:
 
 def problems(source: Source) -> list:
     """Every problem ``deploy`` would refuse ``source`` for; an empty list when it would deploy."""
-    return list(validation.check(source.files, source.form_sources(), source.rules).problems)
+    return check(source).problems
+
+
+def check(source: Source) -> ModelCheck:
+    """What ``deploy`` would refuse ``source`` for, and what it would warn of."""
+    checked = validation.check(source.files, source.form_sources(), source.rules)
+    return ModelCheck(list(checked.problems), list(checked.warnings))
 
 
 def bundle_content(source: Source, checked: validation.Checked, names: set[str]) -> dict[str, dict]:
