@@ -1,4 +1,5 @@
-"""The texts bpmn-js shows in the modeler's palette and context pad, in the reader's language.
+"""The texts bpmn-js shows in the modeler's palette and context pad, and the kinds of element the properties panel
+names, in the reader's language.
 
 bpmn-js asks its ``translate`` service for each of these English texts (``PaletteProvider`` and
 ``ContextPadProvider`` of bpmn-js 18); static/modeler-translate.js answers from this table, filled per request.
@@ -47,7 +48,44 @@ BPMN_JS_TEXTS = {
 }
 """Each English text of bpmn-js's palette and context pad, and its gettext text."""
 
+ELEMENT_TYPES = {
+    "bpmn:UserTask": lazy_gettext("User task"),
+    "bpmn:ScriptTask": lazy_gettext("Script task"),
+    "bpmn:ManualTask": lazy_gettext("Manual task"),
+    "bpmn:ReceiveTask": lazy_gettext("Receive task"),
+    "bpmn:SendTask": lazy_gettext("Send task"),
+    "bpmn:ServiceTask": lazy_gettext("Service task"),
+    "bpmn:BusinessRuleTask": lazy_gettext("Business rule task"),
+    "bpmn:Task": lazy_gettext("Task"),
+    "bpmn:CallActivity": lazy_gettext("Call activity"),
+    "bpmn:SubProcess": lazy_gettext("Sub process"),
+    "bpmn:StartEvent": lazy_gettext("Start event"),
+    "bpmn:EndEvent": lazy_gettext("End event"),
+    "bpmn:BoundaryEvent": lazy_gettext("Boundary event"),
+    "bpmn:IntermediateCatchEvent": lazy_gettext("Intermediate catch event"),
+    "bpmn:IntermediateThrowEvent": lazy_gettext("Intermediate throw event"),
+    "bpmn:ExclusiveGateway": lazy_gettext("Exclusive gateway"),
+    "bpmn:ParallelGateway": lazy_gettext("Parallel gateway"),
+    "bpmn:InclusiveGateway": lazy_gettext("Inclusive gateway"),
+    "bpmn:EventBasedGateway": lazy_gettext("Event based gateway"),
+    "bpmn:Lane": lazy_gettext("Lane"),
+    "bpmn:Participant": lazy_gettext("Participant"),
+    "bpmn:SequenceFlow": lazy_gettext("Sequence flow"),
+    "bpmn:MessageFlow": lazy_gettext("Message flow"),
+    "bpmn:Association": lazy_gettext("Association"),
+    "bpmn:TextAnnotation": lazy_gettext("Text annotation"),
+    "bpmn:DataObjectReference": lazy_gettext("Data object reference"),
+    "bpmn:DataStoreReference": lazy_gettext("Data store reference"),
+    "bpmn:Group": lazy_gettext("Group"),
+}
+"""The kind of a selected element as the properties panel names it, by its BPMN type."""
+
 
 def bpmn_js_texts() -> dict[str, str]:
     """The palette's and context pad's texts in the reader's language, keyed by bpmn-js's English."""
     return {english: str(text) for english, text in BPMN_JS_TEXTS.items()}
+
+
+def element_type_names() -> dict[str, str]:
+    """The kinds of element in the reader's language, keyed by BPMN type (``bpmn:UserTask``)."""
+    return {kind: str(text) for kind, text in ELEMENT_TYPES.items()}

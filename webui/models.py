@@ -29,7 +29,7 @@ from .account import LANGUAGES
 from .context import current_engine, language
 from .inputs import whole_number
 from .labels import ROLE_NAMES, rule_text
-from .modeler_texts import bpmn_js_texts
+from .modeler_texts import bpmn_js_texts, element_type_names
 from .problem_texts import message_text
 
 bp = Blueprint("models", __name__, url_prefix="/models")
@@ -74,7 +74,8 @@ def _draft_page(draft: engine.DraftView, problems: list | None, status: int = 20
             "deploy": url_for("models.deploy", draft_id=draft.id),
             "form_editor": url_for("models.draft", draft_id=draft.id) + "/forms/"}
     return render_template("models/draft.html", draft=draft, main_file=main_file, palette=_palette(palette),
-                           urls=urls, problems=problems, bpmn_js_texts=bpmn_js_texts()), status
+                           urls=urls, problems=problems, bpmn_js_texts=bpmn_js_texts(),
+                           element_types=element_type_names()), status
 
 
 def _palette(palette: engine.Palette) -> dict:

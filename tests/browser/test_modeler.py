@@ -346,6 +346,7 @@ def test_T15_the_panel_shows_and_edits_the_date_of_the_act_of_a_deadline_timer(
     expect(page.locator('.djs-palette [data-action="create.start-event"]')).to_have_attribute(
         "aria-label", "Startgebeurtenis maken")
     page.locator("#prop-element").select_option("visit_overdue")
+    expect(page.locator("#prop-type")).to_have_text("Grensgebeurtenis")
     rule = page.locator("#prop-rule")
     expect(rule.locator("option[value='T15']")).to_contain_text(
         "T15 — Bezoek voorafgaand aan de werkhervatting gehouden — Preventieadviseur-arbeidsarts — 10 werkdagen")

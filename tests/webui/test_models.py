@@ -276,11 +276,12 @@ def test_validate_returns_the_warnings_apart_and_a_deploy_with_warnings_goes_thr
     assert 'class="flash warning"' in deployed and "Waarschuwing bij visit_overdue: regel T19" in deployed
 
 
-def test_the_modeler_page_gives_bpmn_js_its_palette_texts_in_the_readers_language(client, owner, law):
+def test_the_modeler_page_gives_its_palette_and_panel_texts_in_the_readers_language(client, owner, law):
     draft_id = new_draft(client)
     client.get("/?lang=nl")
     page = client.get(f"/models/drafts/{draft_id}").get_data(as_text=True)
     data = json.loads(page.split('<script type="application/json" id="modeler-data">', 1)[1].split("</script>")[0])
     assert data["bpmn_js_texts"]["Create start event"] == "Startgebeurtenis maken"
     assert data["bpmn_js_texts"]["Append task"] == "Taak toevoegen"
+    assert data["text"]["types"]["bpmn:BoundaryEvent"] == "Grensgebeurtenis"
     assert [rule["acting"] for rule in data["palette"]["rules"] if rule["id"] == "T19"] == ["Werkgever (HR)"]

@@ -144,7 +144,7 @@ export class PropertiesPanel {
 
   showProperties(bo) {
     const { field, groups } = this;
-    field.type.textContent = humanType(bo);
+    field.type.textContent = this.text.types[bo.$type] || humanType(bo);
     field.id.value = bo.id;
     field.name.value = bo.name || "";
     field.name.disabled = !bo.$descriptor.propertiesByName.name;
