@@ -53,9 +53,10 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
     """
 
     def deploy(self, path_or_xml: str | bytes | Path | list, *, actor: str = "system",
-               comment: str = "") -> list[views.Version]:
+               comment: str = "") -> views.Deployed[views.Version]:
         """Validate and deploy BPMN (files, XML, or zips of a version as ``version_archive`` makes them: their
-        forms come with them); returns the new versions (none when nothing changed).
+        forms come with them); returns the new versions (none when nothing changed), with ``warnings``: what
+        deserves a look but did not stop the deploy (a timer's rule for another role than its task's lane).
 
         Raises ``InvalidModel`` listing every problem; then nothing is deployed.
         """
@@ -63,7 +64,7 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
         source = repository.Source(files, self.forms_dir, self.rules, forms)
         with self.database.unit_of_work() as session:
             deployed = repository.deploy(session, source, actor=actor, comment=comment, now=self.clock.now())
-            result = [queries.version_view(row) for row in deployed]
+            result = views.Deployed([queries.version_view(row) for row in deployed], deployed.warnings)
             session.commit()
         return result
 

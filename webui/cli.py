@@ -89,7 +89,7 @@ def deploy(files: tuple[Path, ...], comment: str) -> None:
 
 def _deploy_or_exit(eng: engine.Engine, files: list[Path], comment: str = "") -> list[engine.Version]:
     try:
-        return eng.deploy(list(files), actor=os.environ.get("USER", "cli"), comment=comment)
+        deployed = eng.deploy(list(files), actor=os.environ.get("USER", "cli"), comment=comment)
     except engine.InvalidModel as err:
         for problem in err.problems:
             click.echo(f"error: {problem}", err=True)
@@ -97,6 +97,9 @@ def _deploy_or_exit(eng: engine.Engine, files: list[Path], comment: str = "") ->
         sys.exit(1)
     except engine.InvalidInput as err:
         _exit_with(f"{err.message}; nothing was deployed")
+    for warning in deployed.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return deployed
 
 
 @main.command()

@@ -29,6 +29,7 @@ from .account import LANGUAGES
 from .context import current_engine, language
 from .inputs import whole_number
 from .labels import ROLE_NAMES, rule_text
+from .modeler_texts import bpmn_js_texts, element_type_names
 from .problem_texts import message_text
 
 bp = Blueprint("models", __name__, url_prefix="/models")
@@ -97,12 +98,14 @@ def _draft_page(draft: engine.DraftView, problems: list | None, status: int = 20
             "deploy": url_for("models.deploy", draft_id=draft.id),
             "form_editor": url_for("models.draft", draft_id=draft.id) + "/forms/"}
     return render_template("models/draft.html", draft=draft, main_file=main_file, palette=_palette(palette),
-                           urls=urls, problems=problems, is_imported=is_imported), status
+                           urls=urls, problems=problems, is_imported=is_imported, bpmn_js_texts=bpmn_js_texts(),
+                           element_types=element_type_names()), status
 
 
 def _palette(palette: engine.Palette) -> dict:
     rules = [{**rule.__dict__, "title": rule_text(rule.id, "title", rule.title),
-              "legal_source": rule_text(rule.id, "legal_source", rule.legal_source)} for rule in palette.rules]
+              "legal_source": rule_text(rule.id, "legal_source", rule.legal_source),
+              "acting": str(ROLE_NAMES.get(rule.acting_role, rule.acting_role))} for rule in palette.rules]
     return {"rules": rules, "forms": list(palette.forms),
             "roles": [{"id": role, "label": str(ROLE_NAMES.get(role, role))} for role in palette.roles],
             "messages": list(palette.messages)}
@@ -124,9 +127,11 @@ def save_file(draft_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/drafts/<int:draft_id>/validate")
 @login_required
 def validate(draft_id: int):  # type: ignore[no-untyped-def]
-    """The problems a deploy of the saved draft would meet, each with its element id."""
-    problems = current_engine().validate_draft(draft_id, user_id=current_user.view.id)
-    return jsonify({"problems": [_problem(p) for p in problems]})
+    """The problems a deploy of the saved draft would meet, and the warnings it would give, each with its element
+    id."""
+    checked = current_engine().check_draft(draft_id, user_id=current_user.view.id)
+    return jsonify({"problems": [_problem(p) for p in checked.problems],
+                    "warnings": [_problem(p) for p in checked.warnings]})
 
 
 def _problem(problem: engine.Problem) -> dict:
@@ -154,6 +159,9 @@ def deploy(draft_id: int):  # type: ignore[no-untyped-def]
         return _draft_page(eng.draft(draft_id, user_id=current_user.view.id), None, 403)
     names = ", ".join(f"{v.process_id} {_('version')} {v.version}" for v in versions) or _("nothing changed")
     flash(_("Deployed: %(names)s.", names=names), "info")
+    for warning in versions.warnings:
+        flash(_("Warning on %(element)s: %(message)s", element=warning.element_id or warning.file or "-",
+                message=message_text(warning.message)), "warning")
     return redirect(url_for("models.index"))
 
 

@@ -20,7 +20,7 @@ from flask_babel import format_date, lazy_gettext
 
 import engine
 
-from .labels import STATE_NAMES, element_name, procedure_title
+from .labels import ROLE_NAMES, STATE_NAMES, element_name, procedure_title
 
 TEXTS = {
     "form.texts_missing": lazy_gettext("%(key)s needs texts in %(languages)s"),
@@ -145,6 +145,13 @@ TEXTS = {
     "model.cycle_uneven": lazy_gettext(
         "a timeCycle repeats a fixed length, but %(rules)s counts in months, years or working days: model the "
         "repetition as a loop whose timeDate counts each term again"),
+    "model.rule_other_role": lazy_gettext(
+        "rule %(rule)s is a term for the role '%(acting_role)s' to act, but the timer guards '%(task)s' in the lane "
+        "'%(lane_role)s': check that this is the term that bounds this task"),
+    "model.rule_counts_from_later": lazy_gettext(
+        "the timer counts %(rule)s from '%(start)s', which only '%(task)s' itself or a later step records: that date "
+        "is not yet known when the task begins (or is an earlier round's), so the term can be due before the task "
+        "exists"),
     "compare.unreadable": lazy_gettext("Cannot compare versions with unreadable BPMN files."),
     "compare.old_unreadable": lazy_gettext("old version: unreadable XML (%(kind)s)"),
     "compare.new_unreadable": lazy_gettext("new version: unreadable XML (%(kind)s)"),
@@ -207,6 +214,8 @@ _PARAMETERS: dict[str, Callable[[object], object]] = {
     "state": lambda value: STATE_NAMES.get(str(value), value),
     "task": lambda value: element_name(str(value)),
     "where": lambda value: _WORDS.get(str(value), value),
+    "acting_role": lambda value: ROLE_NAMES.get(str(value), value),
+    "lane_role": lambda value: ROLE_NAMES.get(str(value), value),
 }
 """Parameters whose values are words of the engine (a state, a procedure's id, a diagram's English name), not data."""
 

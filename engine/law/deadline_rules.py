@@ -13,6 +13,7 @@ from typing import Any
 
 import processes
 
+from ..casework import access
 from ..errors import InvalidInput, InvalidModel, Problem
 from . import calendar
 
@@ -65,6 +66,9 @@ class Rule:
     notify_before_working_days: int | None = None
     """How many Belgian working days before the due date the people of the task are told the term is near; None:
     ``casework.notifications.DEFAULT_NEAR_WORKING_DAYS``."""
+    acting_role: str = field(default="", compare=False)
+    """The case role that must act within the term (``access.CASE_ROLES``); "" in a snapshot stored before rules named
+    it (``rule_to_dict`` leaves it out: who acts changes no term)."""
     texts: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
     """The rule's words in other languages: language (``LANGUAGES``) -> field (``TRANSLATED_FIELDS``) -> text."""
 
@@ -121,6 +125,8 @@ def _entry_problems(entry: Any) -> list[str]:
     if entry["kind"] not in KINDS:
         problems.append(f"kind '{entry['kind']}' is not one of {', '.join(KINDS)}")
     problems += _confidence_problems(entry)
+    if entry.get("acting_role") not in access.CASE_ROLES:
+        problems.append(f"acting_role {entry.get('acting_role')!r} is not one of {', '.join(access.CASE_ROLES)}")
     sources = entry.get("sources")
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         problems.append("'sources' must be a list of source ids")
@@ -234,6 +240,7 @@ def _rule(rule_id: str, entry: dict[str, Any]) -> Rule:
         is_roll_forward_unverified=entry.get("roll_forward_unverified", False),
         alternative_start_event=entry.get("alternative_start_event"), repeats=entry.get("repeats", False),
         length_from=entry.get("length_from"), notify_before_working_days=entry.get("notify_before_working_days"),
+        acting_role=entry["acting_role"],
         texts={language: dict(entry[language]) for language in LANGUAGES if isinstance(entry.get(language), dict)},
     )
 
@@ -248,6 +255,7 @@ def rule_to_dict(rule: Rule) -> dict:
     if rule.length_from is None:
         del data["length_from"]  # likewise for the terms of a fixed length
     del data["notify_before_working_days"]  # who is told when changes no term: the versions stay as they are
+    del data["acting_role"]  # nor does who acts
     data["regimes"] = [{**r, "effective_from": r["effective_from"].isoformat()} for r in data["regimes"]]
     return data
 

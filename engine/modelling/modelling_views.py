@@ -52,7 +52,7 @@ class ImportedDraft:
 
 @dataclass(frozen=True)
 class RuleOption:
-    """A deadline rule as a modeler offers it: what it counts, how, and from which article."""
+    """A deadline rule as a modeler offers it: what it counts, how, from which article, and who must act."""
 
     id: str
     title: str
@@ -60,6 +60,7 @@ class RuleOption:
     unit: str
     counting_from: str
     legal_source: str
+    acting_role: str = ""
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,11 @@ MODELLING_CODES = {
     "import.no_process": "{name} holds no process",
     "import.process_id_too_long": "process id '{process_id}' is longer than {limit} characters",
     "import.form_unreadable": "form {name} is not a JSON object: {detail}",
+    "model.rule_other_role": "rule {rule} is a term for the role '{acting_role}' to act, but the timer guards "
+                             "'{task}' in the lane '{lane_role}': check that this is the term that bounds this task",
+    "model.rule_counts_from_later": "the timer counts {rule} from '{start}', which only '{task}' itself or a later "
+                                    "step records: that date is not yet known when the task begins (or is an earlier "
+                                    "round's), so the term can be due before the task exists",
     "compare.unreadable": "cannot compare versions with unreadable BPMN files",
     "compare.old_unreadable": "old version: unreadable XML ({kind})",
     "compare.new_unreadable": "new version: unreadable XML ({kind})",

@@ -35,6 +35,7 @@ from .diagram_expressions import NS, RULES_PROPERTY, expression_problems, listed
 from .diagram_expressions import property_value as _property
 from .parser_problems import parser_problem
 from .problem_codes import problem
+from .rule_fit import rule_fit_warnings
 
 MAX_FILE_BYTES = 5_000_000
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -54,6 +55,8 @@ class Checked:
     forms_by_file: dict[str, set[str]] = field(default_factory=dict)
     rules_by_file: dict[str, set[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    """What deploys but deserves a look (``rule_fit``): a timer's rule that does not fit its task."""
     texts: dict[str, str] = field(default_factory=dict)
     """Each file's text as it is stored: decoded as its encoding says, declared UTF-8."""
 
@@ -205,6 +208,8 @@ def _check_conventions(
         _check_user_tasks(name, process, form_sources, result)
         _check_task_deadlines(name, process, rule_ids, result)
         _check_timers(name, process, rules, result)
+        result.warnings += [Problem(e.get("id"), m, name, e.sourceline) for e, m in rule_fit_warnings(process, rules,
+                                                                                                        result.forms)]
         _check_cardinality(name, process, result)
         _check_refused_elements(name, process, result)
     for element, message in expression_problems(tree):

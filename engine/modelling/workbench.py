@@ -14,6 +14,7 @@ from ..errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from ..law import calendar
 from ..store import audit, queries, repository, views
 from ..store.models import Bundle, Draft, ProcessDefinition, ProcessInstance, User
+from ..store.views import Deployed, ModelCheck
 from ..wiring import Wiring
 from . import comparison, four_eyes, model_archive, model_files, model_import, validation
 from .modelling_views import DraftView, ImportedDraft, Palette, RuleOption, VersionComparison, VersionSummary
@@ -130,7 +131,14 @@ class Workbench(Wiring):
                 require_owner(session, user_id)
             return repository.problems(session, self._draft_source(queries.get(session, Draft, draft_id, "draft")))
 
-    def deploy_draft(self, draft_id: int, *, comment: str, user_id: int) -> list[views.Version]:
+    def check_draft(self, draft_id: int, *, user_id: int | None = None) -> ModelCheck:
+        """What a deploy of the draft would be refused for, and what it would warn of, each with its element id."""
+        with self.database.unit_of_work() as session:
+            if user_id is not None:
+                require_owner(session, user_id)
+            return repository.check(session, self._draft_source(queries.get(session, Draft, draft_id, "draft")))
+
+    def deploy_draft(self, draft_id: int, *, comment: str, user_id: int) -> Deployed[views.Version]:
         """Deploy a draft as new immutable versions; running instances keep theirs. Audited.
 
         ``InvalidInput`` without a comment, ``InvalidModel`` listing every problem (nothing deployed then),
@@ -149,7 +157,7 @@ class Workbench(Wiring):
             four_eyes.require_for_deploy(session, draft, approval, [d.process_id for d in deployed], user.username)
             own = next((d for d in deployed if d.process_id == draft.process_id), None)
             draft.deployed_as = own.id if own else draft.based_on
-            result = [queries.version_view(row) for row in deployed]
+            result = Deployed([queries.version_view(row) for row in deployed], deployed.warnings)
             session.commit()
         return result
 
@@ -217,7 +225,8 @@ class Workbench(Wiring):
         """The rules (with the regime in force today), forms, lane roles and messages a modeler offers."""
         today = calendar.legal_date(self.clock.now())
         rules = tuple(RuleOption(r.id, r.title, (g := r.regime(today)).duration, g.unit, g.counting_from,
-                                       r.legal_source) for r in self.rules.values() if _in_force(r, today))
+                                 r.legal_source, r.acting_role)
+                      for r in self.rules.values() if _in_force(r, today))
         edited = set(self.draft(draft_id).forms) if draft_id is not None else set()
         names = {p.name for p in self.forms_dir.glob("*.json")} | edited
         return Palette(rules, tuple(sorted(names)), access.CASE_ROLES, tuple(sorted(self.events)))

@@ -26,6 +26,7 @@ from ..law import deadline_rules, deadlines
 from ..modelling import model_files, validation
 from . import audit
 from .models import Bundle, ProcessDefinition, ProcessInstance, WorkItem
+from .views import Deployed, ModelCheck
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,10 @@ def read_sources(path_or_xml: str | bytes | Path | list) -> dict[str, bytes]:
 
 
 def deploy(session: Session, source: Source, *, actor: str, comment: str, now: datetime,
-           approval: dict | None = None) -> list[ProcessDefinition]:
+           approval: dict | None = None) -> Deployed[ProcessDefinition]:
     """Validate ``source`` and store a new version of every process whose content changed; ``approval`` adds what
-    the audit event says of a draft's approval (``four_eyes.deploy_record``).
+    the audit event says of a draft's approval (``four_eyes.deploy_record``). The result carries the validation's
+    warnings, which do not stop a deploy.
 
     Raises ``InvalidModel`` with every problem when anything is wrong; then nothing is stored. A call activity may
     call a process deployed before (``with_called``).
@@ -106,7 +108,7 @@ def deploy(session: Session, source: Source, *, actor: str, comment: str, now: d
                      after={"process_id": process_id, "version": definition.version, "bundle": bundle.hash,
                             "comment": comment, **(approval or {})})
         deployed.append(definition)
-    return deployed
+    return Deployed(deployed, checked.warnings)
 
 
 def with_called(session: Session, source: Source) -> Source:
@@ -162,8 +164,15 @@ def _loosening(session: Session, forms: Mapping[str, dict]) -> list[Problem]:
 
 def problems(session: Session, source: Source) -> list:
     """Every problem ``deploy`` would refuse ``source`` for; an empty list when it would deploy."""
+    return check(session, source).problems
+
+
+def check(session: Session, source: Source) -> ModelCheck:
+    """What ``deploy`` would refuse ``source`` for, and what it would warn of (with the called processes deployed
+    before)."""
     source = with_called(session, source)
-    return list(validation.check(source.files, source.form_sources(), source.rules).problems)
+    checked = validation.check(source.files, source.form_sources(), source.rules)
+    return ModelCheck(list(checked.problems), list(checked.warnings))
 
 
 def bundle_content(source: Source, checked: validation.Checked, names: set[str]) -> dict[str, dict]:

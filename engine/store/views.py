@@ -4,6 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from ..errors import Problem
+
+_Row = TypeVar("_Row")
+
+
+class Deployed(list[_Row], Generic[_Row]):
+    """What a deploy stored, as a list (one entry per new version; none when nothing changed), and ``warnings``:
+    what the model deserves a second look for but did not stop it (``validation.Checked.warnings``)."""
+
+    def __init__(self, rows: list[_Row], warnings: list[Problem]) -> None:
+        super().__init__(rows)
+        self.warnings = list(warnings)
+
+
+@dataclass(frozen=True)
+class ModelCheck:
+    """Validation's result: ``problems`` refuse a deploy, ``warnings`` do not."""
+
+    problems: list[Problem]
+    warnings: list[Problem]
 
 
 @dataclass(frozen=True)

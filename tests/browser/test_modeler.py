@@ -118,7 +118,8 @@ def test_a_process_owner_edits_validates_and_deploys_a_draft_and_new_cases_run_o
     properties = select_shape(page, "visit_overdue")
     rule = properties.get_by_label("Deadline rule")
     expect(rule).to_have_value("T15")
-    expect(rule.locator("option[value='T15']")).to_have_text("T15 — 10 working days from the day after — art. I.4-36")
+    expect(rule.locator("option[value='T15']")).to_have_text(
+        "T15 — Pre-return visit held — Occupational physician — 10 working days from the day after — art. I.4-36")
     expect(properties.get_by_label("Counted from (date variable)")).to_have_value("request_received_on")
     rule.select_option("T16")
     expect(properties.locator("#prop-expression")).to_have_text('deadline("T16", request_received_on)')
@@ -340,3 +341,32 @@ def test_T15_the_panel_shows_and_edits_the_date_of_the_act_of_a_deadline_timer(
     saved = live_server.eng.draft(draft_id).files["pre_return_visit.bpmn"]
     assert '<spiffworkflow:property name="actDate" value="held_on" />' in saved
     expect(choose_element(page, "hold_visit").get_by_label("Date of the act (variable)")).to_be_hidden()
+
+    # Issue 18: a Dutch reader finds a rule by its Dutch words and who acts, with the palette and the context pad in
+    # Dutch; T19 (the employer's term) on the occupational physician's visit is marked as a warning, not refused.
+    page.goto(f"/models/drafts/{draft_id}?lang=nl")
+    expect(page.locator('.djs-palette [data-action="create.start-event"]')).to_have_attribute(
+        "aria-label", "Startgebeurtenis maken")
+    page.locator("#prop-element").select_option("visit_overdue")
+    expect(page.locator("#prop-type")).to_have_text("Grensgebeurtenis")
+    rule = page.locator("#prop-rule")
+    expect(rule.locator("option[value='T15']")).to_contain_text(
+        "T15 — Bezoek voorafgaand aan de werkhervatting gehouden — Preventieadviseur-arbeidsarts — 10 werkdagen")
+    page.locator("#prop-rule-search").fill("werkgever preventieve")
+    expect(rule.locator("option[data-search]:not([hidden])")).to_have_text([
+        re.compile(r"^T15 — Bezoek voorafgaand"),
+        re.compile(r"^T19 — De werkgever beantwoordt een preventieve vraag .* — Werkgever \(HR\) — 14 kalenderdagen")])
+    rule.select_option("T19")
+    expect(page.locator("#prop-expression")).to_have_text('deadline("T19", request_received_on)')
+    expect(page.locator("#prop-rule-help")).to_contain_text("wie handelt: Werkgever (HR)")
+    shape(page, "hold_visit").click(position={"x": 20, "y": 20})
+    expect(page.locator("#prop-id")).to_have_value("hold_visit")
+    expect(page.locator('.djs-context-pad [data-action="append.append-task"]')).to_have_attribute(
+        "title", "Taak toevoegen")
+    page.locator("#modeler-validate").click()
+    problems = page.locator("#problems")
+    expect(problems).to_contain_text("Geen problemen.")
+    expect(problems.locator("li.warning")).to_contain_text(
+        "visit_overdue: regel T19 is een termijn waarbinnen de rol 'Werkgever (HR)' moet handelen")
+    expect(shape(page, "visit_overdue")).to_have_class(re.compile(r"\bwarning\b"))
+    expect(page.locator("#deploy-warnings")).to_contain_text("Dit ontwerp wordt met waarschuwingen in gebruik genomen")

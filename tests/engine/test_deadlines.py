@@ -23,6 +23,7 @@ GOOD_ENTRY = """
 name = "good"
 title = "t"
 kind = "deadline"
+acting_role = "employer"
 start_event = "s"
 on_expiry = "e"
 legal_source = "l"
@@ -390,6 +391,8 @@ kind = "sometimes"
 @pytest.mark.parametrize(("entry", "complaint"), [
     (GOOD_ENTRY.replace('confidence = "V"', 'confidence = "V/U"'), "unverified must be true"),
     (GOOD_ENTRY.replace('kind = "deadline"', 'kind = "sometimes"'), "kind 'sometimes'"),
+    (GOOD_ENTRY.replace('acting_role = "employer"\n', ""), "acting_role None is not one of employer"),
+    (GOOD_ENTRY.replace('acting_role = "employer"', 'acting_role = "hr"'), "acting_role 'hr' is not one of"),
     (GOOD_ENTRY.replace('name = "good"', 'name = "Good Rule"'), "not snake_case"),
     (GOOD_ENTRY.replace("roll_forward = false", ""), "roll_forward"),
     (GOOD_ENTRY.replace("roll_forward = false", "roll_forward = true"), "roll_forward_basis must say why"),

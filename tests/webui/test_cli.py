@@ -70,3 +70,16 @@ def test_audit_verify_reports_an_intact_trail(sqlite_env):
     CliRunner().invoke(main, ["init"])
     result = CliRunner().invoke(main, ["audit", "verify"])
     assert result.exit_code == 0 and "intact" in result.output
+
+
+def test_deploy_of_a_timer_with_another_roles_rule_deploys_and_prints_the_warning(sqlite_env, tmp_path):
+    """Issue 18, defect 3: T19 (the employer's term) on the occupational physician's visit."""
+    forms = {p.name: p.read_bytes() for p in (FIXTURES / "forms").glob("visit_*.json")}
+    demo = (FIXTURES / "bpmn" / "visit_demo.bpmn").read_text().replace('"T15"', '"T19"')
+    archive = tmp_path / "visit.zip"
+    archive.write_bytes(model_archive.archive({}, {"visit_demo.bpmn": demo.encode()}, forms, {}))
+    result = CliRunner().invoke(main, ["deploy", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert "deployed visit_demo version 1" in result.output
+    assert "warning: visit_demo.bpmn:" in result.output and "visit_overdue: rule T19 is a term for the role " \
+        "'employer' to act" in result.output

@@ -69,12 +69,15 @@ def test_an_english_reader_keeps_the_english_words_of_a_case_s_deadline(client, 
 
 
 def test_the_modeler_offers_a_rule_with_its_title_and_source_in_the_reader_s_language(client, auth, law):
-    """T15 (art. I.4-36): the deadline picker and the panel's help name the term in French."""
+    """T15 (art. I.4-36): the deadline picker and the panel's help name the term and who acts in French."""
     user = auth.login_as("process_owner", username="po1")
     auth.eng.set_language(user.id, "fr")
     response = client.post("/models/pre_return_visit/drafts", data={"csrf_token": csrf_token(client, "/")})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert '<option value="T15">T15 — ' in page and "— art. I.4-36</option>" in page
+    assert '<option value="T15" data-search="T15 Visite de pré-reprise effectuée Conseiller en prévention-médecin ' \
+        'du travail ' in page
+    assert ">T15 — Visite de pré-reprise effectuée — Conseiller en prévention-médecin du travail — " in page
+    assert "— art. I.4-36</option>" in page
     data = json.loads(page.split('<script type="application/json" id="modeler-data">', 1)[1].split("</script>")[0])
     [t15] = [rule for rule in data["palette"]["rules"] if rule["id"] == "T15"]
     assert t15["title"] == "Visite de pré-reprise effectuée"

@@ -86,7 +86,7 @@ def test_saving_validating_and_deploying_a_draft(client, owner, law):
     stale = json_post(client, f"/models/drafts/{draft_id}/files", {"file": FILE, "xml": xml,
                                                                   "revision": draft.revision})
     assert stale.status_code == 409 and stale.get_json()["error"] == "conflict"
-    assert json_post(client, f"/models/drafts/{draft_id}/validate").get_json() == {"problems": []}
+    assert json_post(client, f"/models/drafts/{draft_id}/validate").get_json() == {"problems": [], "warnings": []}
     refused = client.post(f"/models/drafts/{draft_id}/deploy",
                           data={"comment": " ", "confirmed": "yes", "csrf_token": csrf_token(client, "/")})
     assert refused.status_code == 422
@@ -255,3 +255,37 @@ def test_the_compare_page_carries_both_diagrams_and_the_changes_to_colour(client
     assert data["main_file"] == FILE
     assert {"element_id": "hold_visit", "kind": "changed", "file": FILE} in data["changes"]
     assert 'data-element="hold_visit"' in page and "bpmn-navigated-viewer" in page and "Old version" in page
+
+
+def test_validate_returns_the_warnings_apart_and_a_deploy_with_warnings_goes_through(client, owner, law):
+    """Issue 18, defect 3: T19, the employer's answer to a preventive request, on the occupational physician's
+    visit: a warning in the reader's language, not a refusal."""
+    draft_id = new_draft(client)
+    draft = law.draft(draft_id)
+    xml = draft.files[FILE].replace('deadline("T15", request_received_on)', 'deadline("T19", request_received_on)')
+    assert json_post(client, f"/models/drafts/{draft_id}/files", {"file": FILE, "xml": xml,
+                                                                  "revision": draft.revision}).status_code == 200
+    client.get("/?lang=nl")
+    answer = json_post(client, f"/models/drafts/{draft_id}/validate").get_json()
+    assert answer["problems"] == []
+    [warning] = answer["warnings"]
+    assert warning["element_id"] == "visit_overdue" and warning["file"] == FILE
+    assert warning["message"].startswith("regel T19 is een termijn waarbinnen de rol 'Werkgever (HR)' moet handelen, "
+                                         "maar de timer bewaakt 'Het bezoek voorafgaand aan de werkhervatting "
+                                         "uitvoeren' in de baan 'Preventieadviseur-arbeidsarts'")
+    deployed = client.post(f"/models/drafts/{draft_id}/deploy", data={"comment": "T19 on the visit", "confirmed": "yes",
+                                                                      "csrf_token": csrf_token(client, "/")},
+                           follow_redirects=True).get_data(as_text=True)
+    assert "pre_return_visit versie 2" in deployed
+    assert 'class="flash warning"' in deployed and "Waarschuwing bij visit_overdue: regel T19" in deployed
+
+
+def test_the_modeler_page_gives_its_palette_and_panel_texts_in_the_readers_language(client, owner, law):
+    draft_id = new_draft(client)
+    client.get("/?lang=nl")
+    page = client.get(f"/models/drafts/{draft_id}").get_data(as_text=True)
+    data = json.loads(page.split('<script type="application/json" id="modeler-data">', 1)[1].split("</script>")[0])
+    assert data["bpmn_js_texts"]["Create start event"] == "Startgebeurtenis maken"
+    assert data["bpmn_js_texts"]["Append task"] == "Taak toevoegen"
+    assert data["text"]["types"]["bpmn:BoundaryEvent"] == "Grensgebeurtenis"
+    assert [rule["acting"] for rule in data["palette"]["rules"] if rule["id"] == "T19"] == ["Werkgever (HR)"]

@@ -4,6 +4,7 @@
 // with a user task's deadline fields in modeler-deadline.js.
 
 import { DeadlineFields } from "./modeler-deadline.js";
+import { RulePicker, formatDeadline, parseDeadline, ruleSummary } from "./modeler-rules.js";
 
 const FORM_PROPERTY = "formJsonSchemaFilename";
 const RULES_PROPERTY = "deadlineRules";
@@ -29,45 +30,6 @@ export function roleForLane(name, roles) {
 export function laneName(role) {
   const words = LANE_NAMES[role] || role.replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-// A timer expression `deadline(<rule>, <start>[, <regime date>])`: its arguments as written, or null.
-export function parseDeadline(expression) {
-  const call = /^\s*deadline\s*\(([\s\S]*)\)\s*$/.exec(expression || "");
-  const args = call && splitArguments(call[1]);
-  if (!args || !args.length) return null;
-  const literal = /^(["'])([^"'\\]*)\1$/.exec(args[0]);
-  return { first: args[0], rule: literal ? literal[2] : "", variable: literal ? "" : args[0],
-           start: args[1] || "", rest: args.slice(2) };
-}
-
-export function formatDeadline(first, start, rest) {
-  return `deadline(${[first, start, ...rest].join(", ")})`;
-}
-
-function splitArguments(source) {
-  const args = [];
-  let depth = 0, quote = "", current = "";
-  for (const ch of source) {
-    if (quote) {
-      if (ch === quote) quote = "";
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-    } else if ("([{".includes(ch)) {
-      depth += 1;
-    } else if (")]}".includes(ch)) {
-      depth -= 1;
-      if (depth < 0) return null;
-    } else if (ch === "," && depth === 0) {
-      args.push(current.trim());
-      current = "";
-      continue;
-    }
-    current += ch;
-  }
-  if (depth !== 0 || quote) return null;
-  if (current.trim() || args.length) args.push(current.trim());
-  return args;
 }
 
 function humanType(bo) {
@@ -140,6 +102,7 @@ export class PropertiesPanel {
     this.groups = Object.fromEntries([...this.form.querySelectorAll("[data-group]")].map((g) => [g.dataset.group, g]));
     this.field.ruleCurrent.value = CURRENT;
     this.deadline = new DeadlineFields(this, text);
+    this.picker = new RulePicker(this.field.rule, byId("prop-rule-search"), byId("prop-rule-matches"), text);
     this.listen();
   }
 
@@ -181,7 +144,7 @@ export class PropertiesPanel {
 
   showProperties(bo) {
     const { field, groups } = this;
-    field.type.textContent = humanType(bo);
+    field.type.textContent = this.text.types[bo.$type] || humanType(bo);
     field.id.value = bo.id;
     field.name.value = bo.name || "";
     field.name.disabled = !bo.$descriptor.propertiesByName.name;
@@ -215,6 +178,7 @@ export class PropertiesPanel {
     const { field, text } = this;
     const parsed = parseDeadline(expression);
     field.ruleCurrent.hidden = true;
+    this.picker.reset();
     field.start.value = parsed ? parsed.start : "";
     field.start.removeAttribute("aria-invalid");
     field.expression.textContent = expression;
@@ -230,7 +194,7 @@ export class PropertiesPanel {
     } else if (parsed && parsed.rule) {
       selectValue(field.rule, parsed.rule, `${parsed.rule} (?)`);
       const rule = this.rules[parsed.rule];
-      field.ruleHelp.textContent = rule ? `${rule.title} (${rule.legal_source})` : "";
+      field.ruleHelp.textContent = rule ? ruleSummary(rule, text) : "";
     } else {
       field.rule.value = "";
       field.ruleHelp.textContent = text.not_a_deadline;

@@ -5,6 +5,7 @@
 import spiffworkflow from "./spiffworkflow-moddle.js";
 import reintegra from "./reintegra-moddle.js";
 import { PropertiesPanel } from "./modeler-panel.js";
+import { translateModule } from "./modeler-translate.js";
 import { wireZoom } from "./zoom.js";
 
 const data = JSON.parse(document.getElementById("modeler-data").textContent);
@@ -17,6 +18,7 @@ const page = {
   validate: document.getElementById("modeler-validate"),
   dirty: document.getElementById("modeler-dirty"),
   deploy: document.getElementById("deploy-form"),
+  deployWarnings: document.getElementById("deploy-warnings"),
 };
 const state = {
   revision: data.revision,
@@ -26,12 +28,15 @@ const state = {
   edits: 0,
   unreadable: {},
   problems: problemsOnPage(),
+  warnings: [],
   marked: [],
+  warned: [],
   importing: false,
   busy: false,
 };
 
-const modeler = new BpmnJS({ container: "#modeler-canvas", moddleExtensions: { spiffworkflow, reintegra } });
+const modeler = new BpmnJS({ container: "#modeler-canvas", moddleExtensions: { spiffworkflow, reintegra },
+                            additionalModules: [translateModule(data.bpmn_js_texts)] });
 const panel = new PropertiesPanel(modeler, data.palette, text, data.urls);
 const canvas = modeler.get("canvas");
 wireZoom("modeler-canvas", canvas, () => fit());
@@ -177,7 +182,8 @@ async function save() {
   return true;
 }
 
-// Problems: [{element_id, message, file, line}], listed in the status region and marked on the diagram.
+// Problems and warnings: [{element_id, message, file, line}], listed in the status region and marked on the
+// diagram, a problem in red, a warning (which does not stop a deploy) in dashed amber.
 
 function problemsOnPage() {
   return [...document.querySelectorAll("#problems [data-problem-element]")]
@@ -186,15 +192,20 @@ function problemsOnPage() {
 
 function markProblems() {
   const registry = modeler.get("elementRegistry");
-  state.marked.forEach((id) => registry.get(id) && canvas.removeMarker(id, "problem"));
-  state.marked = state.problems
+  const here = (list) => list
     .filter((p) => p.element_id && (!p.file || p.file === state.current) && registry.get(p.element_id))
     .map((p) => p.element_id);
+  state.marked.forEach((id) => registry.get(id) && canvas.removeMarker(id, "problem"));
+  state.warned.forEach((id) => registry.get(id) && canvas.removeMarker(id, "warning"));
+  state.marked = here(state.problems);
+  state.warned = here(state.warnings).filter((id) => !state.marked.includes(id));
   state.marked.forEach((id) => canvas.addMarker(id, "problem"));
+  state.warned.forEach((id) => canvas.addMarker(id, "warning"));
 }
 
-function problemItem(problem) {
+function problemItem(problem, kind = "problem") {
   const item = document.createElement("li");
+  item.className = kind;
   if (problem.element_id) {
     const button = document.createElement("button");
     button.type = "button";
@@ -214,18 +225,22 @@ function problemItem(problem) {
   return item;
 }
 
-function showProblems(problems) {
+function listed(label, items, kind) {
+  const summary = Object.assign(document.createElement("p"), { textContent: `${label} ${items.length}` });
+  const list = document.createElement("ul");
+  list.append(...items.map((item) => problemItem(item, kind)));
+  return [summary, list];
+}
+
+function showProblems(problems, warnings = []) {
   state.problems = problems;
-  const summary = document.createElement("p");
-  if (!problems.length) {
-    summary.textContent = text.no_problems;
-    page.problems.replaceChildren(summary);
-  } else {
-    summary.textContent = `${text.problems_found} ${problems.length}`;
-    const list = document.createElement("ul");
-    list.append(...problems.map(problemItem));
-    page.problems.replaceChildren(summary, list);
-  }
+  state.warnings = warnings;
+  const shown = problems.length ? listed(text.problems_found, problems, "problem")
+    : [Object.assign(document.createElement("p"), { textContent: text.no_problems })];
+  if (warnings.length) shown.push(...listed(text.warnings_found, warnings, "warning"));
+  page.problems.replaceChildren(...shown);
+  page.deployWarnings.hidden = !warnings.length;
+  page.deployWarnings.replaceChildren(...(warnings.length ? listed(text.deploy_warnings, warnings, "warning") : []));
   markProblems();
 }
 
@@ -244,7 +259,7 @@ async function validate() {
     say([`${reply.answer.message || reply.status}`], "error");
     return;
   }
-  showProblems(reply.answer.problems || []);
+  showProblems(reply.answer.problems || [], reply.answer.warnings || []);
 }
 
 async function showElement(id, file) {
@@ -269,7 +284,7 @@ function exclusive(action) {
 
 page.save.addEventListener("click", exclusive(save));
 page.validate.addEventListener("click", exclusive(validate));
-for (const list of [page.problems, document.getElementById("untranslated")]) {
+for (const list of [page.problems, page.deployWarnings, document.getElementById("untranslated")]) {
   list.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-problem-element]");
     if (button) showElement(button.dataset.problemElement, button.dataset.file);
