@@ -87,6 +87,11 @@ TEXTS = {
         "'%(name)s' is not available to diagram code: the script would fail when a case reaches it"),
     "model.script_empty": lazy_gettext(
         "this script task has no script: write what it computes, or make it another kind of task"),
+    "model.unset_variable": lazy_gettext(
+        "'%(name)s' is read here, but no form, script, message or start variable sets it before this point on every "
+        "path"),
+    "model.output_unset": lazy_gettext(
+        "the process returns '%(name)s' (a data output), but nothing sets it on every path to this end"),
     "model.call_unknown": lazy_gettext("calls '%(called)s', which is not among the processes deployed with it"),
     "model.no_lanes": lazy_gettext("process has no lanes: put every task in a lane named for a role (%(roles)s)"),
     "model.lane_unnamed": lazy_gettext("this lane has no name: name it after the role that works in it (%(roles)s)"),
