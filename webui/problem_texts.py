@@ -68,6 +68,10 @@ TEXTS = {
         "A multi-instance activity may create at most %(limit)s instances, not %(count)s."),
     "run.cardinality_too_high": lazy_gettext("loop cardinality %(value)s is above the limit of %(limit)s instances"),
     "run.failed": lazy_gettext("The diagram failed while running: %(detail)s"),
+    "run.name_unset": lazy_gettext(
+        "'%(name)s' has no value when this element runs: nothing set it on the path this case took"),
+    "run.code_failed": lazy_gettext(
+        "the diagram's code stopped here (%(kind)s): check what it computes from the data the case has at this point"),
     "model.file_too_large": lazy_gettext("file is larger than %(limit)s bytes"),
     "model.unknown_encoding": lazy_gettext("unknown encoding '%(encoding)s'; save the file as UTF-8"),
     "model.bad_encoding": lazy_gettext("the file is not valid %(encoding)s (byte %(byte)s); save it as UTF-8"),
