@@ -18,9 +18,14 @@ process whose forms or called processes are unknown (already a problem) is not j
 
 Across a call the check trusts the diagrams, as the caller's flags choose the called process's paths and its
 result chooses the caller's (``first_invitation_sent``, ``return_outcome``): a called process starts with its
-declared data inputs, or else with the start variables above and whatever any of its call sites in the bundle
-sets; after a call activity (or a sub-process), what it sets on the way to any of its ends counts as set (its
-declared data outputs, when it has some, and then each end of the called process must set them all).
+declared data inputs, or else with the start variables above, whatever any of its call sites in the bundle sets,
+and whatever it sets itself on any path (a caller may have done that step already and hand its result over: the
+formal trajectory leaves the first registered invitation to ``registered_invitation``, medical force majeure sends
+it itself and hands ``invited_on`` over). A process that is no procedure of ``catalogue.toml``, declares no data
+inputs and that nothing in the bundle calls (a shared part deployed alone) is not judged: its callers, deployed
+apart, hand it data the check cannot see; it is judged when deployed with a caller. After a call activity (or a
+sub-process), what it sets on the way to any of its ends counts as set (its declared data outputs, when it has
+some, and then each end of the called process must set them all).
 """
 
 from __future__ import annotations
@@ -70,9 +75,14 @@ class _Scope:
             if name == "sequenceFlow":
                 scope.flows.append(child)
                 scope.sources.setdefault(child.get("targetRef") or "", []).append(child.get("sourceRef") or "")
-            elif name.endswith(("Task", "Event", "Gateway")) or name in ("task", "callActivity", *_SCOPES):
+            elif _is_node(name):
                 scope.nodes[child.get("id") or ""] = child
         return scope
+
+
+def _is_node(name: str) -> bool:
+    """Whether an element of this BPMN name is a flow node (an activity, an event or a gateway)."""
+    return name.endswith(("Task", "Event", "Gateway")) or name in ("task", "callActivity", *_SCOPES)
 
 
 @dataclass
@@ -83,6 +93,7 @@ class _Bundle:
     files: dict[str, str]
     forms: Mapping[str, dict]
     form_sources: Mapping[str, bytes]
+    procedures: Mapping[str, catalogue.Procedure]
     call_sites: dict[str, list[Names]] = field(default_factory=dict)
     ends: dict[tuple[str, Names], Names | None] = field(default_factory=dict)
 
@@ -95,10 +106,12 @@ def unset_reads(trees: Mapping[str, etree._Element], forms: Mapping[str, dict],
                  if p.get("isExecutable", "true") == "true"}
     files = {pid: name for name, tree in trees.items() for pid in processes
              if tree.find(f"bpmn:process[@id='{pid}']", NS) is not None}
-    bundle = _Bundle(processes, files, forms, form_sources)
+    bundle = _Bundle(processes, files, forms, form_sources, catalogue.load())
     judged = _judged(bundle)
     found: list[tuple[str, etree._Element, str]] = []
     for pid in _callers_first(bundle, judged):
+        if not _is_known_start(bundle, pid):
+            continue
         start = _start(bundle, pid)
         found += [(files[pid], element, message) for element, message in
                   _analyse(bundle, pid, _Scope.of(processes[pid]), start, report=True)[1]]
@@ -135,11 +148,30 @@ def _start(bundle: _Bundle, pid: str) -> Names:
     if inputs is not None:
         return inputs
     given = frozenset().union(*bundle.call_sites.get(pid, []))
-    return given | CASE_CONTEXT_NAMES | _start_form_fields(bundle, pid) | frozenset(ENGINE_STARTS.get(pid, ()))
+    start = given | CASE_CONTEXT_NAMES | _start_form_fields(bundle, pid) | frozenset(ENGINE_STARTS.get(pid, ()))
+    return start | _set_anywhere(bundle, pid) if _is_called(bundle, pid) else start
+
+
+def _is_called(bundle: _Bundle, pid: str) -> bool:
+    return any(c.get("calledElement") == pid for p in bundle.processes.values()
+               for c in p.iterfind(".//bpmn:callActivity", NS))
+
+
+def _is_known_start(bundle: _Bundle, pid: str) -> bool:
+    """Whether the check knows what the process starts with: its declared inputs, its callers in the bundle, or,
+    for a procedure of ``catalogue.toml``, the start variables."""
+    declared = _io_names(bundle.processes[pid], "dataInput") is not None
+    return declared or pid in bundle.procedures or _is_called(bundle, pid)
+
+
+def _set_anywhere(bundle: _Bundle, pid: str) -> Names:
+    """What the process sets on any of its paths: a caller may have done such a step already and hand it over."""
+    nodes = [e for e in bundle.processes[pid].iter() if isinstance(e.tag, str) and _is_node(etree.QName(e).localname)]
+    return frozenset().union(*(_own_sets(bundle, pid, node) for node in nodes))
 
 
 def _start_form_fields(bundle: _Bundle, pid: str) -> Names:
-    procedure = catalogue.load().get(pid)
+    procedure = bundle.procedures.get(pid)
     if procedure is None or procedure.route_field is None:
         return frozenset()
     names = {procedure.route_field}

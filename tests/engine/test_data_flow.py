@@ -14,7 +14,8 @@ from engine.runtime import run
 from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = (FIXTURES / "bpmn" / "visit_demo.bpmn").read_text()
+DEMO = (FIXTURES / "bpmn" / "visit_demo.bpmn").read_text().replace('"visit_demo"', '"pre_return_visit"')
+"""The demo as the procedure ``pre_return_visit`` of the catalogue: the check knows what such a process starts with."""
 FORMS = {p.name: p.read_bytes() for p in (FIXTURES / "forms").glob("*.json")}
 RULES = deadline_rules.load_rules()
 HELD = ('<bpmn:endEvent id="end_held" name="Visit held"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>',
@@ -175,6 +176,16 @@ def test_a_call_activity_hands_its_data_over_and_gets_what_the_called_process_se
 
 
 def test_a_called_process_reads_only_what_its_callers_set():
+    assert unset(calling("x = 1")) == [("sub_work", "visit_date")]
+
+
+def test_a_called_process_may_read_what_it_sets_itself_as_a_caller_may_hand_it_over():
+    assert unset(calling("x = 1").replace("seen = visit_date", "seen = outcome")) == []
+
+
+def test_a_shared_part_deployed_without_its_callers_is_not_judged_as_its_start_data_is_unknown():
+    alone = DEMO[:DEMO.index("<bpmn:collaboration")] + CALLED.format(io="") + "</bpmn:definitions>"
+    assert problems(alone) == []
     assert unset(calling("x = 1")) == [("sub_work", "visit_date")]
 
 
