@@ -11,11 +11,13 @@ from markupsafe import Markup, escape
 
 import engine
 
-from .labels import procedure_title
+from .labels import element_name, procedure_title
 from .problem_texts import message_text
 
 STATUS = {engine.NotFound: 404, engine.NotAllowed: 403, engine.Conflict: 409, engine.InvalidInput: 422,
-          engine.InvalidModel: 422, engine.Unavailable: 503}
+          engine.InvalidModel: 422, engine.Unavailable: 503, engine.EngineError: 422}
+"""By class; an engine error of no class here answers as its nearest class above, at worst ``EngineError``: never
+a 500."""
 API_STATUS = {**STATUS, engine.InvalidInput: 400, engine.InvalidModel: 400}
 RETRY_AFTER_SECONDS = 5
 """What a 503 (the database cannot be reached) tells clients to wait before trying again."""
@@ -38,8 +40,9 @@ def _handle(error: engine.EngineError):  # type: ignore[no-untyped-def]
         response = make_response(api_error(error.code, _api_message(error), _details(error), status))
     else:
         status = _status(error, STATUS)
+        problems = problem_lines(error.problems) if isinstance(error, engine.InvalidModel) else []
         response = make_response(render_template("error.html", error=error, text=_text(error), status=status,
-                                                 reasons=_reasons(error)), status)
+                                                 reasons=_reasons(error), problems=problems), status)
     if isinstance(error, engine.Unavailable):
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
@@ -98,11 +101,18 @@ def _text(error: engine.EngineError) -> str:
 
 
 def _reasons(error: engine.EngineError) -> list[str]:
-    """Why the engine refused, in the reader's language: its coded message and coded problems. An uncoded message
-    is English for logs, and may name what a reader should not see, so the page leaves it out."""
-    problems = error.problems if isinstance(error, engine.InvalidModel) else []
-    found = [error.message, *(p.message for p in problems)]
-    return [message_text(message) for message in found if isinstance(message, engine.Coded)]
+    """Why the engine refused, in the reader's language, when its own message is coded (its problems are listed
+    apart, ``problem_lines``). An uncoded message is English for logs, and may name what a reader should not see,
+    so the page leaves it out."""
+    return [message_text(error.message)] if isinstance(error.message, engine.Coded) else []
+
+
+def problem_lines(problems: list[engine.Problem]) -> list[dict[str, str]]:
+    """Each problem of a refused or failed model as a page shows it: the element's id and name (in the reader's
+    language) and the reason in plain words (a generic one for an uncoded message, which is English for logs)."""
+    return [{"element": p.element_id or "", "name": element_name(p.extra.get("name")) if p.extra else "",
+             "reason": message_text(p.message) if isinstance(p.message, engine.Coded)
+             else _("the diagram cannot go on here; the server log holds the details")} for p in problems]
 
 
 def _rule(error: engine.EngineError) -> dict | None:

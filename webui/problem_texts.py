@@ -68,6 +68,10 @@ TEXTS = {
         "A multi-instance activity may create at most %(limit)s instances, not %(count)s."),
     "run.cardinality_too_high": lazy_gettext("loop cardinality %(value)s is above the limit of %(limit)s instances"),
     "run.failed": lazy_gettext("The diagram failed while running: %(detail)s"),
+    "run.name_unset": lazy_gettext(
+        "'%(name)s' has no value when this element runs: nothing set it on the path this case took"),
+    "run.code_failed": lazy_gettext(
+        "the diagram's code stopped here (%(kind)s): check what it computes from the data the case has at this point"),
     "model.file_too_large": lazy_gettext("file is larger than %(limit)s bytes"),
     "model.unknown_encoding": lazy_gettext("unknown encoding '%(encoding)s'; save the file as UTF-8"),
     "model.bad_encoding": lazy_gettext("the file is not valid %(encoding)s (byte %(byte)s); save it as UTF-8"),
@@ -89,6 +93,11 @@ TEXTS = {
         "'%(name)s' is not available to diagram code: the script would fail when a case reaches it"),
     "model.script_empty": lazy_gettext(
         "this script task has no script: write what it computes, or make it another kind of task"),
+    "model.unset_variable": lazy_gettext(
+        "'%(name)s' is read here, but no form, script, message or start variable sets it before this point on every "
+        "path"),
+    "model.output_unset": lazy_gettext(
+        "the process returns '%(name)s' (a data output), but nothing sets it on every path to this end"),
     "model.call_unknown": lazy_gettext("calls '%(called)s', which is not among the processes deployed with it"),
     "model.no_lanes": lazy_gettext("process has no lanes: put every task in a lane named for a role (%(roles)s)"),
     "model.lane_unnamed": lazy_gettext("this lane has no name: name it after the role that works in it (%(roles)s)"),

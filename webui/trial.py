@@ -23,7 +23,7 @@ import engine
 
 from . import formfields
 from .context import current_engine, language
-from .errors import refusal_text
+from .errors import problem_lines, refusal_text
 from .labels import element_name
 
 bp = Blueprint("trial", __name__, url_prefix="/models/drafts/<int:draft_id>/trial")
@@ -102,6 +102,8 @@ def start(draft_id: int):  # type: ignore[no-untyped-def]
                 refusal=refusal_text(err)), "error")
         return redirect(url_for("models.draft", draft_id=draft_id, trial_first_day=raw))
     except engine.InvalidModel as err:
+        if _failed_running(err):
+            return _failed(draft_id, err, raw)
         flash(ngettext("The draft has %(num)s problem; validate it to see what a trial and a deploy refuse.",
                        "The draft has %(num)s problems; validate it to see what a trial and a deploy refuse.",
                        len(err.problems)), "error")
@@ -135,6 +137,8 @@ def complete(draft_id: int, item_id: int):  # type: ignore[no-untyped-def]
         return _render(trial, item_id, request.form)
     try:
         trial.complete(item_id, formfields.data(task.schema, request.form))
+    except engine.InvalidModel as err:
+        return _failed(draft_id, err, trial.view().case.first_day_of_incapacity.isoformat())
     except engine.InvalidInput as err:
         labels = {f.name: f.label for f in formfields.fields(task.schema, language())}
         return _render(trial, item_id, request.form, formfields.field_errors(err.fields, labels)), 422
@@ -152,6 +156,8 @@ def advance(draft_id: int):  # type: ignore[no-untyped-def]
     raw = request.form.get("days", "").strip()
     try:
         fired = trial.advance(int(raw) if re.fullmatch(r"-?[0-9]{1,6}", raw) else 0)
+    except engine.InvalidModel as err:
+        return _failed(draft_id, err, trial.view().case.first_day_of_incapacity.isoformat())
     except engine.InvalidInput:
         return _render(trial, days_error=_("Move the clock by 1 to 366 days.")), 422
     flash(ngettext("The trial's clock moved forward; %(num)s timer fired.",
@@ -182,6 +188,17 @@ def _my_trial(draft_id: int) -> engine.Trial | None:
 def _no_trial(draft_id: int):  # type: ignore[no-untyped-def]
     flash(_("No trial of this draft is running; start one."), "error")
     return redirect(url_for("models.draft", draft_id=draft_id))
+
+
+def _failed_running(err: engine.InvalidModel) -> bool:
+    """Whether the draft failed while its scratch case ran (rather than being refused by validation)."""
+    return any(str(getattr(p.message, "code", "")).startswith("run.") for p in err.problems)
+
+
+def _failed(draft_id: int, err: engine.InvalidModel, first_day: str):  # type: ignore[no-untyped-def]
+    """Where and why the draft failed in the trial, with the ways back: the draft, the trial as it was, a new trial."""
+    return render_template("models/trial_failed.html", draft_id=draft_id, problems=problem_lines(err.problems),
+                           first_day=first_day, is_running=_is_running(draft_id)), 422
 
 
 def _render(trial: engine.Trial, item_id: int | None = None, posted: Mapping | None = None,

@@ -35,6 +35,10 @@ MODELLING_CODES = {
     "model.builtin_unavailable": "'{name}' is not available to diagram code: the script would fail when a case "
                                  "reaches it",
     "model.script_empty": "this script task has no script: write what it computes, or make it another kind of task",
+    "model.unset_variable": "'{name}' is read here, but no form, script, message or start variable sets it before "
+                            "this point on every path",
+    "model.output_unset": "the process returns '{name}' (a data output), but nothing sets it on every path to this "
+                          "end",
     "model.call_unknown": "calls '{called}', which is not among the processes deployed with it",
     "model.no_lanes": "process has no lanes: put every task in a lane named for a role ({roles})",
     "model.lane_unnamed": "this lane has no name: name it after the role that works in it ({roles})",

@@ -2,8 +2,9 @@
 
 Order: the file's encoding (``model_files``), safe XML (no DTD, entities or external references, at most 255
 levels deep), the BPMN XSD, SpiffWorkflow's parser, then our conventions: every process has lanes and every lane
-is a role, user tasks name existing forms (``forms``, ``form_refs``), timers are one call of a known deadline rule
-and every expression compiles in the restricted script engine (``diagram_expressions``). Nothing raises: whatever
+is a role, user tasks name existing forms (``forms``, ``form_refs``), timers are one call of a known deadline rule,
+every expression compiles in the restricted script engine (``diagram_expressions``) and reads only variables set
+before it on every path (``data_flow``). Nothing raises: whatever
 is wrong is a ``Problem`` with its element or file.
 
 A boundary timer whose rule is of kind ``deadline`` names in ``actDate`` the variable holding the legal
@@ -30,7 +31,7 @@ from ..casework import access, forms
 from ..errors import Problem
 from ..law.deadlines import Rule
 from ..runtime import run_limits
-from . import model_files
+from . import data_flow, model_files
 from .diagram_expressions import NS, RULES_PROPERTY, expression_problems, listed_rules, timer_problems
 from .diagram_expressions import property_value as _property
 from .parser_problems import parser_problem
@@ -83,6 +84,8 @@ def check(files: Mapping[str, bytes], form_sources: Mapping[str, bytes], rules: 
     for name, tree in trees.items():
         _check_conventions(name, tree, form_sources, rules, result)
     _check_called(trees, result)
+    for file, element, message in data_flow.unset_reads(trees, result.forms, form_sources):
+        _problem(result, element, message, file)
     return result
 
 

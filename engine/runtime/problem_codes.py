@@ -17,6 +17,9 @@ CODES = {
     "run.too_many_instances": "a multi-instance activity may create at most {limit} instances, not {count}",
     "run.cardinality_too_high": "loop cardinality {value} is above the limit of {limit} instances",
     "run.failed": "the diagram failed while running: {detail}",
+    "run.name_unset": "'{name}' has no value when this element runs: nothing set it on the path this case took",
+    "run.code_failed": "the diagram's code stopped here ({kind}): check what it computes from the data the case has "
+                       "at this point",
     "run.instance_changed": "instance {instance} changed since version {version}; reload it",
     "run.instance_not_running": "instance {instance} is {state}",
     "incident.resolved": "incident {incident} is already resolved",

@@ -94,14 +94,25 @@ class Run:
 
 
 def _model_error(err: SpiffWorkflowException) -> EngineError:
+    """The engine's error for a diagram that failed while running: its problem names the element (id, and its name
+    in ``extra``) and says why in a coded message; the error's own message keeps SpiffWorkflow's words for the log."""
     cause = err.__cause__ or getattr(err, "error", None)
     task = getattr(err, "task", None)
     element = task.task_spec.bpmn_id if task is not None else None
+    where = {"name": task.task_spec.bpmn_name} if task is not None and task.task_spec.bpmn_name else {}
     if isinstance(cause, (ScriptRejected, ScriptLimitExceeded)):
-        return InvalidModel(problem("run.failed", detail=cause.message), [Problem(element, cause.message)])
+        failed = problem("run.failed", detail=cause.message)
+        return InvalidModel(failed, [Problem(element, failed, extra=where)])
     if isinstance(cause, EngineError) and not isinstance(cause, InvalidModel):
         return cause
-    return InvalidModel(f"the diagram failed while running: {err}", [Problem(element, str(err))])
+    return InvalidModel(f"the diagram failed while running: {err}", [Problem(element, _reason(cause), extra=where)])
+
+
+def _reason(cause: BaseException | None) -> str:
+    """Why diagram code failed, in words that hold no value of the case's data (only a variable's name)."""
+    if isinstance(cause, NameError) and cause.name:
+        return problem("run.name_unset", name=cause.name)
+    return problem("run.code_failed", kind=type(cause).__name__ if cause is not None else "an error")
 
 
 def _functions(run_ref: list[Run], engine_ref: list[RestrictedScriptEngine]) -> dict[str, Callable]:
