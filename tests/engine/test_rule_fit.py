@@ -79,17 +79,32 @@ def test_T19_on_the_occupational_physicians_visit_warns_and_still_deploys(law_en
     assert law_engine.definitions()[0].content_hash == deployed[0].content_hash
 
 
-@pytest.mark.parametrize(("start", "recorded_by"), [
-    ("held_on", "the visit's own form"),
-    ("answered_on", "the employer's answer, after the visit"),
-])
-def test_a_term_counted_from_a_date_recorded_only_by_or_after_its_task_warns(law_engine: engine.Engine, start: str,
-                                                                             recorded_by: str):
-    deployed = law_engine.deploy(visit_with(f'deadline("T15", {start})'))
+VISIT_FORM = '<spiffworkflow:property name="formJsonSchemaFilename" value="pre_return_visit_report.json"/>'
+RERECORDED = (VISIT_FORM + '\n        </spiffworkflow:properties>\n'
+              "        <spiffworkflow:postScript>first_day_of_incapacity = held_on</spiffworkflow:postScript>\n"
+              "        <spiffworkflow:properties>")
+
+
+def test_a_term_counted_from_a_date_its_own_task_records_again_warns(law_engine: engine.Engine):
+    """The case gives first_day_of_incapacity, but only the visit records it in the diagram: in a later round the
+    term would count from the date of the visit it guards."""
+    assert VISIT.count(VISIT_FORM) == 1
+    diagram = visit_with('deadline("T15", first_day_of_incapacity)').decode().replace(VISIT_FORM, RERECORDED)
+    deployed = law_engine.deploy(diagram.encode())
     assert len(deployed) == 1
     [warning] = deployed.warnings
     assert warning.element_id == "visit_overdue" and warning.message.code == "model.rule_counts_from_later"
-    assert warning.message.params["start"] == start, recorded_by
+    assert warning.message.params["start"] == "first_day_of_incapacity"
+
+
+@pytest.mark.parametrize("start", ["held_on", "answered_on"])
+def test_a_term_counted_from_a_date_recorded_only_by_or_after_its_task_is_refused(law_engine: engine.Engine,
+                                                                                start: str):
+    """The data-flow check refuses it outright: the date has no value when the timer starts."""
+    with pytest.raises(engine.InvalidModel) as refused:
+        law_engine.deploy(visit_with(f'deadline("T15", {start})'))
+    assert [(p.element_id, p.message.code) for p in refused.value.problems] == [("visit_overdue",
+                                                                                 "model.unset_variable")]
 
 
 def test_a_deploy_without_warnings_says_so(law_engine: engine.Engine):
