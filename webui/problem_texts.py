@@ -98,7 +98,7 @@ TEXTS = {
         "path"),
     "model.output_unset": lazy_gettext(
         "the process returns '%(name)s' (a data output), but nothing sets it on every path to this end"),
-    "model.call_unknown": lazy_gettext("calls '%(called)s', which is not among the processes deployed with it"),
+    "model.call_unknown": lazy_gettext("calls '%(called)s', which is neither deployed with it nor deployed before"),
     "model.no_lanes": lazy_gettext("process has no lanes: put every task in a lane named for a role (%(roles)s)"),
     "model.lane_unnamed": lazy_gettext("this lane has no name: name it after the role that works in it (%(roles)s)"),
     "model.lane_without_role": lazy_gettext("lane '%(lane)s' maps to no role (known roles: %(roles)s)"),

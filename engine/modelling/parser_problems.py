@@ -3,7 +3,8 @@
 The parser names an element by id; it sometimes prints an lxml object (``<Element {…}sourceRef at 0x…>``) where
 it means the reference the element holds, and it loses the line of our trees. A data association it cannot
 resolve gets its own message naming the references; any other refusal keeps the parser's text, with every
-printed lxml object replaced by the tag it stands for.
+printed lxml object replaced by the tag it stands for. A called process the parser cannot find is left to the
+validation's own check, which names the call activity (``model.call_unknown``).
 """
 
 from __future__ import annotations
@@ -19,15 +20,21 @@ from .diagram_expressions import NS
 from .problem_codes import problem
 
 _PRINTED_ELEMENT = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-fA-F]+>")
+_PROCESS_NOT_FOUND = re.compile(r"The process '([^']*)' was not found")
 _DATA_TARGETS = ("dataObject", "dataObjectReference", "dataStoreReference")
 
 
-def parser_problem(err: ValidationException, trees: Mapping[str, etree._Element]) -> Problem:
-    """The problem ``err`` stands for, located in ``trees`` (file name to parsed BPMN)."""
+def parser_problem(err: ValidationException, trees: Mapping[str, etree._Element]) -> Problem | None:
+    """The problem ``err`` stands for, located in ``trees`` (file name to parsed BPMN); None when a call activity
+    calls the process the parser missed, which the validation reports on the call activity."""
+    text = str(err.args[0] if err.args else err)
+    missing = _PROCESS_NOT_FOUND.match(text)
+    if missing and any(tree.xpath("//bpmn:callActivity[@calledElement=$id]", namespaces=NS, id=missing.group(1))
+                       for tree in trees.values()):
+        return None
     file = err.file_name or None
     element = _element(trees.get(file or ""), err.id)
     line = err.line_number or (element.sourceline if element is not None else None)
-    text = str(err.args[0] if err.args else err)
     refs = _unresolved_data_refs(element) if text.startswith("Cannot resolve data") and element is not None else []
     if refs:
         message = problem("model.data_reference", refs=", ".join(f"'{ref}'" for ref in refs))

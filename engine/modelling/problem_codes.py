@@ -39,7 +39,7 @@ MODELLING_CODES = {
                             "this point on every path",
     "model.output_unset": "the process returns '{name}' (a data output), but nothing sets it on every path to this "
                           "end",
-    "model.call_unknown": "calls '{called}', which is not among the processes deployed with it",
+    "model.call_unknown": "calls '{called}', which is neither deployed with it nor deployed before",
     "model.no_lanes": "process has no lanes: put every task in a lane named for a role ({roles})",
     "model.lane_unnamed": "this lane has no name: name it after the role that works in it ({roles})",
     "model.lane_without_role": "lane '{lane}' maps to no role (known roles: {roles})",

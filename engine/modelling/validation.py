@@ -185,7 +185,8 @@ def _parse_spiff(trees: Mapping[str, etree._Element], result: Checked) -> None:
             parser.get_subprocess_specs(process_id)
             result.process_ids.append(process_id)
     except ValidationException as err:
-        result.problems.append(parser_problem(err, trees))
+        found = parser_problem(err, trees)
+        result.problems.extend([found] if found is not None else [])
         return
     result.parser = parser
 

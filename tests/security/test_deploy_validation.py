@@ -77,6 +77,14 @@ def test_a_call_of_a_process_not_deployed_with_it_is_refused():
     assert "call" in located(problems(xml))
 
 
+def test_a_call_of_an_unknown_process_is_named_on_the_call_activity_only():
+    """SpiffWorkflow's parser says "The process 'x' was not found" without saying which call activity calls it."""
+    caller = (FIXTURES / "foreign" / "call_parent_follow_up.bpmn").read_bytes()
+    found = validation.check({"caller.bpmn": caller}, FORMS, RULES).problems
+    assert ("call_check", "model.call_unknown") in [(p.element_id, p.message.code) for p in found]
+    assert None not in located(found) and all("Did you mean" not in str(p.message) for p in found)
+
+
 def test_a_file_whose_process_is_not_executable_is_refused_rather_than_deploying_nothing():
     [problem] = problems(DEMO.replace('isExecutable="true"', 'isExecutable="false"'))
     assert problem.element_id == "visit_demo" and 'isExecutable="false"' in problem.message
