@@ -32,7 +32,7 @@ test: install
 	bash .ci/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy engine webui
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=25
 
 bench: install
 	$(BIN)/python bench/run_all.py

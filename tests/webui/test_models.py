@@ -273,6 +273,7 @@ def test_validate_returns_the_warnings_apart_and_a_deploy_with_warnings_goes_thr
     assert warning["message"].startswith("regel T19 is een termijn waarbinnen de rol 'Werkgever (HR)' moet handelen, "
                                          "maar de timer bewaakt 'Het bezoek voorafgaand aan de werkhervatting "
                                          "uitvoeren' in de baan 'Preventieadviseur-arbeidsarts'")
+    approve(law, draft_id)
     deployed = client.post(f"/models/drafts/{draft_id}/deploy", data={"comment": "T19 on the visit", "confirmed": "yes",
                                                                       "csrf_token": csrf_token(client, "/")},
                            follow_redirects=True).get_data(as_text=True)
