@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -14,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import force_locale
@@ -31,10 +29,9 @@ from .inputs import whole_number
 from .labels import ROLE_NAMES, rule_text
 from .modeler_texts import bpmn_js_texts, element_type_names
 from .problem_texts import message_text
+from .vendor_files import vendor_response
 
 bp = Blueprint("models", __name__, url_prefix="/models")
-NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
-VENDOR_SUFFIXES = (".js", ".css", ".woff", ".woff2", ".ttf", ".svg", ".eot")
 
 
 @bp.get("")
@@ -284,6 +281,4 @@ def compare():  # type: ignore[no-untyped-def]
 @login_required
 def vendor(path: str):  # type: ignore[no-untyped-def]
     """bpmn-js and its styles, from node_modules (installed by make; never committed)."""
-    if not path.endswith(VENDOR_SUFFIXES):
-        abort(404)
-    return send_from_directory(NODE_MODULES, path)
+    return vendor_response(path)

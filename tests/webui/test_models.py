@@ -227,6 +227,14 @@ def test_the_vendor_route_serves_only_browser_assets_from_node_modules(client, o
     assert client.get(f"/models/vendor/{path}").status_code == 404
 
 
+def test_the_modeler_script_is_sent_once_and_then_revalidated_by_its_etag(client, owner):
+    path = "/models/vendor/bpmn-js/dist/bpmn-modeler.production.min.js"
+    first = client.get(path)
+    assert first.status_code == 200 and first.mimetype == "text/javascript" and b"BpmnJS" in first.data
+    again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
 def test_comparing_versions_lists_the_changed_elements(client, owner, law):
     draft_id = new_draft(client)
     draft = law.draft(draft_id)
