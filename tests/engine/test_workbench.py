@@ -180,15 +180,21 @@ def test_a_deploy_needs_a_comment(eng):
         eng.deploy_draft(draft.id, comment="  ", user_id=po.id)
 
 
-def test_comparing_two_deployed_versions_lists_what_changed(eng):
+def deploy_renamed(eng: engine.Engine, old_name: str, new_name: str) -> tuple[engine.UserView, str, int, int]:
+    """The demo deployed, then a second version with one element renamed: (owner, its XML, old id, new id)."""
     eng.deploy(DEMO, actor="po1")
     po = owner(eng)
     draft = eng.create_draft("visit_demo", user_id=po.id)
-    xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
+    xml = draft.files[FILE].replace(f'name="{old_name}"', f'name="{new_name}"')
     eng.save_draft(draft.id, files={FILE: xml}, expected_revision=draft.revision, user_id=po.id)
     approve(eng, draft.id)
-    eng.deploy_draft(draft.id, comment="rename", user_id=po.id)
+    eng.deploy_draft(draft.id, comment=f"rename {old_name}", user_id=po.id)
     new, old = (s.version.id for s in eng.versions("visit_demo"))
+    return po, xml, old, new
+
+
+def test_comparing_two_deployed_versions_lists_what_changed(eng):
+    po, xml, old, new = deploy_renamed(eng, "Hold the pre-return visit", "Hold the visit")
     result = eng.compare_versions(old, new, user_id=po.id)
     assert [(c.kind, c.element_id) for c in result.changes] == [("changed", "hold_visit")]
     assert "name: 'Hold the pre-return visit' → 'Hold the visit'" in result.changes[0].details
@@ -196,14 +202,7 @@ def test_comparing_two_deployed_versions_lists_what_changed(eng):
 
 
 def test_the_files_of_a_deployed_version_are_its_stored_bpmn(eng):
-    eng.deploy(DEMO, actor="po1")
-    po = owner(eng)
-    draft = eng.create_draft("visit_demo", user_id=po.id)
-    xml = draft.files[FILE].replace('name="Hold the pre-return visit"', 'name="Hold the visit"')
-    eng.save_draft(draft.id, files={FILE: xml}, expected_revision=draft.revision, user_id=po.id)
-    approve(eng, draft.id)
-    eng.deploy_draft(draft.id, comment="rename", user_id=po.id)
-    new, old = (s.version.id for s in eng.versions("visit_demo"))
+    po, xml, old, new = deploy_renamed(eng, "Hold the pre-return visit", "Hold the visit")
     assert eng.version_files(new, user_id=po.id) == {FILE: xml}
     assert eng.version_files(old) == {FILE: DEMO.read_text(encoding="utf-8")}
     with pytest.raises(engine.NotFound):
@@ -213,14 +212,7 @@ def test_the_files_of_a_deployed_version_are_its_stored_bpmn(eng):
 
 
 def test_a_version_comparison_holds_the_changes_and_both_versions_files(eng):
-    eng.deploy(DEMO, actor="po1")
-    po = owner(eng)
-    draft = eng.create_draft("visit_demo", user_id=po.id)
-    xml = draft.files[FILE].replace('name="Visit wanted"', 'name="Visit asked"')
-    eng.save_draft(draft.id, files={FILE: xml}, expected_revision=draft.revision, user_id=po.id)
-    approve(eng, draft.id)
-    eng.deploy_draft(draft.id, comment="rename start", user_id=po.id)
-    new, old = (s.version.id for s in eng.versions("visit_demo"))
+    po, xml, old, new = deploy_renamed(eng, "Visit wanted", "Visit asked")
     found = eng.version_comparison(old, new, user_id=po.id)
     assert (found.process_id, found.main_file, found.new_files) == ("visit_demo", FILE, {FILE: xml})
     assert [c.element_id for c in found.comparison.changes] == ["start"]
