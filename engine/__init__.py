@@ -4,13 +4,13 @@ from .api import Engine, compute_deadline
 from .casework.bell import NotificationPage
 from .casework.case_comments import CaseCommentList, CommentView
 from .casework.case_documents import CaseDocumentList, StoredDocument
-from .casework.case_list import CasePage, CaseRow
+from .casework.case_list import CasePage, CaseRow, CaseViewPage
 from .casework.event_records import WITHHELD, EventRecord, RecordedValue
 from .casework.form_drafts import FormDraftView
+from .casework.inbox import InboxPage
 from .casework.letters import LetterOffer, LetterView
 from .casework.mailing import DIGEST_HOUR, ComposedMail, Composer, MailRun, MailSettings
 from .casework.notifications import NotificationView
-from .casework.worklist import InboxPage
 from .clock import Clock, SettableClock, SystemClock
 from .errors import Coded, Conflict, EngineError, InvalidInput, InvalidModel, NotAllowed, NotFound, Problem, Unavailable
 from .law.catalogue import Procedure
@@ -75,7 +75,7 @@ from .store.views import (
 
 __all__ = [
     "FormDraftView",
-    "CasePage", "CaseRow", "InboxPage",
+    "CasePage", "CaseRow", "CaseViewPage", "InboxPage",
     "AnchorCheck", "AnchorStore", "Checkpoint",
     "AuditEventView", "CaseFile", "DatedFact", "ChainCheck", "EvidenceCase", "EvidenceEvent", "EvidenceInstance",
     "EvidencePack",

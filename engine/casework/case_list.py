@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from ..store import access_log, queries, search_text
+from ..store import access_log, keyset, queries, search_text, views
+from ..store.id_sets import id_set
 from ..store.models import Case, Deadline, ProcessDefinition, ProcessInstance, User, WorkItem
-from ..store.paging import PER_PAGE, Paged, check_page
 from ..wiring import Wiring
-from . import visibility, withheld
+from . import case_scope, disclosure, visibility, withheld
 
 OPEN_STATES = ("running", "error")
 """Instance states of a procedure that has not ended: running, or stopped on an error until it is repaired."""
@@ -43,53 +43,109 @@ class CaseRow:
 
 
 @dataclass(frozen=True)
-class CasePage(Paged):
-    """One page of the cases found, newest first, with how many were found in all."""
+class CasePage:
+    """One page of the cases found, newest first, with the cursors of the pages before and after it (None at either
+    end)."""
 
     rows: tuple[CaseRow, ...]
-    total: int
-    page: int
-    per_page: int
+    previous_cursor: str | None
+    next_cursor: str | None
+    limit: int
+
+
+@dataclass(frozen=True)
+class CaseViewPage:
+    """One page of cases as the API lists them, newest first, with the cursors before and after it."""
+
+    rows: tuple[views.CaseView, ...]
+    previous_cursor: str | None
+    next_cursor: str | None
+    limit: int
+
+
+NEWEST = keyset.Order("newest", (keyset.Key(Case.opened_at, datetime, is_descending=True),
+                                 keyset.Key(Case.id, int, is_descending=True)))
+"""The case list's order: newest first."""
 
 
 class CaseList(Wiring):
     """Finding cases (mixed into ``Engine``)."""
 
-    def find_cases(self, user_id: int, *, query: str | None = None, page: int = 1,
-                   per_page: int = PER_PAGE) -> CasePage:
-        """The cases the user may see whose reference, worker or employer holds every word of ``query``.
+    def find_cases(self, user_id: int, *, query: str | None = None, cursor: str | None = None,
+                   limit: int = keyset.PER_PAGE) -> CasePage:
+        """The cases the user may see whose reference, worker or employer holds every word of ``query``, a page from
+        ``cursor`` (a page's ``next_cursor`` or ``previous_cursor``; the first page without one).
 
-        Case and accents do not matter ("eva peeters" finds Éva Peeters). Newest first; each case shown is
-        logged in the access log as read by a search. ``InvalidInput`` for a page below 1 or more than
-        ``paging.MAX_PER_PAGE`` rows per page.
+        Case and accents do not matter ("eva peeters" finds Éva Peeters). Newest first; the database filters
+        (``case_scope``) and pages (``keyset``). Each case shown is logged in the access log as read by a search.
+        ``InvalidInput`` for a refused cursor, or fewer than 1 or more than ``keyset.MAX_PER_PAGE`` rows per page.
         """
-        check_page(page, per_page)
         with self.database.unit_of_work() as session:
             user = queries.get(session, User, user_id, "user")
-            found = session.scalars(select(Case).where(search_text.condition(Case.search_text, query))
-                                    .order_by(Case.opened_at.desc(), Case.id.desc()))
-            visible = [case for case in found if visibility.of_user(user, case).has_case]
-            shown = visible[(page - 1) * per_page:page * per_page]
-            rows = _rows(session, user, shown)
-            access_log.record_each(session, user, [c.id for c in shown], "search", "cases", ["case"],
+            shown = visible_cases(session, user, query, cursor, limit)
+            rows = _rows(session, user, shown.rows)
+            access_log.record_each(session, user, [c.id for c in shown.rows], "search", "cases", ["case"],
                                    at=self.clock.now())
             session.commit()
-        return CasePage(rows, len(visible), page, per_page)
+        return CasePage(rows, *cursors(shown), limit)
+
+    def cases_page(self, user_id: int, *, cursor: str | None = None, limit: int = keyset.PER_PAGE,
+                   surface: str = "search") -> CaseViewPage:
+        """A page of the cases the user may see, newest first, from ``cursor``; each case listed is logged as read on
+        ``surface``. ``InvalidInput`` as for ``find_cases``."""
+        with self.database.unit_of_work() as session:
+            user = queries.get(session, User, user_id, "user")
+            shown = visible_cases(session, user, None, cursor, limit)
+            access_log.record_each(session, user, [c.id for c in shown.rows], surface, "cases", ["case"],
+                                   at=self.clock.now())
+            session.commit()
+            return CaseViewPage(tuple(queries.case_view(c) for c in shown.rows), *cursors(shown), limit)
+
+    def cases(self, user_id: int, *, surface: str = "search") -> list[views.CaseView]:
+        """Every case the user may see, newest first: the pages of ``cases_page`` one after the other."""
+        found: list[views.CaseView] = []
+        cursor = None
+        while True:
+            page = self.cases_page(user_id, cursor=cursor, limit=keyset.MAX_PER_PAGE, surface=surface)
+            found += page.rows
+            if page.next_cursor is None:
+                return found
+            cursor = page.next_cursor
+
+
+def visible_cases(session: Session, user: User, query: str | None, cursor: str | None,
+                  limit: int) -> keyset.Window:
+    """A window of the cases the user may see that match ``query``, newest first, from ``cursor``."""
+    keyset.check_limit(limit)
+    start = keyset.cursor(cursor, NEWEST)
+    found = select(Case).where(case_scope.has_case(user), search_text.condition(Case.search_text, query))
+    return keyset.window(list(session.scalars(keyset.paged(found, NEWEST, start, limit))), start, limit)
+
+
+def cursors(shown: keyset.Window) -> tuple[str | None, str | None]:
+    """The cursors of the pages before and after a window of cases (None at either end)."""
+    if not shown.rows:
+        return None, None
+    first, last = shown.rows[0], shown.rows[-1]
+    return (keyset.Cursor(NEWEST.name, (first.opened_at, first.id), True).token() if shown.has_before else None,
+            keyset.Cursor(NEWEST.name, (last.opened_at, last.id)).token() if shown.has_after else None)
 
 
 def _rows(session: Session, user: User, cases: Sequence[Case]) -> tuple[CaseRow, ...]:
-    ids = [case.id for case in cases]
+    ids = id_set(session, [case.id for case in cases])
     instances = session.execute(
-        select(ProcessInstance.case_id, ProcessInstance.id, ProcessDefinition.process_id, ProcessInstance.state)
+        select(ProcessInstance.case_id, ProcessInstance.id, ProcessDefinition.process_id, ProcessInstance.state,
+               ProcessInstance.withheld_from_employer)
         .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
         .where(ProcessInstance.case_id.in_(ids)).order_by(ProcessInstance.id)).all()
     pending = _open_terms(session, ids)
     rows = []
     for case in cases:
-        reader = visibility.of_user(user, case)
-        hidden = withheld.hidden_instances(session, case.id, reader)
-        quiet = hidden | withheld.steps_hidden(session, case.id, reader)
-        own = [(pid, state) for case_id, iid, pid, state in instances if case_id == case.id and iid not in hidden]
+        hides = withheld.hides_from(visibility.of_user(user, case))
+        mine = [row for row in instances if row.case_id == case.id]
+        hidden = {row.id for row in mine if hides and row.withheld_from_employer}
+        quiet = hidden | {row.id for row in mine if hides and row.process_id in disclosure.EMPLOYER_EXCLUDED}
+        own = [(row.process_id, row.state) for row in mine if row.id not in hidden]
         dates = [due for case_id, iid, due in pending if case_id == case.id and iid not in quiet]
         rows.append(CaseRow(case.id, case.reference, case.employee, case.employer, case.first_day_of_incapacity,
                             _status(case, [state for _, state in own]),
@@ -97,7 +153,7 @@ def _rows(session: Session, user: User, cases: Sequence[Case]) -> tuple[CaseRow,
     return tuple(rows)
 
 
-def _open_terms(session: Session, case_ids: list[int]) -> list[tuple[int, int, date]]:
+def _open_terms(session: Session, case_ids: Select) -> list[tuple[int, int, date]]:
     """Per case and instance, the earliest due date of a pending deadline or of the procedure term an open task
     lives under (a task with no term of its own: ``procedure_terms``)."""
     deadlines = (select(Deadline.case_id, Deadline.instance_id, func.min(Deadline.due_on))

@@ -81,17 +81,6 @@ class CaseWork(Wiring):
         with self.database.unit_of_work() as session:
             return queries.case_view(queries.get(session, Case, case_id, "case"))
 
-    def cases(self, user_id: int, *, surface: str = "search") -> list[views.CaseView]:
-        """The cases the user may see, newest first; each case listed is logged as read on ``surface``."""
-        with self.database.unit_of_work() as session:
-            user = queries.get(session, User, user_id, "user")
-            rows = session.scalars(select(Case).order_by(Case.opened_at.desc(), Case.id.desc()))
-            result = [queries.case_view(c) for c in rows if visibility.of_user(user, c).has_case]
-            access_log.record_each(session, user, [c.id for c in result], surface, "cases", ["case"],
-                                   at=self.clock.now())
-            session.commit()
-        return result
-
     def case_file(self, case_id: int, user_id: int, *, surface: str = "case_file") -> views.CaseFile:
         """The file of a case the user may see; ``NotFound`` otherwise (also for cases of other organisations).
 

@@ -2,43 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..law import calendar, eligibility
 from ..runtime import retries
 from ..runtime import run as runtime
-from ..store import access_log, audit, queries, repository, search_text, views
+from ..store import access_log, audit, keyset, queries, repository, views
 from ..store.models import Case, Deadline, ProcessInstance, User, WorkItem
-from ..store.paging import PER_PAGE, Paged, check_page
 from ..wiring import Wiring
 from . import disclosure, document_fields, documents, form_drafts, late_acts, part_time, visibility, withheld
+from . import inbox as inbox_query
+from .inbox import InboxPage
 from .problem_codes import problem
-
-DUE_SOON_DAYS = 3
-"""A work item is due soon when at most this many days (in its rule's count) are left."""
-
-SORTS = {
-    "risk": lambda i: (i.days_left is None, i.due_on or date.max, i.id),
-    "newest": lambda i: (-i.created_at.timestamp(), i.id),
-    "case": lambda i: (i.case_reference or "", i.due_on or date.max, i.id),
-}
-"""Inbox orders; ``risk`` (the default) puts the most overdue first and items without a legal term last."""
-
-
-@dataclass(frozen=True)
-class InboxPage(Paged):
-    """One page of an inbox, in its order, with how many work items it holds in all."""
-
-    rows: tuple[views.WorkItemView, ...]
-    total: int
-    page: int
-    per_page: int
 
 
 class WorkList(Wiring):
@@ -51,41 +30,40 @@ class WorkList(Wiring):
             rows = queries.work_items(session, role=role, case_id=case_id, user=user, state=state)
             return queries.with_days_left(rows, self.rules, calendar.legal_date(self.clock.now()))
 
-    def inbox(self, user_id: int, *, role: str | None = None, process_id: str | None = None,
-              claimed: str | None = None, urgency: str | None = None, sort: str = "risk",
-              query: str | None = None) -> list[views.WorkItemView]:
-        """The ready work items of the user's roles in the cases the user may see, by legal risk by default.
+    def inbox(self, user_id: int, **filters: Any) -> list[views.WorkItemView]:
+        """Every ready work item of the user's roles in the cases the user may see, by legal risk by default.
+
+        The pages of ``inbox_page`` (with the same filters) one after the other: for a program that wants them all.
+        """
+        items: list[views.WorkItemView] = []
+        cursor = None
+        while True:
+            page = self.inbox_page(user_id, cursor=cursor, limit=keyset.MAX_PER_PAGE, **filters)
+            items += page.rows
+            if page.next_cursor is None:
+                return items
+            cursor = page.next_cursor
+
+    def inbox_page(self, user_id: int, *, cursor: str | None = None, limit: int = keyset.PER_PAGE,
+                   role: str | None = None, process_id: str | None = None, claimed: str | None = None,
+                   urgency: str | None = None, sort: str = "risk", query: str | None = None) -> InboxPage:
+        """One page of the ready work items of the user's roles in the cases the user may see, from ``cursor``
+        (a page's ``next_cursor`` or ``previous_cursor``; the first page without one).
 
         An item shows only when the user holds its lane role through that role's relation to the case
-        (``visibility.acting_roles``): the worker gets only their own case's tasks.
+        (``visibility.acting_roles``): the worker gets only their own case's tasks. The database filters
+        (``case_scope``) and pages (``keyset``): a page costs the same however many items the role has.
 
         Filters: one of the user's roles, a procedure, ``claimed`` = "mine" or "unclaimed", ``urgency`` =
         "overdue" or "due_soon", ``query``: words the case's reference, worker or employer holds, whatever
-        their case and accents (``search_text``). ``sort``: "risk", "newest" or "case".
+        their case and accents (``search_text``). ``sort``: "risk" (the default: the most overdue first), "newest"
+        or "case". ``InvalidInput`` for a refused cursor, or fewer than 1 or more than ``keyset.MAX_PER_PAGE`` rows.
         """
+        filters = inbox_query.Filters(role, process_id, claimed, urgency, sort, query)
         with self.database.unit_of_work() as session:
             user = queries.get(session, User, user_id, "user")
-            roles = [r for r in user.roles if role in (None, r)]
-            items = [i for r in roles for i in queries.work_items(session, role=r)
-                     if process_id in (None, i.process_id) and _claim_matches(i, claimed, user.username)]
-            cases = {c.id: c for c in session.scalars(select(Case).where(
-                Case.id.in_({i.case_id for i in items}), search_text.condition(Case.search_text, query)))}
-            acting = {case_id: visibility.acting_roles(user, case) for case_id, case in cases.items()}
-            hidden = {i for case_id, case in cases.items()
-                      for i in withheld.hidden_instances(session, case_id, visibility.of_user(user, case))}
-            visible = [i for i in items if i.case_id in cases and i.role in acting[i.case_id]
-                       and i.instance_id not in hidden]
-        dated = queries.with_days_left(visible, self.rules, calendar.legal_date(self.clock.now()))
-        return sorted((i for i in dated if _urgency_matches(i, urgency)), key=SORTS.get(sort, SORTS["risk"]))
-
-    def inbox_page(self, user_id: int, *, page: int = 1, per_page: int = PER_PAGE, **filters: Any) -> InboxPage:
-        """One page of ``inbox`` (with the same filters and order), and how many items it holds in all.
-
-        ``InvalidInput`` for a page below 1 or more than ``paging.MAX_PER_PAGE`` rows per page.
-        """
-        check_page(page, per_page)
-        items = self.inbox(user_id, **filters)
-        return InboxPage(tuple(items[(page - 1) * per_page:page * per_page]), len(items), page, per_page)
+            today = calendar.legal_date(self.clock.now())
+            return inbox_query.page(session, user, filters, today=today, rules=self.rules, cursor=cursor, limit=limit)
 
     def task(self, work_item_id: int, user_id: int, *, surface: str = "task") -> views.Task:
         """A work item the user may act on, with its form and the documents of its procedure so far.
@@ -259,16 +237,3 @@ class WorkList(Wiring):
             result = queries.work_item_view(item, deadline)
             session.commit()
         return result
-
-
-def _claim_matches(item: views.WorkItemView, claimed: str | None, username: str) -> bool:
-    return claimed is None or (claimed == "mine" and item.assignee == username) or (
-        claimed == "unclaimed" and item.assignee is None)
-
-
-def _urgency_matches(item: views.WorkItemView, urgency: str | None) -> bool:
-    if urgency is None:
-        return True
-    if item.days_left is None:
-        return False
-    return item.days_left < 0 if urgency == "overdue" else 0 <= item.days_left <= DUE_SOON_DAYS

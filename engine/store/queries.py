@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
 from ..law import calendar, eligibility, periods
 from ..law import deadlines as rules_module
 from . import views
+from .id_sets import id_set
 from .models import AuditEvent, Case, Deadline, IncapacityEvent, ProcessDefinition, ProcessInstance, Timer, WorkItem
 
 
@@ -49,24 +50,33 @@ def get(session: Session, model: type, key: int, what: str):  # type: ignore[no-
     return row
 
 
+def work_item_select() -> Select:
+    """Work items with their own deadline, procedure id, case reference and worker: ``work_item_views`` reads it."""
+    return (select(WorkItem, Deadline, ProcessDefinition.process_id, Case.reference, Case.employee)
+            .outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)
+            .join(Case, WorkItem.case_id == Case.id)
+            .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
+            .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id))
+
+
+def work_item_views(session: Session, rows: Iterable[Row]) -> list[views.WorkItemView]:
+    """The views of rows read by ``work_item_select``, in their order."""
+    return with_procedure_terms(session, [replace(work_item_view(item, deadline, process_id, reference),
+                                                  employee=employee)
+                                          for item, deadline, process_id, reference, employee in rows])
+
+
 def work_items(session: Session, *, role: str | None = None, case_id: int | None = None, user: str | None = None,
                state: str | None = "ready", instance_id: int | None = None) -> list[views.WorkItemView]:
     """Work items filtered by role, case, assignee, state and instance; soonest due first."""
-    query = (select(WorkItem, Deadline, ProcessDefinition.process_id, Case.reference, Case.employee)
-             .outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)
-             .join(Case, WorkItem.case_id == Case.id)
-             .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
-             .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id))
+    query = work_item_select()
     filters = {WorkItem.role: role, WorkItem.case_id: case_id, WorkItem.assignee: user, WorkItem.state: state,
                WorkItem.instance_id: instance_id}
     for column, value in filters.items():
         if value is not None:
             query = query.where(column == value)
     due = func.coalesce(Deadline.due_on, WorkItem.procedure_due_on)
-    rows = session.execute(query.order_by(due.is_(None), due, WorkItem.id))
-    return with_procedure_terms(session, [replace(work_item_view(item, deadline, process_id, reference),
-                                                  employee=employee)
-                                          for item, deadline, process_id, reference, employee in rows])
+    return work_item_views(session, session.execute(query.order_by(due.is_(None), due, WorkItem.id)))
 
 
 def with_procedure_terms(session: Session, items: list[views.WorkItemView]) -> list[views.WorkItemView]:
@@ -75,7 +85,7 @@ def with_procedure_terms(session: Session, items: list[views.WorkItemView]) -> l
     lacking = {item.instance_id for item in items if item.rule is None}
     if not lacking:
         return items
-    query = (select(Deadline).where(Deadline.instance_id.in_(lacking), Deadline.kind == "deadline",
+    query = (select(Deadline).where(Deadline.instance_id.in_(id_set(session, lacking)), Deadline.kind == "deadline",
                                     Deadline.state == "missed", Deadline.closed_at.is_not(None)))
     missed: dict[int, list[Deadline]] = {}
     for row in session.scalars(query):

@@ -51,7 +51,7 @@ def test_a_search_finds_only_the_cases_the_user_may_see(eng):
     open_case(eng, "BETA-1", "Eva Peeters", "Beta BV")
     hr = user(eng, "hr", ["employer"], ["Acme NV"])
     page = eng.find_cases(hr, query="eva")
-    assert [row.reference for row in page.rows] == ["ACME-1"] and page.total == 1
+    assert [row.reference for row in page.rows] == ["ACME-1"] and page.next_cursor is None
     assert found(eng, hr, "beta") == []
 
 
@@ -81,15 +81,25 @@ def test_each_case_shows_its_status_running_procedures_and_next_legal_date(eng, 
     assert [row.status for row in rows.values() if row.reference == "R-NEW"] == ["no_procedure"]
 
 
-def test_the_cases_come_a_page_at_a_time(eng):
+def test_the_cases_come_a_page_at_a_time_forwards_and_back(eng):
     for number in range(1, 6):
         open_case(eng, f"DOS-{number}", "Eva Peeters")
     root = user(eng, "root", ["admin"])
-    first, last = eng.find_cases(root, query="eva", per_page=2), eng.find_cases(root, query="eva", page=3, per_page=2)
-    assert [r.reference for r in first.rows] == ["DOS-5", "DOS-4"] and (first.total, first.pages) == (5, 3)
-    assert [r.reference for r in last.rows] == ["DOS-1"] and last.has_previous and not last.has_next
+    first = eng.find_cases(root, query="eva", limit=2)
+    second = eng.find_cases(root, query="eva", cursor=first.next_cursor, limit=2)
+    last = eng.find_cases(root, query="eva", cursor=second.next_cursor, limit=2)
+    assert [r.reference for r in first.rows] == ["DOS-5", "DOS-4"] and first.previous_cursor is None
+    assert [r.reference for r in second.rows] == ["DOS-3", "DOS-2"]
+    assert [r.reference for r in last.rows] == ["DOS-1"] and last.next_cursor is None
+    back = eng.find_cases(root, query="eva", cursor=last.previous_cursor, limit=2)
+    assert [r.reference for r in back.rows] == ["DOS-3", "DOS-2"] and back.next_cursor and back.previous_cursor
+
+
+@pytest.mark.parametrize("refused", [{"limit": 0}, {"limit": 201}, {"cursor": "not-a-cursor"},
+                                     {"cursor": "eyJvIjoibmV3ZXN0IiwiYiI6ZmFsc2UsInYiOlsxLDJdfQ"}])
+def test_a_page_of_cases_is_refused_for_a_bad_cursor_or_size(eng, refused):
     with pytest.raises(engine.InvalidInput):
-        eng.find_cases(root, page=0)
+        eng.find_cases(user(eng, "root", ["admin"]), **refused)
 
 
 def test_the_inbox_and_the_cockpit_keep_the_work_of_the_cases_found(eng, clock):
@@ -100,8 +110,10 @@ def test_the_inbox_and_the_cockpit_keep_the_work_of_the_cases_found(eng, clock):
     physician = user(eng, "oa1", ["occupational_physician"], ["Mensura"])
     assert {i.case_reference for i in eng.inbox(physician)} == {"R-BO", "R-ANN"}
     assert [i.case_reference for i in eng.inbox(physician, query="JANSEN")] == ["R-BO"]
-    page = eng.inbox_page(physician, query="r-", per_page=1)
-    assert (len(page.rows), page.total, page.pages) == (1, 2, 2)
+    page = eng.inbox_page(physician, query="r-", limit=1)
+    assert len(page.rows) == 1 and page.previous_cursor is None
+    rest = eng.inbox_page(physician, query="r-", limit=1, cursor=page.next_cursor)
+    assert len(rest.rows) == 1 and rest.next_cursor is None and rest.rows[0].id != page.rows[0].id
     officer = user(eng, "officer", ["compliance_officer"])
     assert [r.case_reference for r in eng.find_instances(user_id=officer, query="peeters").rows] == ["R-ANN"]
 

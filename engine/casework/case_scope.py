@@ -1,0 +1,74 @@
+"""Who has a case, said in SQL: the rules of ``visibility`` as conditions on a query over many cases.
+
+``visibility`` decides for one user and one case in Python; a list (the inbox, the case list) cannot load every
+case of a role to ask it, so the same rules are written here as conditions on ``Case`` (and on ``WorkItem`` and
+``ProcessInstance`` for the inbox). The two must agree for every user and case: ``tests/engine/test_case_scope.py``
+compares them on a varied set of users and cases. Each condition carries one bind parameter per organisation of
+the user, never one per case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, not_, or_, true
+
+from ..store.models import Case, ProcessInstance, WorkItem
+from .access import LANE_STAFF_ROLES
+from .visibility import ORGANISATION_PARTIES, PERSON_PARTIES
+
+
+def _party(key: str) -> ColumnElement[str]:
+    return Case.parties[key].as_string()
+
+
+def related(role: str, username: str, organisations: Iterable[str]) -> ColumnElement[bool]:
+    """The cases to which ``role`` held by the user relates them (``visibility.related``)."""
+    if role in PERSON_PARTIES:
+        return _party(PERSON_PARTIES[role]) == username if username else false()
+    mine = sorted(set(organisations))
+    if not mine:
+        return false()
+    conditions = [Case.employer.in_(mine)] if role in ("employer", "occupational_physician") else []
+    conditions += [and_(_party(key).in_(mine), _party(key) != "") for key in ORGANISATION_PARTIES.get(role, ())]
+    return or_(false(), *conditions)
+
+
+def overseen(roles: Iterable[str], organisations: Iterable[str]) -> ColumnElement[bool]:
+    """The cases the user oversees: every case for an admin or an officer of no organisation, else the cases of
+    the officer's employers."""
+    roles, mine = tuple(roles), sorted(set(organisations))
+    if "admin" in roles or ("compliance_officer" in roles and not mine):
+        return true()
+    return Case.employer.in_(mine) if "compliance_officer" in roles else false()
+
+
+def has_case(user: Any) -> ColumnElement[bool]:
+    """The cases the user may see: a relation through one of their roles, or oversight (``Reader.has_case``)."""
+    return or_(overseen(user.roles, user.organisations),
+               *(related(role, user.username, user.organisations) for role in user.roles))
+
+
+def employer_side(user: Any) -> ColumnElement[bool]:
+    """The cases the user sees only as the employer does (``Reader.employer_side``)."""
+    roles, mine = tuple(user.roles), tuple(user.organisations)
+    others = or_(false(), *(related(r, user.username, mine) for r in roles if r != "employer"))
+    as_employer = related("employer", user.username, mine) if "employer" in roles else false()
+    is_scoped = "compliance_officer" in roles and "admin" not in roles and bool(mine)
+    scoped = Case.employer.in_(sorted(set(mine))) if is_scoped else false()
+    return and_(not_(others), or_(as_employer, scoped))
+
+
+def actionable(user: Any, roles: Iterable[str]) -> ColumnElement[bool]:
+    """The work items (joined to their ``Case`` and ``ProcessInstance``) of ``roles`` that the user may act on:
+    the item's role is one of their acting roles for its case (``visibility.acting_roles``), and its instance is
+    not withheld from them (``withheld.hidden_instances``)."""
+    acting = []
+    for role in dict.fromkeys(roles):
+        through = related(role, user.username, user.organisations)
+        if role in LANE_STAFF_ROLES:
+            through = or_(through, overseen(user.roles, user.organisations))
+        acting.append(and_(WorkItem.role == role, through))
+    withheld = and_(ProcessInstance.withheld_from_employer.is_(True), employer_side(user))
+    return and_(or_(false(), *acting), not_(withheld))

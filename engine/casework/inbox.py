@@ -1,0 +1,124 @@
+"""The inbox as one query: the ready work items a user may act on, filtered and ordered by the database, a keyset
+page at a time.
+
+Which items a user sees is ``case_scope.actionable`` (the rules of ``visibility`` in SQL); the orders are those the
+inbox offers (legal risk, newest, case), each ending with the item's id so every item has one place. Only the
+urgency filters count days the way each rule counts them (working days or calendar days): the database narrows the
+items to a window of due dates around today and Python keeps those the rule's count puts inside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Date, Select, and_, case, false, func, literal, true
+from sqlalchemy.orm import Session
+
+from ..law import deadlines as rules_module
+from ..store import keyset, queries, search_text, views
+from ..store.models import Case, Deadline, ProcessDefinition, User, WorkItem
+from . import case_scope
+
+DUE_SOON_DAYS = 3
+"""A work item is due soon when at most this many days (in its rule's count) are left."""
+URGENCY_WINDOW = {"overdue": (None, timedelta(0)), "due_soon": (timedelta(days=-10), timedelta(days=15))}
+"""Due dates (from today; end excluded) that may hold an item of each urgency however its rule counts: no run of
+non-working days is longer than ten, nor do three working days span fifteen calendar days."""
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of an inbox in its order, with the cursors of the pages before and after it (None at either end)."""
+
+    rows: tuple[views.WorkItemView, ...]
+    previous_cursor: str | None
+    next_cursor: str | None
+    limit: int
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader narrowed the inbox to (``WorkList.inbox``)."""
+
+    role: str | None = None
+    process_id: str | None = None
+    claimed: str | None = None
+    urgency: str | None = None
+    sort: str = "risk"
+    query: str | None = None
+
+
+def _own_term() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The due date and rule an item shows (``queries.work_item_view``): its own deadline's, else its procedure's."""
+    own = Deadline.id.is_not(None)
+    procedure = and_(Deadline.id.is_(None), WorkItem.procedure_rule.is_not(None), WorkItem.procedure_rule != "")
+    return (case((own, Deadline.due_on), (procedure, WorkItem.procedure_due_on), else_=None),
+            case((own, Deadline.rule), (procedure, WorkItem.procedure_rule), else_=None))
+
+
+def orders(dialect: str) -> dict[str, keyset.Order]:
+    """The inbox's orders; ``risk`` puts the most overdue first and items without a legal term last."""
+    due, rule = _own_term()
+    no_term = case((and_(due.is_not(None), rule.is_not(None)), 0), else_=1)
+    due_key = func.coalesce(due, literal(date.max, Date))
+    reference = Case.reference.collate("C") if dialect == "postgresql" else Case.reference
+    item = keyset.Key(WorkItem.id, int)
+    return {
+        "risk": keyset.Order("risk", (keyset.Key(no_term, int), keyset.Key(due_key, date), item)),
+        "newest": keyset.Order("newest", (keyset.Key(WorkItem.created_at, datetime, is_descending=True), item)),
+        "case": keyset.Order("case", (keyset.Key(reference, str), keyset.Key(due_key, date), item)),
+    }
+
+
+def select_items(user: User, filters: Filters, today: date) -> Select:
+    """The ready items the user may act on that pass ``filters`` (urgency only roughly: see ``URGENCY_WINDOW``)."""
+    roles = [r for r in user.roles if filters.role in (None, r)]
+    query = queries.work_item_select().where(WorkItem.state == "ready", case_scope.actionable(user, roles),
+                                             search_text.condition(Case.search_text, filters.query))
+    if filters.process_id is not None:
+        query = query.where(ProcessDefinition.process_id == filters.process_id)
+    if filters.claimed is not None:
+        claims = {"mine": WorkItem.assignee == user.username, "unclaimed": WorkItem.assignee.is_(None)}
+        query = query.where(claims.get(filters.claimed, false()))
+    if filters.urgency is not None:
+        due, rule = _own_term()
+        low, high = URGENCY_WINDOW.get(filters.urgency, URGENCY_WINDOW["due_soon"])
+        query = query.where(rule.is_not(None), due < today + high, due >= today + low if low is not None else true())
+    return query
+
+
+def page(session: Session, user: User, filters: Filters, *, today: date, rules: Mapping[str, rules_module.Rule],
+         cursor: str | None, limit: int) -> InboxPage:
+    """One page of the user's inbox from ``cursor``; ``InvalidInput`` for a refused cursor or limit."""
+    keyset.check_limit(limit)
+    order = orders(session.get_bind().dialect.name)
+    order = order.get(filters.sort, order["risk"])
+    start = keyset.cursor(cursor, order)
+    query = select_items(user, filters, today).add_columns(*(key.expression for key in order.keys))
+    kept = _urgency_kept(filters.urgency)
+    found: list[tuple[tuple, views.WorkItemView]] = []
+    position = start
+    while True:
+        rows = session.execute(keyset.paged(query, order, position, limit)).all()
+        items = queries.with_days_left(queries.work_item_views(session, (row[:5] for row in rows)), rules, today)
+        found += [(tuple(row[5:]), item) for row, item in zip(rows, items, strict=True) if kept(item)]
+        if len(found) > limit or len(rows) <= limit:
+            break
+        position = keyset.Cursor(order.name, tuple(rows[-1][5:]), start is not None and start.is_before)
+    shown = keyset.window(found, start, limit)
+    return InboxPage(tuple(item for _, item in shown.rows),
+                     keyset.Cursor(order.name, shown.rows[0][0], True).token() if shown.has_before and shown.rows
+                     else None,
+                     keyset.Cursor(order.name, shown.rows[-1][0]).token() if shown.has_after and shown.rows else None,
+                     limit)
+
+
+def _urgency_kept(urgency: str | None) -> Callable[[views.WorkItemView], bool]:
+    if urgency is None:
+        return lambda item: True
+    if urgency == "overdue":
+        return lambda item: item.days_left is not None and item.days_left < 0
+    return lambda item: item.days_left is not None and 0 <= item.days_left <= DUE_SOON_DAYS
