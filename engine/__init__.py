@@ -48,6 +48,7 @@ from .store.administration import AccountView, OrganisationView
 from .store.anchors import AnchorCheck, AnchorStore, Checkpoint
 from .store.audit import Verification
 from .store.employer_policy import CONTACT_DAYS, DEFAULT_CONTACT_EVERY_DAYS
+from .store.keyset import MAX_PER_PAGE, PER_PAGE
 from .store.sign_in import SignIn
 from .store.views import (
     AuditEventView,
@@ -75,7 +76,7 @@ from .store.views import (
 
 __all__ = [
     "FormDraftView",
-    "CasePage", "CaseRow", "CaseViewPage", "InboxPage",
+    "CasePage", "CaseRow", "CaseViewPage", "InboxPage", "MAX_PER_PAGE", "PER_PAGE",
     "AnchorCheck", "AnchorStore", "Checkpoint",
     "AuditEventView", "CaseFile", "DatedFact", "ChainCheck", "EvidenceCase", "EvidenceEvent", "EvidenceInstance",
     "EvidencePack",

@@ -10,7 +10,7 @@ import dataclasses
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify, request, url_for
 
 import engine
 
@@ -91,8 +91,9 @@ def procedures():  # type: ignore[no-untyped-def]
 
 @bp.get("/cases")
 def cases():  # type: ignore[no-untyped-def]
-    """The cases my token may see, newest first."""
-    return _json(current_engine().cases(_user().id, surface="api"))
+    """The cases my token may see, newest first, a page at a time (``limit``, ``cursor``; ``Link`` to the next)."""
+    page = current_engine().cases_page(_user().id, surface="api", **_window())
+    return _paged(page, "api.cases", {})
 
 
 @bp.post("/cases")
@@ -220,9 +221,27 @@ def deliver(case_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/work-items")
 def work_items():  # type: ignore[no-untyped-def]
-    """My inbox: filters role, process_id, claimed (mine, unclaimed), urgency (overdue, due_soon); sort."""
+    """My inbox, a page at a time: filters role, process_id, claimed (mine, unclaimed), urgency (overdue, due_soon);
+    sort; ``limit`` and ``cursor`` (the ``Link`` header names the pages before and after)."""
     filters = {key: request.args.get(key) or None for key in ("role", "process_id", "claimed", "urgency")}
-    return _json(current_engine().inbox(_user().id, **filters, sort=request.args.get("sort") or "risk"))
+    sort = request.args.get("sort") or "risk"
+    page = current_engine().inbox_page(_user().id, **filters, sort=sort, **_window())
+    return _paged(page, "api.work_items", {**filters, "sort": sort})
+
+
+def _window() -> dict:
+    """The ``limit`` and ``cursor`` of a listing's page."""
+    return {"limit": _query_number("limit", engine.PER_PAGE), "cursor": request.args.get("cursor") or None}
+
+
+def _paged(page: Any, endpoint: str, kept: dict):  # type: ignore[no-untyped-def]
+    """A page's rows as a JSON array, with an RFC 8288 ``Link`` header to the pages before and after it."""
+    response = jsonify(_plain(page.rows))
+    links = [f'<{url_for(endpoint, **kept, limit=page.limit, cursor=cursor)}>; rel="{rel}"'
+             for rel, cursor in (("prev", page.previous_cursor), ("next", page.next_cursor)) if cursor]
+    if links:
+        response.headers["Link"] = ", ".join(links)
+    return response
 
 
 @bp.get("/work-items/<int:item_id>")

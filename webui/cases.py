@@ -28,9 +28,10 @@ def index():  # type: ignore[no-untyped-def]
     employer."""
     query = request.args.get("q", "").strip()
     found = current_engine().find_cases(current_user.view.id, query=query or None,
-                                        page=whole_number(request.args.get("page")) or 1)
+                                        cursor=request.args.get("cursor") or None,
+                                        limit=whole_number(request.args.get("limit")) or engine.PER_PAGE)
     return render_template("cases/index.html", page=found, query=query, values=request.args,
-                           link=page_links.keeping("cases.index", ("q",)))
+                           link=page_links.with_cursor("cases.index", ("q", "limit")))
 
 
 @bp.get("/cases/new")

@@ -82,6 +82,26 @@ ACCESS_LOG_QUERY = [
     {"name": "per_page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
 ]
 
+PAGE_QUERY = [
+    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+     "description": "Rows on the page (50 unless given)."},
+    {"name": "cursor", "in": "query", "required": False, "schema": STRING,
+     "description": "Where the page begins: a cursor from the `Link` header of the page before or after (the first "
+                    "page without one). A cursor is opaque and belongs to the order and filters it came with: 400 "
+                    "for any other text."},
+]
+LINK_HEADER = {"Link": {"description": "RFC 8288 links to the previous (`rel=\"prev\"`) and next (`rel=\"next\"`) "
+                                       "page, with their cursors; absent at either end.",
+                        "schema": STRING}}
+
+
+def _paged(operation: dict) -> dict:
+    """A listing's operation, a keyset page at a time: ``limit`` and ``cursor``, and a ``Link`` header."""
+    operation["parameters"] = [*operation.get("parameters", []), *PAGE_QUERY]
+    operation["responses"]["200"]["headers"] = LINK_HEADER
+    return operation
+
+
 SUBJECT_EXPORT_QUERY = [
     {"name": "employee_account", "in": "query", "required": False, "schema": NAME, "description": "The worker."},
     {"name": "case_id", "in": "query", "required": False, "schema": ID, "description": "One of the worker's cases."},
@@ -94,7 +114,8 @@ def paths() -> dict:
     return {
         "/procedures": {"get": _op("The startable procedures and who may start them", _ok("Procedures", ANY_LIST))},
         "/cases": {
-            "get": _op("The cases the token's user may see", _ok("Cases", {"type": "array", "items": _ref("Case")})),
+            "get": _paged(_op("The cases the token's user may see, newest first, a page at a time", _ok(
+                "Cases", {"type": "array", "items": _ref("Case")}, errors=("400", "401")))),
             "post": _op("Open a case", _ok("The case", _ref("Case"), "201", ("400", "401", "403", "409")),
                         body=_object(("reference", "employee", "employer", "first_day_of_incapacity"),
                                      reference=NAME, employee=LONG_NAME, employer=LONG_NAME,
@@ -116,9 +137,9 @@ def paths() -> dict:
             "Record an outside event (work_resumed, incapacity_relapse)",
             _ok("Which instances took it", OBJECT, errors=("400", "401", "403", "404")),
             body=_object(("message",), message=NAME, data=DATA), params=("case_id",))},
-        "/work-items": {"get": _op("My inbox, by legal risk", _ok(
+        "/work-items": {"get": _paged(_op("My inbox, by legal risk, a page at a time", _ok(
             "Work items", {"type": "array", "items": _ref("WorkItem")}, errors=("400", "401")),
-            query=("role", "process_id", "claimed", "urgency", "sort"))},
+            query=("role", "process_id", "claimed", "urgency", "sort")))},
         "/work-items/{item_id}": {"get": _op("A work item with its form schema", _ok(
             "The task", OBJECT, errors=case_errors), params=("item_id",))},
         "/work-items/{item_id}/claim": {"post": _op("Claim a work item", _ok(

@@ -16,3 +16,14 @@ def keeping(endpoint: str, names: tuple[str, ...]) -> Callable[[Mapping[str, str
         return url_for(endpoint, **kept, page=page)
 
     return link
+
+
+def with_cursor(endpoint: str, names: tuple[str, ...]) -> Callable[[Mapping[str, str], str | None], str]:
+    """A link maker for a keyset pager: ``endpoint`` from ``cursor`` (the first page without) with the values of
+    ``names`` in ``args``."""
+
+    def link(args: Mapping[str, str], cursor: str | None) -> str:
+        kept: dict[str, Any] = {name: args[name] for name in names if args.get(name)}
+        return url_for(endpoint, **kept, cursor=cursor) if cursor else url_for(endpoint, **kept)
+
+    return link

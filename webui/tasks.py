@@ -19,7 +19,7 @@ from .labels import ROLE_NAMES, element_name
 bp = Blueprint("tasks", __name__)
 
 FILTERS = ("role", "process_id", "claimed", "urgency")
-KEPT = ("q", "role", "process_id", "claimed", "urgency", "sort")
+KEPT = ("q", "role", "process_id", "claimed", "urgency", "sort", "limit")
 """What the inbox's address keeps from page to page: the search, the filters and the order."""
 NOT_TYPED = frozenset({"csrf_token", "save_draft", "confirmed", "add_row"})
 """Posted fields that are no part of what the person typed into the form."""
@@ -33,10 +33,11 @@ def inbox():  # type: ignore[no-untyped-def]
     chosen = {key: request.args.get(key) or None for key in FILTERS}
     sort, query = request.args.get("sort") or "risk", request.args.get("q", "").strip()
     page = current_engine().inbox_page(current_user.view.id, **chosen, sort=sort, query=query or None,
-                                       page=whole_number(request.args.get("page")) or 1)
+                                       cursor=request.args.get("cursor") or None,
+                                       limit=whole_number(request.args.get("limit")) or engine.PER_PAGE)
     return render_template("tasks/inbox.html", page=page, items=page.rows, chosen=chosen, sort=sort, query=query,
                            procedures=current_engine().procedures(), values=request.args,
-                           link=page_links.keeping("tasks.inbox", KEPT))
+                           link=page_links.with_cursor("tasks.inbox", KEPT))
 
 
 @bp.get("/tasks/<int:item_id>")
