@@ -97,6 +97,14 @@ class Case(Base):
     pseudonymised_at: Mapped[datetime | None]
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     """Reference, worker and employer as a search compares them (``search_text.of_case``)."""
+    __table_args__ = (Index(None, "employer"), Index(None, "opened_at", "id"))
+
+
+CASE_PARTY_KEYS = ("employee_account", "treating_physician_account", "prevention_service", "sickness_fund",
+                   "regional_service", "inspectorate")
+"""The parties through which a role reaches a case (``visibility``): indexed on PostgreSQL for the inbox."""
+for _key in CASE_PARTY_KEYS:
+    Index(f"ix_case_file_party_{_key}", Case.parties[_key].as_string()).ddl_if(dialect="postgresql")
 
 
 class IncapacityEvent(Base):
@@ -140,7 +148,8 @@ class WorkItem(Base):
     """A READY user task as the inbox sees it."""
 
     __tablename__ = "work_item"
-    __table_args__ = (UniqueConstraint("instance_id", "task_id"), Index(None, "state", "role"))
+    __table_args__ = (UniqueConstraint("instance_id", "task_id"), Index(None, "state", "role"),
+                      Index(None, "state", "role", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
