@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, and_, case, false, func, literal, true
+from sqlalchemy import Select, false, true
 from sqlalchemy.orm import Session
 
 from ..law import deadlines as rules_module
 from ..store import keyset, queries, search_text, views
-from ..store.models import Case, Deadline, ProcessDefinition, User, WorkItem
+from ..store.models import Case, ProcessDefinition, User, WorkItem
 from . import case_scope
 
 DUE_SOON_DAYS = 3
@@ -51,25 +50,16 @@ class Filters:
     query: str | None = None
 
 
-def _own_term() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """The due date and rule an item shows (``queries.work_item_view``): its own deadline's, else its procedure's."""
-    own = Deadline.id.is_not(None)
-    procedure = and_(Deadline.id.is_(None), WorkItem.procedure_rule.is_not(None), WorkItem.procedure_rule != "")
-    return (case((own, Deadline.due_on), (procedure, WorkItem.procedure_due_on), else_=None),
-            case((own, Deadline.rule), (procedure, WorkItem.procedure_rule), else_=None))
-
-
 def orders(dialect: str) -> dict[str, keyset.Order]:
-    """The inbox's orders; ``risk`` puts the most overdue first and items without a legal term last."""
-    due, rule = _own_term()
-    no_term = case((and_(due.is_not(None), rule.is_not(None)), 0), else_=1)
-    due_key = func.coalesce(due, literal(date.max, Date))
+    """The inbox's orders; ``risk`` puts the most overdue first and items without a legal term last, ``newest`` the
+    items created last first."""
     reference = Case.reference.collate("C") if dialect == "postgresql" else Case.reference
     item = keyset.Key(WorkItem.id, int)
     return {
-        "risk": keyset.Order("risk", (keyset.Key(no_term, int), keyset.Key(due_key, date), item)),
-        "newest": keyset.Order("newest", (keyset.Key(WorkItem.created_at, datetime, is_descending=True), item)),
-        "case": keyset.Order("case", (keyset.Key(reference, str), keyset.Key(due_key, date), item)),
+        "risk": keyset.Order("risk", (keyset.Key(WorkItem.risk_due_on, date), item)),
+        "newest": keyset.Order("newest", (keyset.Key(WorkItem.created_at, datetime, is_descending=True),
+                                          keyset.Key(WorkItem.id, int, is_descending=True))),
+        "case": keyset.Order("case", (keyset.Key(reference, str), keyset.Key(WorkItem.risk_due_on, date), item)),
     }
 
 
@@ -84,9 +74,9 @@ def select_items(user: User, filters: Filters, today: date) -> Select:
         claims = {"mine": WorkItem.assignee == user.username, "unclaimed": WorkItem.assignee.is_(None)}
         query = query.where(claims.get(filters.claimed, false()))
     if filters.urgency is not None:
-        due, rule = _own_term()
         low, high = URGENCY_WINDOW.get(filters.urgency, URGENCY_WINDOW["due_soon"])
-        query = query.where(rule.is_not(None), due < today + high, due >= today + low if low is not None else true())
+        due = WorkItem.risk_due_on
+        query = query.where(due < today + high, due >= today + low if low is not None else true())
     return query
 
 
@@ -94,8 +84,8 @@ def page(session: Session, user: User, filters: Filters, *, today: date, rules: 
          cursor: str | None, limit: int) -> InboxPage:
     """One page of the user's inbox from ``cursor``; ``InvalidInput`` for a refused cursor or limit."""
     keyset.check_limit(limit)
-    order = orders(session.get_bind().dialect.name)
-    order = order.get(filters.sort, order["risk"])
+    known = orders(session.get_bind().dialect.name)
+    order = known.get(filters.sort, known["risk"])
     start = keyset.cursor(cursor, order)
     query = select_items(user, filters, today).add_columns(*(key.expression for key in order.keys))
     kept = _urgency_kept(filters.urgency)

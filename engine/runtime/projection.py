@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -224,6 +224,8 @@ def _refresh(session: Session, row: ProcessInstance, item: WorkItem, task: Task,
     item.procedure_rule = term.rule if term else None
     item.procedure_start_on, item.procedure_due_on = (c.start_on, c.due_on) if c else (None, None)
     item.procedure_explanation = list(c.explanation_parts) if c else None
+    own = session.get(Deadline, item.deadline_id) if item.deadline_id is not None else None
+    item.risk_due_on = own.due_on if own else (c.due_on if c and c.due_on and item.procedure_rule else None) or date.max
 
 
 def _new_work_item(task: Task, row: ProcessInstance, now: datetime) -> WorkItem:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_
+from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..errors import InvalidInput
 
@@ -53,7 +54,7 @@ _DECODERS: dict[type, Callable[[Any], Any]] = {int: _whole, str: _text, date: da
 class Key:
     """One part of an order: an SQL expression, its Python type and whether it runs downwards."""
 
-    expression: ColumnElement[Any]
+    expression: ColumnElement[Any] | InstrumentedAttribute[Any]
     kind: type
     is_descending: bool = False
 
@@ -71,6 +72,10 @@ class Order:
 
     def after(self, values: Sequence[Any], *, is_reversed: bool = False) -> ColumnElement[bool]:
         """The rows after the row with ``values`` in this order (before it when ``is_reversed``)."""
+        if len({key.is_descending for key in self.keys}) == 1:  # one row-value comparison: an index range
+            columns = tuple_(*(key.expression for key in self.keys))
+            bound = tuple_(*(literal(v, key.expression.type) for key, v in zip(self.keys, values, strict=True)))
+            return columns < bound if self.keys[0].is_descending != is_reversed else columns > bound
         alternatives = []
         for n, key in enumerate(self.keys):
             equal = [k.expression == v for k, v in zip(self.keys[:n], values[:n], strict=True)]

@@ -149,7 +149,7 @@ class WorkItem(Base):
 
     __tablename__ = "work_item"
     __table_args__ = (UniqueConstraint("instance_id", "task_id"), Index(None, "state", "role"),
-                      Index(None, "state", "role", "created_at"))
+                      Index(None, "state", "role", "created_at", "id"), Index(None, "state", "role", "risk_due_on", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
@@ -172,6 +172,9 @@ class WorkItem(Base):
     procedure_start_on: Mapped[date | None]
     procedure_due_on: Mapped[date | None]
     procedure_explanation: Mapped[list | None]
+    risk_due_on: Mapped[date] = mapped_column(default=date.max, server_default="9999-12-31")
+    """The due date the item shows when it has a legal term (its own, else its procedure's), else 9999-12-31: the
+    inbox's order by legal risk, kept beside the role so an index serves it (issue 19)."""
 
 
 class Timer(Base):

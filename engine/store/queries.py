@@ -59,7 +59,7 @@ def work_item_select() -> Select:
             .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id))
 
 
-def work_item_views(session: Session, rows: Iterable[Row]) -> list[views.WorkItemView]:
+def work_item_views(session: Session, rows: Iterable[Row | tuple]) -> list[views.WorkItemView]:
     """The views of rows read by ``work_item_select``, in their order."""
     return with_procedure_terms(session, [replace(work_item_view(item, deadline, process_id, reference),
                                                   employee=employee)

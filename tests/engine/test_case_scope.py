@@ -68,8 +68,8 @@ def world(eng):
                                     withheld_from_employer=is_withheld) for is_withheld in (True, False)]
             session.add_all(runs)
             session.flush()
-            session.add_all(WorkItem(instance_id=runs[(n + number) % 2].id, case_id=case.id, task_id=f"t{n}", bpmn_id="task",
-                                     name="Task", role=role, state="ready", created_at=AT)
+            session.add_all(WorkItem(instance_id=runs[(n + number) % 2].id, case_id=case.id, task_id=f"t{n}",
+                                     bpmn_id="task", name="Task", role=role, state="ready", created_at=AT)
                             for n, role in enumerate((*CASE_ROLES, *LANE_STAFF_ROLES, "process_owner")))
         session.commit()
     return eng

@@ -28,12 +28,15 @@ LAW_JUDGES = r"/cases$|/(procedures|messages|complete|late-act|comments|document
 400 naming the field): the document cannot say what every rule and form asks, so a 400 on schema-valid data is
 expected there, and only there. A comment's text is judged once stripped of white space (Python's, wider than a
 JSON Schema pattern's ``\\s``); an uploaded file or model by its content."""
+CURSORS = r"/work-items$"
+"""Listings paged by an opaque cursor (issue 19; GET /cases is among ``LAW_JUDGES`` already): a cursor the server did
+not hand out is a 400 naming it, and no schema can say which texts are cursors it handed out."""
 
 
 def _config(token: str) -> schemathesis.Config:
     return schemathesis.Config.from_dict({
         "auth": {"openapi": {"token": {"bearer": token}}},
-        "operations": [{"include-path-regex": LAW_JUDGES, "checks": {"positive_data_acceptance": {
+        "operations": [{"include-path-regex": f"{LAW_JUDGES}|{CURSORS}", "checks": {"positive_data_acceptance": {
             "expected-statuses": ["2xx", "400", "401", "403", "404", "409"]}}}],
     })
 
