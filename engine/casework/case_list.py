@@ -43,24 +43,14 @@ class CaseRow:
 
 
 @dataclass(frozen=True)
-class CasePage:
+class CasePage(keyset.Page[CaseRow]):
     """One page of the cases found, newest first, with the cursors of the pages before and after it (None at either
     end)."""
 
-    rows: tuple[CaseRow, ...]
-    previous_cursor: str | None
-    next_cursor: str | None
-    limit: int
-
 
 @dataclass(frozen=True)
-class CaseViewPage:
+class CaseViewPage(keyset.Page[views.CaseView]):
     """One page of cases as the API lists them, newest first, with the cursors before and after it."""
-
-    rows: tuple[views.CaseView, ...]
-    previous_cursor: str | None
-    next_cursor: str | None
-    limit: int
 
 
 NEWEST = keyset.Order("newest", (keyset.Key(Case.opened_at, datetime, is_descending=True),

@@ -30,7 +30,8 @@ def related(role: str, username: str, organisations: Iterable[str]) -> ColumnEle
     mine = sorted(set(organisations))
     if not mine:
         return false()
-    conditions: list[ColumnElement[bool]] = [Case.employer.in_(mine)] if role in ("employer", "occupational_physician") else []
+    through_employer = role in ("employer", "occupational_physician")
+    conditions: list[ColumnElement[bool]] = [Case.employer.in_(mine)] if through_employer else []
     conditions += [and_(_party(key).in_(mine), _party(key) != "") for key in ORGANISATION_PARTIES.get(role, ())]
     return or_(false(), *conditions)
 

@@ -29,13 +29,8 @@ non-working days is longer than ten, nor do three working days span fifteen cale
 
 
 @dataclass(frozen=True)
-class InboxPage:
+class InboxPage(keyset.Page[views.WorkItemView]):
     """One page of an inbox in its order, with the cursors of the pages before and after it (None at either end)."""
-
-    rows: tuple[views.WorkItemView, ...]
-    previous_cursor: str | None
-    next_cursor: str | None
-    limit: int
 
 
 @dataclass(frozen=True)

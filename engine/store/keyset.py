@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
@@ -24,6 +24,7 @@ from ..errors import InvalidInput
 PER_PAGE = 50
 """Rows on a page of a long list (the inbox, the case list) unless the reader asks for another number."""
 MAX_PER_PAGE = 200
+Row = TypeVar("Row")
 
 BIGGEST = 2**63 - 1
 
@@ -125,6 +126,16 @@ def paged(query: Select, order: Order, start: Cursor | None, limit: int) -> Sele
     if start is not None:
         query = query.where(order.after(start.values, is_reversed=is_before))
     return query.order_by(*order.clauses(is_reversed=is_before)).limit(limit + 1)
+
+
+@dataclass(frozen=True)
+class Page(Generic[Row]):
+    """One page of a list in its order, with the cursors of the pages before and after it (None at either end)."""
+
+    rows: tuple[Row, ...]
+    previous_cursor: str | None
+    next_cursor: str | None
+    limit: int
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,8 @@ class WorkItem(Base):
 
     __tablename__ = "work_item"
     __table_args__ = (UniqueConstraint("instance_id", "task_id"), Index(None, "state", "role"),
-                      Index(None, "state", "role", "created_at", "id"), Index(None, "state", "role", "risk_due_on", "id"))
+                      Index(None, "state", "role", "created_at", "id"),
+                      Index(None, "state", "role", "risk_due_on", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)

@@ -23,8 +23,8 @@ def copy_case(eng, case_id: int, instance_id: int) -> None:  # type: ignore[no-u
     with db.begin() as conn:
         conn.execute(sa.text(
             "INSERT INTO case_file (reference, employee, employer, first_day_of_incapacity, parties, opened_at, "
-            "opened_by, search_text) SELECT 'S-' || i, employee, employer, first_day_of_incapacity, parties, opened_at, "
-            "opened_by, search_text FROM case_file c, generate_series(1, :n) i WHERE c.id = :case"),
+            "opened_by, search_text) SELECT 'S-' || i, employee, employer, first_day_of_incapacity, parties, "
+            "opened_at, opened_by, search_text FROM case_file c, generate_series(1, :n) i WHERE c.id = :case"),
             {"n": COPIES, "case": case_id})
         conn.execute(sa.text(
             "INSERT INTO process_instance (case_id, definition_id, state, state_json, library_version, version, "
