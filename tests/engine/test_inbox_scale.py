@@ -8,10 +8,13 @@ copies are made in SQL from one real case, so the test takes seconds.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
 from tests.engine.test_case_search import user
+from tests.engine.test_migrations import migrated_again
 from tests.engine.test_runtime import start_demo
 
 COPIES = 70_000
@@ -49,3 +52,17 @@ def test_a_role_with_70000_cases_gets_its_inbox_and_case_list_a_page_at_a_time(e
     assert len(first.rows) == len(second.rows) == 50 and not {i.id for i in first.rows} & {i.id for i in second.rows}
     cases = eng.find_cases(hr, limit=200)
     assert len(cases.rows) == 200 and cases.next_cursor is not None
+
+
+def test_items_open_before_revision_0026_are_ordered_by_the_due_date_of_their_term(eng, database_url):
+    """Revision 0026 fills ``risk_due_on`` in from the item's own deadline (9999-12-31 for an item without a term)."""
+    case, _ = start_demo(eng)
+    [request] = eng.work_items(case_id=case.id)
+    eng.complete(request.id, {"request_received_on": "2026-12-23"}, actor="employee1")
+    [visit] = eng.work_items(case_id=case.id)
+    assert visit.due_on is not None
+    eng.close()
+    row = migrated_again(database_url, "0024", sa.text(f"SELECT risk_due_on FROM work_item WHERE id = {visit.id}"))
+    assert row.risk_due_on in (visit.due_on, visit.due_on.isoformat())
+    later = migrated_again(database_url, "0024", sa.text(f"SELECT risk_due_on FROM work_item WHERE id = {request.id}"))
+    assert later.risk_due_on in (date.max, date.max.isoformat())
