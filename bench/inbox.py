@@ -3,7 +3,8 @@
 One case is opened, its visit started and its request recorded through the engine, so it waits on the occupational
 physician with a work item, a legal deadline, a timer and its correlations; then the case and every row derived from
 its instance are cloned in SQL (``INSERT ... SELECT`` over a series) with spread due dates, 1,000 employers and 20
-prevention services. Audit events are not cloned: each stream is a hash chain a copy would break. The pages are read
+prevention services; every third copy's work item is given to the employer's HR, so both roles have an inbox.
+Audit events are not cloned: each stream is a hash chain a copy would break. The pages are read
 through the engine as the web page and the API read them: the first page and a page far down (by cursor), for users
 with one and with many organisations. REINTEGRA_BENCH_INBOX_ITEMS sets the number (default 1,000,000).
 """
@@ -73,7 +74,9 @@ def clone(eng: engine.Engine, case_id: int, instance_id: int, copies: int) -> No
             names, values = _columns(conn, table, {**derived, **extra}, alias)
             conn.execute(sa.text(f"INSERT INTO {table} ({names}) SELECT {values} FROM {table} {alias}, "
                                  + fresh.format(a=alias)), {"instance": instance_id, "last": last["process_instance"]})
-        names, values = _columns(conn, "work_item", {**derived, "deadline_id": "m.id", "risk_due_on": "m.due_on"}, "w")
+        names, values = _columns(conn, "work_item", {**derived, "deadline_id": "m.id", "risk_due_on": "m.due_on",
+                                                    "role": "CASE WHEN n.id % 3 = 0 THEN 'employer' ELSE w.role END"},
+                                 "w")
         conn.execute(sa.text(
             f"INSERT INTO work_item ({names}) SELECT {values} FROM work_item w JOIN process_instance n ON n.id > :last "
             "JOIN deadline m ON m.instance_id = n.id AND m.id > :last_deadline "
