@@ -128,7 +128,10 @@ def serve(bind: str, workers: int, timeout: int) -> None:
     """Serve the web application under gunicorn with several processes and no timers (run `reintegra worker`)."""
     from . import serving
 
-    serving.serve(bind, workers, timeout)
+    try:
+        serving.serve(bind, workers, timeout)
+    except RuntimeError as err:  # a configuration error, found before any web process starts
+        _exit_with(str(err))
 
 
 @main.command()
