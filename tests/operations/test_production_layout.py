@@ -2,7 +2,8 @@
 
 SLOW, POSTGRESQL ONLY. On a fresh schema it starts ``reintegra serve`` (gunicorn, two web processes) and timer
 workers as real processes, fires 500 due timers while ``worker-a`` is killed with SIGKILL twice (started again after
-the first kill), then finds each timer's effect exactly once and ``/readyz`` naming the dead worker stale.
+the first kill), then finds each timer's effect exactly once and ``/readyz`` naming the dead worker stale. The same
+with four workers and 100 timers, without the web processes.
 
 The processes read the real clock; the instances are started on a legal clock set in January 2026, so their T15
 timers (10 working days) are long due when the workers look. Workers sweep every second and beat every second.
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -104,6 +106,10 @@ def timers_left(database_url: str) -> int:
     return int(scalar_rows(database_url, "SELECT COUNT(*) FROM timer")[0][0])
 
 
+def _at_most_left(database_url: str, left: int) -> bool:
+    return timers_left(database_url) <= left
+
+
 def wait_until(condition: Callable[[], Any], what: str, timeout: float = 120) -> Any:
     """Poll ``condition`` until it is true (a guard against a hang, not a measurement); return its value."""
     give_up = time.monotonic() + timeout
@@ -135,29 +141,9 @@ def free_port() -> int:
 
 def test_two_workers_fire_500_timers_exactly_once_while_one_is_killed_twice(tmp_path):
     with fresh_postgres_schema() as url, processes(url, tmp_path) as running:
-        began = time.monotonic()
         port = free_port()
         running.start("web", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2")
-        instances = waiting_instances(url, TIMERS)
-        print(f"set-up of {TIMERS} waiting instances: {time.monotonic() - began:.1f} s")
-        running.start("worker-a", "worker", "--name", "worker-a", *FAST)
-        running.start("worker-b", "worker", "--name", "worker-b", *FAST)
-        wait_until(lambda: timers_left(url) <= TIMERS - 100, "the workers to fire 100 timers")
-        assert running.stop("worker-a", signal.SIGKILL) == -signal.SIGKILL
-        print(f"worker-a killed with {timers_left(url)} timers left")
-        running.start("worker-a", "worker", "--name", "worker-a", *FAST)
-        wait_until(lambda: timers_left(url) <= TIMERS - 300, "the workers to fire 300 timers")
-        assert running.stop("worker-a", signal.SIGKILL) == -signal.SIGKILL
-        print(f"worker-a killed with {timers_left(url)} timers left")
-        wait_until(lambda: timers_left(url) == 0, "worker-b to fire the rest")
-        print(f"all fired: {time.monotonic() - began:.1f} s")
-
-        fired = scalar_rows(url, "SELECT instance_id, COUNT(*) FROM audit_event WHERE action = 'timers_fired' "
-                                 "GROUP BY instance_id")
-        late = scalar_rows(url, "SELECT instance_id, COUNT(*) FROM work_item WHERE bpmn_id = 'explain_delay' "
-                                "GROUP BY instance_id")
-        assert sorted(fired) == sorted(late) == [(instance, 1) for instance in sorted(instances)]
-        assert scalar_rows(url, "SELECT COUNT(*) FROM incident") == [(0,)]
+        burst_while_killing(url, running, ["worker-a", "worker-b"], TIMERS)
 
         status, body = wait_until(lambda: _stale(get(port, "/readyz")), "/readyz to report worker-a stale")
         assert (status, body["failing"]) == (503, ["workers"])
@@ -168,9 +154,43 @@ def test_two_workers_fire_500_timers_exactly_once_while_one_is_killed_twice(tmp_
         assert running.stop("worker-b") == 0
         assert scalar_rows(url, "SELECT name FROM worker_heartbeat") == [("worker-a",)]
         assert running.stop("web") == 0
-        verifier = engine.Engine(url)
-        assert verifier.verify_audit().is_intact
-        verifier.close()
+
+
+def test_four_workers_fire_100_timers_exactly_once_while_one_is_killed_twice(tmp_path):
+    names = ["worker-a", "worker-b", "worker-c", "worker-d"]
+    with fresh_postgres_schema() as url, processes(url, tmp_path) as running:
+        burst_while_killing(url, running, names, 100)
+        for name in names[1:]:
+            assert running.stop(name) == 0
+        assert scalar_rows(url, "SELECT name FROM worker_heartbeat") == [("worker-a",)]
+
+
+def burst_while_killing(database_url: str, running: Processes, names: list[str], timers: int) -> None:
+    """Make ``timers`` timers due, start the workers ``names``, kill the first with SIGKILL after a fifth of the
+    timers fired, start it again, kill it again after three fifths; then check every effect happened once."""
+    began = time.monotonic()
+    instances = waiting_instances(database_url, timers)
+    print(f"set-up of {timers} waiting instances: {time.monotonic() - began:.1f} s")
+    for name in names:
+        running.start(name, "worker", "--name", name, *FAST)
+    for fifths in (1, 3):
+        left = timers - timers * fifths // 5
+        wait_until(partial(_at_most_left, database_url, left), f"the workers to fire {fifths} fifths of the timers")
+        assert running.stop(names[0], signal.SIGKILL) == -signal.SIGKILL
+        print(f"{names[0]} killed with {timers_left(database_url)} timers left")
+        if fifths == 1:
+            running.start(names[0], "worker", "--name", names[0], *FAST)
+    wait_until(lambda: timers_left(database_url) == 0, "the other workers to fire the rest")
+    print(f"all fired: {time.monotonic() - began:.1f} s")
+    fired = scalar_rows(database_url, "SELECT instance_id, COUNT(*) FROM audit_event WHERE action = 'timers_fired' "
+                                      "GROUP BY instance_id")
+    late = scalar_rows(database_url, "SELECT instance_id, COUNT(*) FROM work_item WHERE bpmn_id = 'explain_delay' "
+                                     "GROUP BY instance_id")
+    assert sorted(fired) == sorted(late) == [(instance, 1) for instance in sorted(instances)]
+    assert scalar_rows(database_url, "SELECT COUNT(*) FROM incident") == [(0,)]
+    verifier = engine.Engine(database_url)
+    assert verifier.verify_audit().is_intact
+    verifier.close()
 
 
 def _stale(answer: tuple[int, dict] | None) -> tuple[int, dict] | None:
