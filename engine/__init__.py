@@ -43,6 +43,7 @@ from .oversight.retention import RetentionDue
 from .oversight.subject_export import SubjectExport
 from .oversight.tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .runtime.incidents import IncidentView
+from .runtime.liveness import Liveness, Readiness, WorkerBeat, default_worker_name
 from .runtime.scheduler import TimerScheduler
 from .store.administration import AccountView, OrganisationView
 from .store.anchors import AnchorCheck, AnchorStore, Checkpoint
@@ -101,4 +102,5 @@ __all__ = [
     "LetterOffer", "LetterView",
     "ApprovalSettingView", "ApprovalView", "DraftReview",
     "CaseDocumentList", "StoredDocument", "CaseCommentList", "CommentView",
+    "Liveness", "Readiness", "WorkerBeat", "default_worker_name",
 ]

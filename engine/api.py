@@ -34,6 +34,7 @@ from .oversight.retention import Retention
 from .oversight.subject_export import SubjectExports
 from .oversight.tracing import Tracing
 from .runtime import incidents, timers
+from .runtime.liveness import Liveness
 from .store import accounts, administration, audit, queries, repository, views
 from .store.account_administration import AccountAdministration
 from .store.models import Timer, User
@@ -219,6 +220,11 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
     def incidents(self) -> incidents.Incidents:
         """Failed instances and their repairs (find, get, retry, move on), for owners and compliance officers."""
         return incidents.Incidents(self)
+
+    @cached_property
+    def liveness(self) -> Liveness:
+        """The workers' heartbeats on the wall clock (``beat``, ``leave``) and ``readiness`` for ``/readyz``."""
+        return Liveness(self.database)
 
     @cached_property
     def administration(self) -> AccountAdministration:

@@ -29,6 +29,7 @@ from . import (
     evidence,
     explanations,
     headers,
+    health,
     incidents,
     inputs,
     labels,
@@ -37,6 +38,7 @@ from . import (
     models,
     notifications,
     problem_texts,
+    proxies,
     records,
     reviews,
     subject_access,
@@ -98,6 +100,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(comments.bp)
     app.register_blueprint(reviews.bp)
+    app.register_blueprint(health.bp)
+    proxies.register(app)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)
     errors.register(app)

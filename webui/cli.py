@@ -118,12 +118,34 @@ def deadline(rule: str, start: str, regime_on: str | None) -> None:
 
 
 @main.command()
-@click.option("--sweep-seconds", default=60, show_default=True)
+@click.option("--bind", envvar="REINTEGRA_BIND", default="127.0.0.1:8000", show_default=True,
+              help="Address and port to listen on (or unix:PATH); env REINTEGRA_BIND.")
+@click.option("--workers", envvar="REINTEGRA_WEB_WORKERS", default=2, show_default=True, type=click.IntRange(1),
+              help="Web processes; env REINTEGRA_WEB_WORKERS.")
+@click.option("--timeout", envvar="REINTEGRA_WEB_TIMEOUT", default=60, show_default=True, type=click.IntRange(1),
+              help="Seconds a request may take before its web process is restarted; env REINTEGRA_WEB_TIMEOUT.")
+def serve(bind: str, workers: int, timeout: int) -> None:
+    """Serve the web application under gunicorn with several processes and no timers (run `reintegra worker`)."""
+    from . import serving
+
+    try:
+        serving.serve(bind, workers, timeout)
+    except RuntimeError as err:  # a configuration error, found before any web process starts
+        _exit_with(str(err))
+
+
+@main.command()
+@click.option("--sweep-seconds", envvar="REINTEGRA_SWEEP_SECONDS", default=60, show_default=True)
 @click.option("--checkpoint-minutes", default=60, show_default=True,
               help="How often audit checkpoints are taken (when REINTEGRA_AUDIT_ANCHOR_DIR and _KEY are set).")
-def worker(sweep_seconds: int, checkpoint_minutes: int) -> None:
-    """Run the timer scheduler alone, in the foreground, with periodic audit checkpoints and the notifications."""
-    from . import create_app
+@click.option("--name", envvar="REINTEGRA_WORKER_NAME", default=None,
+              help="The name /readyz reports this worker by (default host:pid); env REINTEGRA_WORKER_NAME.")
+@click.option("--heartbeat-seconds", envvar="REINTEGRA_HEARTBEAT_SECONDS", default=10, show_default=True,
+              type=click.IntRange(1), help="How often the worker records that it is alive (stale after 3 missed).")
+def worker(sweep_seconds: int, checkpoint_minutes: int, name: str | None, heartbeat_seconds: int) -> None:
+    """Run the timer scheduler alone, in the foreground, with periodic audit checkpoints and the notifications;
+    several workers may run against one PostgreSQL database. SIGTERM stops it cleanly."""
+    from . import create_app, serving
 
     app = create_app({"SECRET_KEY": secrets.token_hex(32)})  # no pages are served: no cookie is ever signed
     eng: engine.Engine = app.extensions["reintegra"]
@@ -131,11 +153,13 @@ def worker(sweep_seconds: int, checkpoint_minutes: int) -> None:
         due = eng.next_due() or "none"
     except engine.Unavailable:
         due = "unknown: the database cannot be reached yet, the sweep keeps trying"
-    click.echo(f"timer worker on {eng.database.url}; next timer due: {due}")
-    engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True, anchors=anchor_store(),
-                          checkpoint_seconds=checkpoint_minutes * 60,
-                          access_log_retention_days=access_log_retention_days(),
-                          **mailing(app, "http://localhost:5000")).start()
+    name = name or engine.default_worker_name()
+    click.echo(f"timer worker {name} on {eng.database.url}; next timer due: {due}")
+    serving.run_worker(engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True, anchors=anchor_store(),
+                                             checkpoint_seconds=checkpoint_minutes * 60,
+                                             access_log_retention_days=access_log_retention_days(),
+                                             worker_name=name, heartbeat_seconds=heartbeat_seconds,
+                                             **mailing(app, "http://localhost:5000")))
 
 
 def mailing(app: Flask, default_base_url: str) -> dict[str, Any]:
@@ -176,7 +200,7 @@ def run(host: str, port: int, demo: bool) -> None:
     if demo:
         click.echo(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(ROLE_NAMES))
         click.echo(f"Signed in as admin, move time forward at http://{host}:{port}/demo/clock")
-    scheduler = engine.TimerScheduler(eng, anchors=anchor_store(),
+    scheduler = engine.TimerScheduler(eng, anchors=anchor_store(), worker_name=engine.default_worker_name(),
                                       access_log_retention_days=access_log_retention_days(),
                                       **mailing(app, f"http://{host}:{port}"))
     scheduler.start()
