@@ -44,6 +44,7 @@ from .oversight.subject_export import SubjectExport
 from .oversight.tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .runtime.incidents import IncidentView
 from .runtime.scheduler import TimerScheduler
+from .runtime.telemetry import Backlog, Telemetry
 from .store.administration import AccountView, OrganisationView
 from .store.anchors import AnchorCheck, AnchorStore, Checkpoint
 from .store.audit import Verification
@@ -101,4 +102,5 @@ __all__ = [
     "LetterOffer", "LetterView",
     "ApprovalSettingView", "ApprovalView", "DraftReview",
     "CaseDocumentList", "StoredDocument", "CaseCommentList", "CommentView",
+    "Backlog", "Telemetry",
 ]

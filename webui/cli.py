@@ -10,7 +10,6 @@ out of the database and the files where the database's administrators cannot wri
 from __future__ import annotations
 
 import json
-import logging
 import os
 import secrets
 import sys
@@ -20,6 +19,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 import engine
+
+from .request_logs import configure, default_format
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -58,8 +59,12 @@ def _engine() -> engine.Engine:
 @click.group()
 def main() -> None:
     """Reintegra: Belgian return-to-work procedures on a BPMN engine."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change drowns the rest
+    command = click.get_current_context().invoked_subcommand
+    log_format = os.environ.get("REINTEGRA_LOG_FORMAT") or default_format(command)
+    try:
+        configure(log_format)
+    except ValueError as err:
+        _exit_with(str(err))
 
 
 @main.command()
