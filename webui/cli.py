@@ -126,9 +126,12 @@ def deadline(rule: str, start: str, regime_on: str | None) -> None:
 @click.option("--sweep-seconds", default=60, show_default=True)
 @click.option("--checkpoint-minutes", default=60, show_default=True,
               help="How often audit checkpoints are taken (when REINTEGRA_AUDIT_ANCHOR_DIR and _KEY are set).")
-def worker(sweep_seconds: int, checkpoint_minutes: int) -> None:
+@click.option("--metrics-port", type=int, envvar="REINTEGRA_WORKER_METRICS_PORT", default=None,
+              help="Serve this worker's Prometheus metrics on this port (for a worker with no web process beside it).")
+@click.option("--metrics-address", envvar="REINTEGRA_WORKER_METRICS_ADDRESS", default="127.0.0.1", show_default=True)
+def worker(sweep_seconds: int, checkpoint_minutes: int, metrics_port: int | None, metrics_address: str) -> None:
     """Run the timer scheduler alone, in the foreground, with periodic audit checkpoints and the notifications."""
-    from . import create_app
+    from . import create_app, metrics
 
     app = create_app({"SECRET_KEY": secrets.token_hex(32)})  # no pages are served: no cookie is ever signed
     eng: engine.Engine = app.extensions["reintegra"]
@@ -137,6 +140,9 @@ def worker(sweep_seconds: int, checkpoint_minutes: int) -> None:
     except engine.Unavailable:
         due = "unknown: the database cannot be reached yet, the sweep keeps trying"
     click.echo(f"timer worker on {eng.database.url}; next timer due: {due}")
+    if metrics_port:
+        metrics.serve_apart(app, metrics_port, metrics_address)
+        click.echo(f"metrics on http://{metrics_address}:{metrics_port}/metrics")
     engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True, anchors=anchor_store(),
                           checkpoint_seconds=checkpoint_minutes * 60,
                           access_log_retention_days=access_log_retention_days(),

@@ -18,9 +18,17 @@ import hmac
 import os
 import time
 from collections.abc import Iterator
+from wsgiref.simple_server import WSGIServer
 
 from flask import Blueprint, Flask, Response, current_app, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    start_http_server,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 
@@ -77,14 +85,15 @@ class PrometheusTelemetry(engine.Telemetry):
     def audit_appended(self, stream_kind: str, count: int) -> None:
         self.audit_appends.labels(stream_kind).inc(count)
 
-    def scrape(self, backlog: BacklogCollector) -> bytes:
-        """The text exposition of every metric; in multiprocess mode, of every process's, with the backlog."""
+    def exposed(self, backlog: BacklogCollector) -> CollectorRegistry:
+        """What a scrape shows: this process's registry (the backlog in it), or in multiprocess mode a registry
+        that reads every process's files at each scrape, with the backlog."""
         if not self.is_multiprocess:
-            return generate_latest(self.registry)
+            return self.registry
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
         registry.register(backlog)
-        return generate_latest(registry)
+        return registry
 
 
 class BacklogCollector:
@@ -137,4 +146,15 @@ def metrics() -> Response:
     if token and not hmac.compare_digest(given, f"Bearer {token}".encode()):
         return Response("a bearer token is required\n", 401, {"WWW-Authenticate": "Bearer"}, mimetype="text/plain")
     telemetry, backlog = current_app.extensions["reintegra.metrics"]
-    return Response(telemetry.scrape(backlog), content_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(telemetry.exposed(backlog)), content_type=CONTENT_TYPE_LATEST)
+
+
+def serve_apart(app: Flask, port: int, address: str = "127.0.0.1") -> WSGIServer:
+    """Serve ``app``'s metrics on a port of their own, from a thread: for ``reintegra worker``, which serves no pages.
+
+    No token is asked there: bind it to an address only Prometheus reaches (the default is this machine only).
+    Returns the server (``shutdown`` stops it).
+    """
+    telemetry, backlog = app.extensions["reintegra.metrics"]
+    server, _ = start_http_server(port, address, registry=telemetry.exposed(backlog))
+    return server
