@@ -8,16 +8,16 @@ import subprocess
 import sys
 import textwrap
 import urllib.request
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 import engine
 from tests.conftest import FIXTURES
 from tests.security.test_incidents_sweep import EXPIRES, owner, poisoned, waiting
-from tests.webui.conftest import LAW_PARTIES, csrf_token
+from tests.webui import test_task_form
+from tests.webui.conftest import csrf_token
 from webui import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,19 +33,12 @@ def scraped(client, headers: dict | None = None) -> dict[tuple[str, tuple], floa
             for family in text_string_to_metric_families(response.get_data(as_text=True)) for sample in family.samples}
 
 
+request_item = test_task_form.request_item
+"""The worker An's request of a pre-return visit, ready for her to complete."""
+
+
 def value(samples: dict, name: str, **labels: str) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
-
-
-@pytest.fixture
-def request_item(auth) -> engine.WorkItemView:  # type: ignore[no-untyped-def]
-    """The worker An's request of a pre-return visit, ready to be completed by her."""
-    auth.eng.deploy(FIXTURES / "bpmn" / "visit_demo.bpmn", actor="owner")
-    case = auth.eng.open_case(reference="C-1", employee="An", employer="Acme NV",
-                              first_day_of_incapacity=date(2026, 9, 1), actor="hr1",
-                              parties={**LAW_PARTIES, "employee_account": "an"})
-    auth.eng.start(case.id, "visit_demo", {}, actor="e1")
-    return auth.eng.work_items(role="employee")[0]
 
 
 def test_a_completed_task_and_a_fired_timer_show_in_the_metrics(client, auth, clock, request_item):

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 
-from tests.security.test_incidents_http import post, stopped  # noqa: F401 (a fixture)
+from tests.security.test_incidents_http import stopped  # noqa: F401 (a fixture)
 from tests.webui.conftest import csrf_token
 from webui import cli, request_logs
 
