@@ -70,10 +70,14 @@ def test_a_completed_task_and_a_fired_timer_show_in_the_metrics(client, auth, cl
 
 def test_a_refused_completion_is_timed_by_its_outcome_and_counts_no_completion(client, auth, request_item):
     auth.login_as("employee", username="an")
+    token = csrf_token(client, "/")
+    before = scraped(client)
     response = client.post(f"/tasks/{request_item.id}", data={"request_received_on": "21/12/2026",
-                                                                "csrf_token": csrf_token(client, "/")})
+                                                                "csrf_token": token})
     assert response.status_code == 422
     samples = scraped(client)
+    assert value(samples, "reintegra_audit_appends_total", stream="instance") == value(
+        before, "reintegra_audit_appends_total", stream="instance")  # rolled back: nothing was appended
     assert value(samples, "reintegra_task_completion_seconds_count", outcome="invalid_input") == 1
     assert value(samples, "reintegra_task_completions_total", process="visit_demo") == 0
     assert value(samples, "reintegra_http_request_duration_seconds_count", endpoint="tasks.submit", method="POST",

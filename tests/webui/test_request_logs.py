@@ -57,6 +57,14 @@ def test_a_malformed_request_id_is_replaced_by_a_fresh_one(client, json_lines, a
     assert [line["request_id"] for line in logged(json_lines) if line["logger"] == "reintegra.access"] == [answered]
 
 
+def test_an_answer_that_went_wrong_carries_its_id_too(client, json_lines):
+    response = client.get("/cases/4711/nothing-here", headers={"X-Request-ID": "lost-1"})
+    assert response.status_code == 404 and response.headers["X-Request-ID"] == "lost-1"
+    access = [line for line in logged(json_lines) if line["logger"] == "reintegra.access"]
+    assert [(line["request_id"], line["route"], line["status"]) for line in access] == [("lost-1", None, 404)]
+    assert "4711" not in json_lines.getvalue()
+
+
 def test_each_request_without_an_id_gets_its_own(client, json_lines):
     first, second = (client.get("/login").headers["X-Request-ID"] for _ in range(2))
     assert GENERATED.fullmatch(first) and GENERATED.fullmatch(second) and first != second
