@@ -45,6 +45,7 @@ from .oversight.tracing import Element, FieldEntry, Flow, InstanceTrace, Timelin
 from .runtime.incidents import IncidentView
 from .runtime.liveness import Liveness, Readiness, WorkerBeat, default_worker_name
 from .runtime.scheduler import TimerScheduler
+from .runtime.telemetry import Backlog, Telemetry
 from .store.administration import AccountView, OrganisationView
 from .store.anchors import AnchorCheck, AnchorStore, Checkpoint
 from .store.audit import Verification
@@ -103,4 +104,5 @@ __all__ = [
     "ApprovalSettingView", "ApprovalView", "DraftReview",
     "CaseDocumentList", "StoredDocument", "CaseCommentList", "CommentView",
     "Liveness", "Readiness", "WorkerBeat", "default_worker_name",
+    "Backlog", "Telemetry",
 ]

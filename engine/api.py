@@ -33,7 +33,7 @@ from .oversight.evidence import Evidence
 from .oversight.retention import Retention
 from .oversight.subject_export import SubjectExports
 from .oversight.tracing import Tracing
-from .runtime import incidents, timers
+from .runtime import incidents, telemetry, timers
 from .runtime.liveness import Liveness
 from .store import accounts, administration, audit, queries, repository, views
 from .store.account_administration import AccountAdministration
@@ -191,6 +191,11 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
         """The earliest instant at which a waiting timer fires, or None."""
         with self.database.unit_of_work() as session:
             return session.scalar(select(func.min(Timer.due_at)))
+
+    def backlog(self) -> telemetry.Backlog:
+        """How many timers are due and not yet fired, and how many incidents are open (for monitoring)."""
+        with self.database.unit_of_work() as session:
+            return telemetry.backlog(session, self.clock.now())
 
     def fire_due_timers(self, limit: int = 1000) -> views.TimerRun:
         """Wake the instances whose timers are due, one transaction per instance.

@@ -10,7 +10,6 @@ out of the database and the files where the database's administrators cannot wri
 from __future__ import annotations
 
 import json
-import logging
 import os
 import secrets
 import sys
@@ -20,6 +19,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 import engine
+
+from .request_logs import configure, default_format
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -58,8 +59,12 @@ def _engine() -> engine.Engine:
 @click.group()
 def main() -> None:
     """Reintegra: Belgian return-to-work procedures on a BPMN engine."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change drowns the rest
+    command = click.get_current_context().invoked_subcommand
+    log_format = os.environ.get("REINTEGRA_LOG_FORMAT") or default_format(command)
+    try:
+        configure(log_format)
+    except ValueError as err:
+        _exit_with(str(err))
 
 
 @main.command()
@@ -142,10 +147,14 @@ def serve(bind: str, workers: int, timeout: int) -> None:
               help="The name /readyz reports this worker by (default host:pid); env REINTEGRA_WORKER_NAME.")
 @click.option("--heartbeat-seconds", envvar="REINTEGRA_HEARTBEAT_SECONDS", default=10, show_default=True,
               type=click.IntRange(1), help="How often the worker records that it is alive (stale after 3 missed).")
-def worker(sweep_seconds: int, checkpoint_minutes: int, name: str | None, heartbeat_seconds: int) -> None:
+@click.option("--metrics-port", type=int, envvar="REINTEGRA_WORKER_METRICS_PORT", default=None,
+              help="Serve this worker's Prometheus metrics on this port (for a worker with no web process beside it).")
+@click.option("--metrics-address", envvar="REINTEGRA_WORKER_METRICS_ADDRESS", default="127.0.0.1", show_default=True)
+def worker(sweep_seconds: int, checkpoint_minutes: int, name: str | None, heartbeat_seconds: int,
+           metrics_port: int | None, metrics_address: str) -> None:
     """Run the timer scheduler alone, in the foreground, with periodic audit checkpoints and the notifications;
     several workers may run against one PostgreSQL database. SIGTERM stops it cleanly."""
-    from . import create_app, serving
+    from . import create_app, metrics, serving
 
     app = create_app({"SECRET_KEY": secrets.token_hex(32)})  # no pages are served: no cookie is ever signed
     eng: engine.Engine = app.extensions["reintegra"]
@@ -155,6 +164,9 @@ def worker(sweep_seconds: int, checkpoint_minutes: int, name: str | None, heartb
         due = "unknown: the database cannot be reached yet, the sweep keeps trying"
     name = name or engine.default_worker_name()
     click.echo(f"timer worker {name} on {eng.database.url}; next timer due: {due}")
+    if metrics_port:
+        metrics.serve_apart(app, metrics_port, metrics_address)
+        click.echo(f"metrics on http://{metrics_address}:{metrics_port}/metrics")
     serving.run_worker(engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True, anchors=anchor_store(),
                                              checkpoint_seconds=checkpoint_minutes * 60,
                                              access_log_retention_days=access_log_retention_days(),

@@ -264,19 +264,21 @@ def deliver(session: Session, run: Run, message: str, payload: dict, actor: str)
     return True
 
 
-def wake(session: Session, run: Run) -> list[str]:
-    """Fire the due timers of ``run``; return the BPMN ids of the timers that fired."""
-    waiting = {str(t.id): t for t, _ in projection.waiting_timers(run.workflow)}
+def wake(session: Session, run: Run) -> list[datetime]:
+    """Fire the due timers of ``run``; return the due instants of the timers that fired."""
+    timers = projection.waiting_timers(run.workflow)
+    waiting, due_at = {str(t.id): t for t, _ in timers}, {str(t.id): due for t, due in timers}
     cycles = {key: copy.deepcopy(t.internal_data.get("event_value")) for key, t in waiting.items()
               if isinstance(t.task_spec.event_definition, spiff_timer.CycleTimerEventDefinition)}
     run.steps(run.workflow.refresh_timers)
     moved = {key for key, before in cycles.items() if waiting[key].internal_data.get("event_value") != before}
-    fired = [t.task_spec.bpmn_id for key, t in waiting.items()  # a cycle fires without completing: its next moves
+    fired = [key for key, t in waiting.items()  # a cycle fires without completing: its next moves
              if t.has_state(TaskState.COMPLETED) or key in moved]
     if not fired:
         return []
-    save(session, run, actor="scheduler", action="timers_fired", after={"fired": fired})
-    return fired
+    save(session, run, actor="scheduler", action="timers_fired",
+         after={"fired": [waiting[key].task_spec.bpmn_id for key in fired]})
+    return [due_at[key] for key in fired]
 
 
 def save(session: Session, run: Run, *, actor: str, action: str, task: str | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,11 @@ class Database:
             raise failure from err
         finally:
             database_errors.close(session)
+
+    def listen(self, listeners: dict[str, Callable[..., Any]]) -> None:
+        """Attach session event listeners (``after_commit``, ...) to every unit of work of this database."""
+        for name, listener in listeners.items():
+            event.listen(self._sessions, name, listener)
 
     def dispose(self) -> None:
         self.engine.dispose()
