@@ -38,8 +38,7 @@ class Database:
 
     def upgrade_schema(self) -> None:
         """Create the schema or bring it to the newest migration; migrations never drop data."""
-        config = Config()
-        config.set_main_option("script_location", str(Path(__file__).parent.parent / "migrations"))
+        config = migrations_config()
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
@@ -66,6 +65,13 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def migrations_config() -> Config:
+    """Alembic's configuration for the engine's migrations (``engine/migrations``)."""
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent.parent / "migrations"))
+    return config
 
 
 BUSY_TIMEOUT_SECONDS = 30
