@@ -57,8 +57,8 @@ def one_round(label: str) -> None:
     """Time ``label``'s reads alone, then during a sweep, on a fresh database."""
     eng, clock = new_engine()
     eng.deploy(DEMO, actor="bench")
-    user = eng.create_user(username="bench-reader", password="bench-reader-pw", display_name="Reader",
-                           roles=["employer"], organisations=["Bench NV"], actor="bench")
+    user = eng.create_user(username=f"bench-reader-{time.perf_counter_ns()}", password="bench-reader-pw",
+                           display_name="Reader", roles=["employer"], organisations=["Bench NV"], actor="bench")
     case = open_case(eng, 0)
     read = {"case()": lambda: eng.case(case.id), "case_file()": lambda: eng.case_file(case.id, user.id)}[label]
     alone = []
