@@ -49,6 +49,10 @@ from .runtime.telemetry import Backlog, Telemetry
 from .store.administration import AccountView, OrganisationView
 from .store.anchors import AnchorCheck, AnchorStore, Checkpoint
 from .store.audit import Verification
+from .store.backups import BackupFile, PostgresCommands, Restored
+from .store.backups import backup as backup_database
+from .store.backups import postgres_commands as postgres_backup_commands
+from .store.backups import restore as restore_database
 from .store.employer_policy import CONTACT_DAYS, DEFAULT_CONTACT_EVERY_DAYS
 from .store.sign_in import SignIn
 from .store.views import (
@@ -103,6 +107,7 @@ __all__ = [
     "LetterOffer", "LetterView",
     "ApprovalSettingView", "ApprovalView", "DraftReview",
     "CaseDocumentList", "StoredDocument", "CaseCommentList", "CommentView",
+    "BackupFile", "PostgresCommands", "Restored", "backup_database", "postgres_backup_commands", "restore_database",
     "Liveness", "Readiness", "WorkerBeat", "default_worker_name",
     "Backlog", "Telemetry",
 ]

@@ -98,7 +98,7 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
 
     def user(self, user_id: int) -> views.UserView:
         """One account; ``NotFound`` when it does not exist."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             return accounts.user_view(queries.get(session, User, user_id, "user"))
 
     def set_language(self, user_id: int, language: str) -> views.UserView:
@@ -132,7 +132,7 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
 
     def token_user(self, token: str) -> views.UserView | None:
         """The user an API token belongs to, or None when it is unknown or revoked."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             user = accounts.token_user(session, token)
             return accounts.user_view(user) if user else None
 
@@ -155,7 +155,7 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
 
     def definitions(self) -> list[views.Version]:
         """Every deployed version, newest first per process id."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             return [queries.version_view(row) for row in repository.definitions(session)]
 
     def today(self) -> date:
@@ -189,7 +189,7 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
 
     def next_due(self) -> datetime | None:
         """The earliest instant at which a waiting timer fires, or None."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             return session.scalar(select(func.min(Timer.due_at)))
 
     def backlog(self) -> telemetry.Backlog:
@@ -290,12 +290,12 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
 
     def trace(self, instance_id: int) -> views.Trace:
         """The audit events, deadlines, work items and waiting timers of one instance."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             return queries.trace(session, instance_id)
 
     def audit_trail(self, stream: str) -> list[views.AuditEventView]:
         """The events of one audit stream (``instance:<id>``, ``case:<id>``, ``repository``) in order."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             return queries.audit_events(session, stream)
 
     def verify_audit(self, stream: str | None = None) -> audit.Verification:

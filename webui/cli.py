@@ -20,6 +20,7 @@ import click
 
 import engine
 
+from . import backup_commands
 from .request_logs import configure, default_format
 
 if TYPE_CHECKING:
@@ -405,3 +406,7 @@ def access_log_purge(days: int | None) -> None:
     except engine.EngineError as err:
         _exit_with(err.message)
     click.echo(f"{count} access log row(s) older than {retention} days deleted")
+
+
+main.add_command(backup_commands.backup)
+main.add_command(backup_commands.restore)
