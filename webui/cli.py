@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -20,7 +19,7 @@ import click
 
 import engine
 
-from . import backup_commands
+from . import backup_commands, production_commands
 from .request_logs import configure, default_format
 
 if TYPE_CHECKING:
@@ -121,58 +120,6 @@ def deadline(rule: str, start: str, regime_on: str | None) -> None:
         sys.exit(2)
     click.echo(computation.due_on.isoformat())
     click.echo(computation.explanation)
-
-
-@main.command()
-@click.option("--bind", envvar="REINTEGRA_BIND", default="127.0.0.1:8000", show_default=True,
-              help="Address and port to listen on (or unix:PATH); env REINTEGRA_BIND.")
-@click.option("--workers", envvar="REINTEGRA_WEB_WORKERS", default=2, show_default=True, type=click.IntRange(1),
-              help="Web processes; env REINTEGRA_WEB_WORKERS.")
-@click.option("--timeout", envvar="REINTEGRA_WEB_TIMEOUT", default=60, show_default=True, type=click.IntRange(1),
-              help="Seconds a request may take before its web process is restarted; env REINTEGRA_WEB_TIMEOUT.")
-def serve(bind: str, workers: int, timeout: int) -> None:
-    """Serve the web application under gunicorn with several processes and no timers (run `reintegra worker`)."""
-    from . import serving
-
-    try:
-        serving.serve(bind, workers, timeout)
-    except RuntimeError as err:  # a configuration error, found before any web process starts
-        _exit_with(str(err))
-
-
-@main.command()
-@click.option("--sweep-seconds", envvar="REINTEGRA_SWEEP_SECONDS", default=60, show_default=True)
-@click.option("--checkpoint-minutes", default=60, show_default=True,
-              help="How often audit checkpoints are taken (when REINTEGRA_AUDIT_ANCHOR_DIR and _KEY are set).")
-@click.option("--name", envvar="REINTEGRA_WORKER_NAME", default=None,
-              help="The name /readyz reports this worker by (default host:pid); env REINTEGRA_WORKER_NAME.")
-@click.option("--heartbeat-seconds", envvar="REINTEGRA_HEARTBEAT_SECONDS", default=10, show_default=True,
-              type=click.IntRange(1), help="How often the worker records that it is alive (stale after 3 missed).")
-@click.option("--metrics-port", type=int, envvar="REINTEGRA_WORKER_METRICS_PORT", default=None,
-              help="Serve this worker's Prometheus metrics on this port (for a worker with no web process beside it).")
-@click.option("--metrics-address", envvar="REINTEGRA_WORKER_METRICS_ADDRESS", default="127.0.0.1", show_default=True)
-def worker(sweep_seconds: int, checkpoint_minutes: int, name: str | None, heartbeat_seconds: int,
-           metrics_port: int | None, metrics_address: str) -> None:
-    """Run the timer scheduler alone, in the foreground, with periodic audit checkpoints and the notifications;
-    several workers may run against one PostgreSQL database. SIGTERM stops it cleanly."""
-    from . import create_app, metrics, serving
-
-    app = create_app({"SECRET_KEY": secrets.token_hex(32)})  # no pages are served: no cookie is ever signed
-    eng: engine.Engine = app.extensions["reintegra"]
-    try:
-        due = eng.next_due() or "none"
-    except engine.Unavailable:
-        due = "unknown: the database cannot be reached yet, the sweep keeps trying"
-    name = name or engine.default_worker_name()
-    click.echo(f"timer worker {name} on {eng.database.url}; next timer due: {due}")
-    if metrics_port:
-        metrics.serve_apart(app, metrics_port, metrics_address)
-        click.echo(f"metrics on http://{metrics_address}:{metrics_port}/metrics")
-    serving.run_worker(engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True, anchors=anchor_store(),
-                                             checkpoint_seconds=checkpoint_minutes * 60,
-                                             access_log_retention_days=access_log_retention_days(),
-                                             worker_name=name, heartbeat_seconds=heartbeat_seconds,
-                                             **mailing(app, "http://localhost:5000")))
 
 
 def mailing(app: Flask, default_base_url: str) -> dict[str, Any]:
@@ -408,5 +355,7 @@ def access_log_purge(days: int | None) -> None:
     click.echo(f"{count} access log row(s) older than {retention} days deleted")
 
 
+main.add_command(production_commands.serve)
+main.add_command(production_commands.worker)
 main.add_command(backup_commands.backup)
 main.add_command(backup_commands.restore)
