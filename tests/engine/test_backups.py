@@ -14,11 +14,14 @@ from alembic import command
 import engine
 from engine.store.database import migrations_config
 from engine.store.models import AuditEvent, Case
+from engine.store.schema_state import head_revision
 from tests.conftest import FIXTURES
 from tests.engine.test_runtime import open_case
 from tests.engine.test_timers import EXPIRES, requested
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+HEAD = head_revision()
 
 
 def some_cases(eng: engine.Engine, clock: engine.SettableClock) -> list[int]:
@@ -52,14 +55,14 @@ def test_a_backup_taken_while_the_engine_writes_restores_every_case_with_an_inta
         session.execute(sa.update(Case).where(Case.reference == "C-1").values(reference="uncommitted"))
         made = engine.backup_database(database_url, backup)
         session.commit()
-    assert made.path == backup and made.revision == "0024" and made.size_bytes == backup.stat().st_size
+    assert made.path == backup and made.revision == HEAD and made.size_bytes == backup.stat().st_size
     assert not backup.with_name("nightly.sqlite-wal").exists()  # one self-contained file
     with closing(sqlite3.connect(backup)) as copy:
         assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
     target = tmp_path / "restored" / "reintegra.sqlite"
     restored = engine.restore_database(backup, f"sqlite:///{target}", actor="operator")
-    assert (restored.path, restored.revision, restored.migrated_to) == (target, "0024", None)
+    assert (restored.path, restored.revision, restored.migrated_to) == (target, HEAD, None)
     assert restored.events_checked == events
     again = engine.Engine(f"sqlite:///{target}", clock=clock, forms_dir=FIXTURES / "forms")
     try:
@@ -133,7 +136,7 @@ def test_a_backup_from_an_older_version_is_migrated_before_it_is_checked_and_res
     old.dispose()
     target = tmp_path / "restored.sqlite"
     restored = engine.restore_database(backup, f"sqlite:///{target}")
-    assert (restored.revision, restored.migrated_to) == ("0023", "0024")
+    assert (restored.revision, restored.migrated_to) == ("0023", HEAD)
     again = engine.Engine(f"sqlite:///{target}", clock=clock, forms_dir=FIXTURES / "forms")
     try:
         assert history(again, instance_ids) == expected
