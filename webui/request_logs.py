@@ -138,3 +138,6 @@ def configure(log_format: str) -> None:
     nothing changes when the root logger already has a handler)."""
     logging.basicConfig(level=logging.INFO, handlers=[handler(log_format)])
     logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change drowns the rest
+    # APScheduler logs two lines per job run, a heartbeat every few seconds among them; its warnings and the errors
+    # of a failed job still show.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)

@@ -8,7 +8,6 @@ error (no ``REINTEGRA_SECRET_KEY``) stops the command with one message instead o
 
 from __future__ import annotations
 
-import logging
 import signal
 from types import FrameType
 from typing import Any
@@ -51,9 +50,6 @@ def run_worker(scheduler: engine.TimerScheduler) -> None:
     """Run a blocking scheduler until SIGTERM or SIGINT, then shut it down: the running sweep finishes and the
     worker's heartbeat is deleted, so a worker stopped on purpose is never reported as dead."""
     signal.signal(signal.SIGTERM, _stop)
-    # APScheduler logs two lines per job run, a heartbeat every few seconds among them; its warnings and the
-    # errors of a failed job still show.
-    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
