@@ -87,10 +87,11 @@ def prune(workflow: BpmnWorkflow, protected: Iterable[str] = ()) -> int:
         return 0
     found = history.of(workflow) or history.History()
     protected_ids = {UUID(p) for p in protected}
+    calls = _calls_kept(workflow, protected_ids)
     removed = 0
     for sub in [workflow, *workflow.subprocesses.values()]:
         if sub is workflow or sub.parent_task_id in workflow.subprocesses:
-            removed += _prune_tree(workflow, sub, protected_ids, found)
+            removed += _prune_tree(workflow, sub, protected_ids, calls, found)
     if removed:
         alive = {t for sub in (workflow, *workflow.subprocesses.values()) for t in sub.tasks}
         found.grafted &= {str(t) for t in alive}
@@ -101,9 +102,21 @@ def prune(workflow: BpmnWorkflow, protected: Iterable[str] = ()) -> int:
     return removed
 
 
-def _prune_tree(top: BpmnWorkflow, sub: Any, protected: set[UUID], found: history.History) -> int:
+def _calls_kept(top: BpmnWorkflow, protected: set[UUID]) -> set[UUID]:
+    """The call activities whose called process (or one called from it) holds a task that must stay."""
+    found: set[UUID] = set()
+    for sub in top.subprocesses.values():
+        if any(t.id in protected or _kept_by_property(t) for t in sub.tasks.values()):
+            inner = sub
+            while inner is not top and inner.parent_task_id not in found:
+                found.add(inner.parent_task_id)
+                inner = top.get_task_from_id(inner.parent_task_id).workflow
+    return found
+
+
+def _prune_tree(top: BpmnWorkflow, sub: Any, protected: set[UUID], calls: set[UUID], found: history.History) -> int:
     """Prune one task tree (the top workflow's or a called process's)."""
-    keep = _kept(top, sub, protected)
+    keep = _kept(top, sub, protected, calls)
     if len(keep) == len(sub.tasks):
         return 0
     gone = [t for key, t in sub.tasks.items() if key not in keep]
@@ -122,7 +135,7 @@ def _prune_tree(top: BpmnWorkflow, sub: Any, protected: set[UUID], found: histor
     return len(gone)
 
 
-def _kept(top: BpmnWorkflow, sub: Any, protected: set[UUID]) -> set[UUID]:
+def _kept(top: BpmnWorkflow, sub: Any, protected: set[UUID], calls: set[UUID]) -> set[UUID]:
     """The ids of the tasks of ``sub`` that stay."""
     root = sub.task_tree
     order = _preorder(root)
@@ -140,7 +153,7 @@ def _kept(top: BpmnWorkflow, sub: Any, protected: set[UUID]) -> set[UUID]:
                                       or sum(open_below[c] for c in task._children) > 1):
             keep.add(task.id)
     last = getattr(sub.last_task, "id", None)
-    anchors = [t for t in order if t.id in protected or t.id == last or _kept_by_property(t)
+    anchors = [t for t in order if t.id in protected or t.id in calls or t.id == last or _kept_by_property(t)
                or (t.id in top.subprocesses and not top.subprocesses[t.id].completed)]
     for task in anchors:
         keep.add(task.id)

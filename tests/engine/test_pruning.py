@@ -1,0 +1,101 @@
+"""An instance that loops keeps a bounded stored state, and its trace is the same as if nothing was pruned."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+import engine
+from engine.runtime import pruning
+from tests.engine.test_tracing import overseer
+from tests.scenarios import conftest as scenarios
+from tests.scenarios.test_formal_reintegration import REQUEST, Trajectory
+
+law = scenarios.law
+INSTANCE = sa.table("process_instance", sa.column("id"), sa.column("state_json"))
+LOOP = Path(__file__).parents[2] / "bench" / "fixtures" / "loop.bpmn"
+BENCH_FORMS = LOOP.parent / "forms"
+
+
+def stored_size(eng: engine.Engine, instance_id: int) -> int:
+    with eng.database.unit_of_work() as session:
+        return len(session.execute(sa.select(INSTANCE.c.state_json).where(INSTANCE.c.id == instance_id)).scalar_one())
+
+
+def invitations(rit: Trajectory, *, finish: bool) -> None:
+    """Four invitations (the second absence justified, the third reported), the spacing timer between each."""
+    rit.do("record_request", REQUEST, "oa1")
+    rit.until(2027, 1, 5)
+    for n, day in enumerate([(2027, 1, 5), (2027, 1, 20), (2027, 2, 4), (2027, 2, 19)]):
+        rit.until(*day, hour=1)
+        invited = date(*day).isoformat()
+        rit.do("send_invitation", {"invited_on": invited, "appointment_on": invited}, "oa1")
+        rit.do("record_attendance", {"attended": False, "absence_justified": n == 1}, "oa1")
+        if n == 2:
+            rit.do("note_absence", {"noted_on": invited}, "aa1")
+    if finish:
+        rit.do("inform_no_response", {"employer_informed_on": "2027-02-19",
+                                      "advisory_physician_informed_on": "2027-02-19"}, "oa1")
+
+
+def seen(eng: engine.Engine, rit: Trajectory, reader: int) -> dict:
+    """What a compliance officer and the event log see of the instance, without its ids and hashes."""
+    trace = eng.instance_trace(rit.instance.id, user_id=reader)
+    log = [(e.activity, e.task, e.timestamp, e.role, e.resource) for e in eng.event_log(user_id=reader)
+           if e.case_id == rit.case.reference]
+    return {
+        "state": trace.state, "end": trace.end_event_name, "completed": trace.completed, "current": trace.current,
+        "waiting": trace.waiting, "flows": trace.flows,
+        "verdicts": [(v.deadline.rule, v.deadline.due_on, v.deadline.state, v.verdict, v.days, v.still_open)
+                     for v in trace.deadlines],
+        "timeline": [(e.action, e.task, e.task_name, e.actor, e.at, [(f.name, f.value, f.before) for f in e.fields])
+                     for e in trace.timeline],
+        "log": log, "tasks": rit.tasks(),
+    }
+
+
+@pytest.mark.parametrize("finish", [False, True], ids=["waiting", "ended"])
+def test_a_looped_trajectory_traces_the_same_whether_its_loops_were_pruned_or_not(law, clock, monkeypatch, finish):
+    reader = overseer(law).id
+    pruned = Trajectory(law, clock, reference="RIT-PRUNED")
+    invitations(pruned, finish=finish)
+    with_pruning = seen(law, pruned, reader)
+    monkeypatch.setattr(pruning, "ENABLED", False)
+    whole = Trajectory(law, clock, reference="RIT-WHOLE")
+    invitations(whole, finish=finish)
+    assert seen(law, whole, reader) == with_pruning
+    assert ("registered_invitation", "note_absence", "Take note of a second unjustified absence") in [
+        (e.process_id, e.bpmn_id, e.name) for e in with_pruning["completed"]]
+    assert stored_size(law, pruned.instance.id) < stored_size(law, whole.instance.id)
+
+
+def test_a_pruned_trajectory_still_runs_to_its_end_with_its_timers(law, clock):
+    rit = Trajectory(law, clock)
+    invitations(rit, finish=False)
+    assert rit.tasks() == [("occupational_physician", "inform_no_response")]
+    rit.do("inform_no_response", {"employer_informed_on": "2027-02-19",
+                                  "advisory_physician_informed_on": "2027-02-19"}, "oa1")
+    assert (rit.state(), law.instance(rit.instance.id).end_event) == ("completed", "end_no_response")
+
+
+def test_after_200_loops_an_instance_stores_no_more_than_a_fresh_one_plus_a_fifth(database_url, clock):
+    eng = engine.Engine(database_url, clock=clock, forms_dir=BENCH_FORMS)
+    try:
+        eng.deploy(LOOP, actor="bench")
+        case = eng.open_case(reference="LOOP-1", employee="Bench", employer="Bench NV",
+                             first_day_of_incapacity=date(2026, 9, 1), actor="bench")
+        instance = eng.start(case.id, "bench_loop", {}, actor="bench").id
+        sizes = []
+        for _ in range(200):
+            [item] = [i for i in eng.work_items(role="employer") if i.instance_id == instance]
+            eng.complete(item.id, {"loop_again": True}, actor="bench")
+            sizes.append(stored_size(eng, instance))
+        assert sizes[-1] <= 1.2 * sizes[0]
+        [item] = [i for i in eng.work_items(role="employer") if i.instance_id == instance]
+        eng.complete(item.id, {"loop_again": False}, actor="bench")
+        assert eng.instance(instance).state == "completed"
+    finally:
+        eng.close()
