@@ -10,14 +10,16 @@ import sqlalchemy as sa
 
 import engine
 from engine.runtime import pruning
+from tests.conftest import approve
 from tests.engine.test_tracing import overseer
 from tests.scenarios import conftest as scenarios
-from tests.scenarios.test_formal_reintegration import REQUEST, Trajectory
+from tests.scenarios.test_formal_reintegration import REQUEST, Trajectory, decision
 
 law = scenarios.law
 INSTANCE = sa.table("process_instance", sa.column("id"), sa.column("state_json"))
 LOOP = Path(__file__).parents[2] / "bench" / "fixtures" / "loop.bpmn"
 BENCH_FORMS = LOOP.parent / "forms"
+INVITATION_FILE = "registered_invitation.bpmn"
 
 
 def stored_size(eng: engine.Engine, instance_id: int) -> int:
@@ -99,3 +101,56 @@ def test_after_200_loops_an_instance_stores_no_more_than_a_fresh_one_plus_a_fift
         assert eng.instance(instance).state == "completed"
     finally:
         eng.close()
+
+
+def test_a_pruned_trajectory_moves_to_a_new_version_and_runs_on(law, clock):
+    """Two invitations looped (and pruned), the attendance task renamed in version 2: the instance moves, its
+    open task takes the new name, and it runs on to its end."""
+    owner = law.create_user(username="po1", password="correct horse battery", display_name="Pia Owner",
+                            roles=["process_owner"], actor="test")
+    rit = Trajectory(law, clock)
+    rit.do("record_request", REQUEST, "oa1")
+    for n, day in enumerate([(2027, 1, 5), (2027, 1, 20)]):
+        rit.until(*day, hour=1)
+        invited = date(*day).isoformat()
+        rit.do("send_invitation", {"invited_on": invited, "appointment_on": invited}, "oa1")
+        if n == 0:
+            rit.do("record_attendance", {"attended": False, "absence_justified": True}, "oa1")
+    draft = law.create_draft("formal_reintegration", user_id=owner.id)
+    renamed = draft.files[INVITATION_FILE].replace('name="Record whether the worker came"',
+                                                   'name="Record whether the worker attended"')
+    law.save_draft(draft.id, files={INVITATION_FILE: renamed}, expected_revision=draft.revision, user_id=owner.id)
+    approve(law, draft.id)
+    [version] = [v for v in law.deploy_draft(draft.id, comment="test", user_id=owner.id)
+                 if v.process_id == "formal_reintegration"]
+    result = law.migrate_instances(draft.based_on or 0, version.id, reason="clearer name", user_id=owner.id)
+    assert [m.instance_id for m in result.moved] == [rit.instance.id]
+    assert [i.name for i in law.work_items(case_id=rit.case.id)] == ["Record whether the worker attended"]
+    rit.do("record_attendance", {"attended": True}, "oa1")
+    rit.do("assess", decision("C", "2027-01-20"), "oa1")
+    assert rit.state() == "completed"
+
+
+def test_an_element_done_in_a_pruned_loop_still_refuses_a_move_that_changes_it(law, clock, monkeypatch):
+    owner = law.create_user(username="po1", password="correct horse battery", display_name="Pia Owner",
+                            roles=["process_owner"], actor="test")
+    pruned = Trajectory(law, clock, reference="RIT-PRUNED")
+    invitations(pruned, finish=False)
+    monkeypatch.setattr(pruning, "ENABLED", False)
+    whole = Trajectory(law, clock, reference="RIT-WHOLE")
+    invitations(whole, finish=False)
+    draft = law.create_draft("formal_reintegration", user_id=owner.id)
+    scripted = draft.files[INVITATION_FILE].replace(
+        '<spiffworkflow:property name="formJsonSchemaFilename" value="absence_notice.json"/>',
+        '<spiffworkflow:property name="formJsonSchemaFilename" value="absence_notice.json"/>'
+        '</spiffworkflow:properties><spiffworkflow:postScript>noted = True</spiffworkflow:postScript>'
+        '<spiffworkflow:properties>')
+    law.save_draft(draft.id, files={INVITATION_FILE: scripted}, expected_revision=draft.revision, user_id=owner.id)
+    approve(law, draft.id)
+    [version] = [v for v in law.deploy_draft(draft.id, comment="test", user_id=owner.id)
+                 if v.process_id == "formal_reintegration"]
+    preview = {m.instance_id: m for m in law.migration_preview(draft.based_on or 0, version.id,
+                                                               user_id=owner.id).instances}
+    blockers = [(b.element_id, b.kind, b.done) for b in preview[pruned.instance.id].blockers]
+    assert [(element, done) for element, _, done in blockers] == [("note_absence", True)]
+    assert blockers == [(b.element_id, b.kind, b.done) for b in preview[whole.instance.id].blockers]
