@@ -14,5 +14,5 @@ import timers  # noqa: E402
 
 if __name__ == "__main__":
     for bench in (throughput, timers, completion, compliance):
-        bench.main([]) if bench is completion else bench.main()
+        bench.main()
         print()
