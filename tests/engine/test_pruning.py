@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,8 @@ from engine.runtime import pruning
 from tests.conftest import approve
 from tests.engine.test_tracing import overseer
 from tests.scenarios import conftest as scenarios
+from tests.scenarios.conftest import at
+from tests.scenarios.test_contact_procedure import CONTACT
 from tests.scenarios.test_formal_reintegration import REQUEST, Trajectory, decision
 
 law = scenarios.law
@@ -154,3 +156,40 @@ def test_an_element_done_in_a_pruned_loop_still_refuses_a_move_that_changes_it(l
     blockers = [(b.element_id, b.kind, b.done) for b in preview[pruned.instance.id].blockers]
     assert [(element, done) for element, _, done in blockers] == [("note_absence", True)]
     assert blockers == [(b.element_id, b.kind, b.done) for b in preview[whole.instance.id].blockers]
+
+
+def keep_contact(law: engine.Engine, clock: engine.SettableClock, reference: str, contacts: int) -> tuple[int, list]:
+    """The employer records ``contacts`` contacts every 14 days, every third one late (its T20 timer fires first);
+    returns the contact instance and its stored size after each contact."""
+    clock.set(at(2026, 10, 6))
+    case = law.open_case(reference=reference, employee="An Peeters", employer="Acme NV",
+                         first_day_of_incapacity=date(2026, 10, 5), actor="hr1")
+    instance = next(i for i in law.instances(case.id) if i.process_id == "contact_procedure").id
+    day, sizes = date(2026, 10, 15), []
+    for n in range(contacts):
+        late = n % 3 == 2
+        contacted = day + timedelta(days=32 if late else 14) if n else day
+        clock.set(at(contacted.year, contacted.month, contacted.day))
+        law.fire_due_timers()
+        [item] = [i for i in law.work_items(case_id=case.id) if i.task == "record_contact"]
+        law.complete(item.id, {**CONTACT, "contacted_on": contacted.isoformat()}, actor="hr1")
+        sizes.append(stored_size(law, instance))
+        day = contacted
+    return instance, sizes
+
+
+def test_a_contact_procedure_that_loops_keeps_its_state_and_its_trace(law, clock, monkeypatch):
+    reader = overseer(law).id
+    pruned, sizes = keep_contact(law, clock, "KC-PRUNED", 12)
+    assert sizes[-1] <= 1.05 * sizes[2], "from the first late contact on (its overdue branch waits at the end)"
+    trace = law.instance_trace(pruned, user_id=reader)
+    monkeypatch.setattr(pruning, "ENABLED", False)
+    whole, whole_sizes = keep_contact(law, clock, "KC-WHOLE", 12)
+    assert whole_sizes[-1] > 2 * sizes[-1]
+    again = law.instance_trace(whole, user_id=reader)
+    assert (again.completed, again.current, again.flows, again.end_event_name) == (
+        trace.completed, trace.current, trace.flows, trace.end_event_name)
+    assert [(v.deadline.rule, v.deadline.due_on, v.verdict, v.days) for v in again.deadlines] == [
+        (v.deadline.rule, v.deadline.due_on, v.verdict, v.days) for v in trace.deadlines]
+    assert [(e.action, e.task, e.at) for e in again.timeline] == [(e.action, e.task, e.at) for e in trace.timeline]
+    assert "missed" in {v.verdict for v in trace.deadlines}
