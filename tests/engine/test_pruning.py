@@ -29,17 +29,19 @@ def stored_size(eng: engine.Engine, instance_id: int) -> int:
         return len(session.execute(sa.select(INSTANCE.c.state_json).where(INSTANCE.c.id == instance_id)).scalar_one())
 
 
+INVITED = [(2027, 1, 5), (2027, 1, 20), (2027, 2, 4), (2027, 2, 19)]
+
+
 def invitations(rit: Trajectory, *, finish: bool) -> None:
     """Four invitations (the second absence justified, the third reported), the spacing timer between each."""
     rit.do("record_request", REQUEST, "oa1")
-    rit.until(2027, 1, 5)
-    for n, day in enumerate([(2027, 1, 5), (2027, 1, 20), (2027, 2, 4), (2027, 2, 19)]):
+    for n, day in enumerate(INVITED):
         rit.until(*day, hour=1)
-        invited = date(*day).isoformat()
-        rit.do("send_invitation", {"invited_on": invited, "appointment_on": invited}, "oa1")
-        rit.do("record_attendance", {"attended": False, "absence_justified": n == 1}, "oa1")
-        if n == 2:
-            rit.do("note_absence", {"noted_on": invited}, "aa1")
+        on = date(*day).isoformat()
+        steps = [("send_invitation", {"invited_on": on, "appointment_on": on}, "oa1"),
+                 ("record_attendance", {"attended": False, "absence_justified": n == 1}, "oa1")]
+        for task, data, actor in steps + ([("note_absence", {"noted_on": on}, "aa1")] if n == 2 else []):
+            rit.do(task, data, actor)
     if finish:
         rit.do("inform_no_response", {"employer_informed_on": "2027-02-19",
                                       "advisory_physician_informed_on": "2027-02-19"}, "oa1")
