@@ -10,10 +10,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 import completion  # noqa: E402
 import compliance  # noqa: E402
 import inbox  # noqa: E402
+import sqlite_reads  # noqa: E402
 import throughput  # noqa: E402
 import timers  # noqa: E402
 
 if __name__ == "__main__":
-    for bench in (throughput, timers, completion, compliance, inbox):
+    for bench in (throughput, timers, completion, compliance, sqlite_reads, inbox):
         bench.main()
         print()

@@ -43,10 +43,16 @@ from .oversight.retention import RetentionDue
 from .oversight.subject_export import SubjectExport
 from .oversight.tracing import Element, FieldEntry, Flow, InstanceTrace, TimelineEntry, Verdict, Waiting
 from .runtime.incidents import IncidentView
+from .runtime.liveness import Liveness, Readiness, WorkerBeat, default_worker_name
 from .runtime.scheduler import TimerScheduler
+from .runtime.telemetry import Backlog, Telemetry
 from .store.administration import AccountView, OrganisationView
 from .store.anchors import AnchorCheck, AnchorStore, Checkpoint
 from .store.audit import Verification
+from .store.backups import BackupFile, PostgresCommands, Restored
+from .store.backups import backup as backup_database
+from .store.backups import postgres_commands as postgres_backup_commands
+from .store.backups import restore as restore_database
 from .store.employer_policy import CONTACT_DAYS, DEFAULT_CONTACT_EVERY_DAYS
 from .store.keyset import MAX_PER_PAGE, PER_PAGE
 from .store.sign_in import SignIn
@@ -102,4 +108,7 @@ __all__ = [
     "LetterOffer", "LetterView",
     "ApprovalSettingView", "ApprovalView", "DraftReview",
     "CaseDocumentList", "StoredDocument", "CaseCommentList", "CommentView",
+    "BackupFile", "PostgresCommands", "Restored", "backup_database", "postgres_backup_commands", "restore_database",
+    "Liveness", "Readiness", "WorkerBeat", "default_worker_name",
+    "Backlog", "Telemetry",
 ]

@@ -33,7 +33,8 @@ from .oversight.evidence import Evidence
 from .oversight.retention import Retention
 from .oversight.subject_export import SubjectExports
 from .oversight.tracing import Tracing
-from .runtime import incidents, timers
+from .runtime import incidents, telemetry, timers
+from .runtime.liveness import Liveness
 from .store import accounts, administration, audit, queries, repository, views
 from .store.account_administration import AccountAdministration
 from .store.models import Timer, User
@@ -97,7 +98,7 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
 
     def user(self, user_id: int) -> views.UserView:
         """One account; ``NotFound`` when it does not exist."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             return accounts.user_view(queries.get(session, User, user_id, "user"))
 
     def set_language(self, user_id: int, language: str) -> views.UserView:
@@ -131,7 +132,7 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
 
     def token_user(self, token: str) -> views.UserView | None:
         """The user an API token belongs to, or None when it is unknown or revoked."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             user = accounts.token_user(session, token)
             return accounts.user_view(user) if user else None
 
@@ -154,7 +155,7 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
 
     def definitions(self) -> list[views.Version]:
         """Every deployed version, newest first per process id."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             return [queries.version_view(row) for row in repository.definitions(session)]
 
     def today(self) -> date:
@@ -188,8 +189,13 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
 
     def next_due(self) -> datetime | None:
         """The earliest instant at which a waiting timer fires, or None."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             return session.scalar(select(func.min(Timer.due_at)))
+
+    def backlog(self) -> telemetry.Backlog:
+        """How many timers are due and not yet fired, and how many incidents are open (for monitoring)."""
+        with self.database.unit_of_work() as session:
+            return telemetry.backlog(session, self.clock.now())
 
     def fire_due_timers(self, limit: int = 1000) -> views.TimerRun:
         """Wake the instances whose timers are due, one transaction per instance.
@@ -219,6 +225,11 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
     def incidents(self) -> incidents.Incidents:
         """Failed instances and their repairs (find, get, retry, move on), for owners and compliance officers."""
         return incidents.Incidents(self)
+
+    @cached_property
+    def liveness(self) -> Liveness:
+        """The workers' heartbeats on the wall clock (``beat``, ``leave``) and ``readiness`` for ``/readyz``."""
+        return Liveness(self.database)
 
     @cached_property
     def administration(self) -> AccountAdministration:
@@ -279,12 +290,12 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
 
     def trace(self, instance_id: int) -> views.Trace:
         """The audit events, deadlines, work items and waiting timers of one instance."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             return queries.trace(session, instance_id)
 
     def audit_trail(self, stream: str) -> list[views.AuditEventView]:
         """The events of one audit stream (``instance:<id>``, ``case:<id>``, ``repository``) in order."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             return queries.audit_events(session, stream)
 
     def verify_audit(self, stream: str | None = None) -> audit.Verification:

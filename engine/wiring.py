@@ -12,6 +12,7 @@ from .errors import Conflict, NotFound
 from .law import catalogue, deadlines, eligibility
 from .runtime import run as runtime
 from .runtime.problem_codes import problem
+from .runtime.telemetry import Telemetry, count_audit_appends
 from .store import queries, repository
 from .store.database import Database
 from .store.file_store import FileStore
@@ -25,9 +26,13 @@ class Wiring:
 
     def __init__(self, database_url: str, clock: Clock | None = None, *, forms_dir: Path | None = None,
                  rules_path: Path | None = None, policy: eligibility.Policy | None = None,
-                 retention_years: dict[str, int] | None = None, documents_dir: Path | None = None) -> None:
+                 retention_years: dict[str, int] | None = None, documents_dir: Path | None = None,
+                 telemetry: Telemetry | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
         self.database = Database(database_url)
+        self.telemetry = telemetry or Telemetry()
+        """Where the engine reports completions, fired timers, incidents and audit appends (nowhere by default)."""
+        self.database.listen(count_audit_appends(self.telemetry))
         self.forms_dir = forms_dir or ROOT / "forms"
         self.rules_path = rules_path
         self.policy = policy or eligibility.Policy()

@@ -7,6 +7,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,6 +28,13 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 @pytest.fixture(scope="session")
 def postgres_schema_url() -> Iterator[str]:
     """A fresh PostgreSQL schema for this test run, with our tables, dropped at the end."""
+    with fresh_postgres_schema() as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_schema() -> Iterator[str]:
+    """A new PostgreSQL schema with our tables, as a URL whose connections use it; dropped on leaving."""
     schema = f"test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_URL)
     with admin.begin() as conn:
@@ -59,12 +67,29 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copyfile(request.getfixturevalue("sqlite_template"), copy)
         return f"sqlite:///{copy}"
     url = request.getfixturevalue("postgres_schema_url")
-    cleaner = sa.create_engine(url)
+    cleaner = request.getfixturevalue("postgres_cleaner")
     with cleaner.begin() as conn:
-        names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    cleaner.dispose()
+        conn.exec_driver_sql(request.getfixturevalue("postgres_emptying"))
     return url
+
+
+@pytest.fixture(scope="session")
+def postgres_cleaner(postgres_schema_url: str) -> Iterator[sa.Engine]:
+    """One connection pool for emptying the tables between tests."""
+    cleaner = sa.create_engine(postgres_schema_url, poolclass=sa.pool.SingletonThreadPool)
+    yield cleaner
+    cleaner.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_emptying(postgres_cleaner: sa.Engine) -> str:
+    """The statements that empty every table, children first, and restart every sequence. DELETE rather than
+    TRUNCATE: a TRUNCATE gives each table new files, which cost 0.8 s a test for tables that hold a few rows."""
+    with postgres_cleaner.connect() as conn:
+        sequences = conn.exec_driver_sql(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()").scalars().all()
+    deletes = [f"DELETE FROM {table.name};" for table in reversed(Base.metadata.sorted_tables)]
+    return " ".join(deletes + [f"SELECT setval('{name}', 1, false);" for name in sequences])
 
 
 @pytest.fixture

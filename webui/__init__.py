@@ -29,15 +29,19 @@ from . import (
     evidence,
     explanations,
     headers,
+    health,
     incidents,
     inputs,
     labels,
     law,
+    metrics,
     migrations,
     models,
     notifications,
     problem_texts,
+    proxies,
     records,
+    request_logs,
     reviews,
     subject_access,
     tasks,
@@ -76,9 +80,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["SESSION_COOKIE_SECURE"] = not (app.config.get("TESTING") or app.config["DEMO"])
     clock = app.config.get("CLOCK") or (engine.SettableClock(tick=True) if app.config["DEMO"] else None)
     policy = engine.Policy(employer_three_month_route_2026=bool(app.config["EMPLOYER_THREE_MONTH_ROUTE_2026"]))
+    telemetry = metrics.PrometheusTelemetry()
     app.extensions["reintegra"] = engine.Engine(app.config["DATABASE_URL"], clock=clock, policy=policy,
                                                 retention_years=app.config.get("RETENTION_YEARS"),
-                                                documents_dir=_documents_dir(app.config["DOCUMENTS_DIR"]))
+                                                documents_dir=_documents_dir(app.config["DOCUMENTS_DIR"]),
+                                                telemetry=telemetry)
+    request_logs.register(app)
+    metrics.register(app, telemetry)
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)
     csrf.exempt(accounts_api.bp)
@@ -98,6 +106,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(comments.bp)
     app.register_blueprint(reviews.bp)
+    app.register_blueprint(health.bp)
+    proxies.register(app)
     if app.config["DEMO"]:
         app.register_blueprint(democlock.bp)
     errors.register(app)

@@ -10,9 +10,7 @@ out of the database and the files where the database's administrators cannot wri
 from __future__ import annotations
 
 import json
-import logging
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -20,6 +18,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 import engine
+
+from . import backup_commands, production_commands
+from .request_logs import configure, default_format
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -58,8 +59,12 @@ def _engine() -> engine.Engine:
 @click.group()
 def main() -> None:
     """Reintegra: Belgian return-to-work procedures on a BPMN engine."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change drowns the rest
+    command = click.get_current_context().invoked_subcommand
+    log_format = os.environ.get("REINTEGRA_LOG_FORMAT") or default_format(command)
+    try:
+        configure(log_format)
+    except ValueError as err:
+        _exit_with(str(err))
 
 
 @main.command()
@@ -117,27 +122,6 @@ def deadline(rule: str, start: str, regime_on: str | None) -> None:
     click.echo(computation.explanation)
 
 
-@main.command()
-@click.option("--sweep-seconds", default=60, show_default=True)
-@click.option("--checkpoint-minutes", default=60, show_default=True,
-              help="How often audit checkpoints are taken (when REINTEGRA_AUDIT_ANCHOR_DIR and _KEY are set).")
-def worker(sweep_seconds: int, checkpoint_minutes: int) -> None:
-    """Run the timer scheduler alone, in the foreground, with periodic audit checkpoints and the notifications."""
-    from . import create_app
-
-    app = create_app({"SECRET_KEY": secrets.token_hex(32)})  # no pages are served: no cookie is ever signed
-    eng: engine.Engine = app.extensions["reintegra"]
-    try:
-        due = eng.next_due() or "none"
-    except engine.Unavailable:
-        due = "unknown: the database cannot be reached yet, the sweep keeps trying"
-    click.echo(f"timer worker on {eng.database.url}; next timer due: {due}")
-    engine.TimerScheduler(eng, sweep_seconds=sweep_seconds, blocking=True, anchors=anchor_store(),
-                          checkpoint_seconds=checkpoint_minutes * 60,
-                          access_log_retention_days=access_log_retention_days(),
-                          **mailing(app, "http://localhost:5000")).start()
-
-
 def mailing(app: Flask, default_base_url: str) -> dict[str, Any]:
     """The scheduler's mail settings and composer from the app's ``REINTEGRA_SMTP_*`` settings; none without a host
     (the notifications then stay in the bell). Says which on the terminal."""
@@ -176,7 +160,7 @@ def run(host: str, port: int, demo: bool) -> None:
     if demo:
         click.echo(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(ROLE_NAMES))
         click.echo(f"Signed in as admin, move time forward at http://{host}:{port}/demo/clock")
-    scheduler = engine.TimerScheduler(eng, anchors=anchor_store(),
+    scheduler = engine.TimerScheduler(eng, anchors=anchor_store(), worker_name=engine.default_worker_name(),
                                       access_log_retention_days=access_log_retention_days(),
                                       **mailing(app, f"http://{host}:{port}"))
     scheduler.start()
@@ -369,3 +353,9 @@ def access_log_purge(days: int | None) -> None:
     except engine.EngineError as err:
         _exit_with(err.message)
     click.echo(f"{count} access log row(s) older than {retention} days deleted")
+
+
+main.add_command(production_commands.serve)
+main.add_command(production_commands.worker)
+main.add_command(backup_commands.backup)
+main.add_command(backup_commands.restore)

@@ -78,7 +78,7 @@ class CaseWork(Wiring):
 
     def case(self, case_id: int) -> views.CaseView:
         """One case; ``NotFound`` when it does not exist."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             return queries.case_view(queries.get(session, Case, case_id, "case"))
 
     def case_file(self, case_id: int, user_id: int, *, surface: str = "case_file") -> views.CaseFile:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..law import calendar, eligibility
-from ..runtime import retries
+from ..runtime import retries, telemetry
 from ..runtime import run as runtime
 from ..store import access_log, audit, keyset, queries, repository, views
 from ..store.models import Case, Deadline, ProcessInstance, User, WorkItem
@@ -115,8 +115,9 @@ class WorkList(Wiring):
         nothing is saved then. Completing another item of the same instance at the same moment is no conflict:
         the engine retries the lost race itself (``retries``).
         """
-        return retries.retried(lambda is_retry: self._complete(work_item_id, data, actor, expected_version,
-                                                               user_id, is_retry))
+        return telemetry.timed_completion(self.telemetry, lambda: retries.retried(
+            lambda is_retry: self._complete(work_item_id, data, actor, expected_version, user_id, is_retry)),
+            lambda view: view.process_id)
 
     def _complete(self, work_item_id: int, data: dict, actor: str, expected_version: int | None,
                   user_id: int | None, is_retry: bool) -> views.InstanceView:

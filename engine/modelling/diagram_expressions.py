@@ -13,6 +13,7 @@ import ast
 import builtins
 import keyword
 from collections.abc import Mapping
+from functools import lru_cache
 
 from lxml import etree
 
@@ -71,17 +72,22 @@ def listed_rules(listed: str | None) -> list[str]:
 
 def compile_problems(source: str, mode: str) -> list[str]:
     """Why ``source`` cannot run in the restricted engine; never raises, however long or deep it is."""
+    return list(_compile_problems(source, mode))
+
+
+@lru_cache(maxsize=4096)
+def _compile_problems(source: str, mode: str) -> tuple[str, ...]:
     if mode == "eval" and not source.strip():
-        return [problem("model.expression_empty")]
+        return (problem("model.expression_empty"),)
     try:
         tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
         if _nesting(tree) > MAX_NESTING:
-            return [problem("model.expression_nested", limit=MAX_NESTING)]
-        return scripting.compile_problems(source, mode) + _unavailable_builtins(tree)
+            return (problem("model.expression_nested", limit=MAX_NESTING),)
+        return (*scripting.compile_problems(source, mode), *_unavailable_builtins(tree))
     except SyntaxError as err:
-        return [problem("model.expression_syntax", detail=err.msg, line=err.lineno)]
+        return (problem("model.expression_syntax", detail=err.msg, line=err.lineno),)
     except _PARSE_ERRORS:
-        return [problem("model.expression_too_long", limit=MAX_NESTING)]
+        return (problem("model.expression_too_long", limit=MAX_NESTING),)
 
 
 def _unavailable_builtins(tree: ast.AST) -> list[str]:

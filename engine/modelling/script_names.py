@@ -17,34 +17,45 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
+from functools import lru_cache
 
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 
 
 def reads(source: str, mode: str) -> list[str]:
     """The names ``source`` (an ``eval`` expression or ``exec`` script) reads from the task data, in order."""
+    return list(_reads(source, mode))
+
+
+def assigned(source: str) -> set[str]:
+    """The names the script ``source`` sets in the task data (those it binds outside comprehensions and defs)."""
+    return set(_assigned(source))
+
+
+@lru_cache(maxsize=4096)
+def _reads(source: str, mode: str) -> tuple[str, ...]:
     tree = _parse(source, mode)
     if tree is None:
-        return []
+        return ()
     skipped = _local_names(tree) | _guarded_names(tree)
     conditional = _conditional(tree)
     if not isinstance(tree, ast.Module):
-        return _unique(n for n in _loaded(tree, conditional) if n not in skipped)
+        return tuple(_unique(n for n in _loaded(tree, conditional) if n not in skipped))
     found: list[str] = []
     assigned: set[str] = set()
     for statement in tree.body:
         inside = _stored(statement) if _is_compound(statement) else set()
         found += [n for n in _loaded(statement, conditional) if n not in assigned | inside | skipped]
         assigned |= _stored(statement)
-    return _unique(found)
+    return tuple(_unique(found))
 
 
-def assigned(source: str) -> set[str]:
-    """The names the script ``source`` sets in the task data (those it binds outside comprehensions and defs)."""
+@lru_cache(maxsize=4096)
+def _assigned(source: str) -> frozenset[str]:
     tree = _parse(source, "exec")
     if not isinstance(tree, ast.Module):
-        return set()
-    return {n for statement in tree.body for n in _stored(statement)} - _local_names(tree)
+        return frozenset()
+    return frozenset({n for statement in tree.body for n in _stored(statement)} - _local_names(tree))
 
 
 def _parse(source: str, mode: str) -> ast.AST | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
@@ -284,17 +285,28 @@ def _check_untimed_task(file: str, task: etree._Element, rule_ids: set[str], res
 
 
 def _check_form(file: str, task: etree._Element, form: str, source: bytes, result: Checked) -> None:
+    not_schema, conventions = _form_problems(source)
+    if not_schema is not None:
+        _problem(result, task, problem("model.form_not_schema", form=form, detail=not_schema), file)
+        return
+    for message in conventions:
+        _problem(result, task, problem("model.form_convention", form=form, problem=message), file)
+    result.forms[form] = model_files.load_json(source)
+    result.forms_by_file.setdefault(file, set()).add(form)
+
+
+@lru_cache(maxsize=256)
+def _form_problems(source: bytes) -> tuple[str | None, tuple[str, ...]]:
+    """Why ``source`` is no JSON Schema (None when it is one), and how it breaks the form conventions.
+
+    Checking a schema against JSON Schema's own is most of a deploy's time, and a form's verdict depends on its
+    bytes alone: the forms several tasks or versions share are checked once per process."""
     try:
         schema = model_files.load_json(source)
         Draft202012Validator.check_schema(schema)
     except (ValueError, SchemaError) as err:
-        detail = str(err).splitlines()[0]
-        _problem(result, task, problem("model.form_not_schema", form=form, detail=detail), file)
-        return
-    for message in forms.convention_problems(schema):
-        _problem(result, task, problem("model.form_convention", form=form, problem=message), file)
-    result.forms[form] = schema
-    result.forms_by_file.setdefault(file, set()).add(form)
+        return str(err).splitlines()[0], ()
+    return None, tuple(forms.convention_problems(schema))
 
 
 def _check_timers(file: str, process: etree._Element, rules: Mapping[str, Rule], result: Checked) -> None:

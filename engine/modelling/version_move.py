@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from ..runtime import history
 from ..runtime.projection import FORM_PROPERTY
 from ..runtime.serialization import REGISTRY
 
@@ -53,6 +54,29 @@ def blockers(workflow: BpmnWorkflow, spec: BpmnProcessSpec, subprocess_specs: Ma
             blocker = _incompatibility(task, diff.alignment.get(task)) if task.task_spec.bpmn_id else None
             if blocker is not None and blocker not in found:
                 found.append(blocker)
+    return found + [b for b in _pruned_blockers(workflow, spec, subprocess_specs) if b not in found]
+
+
+def _pruned_blockers(workflow: BpmnWorkflow, spec: BpmnProcessSpec, subprocess_specs: Mapping[str, BpmnProcessSpec]
+                     ) -> list[Blocker]:
+    """The blockers of the completed elements whose tasks were pruned (``history``), as if they were in the tree."""
+    pruned = history.of(workflow)
+    found: list[Blocker] = []
+    diffs: dict[str, SpecDiff] = {}
+    for process, bpmn_id in sorted(pruned.first_done if pruned else ()):
+        top = process == workflow.spec.name
+        old_process = workflow.spec if top else workflow.subprocess_specs.get(process)
+        old = old_process.task_specs.get(bpmn_id) if old_process is not None else None
+        if old is None:
+            continue
+        new_process = spec if top else subprocess_specs.get(process)
+        if new_process is None:
+            blocker: Blocker | None = Blocker(process, process, "process", False)
+        else:
+            diff = diffs.setdefault(process, SpecDiff(REGISTRY, old_process, new_process))
+            blocker = _compared(old, diff.alignment.get(old), done=True, open_=False)
+        if blocker is not None and blocker not in found:
+            found.append(blocker)
     return found
 
 
@@ -110,8 +134,10 @@ def _drop_stale_predictions(sub: Any) -> None:
 
 
 def _incompatibility(task: Task, new: Any) -> Blocker | None:
-    old, done, open_ = task.task_spec, task.has_state(TaskState.COMPLETED), task.has_state(OPEN)
+    return _compared(task.task_spec, new, done=task.has_state(TaskState.COMPLETED), open_=task.has_state(OPEN))
 
+
+def _compared(old: Any, new: Any, *, done: bool, open_: bool) -> Blocker | None:
     def blocker(kind: str, before: Any = "", after: Any = "") -> Blocker:
         return Blocker(old.bpmn_id, old.bpmn_name or old.bpmn_id, kind, done, str(before or ""), str(after or ""))
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from ..casework import event_records, withheld
 from ..errors import InvalidInput, NotAllowed, NotFound
 from ..law import calendar
-from ..runtime import projection
+from ..runtime import history, projection
 from ..runtime import run as runtime
 from ..store import access_log, audit, queries, views
 from ..store.models import AuditEvent, Bundle, Case, ProcessDefinition, ProcessInstance, User, WorkItem
@@ -33,7 +33,6 @@ from . import scope as oversight
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 SCOPES = ("instance", "case", "all")
-REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.STARTED | TaskState.WAITING
 
 
 @dataclass(frozen=True)
@@ -231,13 +230,13 @@ def _main_file(files: dict[str, str], process_id: str) -> str:
 def _element_states(workflow: BpmnWorkflow) -> tuple[tuple[Element, ...], tuple[Element, ...], tuple[Waiting, ...]]:
     """Completed elements (in completion order), current tasks and call activities, waiting timers and messages."""
     tasks = [t for t in workflow.get_tasks() if getattr(t.task_spec, "bpmn_id", None)]
-    done = sorted((t for t in tasks if t.has_state(TaskState.COMPLETED)), key=lambda t: t.last_state_change)
+    done = tuple(Element(*element) for element in history.completed(workflow))
     current = [t for t in tasks if _is_current(t)]
     timers = [Waiting(_element(t), "timer", due_at=due) for t, due in projection.waiting_timers(workflow)]
     messages = [Waiting(_element(t), "message", message=t.task_spec.event_definition.name)
                 for t in workflow.get_tasks(state=TaskState.WAITING)
                 if isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)]
-    return _unique(_element(t) for t in done), _unique(_element(t) for t in current), tuple(timers + messages)
+    return done, _unique(_element(t) for t in current), tuple(timers + messages)
 
 
 def _is_current(task: Task) -> bool:
@@ -266,21 +265,12 @@ def _flows_of(xml: str) -> dict[str, list[tuple[str, str, str]]]:
 
 
 def _taken(files: dict[str, str], workflow: BpmnWorkflow) -> tuple[Flow, ...]:
-    """The flows whose source completed and whose target the token then reached (read from the task tree)."""
-    steps = {(t.workflow.spec.name, p.task_spec.bpmn_id, t.task_spec.bpmn_id) for t in workflow.get_tasks()
-             if getattr(t.task_spec, "bpmn_id", None) and t.has_state(REACHED)
-             and (p := _predecessor(t)) is not None and p.has_state(TaskState.COMPLETED)}
+    """The flows whose source completed and whose target the token then reached (read from the task tree and the
+    history of its pruned tasks)."""
+    steps = history.steps(workflow)
     return tuple(Flow(process, flow, source, target)
                  for xml in files.values() for process, flows in _flows_of(xml).items()
                  for flow, source, target in flows if (process, source, target) in steps)
-
-
-def _predecessor(task: Task) -> Task | None:
-    """The nearest ancestor that is a BPMN element (SpiffWorkflow adds splits and joins of its own)."""
-    parent = task.parent
-    while parent is not None and not getattr(parent.task_spec, "bpmn_id", None):
-        parent = parent.parent
-    return parent
 
 
 def _task_names(workflow: BpmnWorkflow) -> dict[str, str]:

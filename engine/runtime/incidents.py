@@ -95,6 +95,7 @@ def wake_one(wiring: Wiring, claim: Callable[[Session], ProcessInstance | None],
         try:
             fired = _wake(wiring, session, row, actor, reason)
             session.commit()
+            _report_fired(wiring, fired)
             return Woken(instance_id, len(fired))
         except Exception as err:  # a process edge: one instance never stops the others
             if _is_transient(wiring, err):
@@ -110,7 +111,13 @@ def _is_transient(wiring: Wiring, err: Exception) -> bool:
     return isinstance(translated, Unavailable | ConcurrentUpdate)
 
 
-def _wake(wiring: Wiring, session: Session, row: ProcessInstance, actor: str, reason: str) -> list[str]:
+def _report_fired(wiring: Wiring, due_instants: list[datetime]) -> None:
+    now = wiring.clock.now()
+    for due in due_instants:
+        wiring.telemetry.timer_fired((now - due).total_seconds())
+
+
+def _wake(wiring: Wiring, session: Session, row: ProcessInstance, actor: str, reason: str) -> list[datetime]:
     incident = open_incident(session, row.id) if row.state == "error" else None
     if row.state == "error":
         row.state, row.error = "running", None
@@ -125,7 +132,9 @@ def record(wiring: Wiring, instance_id: int, err: Exception, actor: str) -> None
     now, message = wiring.clock.now(), _message(err)
     with wiring.database.unit_of_work() as session:
         row = queries.get(session, ProcessInstance, instance_id, "instance")
-        incident = open_incident(session, instance_id) or _new(session, row, now)
+        incident = open_incident(session, instance_id)
+        is_new = incident is None
+        incident = incident or _new(session, row, now)
         incident.attempts += 1
         incident.last_at, incident.error_class, incident.message = now, type(err).__name__, message
         incident.element = _element(err) or _due_timer(session, instance_id, now) or incident.element
@@ -134,6 +143,8 @@ def record(wiring: Wiring, instance_id: int, err: Exception, actor: str) -> None
             "incident": incident.id, "element": incident.element, "attempts": incident.attempts,
             "next_retry_at": incident.next_retry_at.isoformat() if incident.next_retry_at else None})
         session.commit()
+    if is_new:
+        wiring.telemetry.incident_opened()
     log.error("instance %s failed at %s (attempt %s, next retry %s): %s", instance_id, incident.element,
               incident.attempts, incident.next_retry_at or "by a person", message)
 

@@ -30,7 +30,7 @@ from ..law import calendar, deadlines
 from ..store import audit, employer_policy, queries
 from ..store.models import Case, ProcessInstance, WorkItem
 from ..store.repository import Loaded
-from . import facts, projection, run_limits, serialization, verdicts
+from . import facts, history, projection, pruning, run_limits, serialization
 from .problem_codes import problem
 from .scripting import RestrictedScriptEngine, ScriptLimitExceeded, ScriptRejected, script_engine
 
@@ -244,8 +244,7 @@ def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str,
 def recorded_labels(run: Run) -> dict[str, dict[str, str]]:
     """The labels of the variables the instance recorded, each from the form of the task that recorded it last
     (the instance's other forms stand in for a variable no completed task recorded)."""
-    done = sorted(run.workflow.get_tasks(state=TaskState.COMPLETED), key=lambda t: t.last_state_change)
-    recorded = [run.loaded.forms.get(verdicts.properties(t).get(projection.FORM_PROPERTY) or "") for t in done]
+    recorded = [run.loaded.forms.get(form) for form in history.completed_forms(run.workflow)]
     return forms.variable_labels([*run.loaded.forms.values(), *recorded])
 
 
@@ -264,19 +263,21 @@ def deliver(session: Session, run: Run, message: str, payload: dict, actor: str)
     return True
 
 
-def wake(session: Session, run: Run) -> list[str]:
-    """Fire the due timers of ``run``; return the BPMN ids of the timers that fired."""
-    waiting = {str(t.id): t for t, _ in projection.waiting_timers(run.workflow)}
+def wake(session: Session, run: Run) -> list[datetime]:
+    """Fire the due timers of ``run``; return the due instants of the timers that fired."""
+    timers = projection.waiting_timers(run.workflow)
+    waiting, due_at = {str(t.id): t for t, _ in timers}, {str(t.id): due for t, due in timers}
     cycles = {key: copy.deepcopy(t.internal_data.get("event_value")) for key, t in waiting.items()
               if isinstance(t.task_spec.event_definition, spiff_timer.CycleTimerEventDefinition)}
     run.steps(run.workflow.refresh_timers)
     moved = {key for key, before in cycles.items() if waiting[key].internal_data.get("event_value") != before}
-    fired = [t.task_spec.bpmn_id for key, t in waiting.items()  # a cycle fires without completing: its next moves
+    fired = [key for key, t in waiting.items()  # a cycle fires without completing: its next moves
              if t.has_state(TaskState.COMPLETED) or key in moved]
     if not fired:
         return []
-    save(session, run, actor="scheduler", action="timers_fired", after={"fired": fired})
-    return fired
+    save(session, run, actor="scheduler", action="timers_fired",
+         after={"fired": [waiting[key].task_spec.bpmn_id for key in fired]})
+    return [due_at[key] for key in fired]
 
 
 def save(session: Session, run: Run, *, actor: str, action: str, task: str | None = None,
@@ -284,7 +285,6 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     """Store the workflow state and every row derived from it, plus the audit event (caller commits)."""
     now, row = run.clock.now(), run.row
     state_before = row.state
-    row.state_json = serialization.dump(run.workflow)
     row.state = "completed" if run.workflow.completed else "running"
     if row.state == "completed" and row.ended_at is None:
         row.ended_at = now
@@ -293,6 +293,9 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
                                                    bool(row.withheld_from_employer))
     projection.project(session, row, run.workflow, run.recorded, now, actor, run.loaded.rules)
     run.recorded.clear()
+    if pruning.ENABLED:
+        pruning.prune(run.workflow, pruning.protected_timers(session, row.id, run.workflow))
+    row.state_json = serialization.dump(run.workflow)
     after = dict(after or {})
     if row.state != state_before:
         after["instance_state"] = row.state

@@ -5,6 +5,8 @@ also pseudonymises the closed cases past their retention (``pseudonymise_expired
 notification job makes the notifications of what happened (``notifications.sweep``) and, when SMTP is configured,
 mails the due ones (``notifications.send_mail``): a task completion never waits for either.
 Due instants are on the engine's clock; APScheduler runs on real time, so the delay is translated.
+A scheduler given a ``worker_name`` beats every ``heartbeat_seconds`` of real time (``engine.liveness``), in a job of
+its own so that a long sweep never looks like a dead worker, and deletes its heartbeat when it shuts down.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ CHECKPOINT_JOB = "audit-checkpoint"
 RETENTION_JOB = "retention"
 ACCESS_LOG_JOB = "access-log-purge"
 NOTIFY_JOB = "notifications"
+HEARTBEAT_JOB = "heartbeat"
 DAY_SECONDS = 24 * 3600
 STRICTNESS_MARGIN = timedelta(seconds=1)
 """SpiffWorkflow fires a timer only strictly after its due instant."""
@@ -44,8 +47,11 @@ class TimerScheduler:
     def __init__(self, engine: Engine, *, sweep_seconds: int = 60, blocking: bool = False,
                  anchors: AnchorStore | None = None, checkpoint_seconds: int = 3600,
                  access_log_retention_days: int | None = None, mail: MailSettings | None = None,
-                 composer: Composer | None = None) -> None:
+                 composer: Composer | None = None, worker_name: str | None = None,
+                 heartbeat_seconds: int = 10) -> None:
         self.engine = engine
+        self.worker_name, self.heartbeat_seconds = worker_name, heartbeat_seconds
+        """The name this scheduler beats under (None: it records no heartbeat), and how often."""
         is_mailing = mail is not None and composer is not None
         self.mail: MailSettings | None = mail if is_mailing else None
         """Where notifications are mailed (with ``composer``'s texts); without both, they stay in the bell."""
@@ -54,6 +60,7 @@ class TimerScheduler:
         self.sweep_seconds = sweep_seconds
         self.anchors, self.checkpoint_seconds = anchors, checkpoint_seconds
         self._real = SystemClock()
+        self._started_at = self._real.now()
         self._is_down = False
         self._scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=timezone.utc)
 
@@ -61,6 +68,9 @@ class TimerScheduler:
         """Start the scheduler (a blocking one returns only when shut down)."""
         self._scheduler.add_job(self.wake, "interval", seconds=self.sweep_seconds, id=SWEEP_JOB,
                                 coalesce=True, max_instances=1)
+        if self.worker_name is not None:
+            self._scheduler.add_job(self.beat, "interval", seconds=self.heartbeat_seconds, id=HEARTBEAT_JOB,
+                                    coalesce=True, max_instances=1, next_run_time=self._real.now())
         if self.anchors is not None:
             self._scheduler.add_job(self.checkpoint, "interval", seconds=self.checkpoint_seconds, id=CHECKPOINT_JOB,
                                     coalesce=True, max_instances=1, next_run_time=self._real.now())
@@ -78,9 +88,25 @@ class TimerScheduler:
         self._scheduler.start(paused=paused)
 
     def shutdown(self) -> None:
-        """Stop the scheduler and its thread."""
+        """Stop the scheduler and its thread (after the running jobs), then delete its heartbeat."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
+        if self.worker_name is None:
+            return
+        try:
+            self.engine.liveness.leave(self.worker_name)
+        except EngineError as err:
+            log.warning("heartbeat of %s not deleted: %s", self.worker_name, err.message)
+
+    def beat(self) -> None:
+        """Record this worker's heartbeat; while the database is away, the outage is noted once."""
+        if self.worker_name is None:
+            return
+        try:
+            self.engine.liveness.beat(self.worker_name, interval_seconds=self.heartbeat_seconds,
+                                      started_at=self._started_at)
+        except Unavailable as err:
+            self._note_outage(err)
 
     def wake(self) -> TimerRun:
         """Fire the due timers, then re-arm at the next one.

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from ..errors import InvalidModel, Problem
+from . import history
 
 SPIFF_VERSION = "3.2.0"
 FORMAT_VERSION = 1
@@ -31,6 +32,8 @@ class _SpecByReference(BpmnWorkflowConverter):
         dct["subprocess_specs"] = sorted(workflow.subprocess_specs)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        if (pruned := history.of(workflow)) is not None:
+            dct[history.ATTRIBUTE] = pruned.to_json()
         return dct
 
     def from_dict(self, dct: dict) -> BpmnWorkflow:
@@ -40,6 +43,8 @@ class _SpecByReference(BpmnWorkflowConverter):
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        if history.ATTRIBUTE in dct:
+            setattr(workflow, history.ATTRIBUTE, history.History.from_json(dct.pop(history.ATTRIBUTE)))
         return workflow
 
 

@@ -65,8 +65,8 @@ def _write(session: Session, entries: list[AccessLogEntry]) -> None:
             session.add_all(entries)
     except Exception:
         first = entries[0]
-        log.exception("access log: the read of case(s) %s by %s on %s (%s) was not logged",
-                      ", ".join(str(e.case_id) for e in entries), first.username, first.surface, first.target)
+        log.exception("access log: the read of case(s) %s by user %s on %s (%s) was not logged",
+                      ", ".join(str(e.case_id) for e in entries), first.user_id, first.surface, first.target)
 
 
 def _computed(session: Session, classifications: Classes, read: str) -> Iterable[str]:

@@ -1,19 +1,29 @@
-"""The unit of work over one database: SQLite (a file under the instance folder) by default, PostgreSQL by URL."""
+"""The unit of work over one database: SQLite (a file under the instance folder) by default, PostgreSQL by URL.
+
+SQLite runs in WAL mode, so a reader never waits for a writer: a read-only unit of work (``is_read_only``) begins a
+deferred transaction on a snapshot and takes no lock, while every other unit of work begins ``IMMEDIATE`` and so
+waits its turn for the one write lock up front (a deferred writer could find its snapshot stale only at its first
+write, and fail). A read-only unit of work runs with ``PRAGMA query_only`` (on PostgreSQL, ``READ ONLY``): a write
+in it is an error, never a silent wait for the write lock.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import database_errors
+from .write_turns import WriteTurns
 
 
 class Database:
@@ -21,25 +31,28 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = _create_engine(url)
+        self.engine = _create_engine(url, WriteTurns(patience=BUSY_TIMEOUT_SECONDS))
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        readers = {READ_ONLY: True} if url.startswith("sqlite") else {READ_ONLY: True, "postgresql_readonly": True}
+        self._readers = sessionmaker(self.engine.execution_options(**readers), expire_on_commit=False)
 
     def upgrade_schema(self) -> None:
         """Create the schema or bring it to the newest migration; migrations never drop data."""
-        config = Config()
-        config.set_main_option("script_location", str(Path(__file__).parent.parent / "migrations"))
+        config = migrations_config()
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
+    def unit_of_work(self, *, is_read_only: bool = False) -> Iterator[Session]:
         """Yield a session; leaving without ``commit()`` rolls back.
+
+        ``is_read_only`` for a unit that only reads: on SQLite it neither takes nor waits for the write lock.
 
         Database failures become engine errors (``database_errors``): lost races ``ConcurrentUpdate``, an outage
         ``Unavailable``, a value the database refuses ``InvalidInput``.
         """
-        session = self._sessions()
+        session = (self._readers if is_read_only else self._sessions)()
         try:
             yield session
         except Exception as err:
@@ -50,22 +63,64 @@ class Database:
         finally:
             database_errors.close(session)
 
+    def listen(self, listeners: dict[str, Callable[..., Any]]) -> None:
+        """Attach session event listeners (``after_commit``, ...) to every unit of work of this database."""
+        for name, listener in listeners.items():
+            event.listen(self._sessions, name, listener)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def _create_engine(url: str) -> SqlEngine:
+def migrations_config() -> Config:
+    """Alembic's configuration for the engine's migrations (``engine/migrations``)."""
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent.parent / "migrations"))
+    return config
+
+
+BUSY_TIMEOUT_SECONDS = 30
+"""How long an SQLite writer waits for the write lock before the unit of work fails as ``Unavailable``."""
+READ_ONLY = "reintegra_read_only"
+"""The execution option that marks the connections of read-only units of work."""
+_TURN = "reintegra_write_turn"
+
+
+def _create_engine(url: str, turns: WriteTurns) -> SqlEngine:
     if not url.startswith("sqlite"):  # pre-ping: a restarted server is picked up; a dead one is an outage in seconds
         timeout = {} if "connect_timeout" in url else {"connect_timeout": 5}
         return create_engine(url, pool_pre_ping=True, connect_args=timeout)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_connect)
-    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    event.listen(engine, "begin", partial(_sqlite_begin, turns))
+    event.listen(engine, "commit", partial(_end_turn, turns))
+    event.listen(engine, "rollback", partial(_end_turn, turns))
     return engine
 
 
+def _sqlite_begin(turns: WriteTurns, connection: Connection) -> None:
+    """Readers begin deferred (a WAL snapshot, no lock) and may not write; writers take their turn, then the write
+    lock up front."""
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("PRAGMA query_only=ON")
+        connection.exec_driver_sql("BEGIN")
+        return
+    connection.info[_TURN] = turns.take()
+    try:
+        connection.exec_driver_sql("PRAGMA query_only=OFF")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except Exception:
+        _end_turn(turns, connection)
+        raise
+
+
+def _end_turn(turns: WriteTurns, connection: Connection) -> None:
+    if connection.info.pop(_TURN, False):
+        turns.give_back()
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    """Serialize SQLite writers (BEGIN IMMEDIATE) and enforce foreign keys."""
+    """Enforce foreign keys; write-ahead logging, so readers and the one writer never block each other."""
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

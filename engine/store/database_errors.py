@@ -44,6 +44,8 @@ def translate(err: Exception, dbapi: Any) -> EngineError | None:
     if isinstance(err, DataError):
         return InvalidInput("the database refused a value", {"data": [REFUSED_VALUE]})
     if isinstance(err, OperationalError) and not err.connection_invalidated:
+        if "readonly database" in str(err.orig):  # a write in a read-only unit of work: a bug, not an outage
+            return None
         if "is locked" in str(err.orig):  # SQLite waited its full timeout: retrying would wait as long again
             return Conflict("the database is busy with another change; try again")
         if getattr(err.orig, "sqlstate", None) in LOST_RACE_STATES:

@@ -88,7 +88,7 @@ class SignIns(Wiring):
 
     def session_user(self, token: str) -> views.UserView | None:
         """The user a browser session belongs to, or None once it was signed out."""
-        with self.database.unit_of_work() as session:
+        with self.database.unit_of_work(is_read_only=True) as session:
             user = session_user(session, token)
             return accounts.user_view(user) if user else None
 

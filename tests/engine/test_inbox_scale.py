@@ -62,7 +62,7 @@ def test_items_open_before_revision_0026_are_ordered_by_the_due_date_of_their_te
     [visit] = eng.work_items(case_id=case.id)
     assert visit.due_on is not None
     eng.close()
-    row = migrated_again(database_url, "0024", sa.text(f"SELECT risk_due_on FROM work_item WHERE id = {visit.id}"))
+    row = migrated_again(database_url, "0025", sa.text(f"SELECT risk_due_on FROM work_item WHERE id = {visit.id}"))
     assert row.risk_due_on in (visit.due_on, visit.due_on.isoformat())
-    later = migrated_again(database_url, "0024", sa.text(f"SELECT risk_due_on FROM work_item WHERE id = {request.id}"))
+    later = migrated_again(database_url, "0025", sa.text(f"SELECT risk_due_on FROM work_item WHERE id = {request.id}"))
     assert later.risk_due_on in (date.max, date.max.isoformat())

@@ -83,3 +83,9 @@ def test_deploy_of_a_timer_with_another_roles_rule_deploys_and_prints_the_warnin
     assert "deployed visit_demo version 1" in result.output
     assert "warning: visit_demo.bpmn:" in result.output and "visit_overdue: rule T19 is a term for the role " \
         "'employer' to act" in result.output
+
+
+def test_serve_without_a_secret_key_stops_with_one_message_before_any_web_process(sqlite_env, monkeypatch):
+    monkeypatch.delenv("REINTEGRA_SECRET_KEY", raising=False)
+    result = CliRunner().invoke(main, ["serve", "--bind", "127.0.0.1:0"])
+    assert result.exit_code == 2 and "REINTEGRA_SECRET_KEY is not set" in result.output

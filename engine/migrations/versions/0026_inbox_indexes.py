@@ -4,14 +4,14 @@ risk: ``work_item.risk_due_on``, the due date an item shows when it has a legal 
 for the items there are.
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0024"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
