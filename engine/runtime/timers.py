@@ -20,7 +20,7 @@ def claim_due_instance(session: Session, now: datetime, skip: set[int]) -> Proce
     instance looked at is added to ``skip``, so one call never wakes an instance twice.
     """
     while True:
-        candidates = (select(Timer.instance_id).where(Timer.due_at < now, Timer.instance_id.not_in(_set_aside(now)))
+        candidates = (select(Timer.instance_id).where(Timer.due_at <= now, Timer.instance_id.not_in(_set_aside(now)))
                       .order_by(Timer.due_at).limit(20))
         if skip:
             candidates = candidates.where(Timer.instance_id.not_in(skip))
@@ -38,7 +38,7 @@ def claim_due_instance(session: Session, now: datetime, skip: set[int]) -> Proce
 
 def still_due(session: Session, instance_id: int, now: datetime) -> bool:
     """Re-read after taking the lock: another worker may have fired the timer just before."""
-    query = select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at < now).limit(1)
+    query = select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at <= now).limit(1)
     return session.scalar(query) is not None
 
 
