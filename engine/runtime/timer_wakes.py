@@ -2,8 +2,9 @@
 
 The projection ``announce``s the due instant of every timer it adds or moves. When the unit of work commits, the
 earliest one reaches the schedulers of this process (``TimerWakes``, the embedded SQLite default) and, on
-PostgreSQL, those of every process: the commit carries ``NOTIFY reintegra_timers`` with the instant, which each
-worker's ``Listener`` hears on a connection of its own. A rolled-back unit of work announces nothing. A scheduler
+PostgreSQL, those of every process: the commit carries ``NOTIFY reintegra_timers`` with its schema and the instant,
+which each worker's ``Listener`` hears on a connection of its own (a notification goes to the whole database, so a
+listener ignores those of other schemas). A rolled-back unit of work announces nothing. A scheduler
 that misses a notification (its connection was down) still has its sweep.
 """
 
@@ -16,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import func, select
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -55,7 +56,8 @@ class TimerWakes:
         def committing(session: Session) -> None:
             due = session.info.get(_EARLIEST)
             if due is not None and session.get_bind().dialect.name == "postgresql":
-                session.execute(select(func.pg_notify(CHANNEL, due.isoformat())))
+                session.execute(text("SELECT pg_notify(:channel, current_schema() || ' ' || :due)"),
+                                {"channel": CHANNEL, "due": due.isoformat()})
 
         def committed(session: Session) -> None:
             due = session.info.pop(_EARLIEST, None)
@@ -85,6 +87,7 @@ class Listener:
         self._hear, self._on_connect, self._poll_seconds = hear, on_connect, poll_seconds
         self._stopping = threading.Event()
         self._connection: psycopg.Connection | None = None
+        self._schema = ""
         self._thread = threading.Thread(target=self._run, name="reintegra-timer-listener", daemon=True)
 
     def start(self) -> None:
@@ -105,6 +108,8 @@ class Listener:
     def _connect(self) -> psycopg.Connection:
         connection = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5)
         connection.execute(f"LISTEN {CHANNEL}")
+        row = connection.execute("SELECT current_schema()").fetchone()
+        self._schema = row[0] if row else ""
         return connection
 
     def _run(self) -> None:
@@ -125,8 +130,11 @@ class Listener:
                 self._stopping.wait(self._poll_seconds)
 
     def _heard(self, payload: str) -> None:
+        schema, _, instant = payload.rpartition(" ")
+        if schema != self._schema:
+            return
         try:
-            due = datetime.fromisoformat(payload)
+            due = datetime.fromisoformat(instant)
         except ValueError:
             log.warning("timers: ignored a notification that is no instant: %r", payload[:100])
             return
