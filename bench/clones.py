@@ -1,10 +1,12 @@
 """Copies of one real instance made in SQL, each with every derived row the instance has (timers, deadlines, work
-items pointing at their own copy's deadline, correlations): quick to make, and a real, wakeable instance each."""
+items pointing at their own copy's deadline, correlations) and the head of its own audit stream (empty, as the copy
+has no history): quick to make, and a real, wakeable instance each."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from engine.store.audit import GENESIS
 from engine.store.models import Correlation, Deadline, ProcessInstance, Timer, WorkItem
 
 DERIVED = (Timer, Deadline, Correlation, WorkItem)
@@ -34,6 +36,9 @@ def clone(url: str, instance_id: int, copies: int) -> list[int]:
                 f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(values)} "
                 f"FROM process_instance p, {table.name} t WHERE t.instance_id = :id AND p.id > :last"),
                 {"id": instance_id, "last": last})
+        conn.execute(sa.text(
+            "INSERT INTO audit_head (stream, seq, hash, updated_at) SELECT 'instance:' || p.id, 0, :genesis, "
+            "p.started_at FROM process_instance p WHERE p.id > :last"), {"genesis": GENESIS, "last": last})
         ids = conn.execute(sa.text("SELECT id FROM process_instance WHERE id > :last ORDER BY id"),
                            {"last": last}).scalars().all()
     db.dispose()
