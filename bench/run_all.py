@@ -12,9 +12,11 @@ import compliance  # noqa: E402
 import inbox  # noqa: E402
 import sqlite_reads  # noqa: E402
 import throughput  # noqa: E402
+import timer_burst  # noqa: E402
+import timer_overhead  # noqa: E402
 import timers  # noqa: E402
 
 if __name__ == "__main__":
-    for bench in (throughput, timers, completion, compliance, sqlite_reads, inbox):
+    for bench in (throughput, timers, timer_overhead, timer_burst, completion, compliance, sqlite_reads, inbox):
         bench.main()
         print()

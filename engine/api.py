@@ -207,10 +207,11 @@ class Engine(CaseWork, CaseList, WorkList, Workbench, InstanceMoves, Trials, Ann
         """
         woken, fired, failed = 0, 0, []
         done: set[int] = set()
+        queue: list[int] = []
         while len(done) < limit:
             try:
                 outcome = incidents.wake_one(self, partial(timers.claim_due_instance, now=self.clock.now(),
-                                                           skip=done), actor="scheduler")
+                                                           skip=done, queue=queue), actor="scheduler")
             except ConcurrentUpdate:
                 continue  # another writer changed the instance first; its timer is still due for the next sweep
             if outcome is None:

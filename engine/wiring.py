@@ -13,6 +13,7 @@ from .law import catalogue, deadlines, eligibility
 from .runtime import run as runtime
 from .runtime.problem_codes import problem
 from .runtime.telemetry import Telemetry, count_audit_appends
+from .runtime.timer_wakes import TimerWakes
 from .store import queries, repository
 from .store.database import Database
 from .store.file_store import FileStore
@@ -33,6 +34,9 @@ class Wiring:
         self.telemetry = telemetry or Telemetry()
         """Where the engine reports completions, fired timers, incidents and audit appends (nowhere by default)."""
         self.database.listen(count_audit_appends(self.telemetry))
+        self.timer_wakes = TimerWakes()
+        """The schedulers of this process that hear of every timer a unit of work creates or moves, once committed."""
+        self.database.listen(self.timer_wakes.listeners())
         self.forms_dir = forms_dir or ROOT / "forms"
         self.rules_path = rules_path
         self.policy = policy or eligibility.Policy()

@@ -179,7 +179,7 @@ def _element(err: BaseException) -> str | None:
 
 
 def _due_timer(session: Session, instance_id: int, now: datetime) -> str | None:
-    query = select(Timer.bpmn_id).where(Timer.instance_id == instance_id, Timer.due_at < now).order_by(Timer.due_at)
+    query = select(Timer.bpmn_id).where(Timer.instance_id == instance_id, Timer.due_at <= now).order_by(Timer.due_at)
     return session.scalars(query).first()
 
 

@@ -33,7 +33,7 @@ from ..casework import access
 from ..law import calendar, explanations
 from ..law.deadlines import Computation, Rule
 from ..store.models import Correlation, Deadline, ProcessInstance, Timer, WorkItem
-from . import procedure_terms, verdicts
+from . import procedure_terms, timer_wakes, verdicts
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 
@@ -63,7 +63,7 @@ def project(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, reco
 
 
 def timer_due(task: Task) -> datetime | None:
-    """The instant after which a waiting timer task fires, or None for tasks that are no timers."""
+    """The instant at which a waiting timer task fires, or None for tasks that are no timers."""
     definition = getattr(task.task_spec, "event_definition", None)
     value = task.internal_data.get("event_value")
     if not isinstance(definition, TimerEventDefinition) or value is None:
@@ -252,9 +252,19 @@ def _guarding_deadline(session: Session, row: ProcessInstance, task: Task) -> in
 
 
 def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    session.execute(delete(Timer).where(Timer.instance_id == row.id))
-    for task, due in waiting_timers(workflow):
-        session.add(Timer(instance_id=row.id, task_id=str(task.id), bpmn_id=task.task_spec.bpmn_id, due_at=due))
+    """Delete the timer rows that no longer wait, add the new ones and move the moved ones; every timer added or
+    moved is announced to the schedulers (``timer_wakes``), so that one due earlier than they expect fires on time."""
+    waiting = {str(task.id): (task, due) for task, due in waiting_timers(workflow)}
+    for timer in session.scalars(select(Timer).where(Timer.instance_id == row.id)):
+        found = waiting.pop(timer.task_id, None)
+        if found is None:
+            session.delete(timer)
+        elif timer.due_at != found[1]:
+            timer.due_at = found[1]
+            timer_wakes.announce(session, found[1])
+    for task_id, (task, due) in waiting.items():
+        session.add(Timer(instance_id=row.id, task_id=task_id, bpmn_id=task.task_spec.bpmn_id, due_at=due))
+        timer_wakes.announce(session, due)
 
 
 def _sync_correlations(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:

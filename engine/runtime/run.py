@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -49,6 +49,18 @@ class _ClockedDatetime(spiff_timer.datetime):  # type: ignore[name-defined,misc]
 
 
 spiff_timer.datetime = _ClockedDatetime
+
+
+class _JustAfter:
+    """The engine's clock one microsecond on: SpiffWorkflow fires a timer when its instant is *before* now, so
+    asking it at this clock fires every timer due at or before the engine's now (a term expiring at midnight fires
+    at midnight)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    def now(self) -> datetime:
+        return self._clock.now() + timedelta(microseconds=1)
 
 
 @contextmanager
@@ -269,7 +281,7 @@ def wake(session: Session, run: Run) -> list[datetime]:
     waiting, due_at = {str(t.id): t for t, _ in timers}, {str(t.id): due for t, due in timers}
     cycles = {key: copy.deepcopy(t.internal_data.get("event_value")) for key, t in waiting.items()
               if isinstance(t.task_spec.event_definition, spiff_timer.CycleTimerEventDefinition)}
-    run.steps(run.workflow.refresh_timers)
+    run.steps(lambda: _refresh_due_timers(run))
     moved = {key for key, before in cycles.items() if waiting[key].internal_data.get("event_value") != before}
     fired = [key for key, t in waiting.items()  # a cycle fires without completing: its next moves
              if t.has_state(TaskState.COMPLETED) or key in moved]
@@ -278,6 +290,12 @@ def wake(session: Session, run: Run) -> list[datetime]:
     save(session, run, actor="scheduler", action="timers_fired",
          after={"fired": [waiting[key].task_spec.bpmn_id for key in fired]})
     return [due_at[key] for key in fired]
+
+
+def _refresh_due_timers(run: Run) -> None:
+    """Fire the timers due at or before now (what follows runs on the engine's own clock)."""
+    with _engine_time(_JustAfter(run.clock)):
+        run.workflow.refresh_timers()
 
 
 def save(session: Session, run: Run, *, actor: str, action: str, task: str | None = None,

@@ -4,7 +4,10 @@ The job body is one engine call (``fire_due_timers``) followed by re-arming at `
 also pseudonymises the closed cases past their retention (``pseudonymise_expired``). At every sweep interval the
 notification job makes the notifications of what happened (``notifications.sweep``) and, when SMTP is configured,
 mails the due ones (``notifications.send_mail``): a task completion never waits for either.
-Due instants are on the engine's clock; APScheduler runs on real time, so the delay is translated.
+Due instants are on the engine's clock; APScheduler runs on real time, so the delay is translated. A timer is due at
+its instant (not a second later). A timer that a unit of work creates or moves earlier than the armed wake-up re-arms
+it as soon as it commits (``timer_wakes``): in this process directly, and from any process on PostgreSQL, where the
+scheduler LISTENs on a connection of its own; the sweep is only a safety net.
 A scheduler given a ``worker_name`` beats every ``heartbeat_seconds`` of real time (``engine.liveness``), in a job of
 its own so that a long sweep never looks like a dead worker, and deletes its heartbeat when it shuts down.
 """
@@ -12,7 +15,8 @@ its own so that a long sweep never looks like a dead worker, and deletes its hea
 from __future__ import annotations
 
 import logging
-from datetime import timedelta, timezone
+import threading
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -24,6 +28,7 @@ from ..clock import SystemClock
 from ..errors import EngineError, Unavailable
 from ..store.anchors import AnchorStore
 from ..store.views import TimerRun
+from .timer_wakes import Listener
 
 if TYPE_CHECKING:
     from ..api import Engine
@@ -37,8 +42,9 @@ ACCESS_LOG_JOB = "access-log-purge"
 NOTIFY_JOB = "notifications"
 HEARTBEAT_JOB = "heartbeat"
 DAY_SECONDS = 24 * 3600
-STRICTNESS_MARGIN = timedelta(seconds=1)
-"""SpiffWorkflow fires a timer only strictly after its due instant."""
+BUSY_PAUSE = timedelta(seconds=1)
+"""How long to wait before looking again at a timer still due after a wake-up (another worker holds its instance,
+or its incident waits for a retry), rather than spin."""
 
 
 class TimerScheduler:
@@ -62,6 +68,10 @@ class TimerScheduler:
         self._real = SystemClock()
         self._started_at = self._real.now()
         self._is_down = False
+        self._armed_at: datetime | None = None
+        """The engine instant of the armed wake-up (None: nothing armed)."""
+        self._arming = threading.Lock()
+        self._listener: Listener | None = None
         self._scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=timezone.utc)
 
     def start(self, *, paused: bool = False) -> None:
@@ -81,14 +91,19 @@ class TimerScheduler:
         if self.access_log_retention_days is not None:
             self._scheduler.add_job(self.purge_access_log, "interval", seconds=DAY_SECONDS, id=ACCESS_LOG_JOB,
                                     coalesce=True, max_instances=1, next_run_time=self._real.now())
-        try:
-            self.arm()
-        except Unavailable as err:  # started during an outage: the sweep keeps trying at its interval
-            self._note_outage(err)
+        self.engine.timer_wakes.subscribe(self.hear)
+        if self.engine.database.engine.dialect.name == "postgresql":
+            self._listener = Listener(self.engine.database.url, self.hear, self._rearm)
+            self._listener.start()
+        self._rearm()
         self._scheduler.start(paused=paused)
 
     def shutdown(self) -> None:
         """Stop the scheduler and its thread (after the running jobs), then delete its heartbeat."""
+        self.engine.timer_wakes.unsubscribe(self.hear)
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
         if self.worker_name is None:
@@ -186,13 +201,32 @@ class TimerScheduler:
         log.info("access log: %s row(s) older than %s days purged", count, self.access_log_retention_days)
 
     def arm(self) -> None:
-        """Schedule a one-off wake-up just after the next due timer (replacing the previous one)."""
+        """Schedule a one-off wake-up at the next due timer (replacing the previous one)."""
         due = self.engine.next_due()
-        if due is None:
-            if self._scheduler.get_job(NEXT_TIMER_JOB):
-                self._scheduler.remove_job(NEXT_TIMER_JOB)
-            return
-        delay = max(due - self.engine.clock.now(), timedelta(0)) + STRICTNESS_MARGIN
+        with self._arming:
+            if due is None:
+                self._armed_at = None
+                if self._scheduler.get_job(NEXT_TIMER_JOB):
+                    self._scheduler.remove_job(NEXT_TIMER_JOB)
+                return
+            now = self.engine.clock.now()
+            self._arm_at(due if due > now else now + BUSY_PAUSE)
+
+    def hear(self, due: datetime) -> None:
+        """A timer due at ``due`` was committed: wake up then if that is earlier than the armed wake-up."""
+        with self._arming:
+            if self._armed_at is None or due < self._armed_at:
+                self._arm_at(due)
+
+    def _rearm(self) -> None:
+        try:
+            self.arm()
+        except Unavailable as err:  # during an outage: the sweep keeps trying at its interval
+            self._note_outage(err)
+
+    def _arm_at(self, instant: datetime) -> None:
+        self._armed_at = instant
+        delay = max(instant - self.engine.clock.now(), timedelta(0))
         self._scheduler.add_job(self.wake, "date", run_date=self._real.now() + delay, id=NEXT_TIMER_JOB,
                                 replace_existing=True, misfire_grace_time=None, coalesce=True)
 

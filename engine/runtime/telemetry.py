@@ -62,7 +62,7 @@ class Backlog:
 
 def backlog(session: Session, now: datetime) -> Backlog:
     """Count the backlog: two counts over indexed columns, cheap enough for every scrape."""
-    due = session.scalar(select(func.count()).select_from(Timer).where(Timer.due_at < now))
+    due = session.scalar(select(func.count()).select_from(Timer).where(Timer.due_at <= now))
     open_ = session.scalar(select(func.count()).select_from(Incident).where(Incident.state == "open"))
     return Backlog(int(due or 0), int(open_ or 0))
 

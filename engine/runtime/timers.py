@@ -11,23 +11,35 @@ from ..store import audit, queries
 from ..store.models import ProcessInstance, Timer
 from .incident_models import Incident
 
+CANDIDATES = 50
+"""How many due instances one look-up of the timer index hands to a sweep."""
 
-def claim_due_instance(session: Session, now: datetime, skip: set[int]) -> ProcessInstance | None:
+
+def claim_due_instance(session: Session, now: datetime, skip: set[int],
+                       queue: list[int] | None = None) -> ProcessInstance | None:
     """Lock the instance with the earliest due timer that no other worker holds (SKIP LOCKED).
 
     Candidates come from the timer index, so idle instances are never read. An instance stopped by an
     error is a candidate only when its incident's retry is due, so a poisoned instance never spins. Every
-    instance looked at is added to ``skip``, so one call never wakes an instance twice.
+    instance looked at is added to ``skip``, so one call never wakes an instance twice. ``queue`` keeps the
+    candidates one look-up found for the next calls of one sweep (each is checked again under its lock), so a burst
+    reads the timer index once per ``CANDIDATES`` instances rather than once per instance.
     """
+    pending = queue if queue is not None else []
     while True:
-        candidates = (select(Timer.instance_id).where(Timer.due_at < now, Timer.instance_id.not_in(_set_aside(now)))
-                      .order_by(Timer.due_at).limit(20))
-        if skip:
-            candidates = candidates.where(Timer.instance_id.not_in(skip))
-        ids = list(dict.fromkeys(session.scalars(candidates)))
-        if not ids:
-            return None
-        for instance_id in ids:
+        if not pending:
+            candidates = (select(Timer.instance_id)
+                          .where(Timer.due_at <= now, Timer.instance_id.not_in(_set_aside(now)))
+                          .order_by(Timer.due_at).limit(CANDIDATES))
+            if skip:
+                candidates = candidates.where(Timer.instance_id.not_in(skip))
+            pending.extend(i for i in dict.fromkeys(session.scalars(candidates)) if i not in skip)
+            if not pending:
+                return None
+        while pending:
+            instance_id = pending.pop(0)
+            if instance_id in skip:
+                continue
             skip.add(instance_id)
             lock = (select(ProcessInstance).where(ProcessInstance.id == instance_id, retry_is_due(now))
                     .with_for_update(skip_locked=True))
@@ -38,7 +50,7 @@ def claim_due_instance(session: Session, now: datetime, skip: set[int]) -> Proce
 
 def still_due(session: Session, instance_id: int, now: datetime) -> bool:
     """Re-read after taking the lock: another worker may have fired the timer just before."""
-    query = select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at < now).limit(1)
+    query = select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at <= now).limit(1)
     return session.scalar(query) is not None
 
 

@@ -35,6 +35,18 @@ def test_nothing_fires_one_second_before_the_term_expires(eng, clock):
     assert [i.task for i in eng.work_items(role="occupational_physician")] == ["hold_visit"]
 
 
+def test_the_timer_fires_at_the_very_instant_the_term_expires_and_not_a_microsecond_before(eng, clock):
+    """The term ends with 8 January; from the first instant of 9 January (Brussels) it is missed."""
+    case, _ = requested(eng)
+    clock.set(EXPIRES - timedelta(microseconds=1))
+    assert eng.fire_due_timers().timers_fired == 0
+    clock.set(EXPIRES)
+    assert eng.fire_due_timers().timers_fired == 1
+    assert [i.task for i in eng.work_items(role="occupational_physician")] == ["explain_delay"]
+    [deadline] = eng.deadlines(case.id)
+    assert (deadline.state, deadline.due_on) == ("missed", date(2027, 1, 8))
+
+
 def test_past_the_term_exactly_one_escalation_appears_with_its_legal_basis(eng, clock):
     """T15: art. I.4-36, the visit takes place within 10 working days following the day of receipt."""
     case, instance = requested(eng)

@@ -56,8 +56,9 @@ class Scenario:
     def do(self, task: str, data: dict, actor: str = "someone") -> None:
         self.law.complete(self.item(task).id, data, actor=actor)
 
-    def until(self, year: int, month: int, day: int, hour: int = 10) -> engine.TimerRun:
-        self.clock.set(at(year, month, day, hour))
+    def until(self, year: int, month: int, day: int, hour: int = 10, minute: int = 0,
+              second: int = 0) -> engine.TimerRun:
+        self.clock.set(at(year, month, day, hour, minute, second))
         return self.law.fire_due_timers()
 
     def tasks(self) -> list[tuple[str | None, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -311,8 +311,9 @@ def test_T06_three_missed_invitations_end_the_trajectory_and_the_second_is_repor
             assert ("advisory_physician", "note_absence") in rit.tasks()
             rit.do("note_absence", {"noted_on": "2027-01-20"}, "aa1")
         if next_allowed:
-            assert rit.until(*next_allowed, hour=0).timers_fired == 0
-            assert rit.until(*next_allowed, hour=1).timers_fired == 1
+            day_before = date(*next_allowed) - timedelta(days=1)
+            assert rit.until(day_before.year, day_before.month, day_before.day, 23, 59, 59).timers_fired == 0
+            assert rit.until(*next_allowed, hour=0).timers_fired == 1
     rit.do("inform_no_response", {"employer_informed_on": "2027-02-04", "advisory_physician_informed_on":
                                   "2027-02-04"}, "oa1")
     assert rit.state() == "completed" and rit.tasks() == []

@@ -1,0 +1,48 @@
+"""A throw-away database for one bench: a fresh SQLite file, or a fresh schema in REINTEGRA_BENCH_DATABASE_URL.
+
+A bench that copies instances in SQL needs tables that hold nothing else; on PostgreSQL each call makes its own
+schema (dropped by ``drop``), so the benches of one ``make bench`` run never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+
+import sqlalchemy as sa
+
+import engine
+
+
+def fresh_url() -> str:
+    """A migrated, empty database of its own."""
+    base = os.environ.get("REINTEGRA_BENCH_DATABASE_URL")
+    if not base or not base.startswith("postgresql"):
+        url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
+    else:
+        schema = f"bench_{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(base)
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        admin.dispose()
+        url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    migrated = engine.Engine(url)
+    migrated.upgrade_schema()
+    migrated.close()
+    return url
+
+
+def drop(url: str) -> None:
+    """Drop the schema ``fresh_url`` made on PostgreSQL (an SQLite file stays in its temporary folder)."""
+    if not url.startswith("postgresql"):
+        return
+    schema = url.rsplit("search_path%3D", 1)[1]
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()
+
+
+def kind(url: str) -> str:
+    return url.split(":")[0].split("+")[0]

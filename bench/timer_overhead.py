@@ -1,0 +1,93 @@
+"""Firing due timers: ``fire_due_timers`` against a bare prototype, per instance, on the same diagram, in one run.
+
+The bare prototype is the least firing can cost: one transaction per instance that loads the instance row,
+restores the workflow with SpiffWorkflow, fires its timers and runs on to the next wait, serializes and saves it;
+nothing derived (no work items, timer or deadline rows, no audit). Goal: the engine within 2× of it.
+Both fire copies of one real instance of the demo visit (``clones``), REINTEGRA_BENCH_DUE of them (100).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+
+import sqlalchemy as sa
+from clones import clone
+from common import DEMO, FORMS, START, open_case
+from databases import drop, fresh_url, kind
+from SpiffWorkflow.util.task import TaskState
+
+import engine
+from engine.runtime import run, serialization
+from engine.store.models import ProcessInstance
+
+COUNT = int(os.environ.get("REINTEGRA_BENCH_DUE", "100"))
+GOAL = 2.0
+
+
+def waiting_instance(eng: engine.Engine) -> int:
+    """One instance of the demo visit waiting on its term (T15), made through the engine."""
+    eng.deploy(DEMO, actor="bench")
+    case = open_case(eng)
+    instance = eng.start(case.id, "visit_demo", {}, actor="bench")
+    eng.complete(eng.work_items(case_id=case.id)[0].id, {"request_received_on": "2026-12-23"}, actor="bench")
+    return int(instance.id)
+
+
+def bare(eng: engine.Engine, ids: list[int]) -> tuple[float, int]:
+    """Fire the timers of ``ids`` the bare way; the seconds it took and how many instances moved on."""
+    with eng.database.unit_of_work(is_read_only=True) as session:
+        loaded = eng._loaded(session, session.get(ProcessInstance, ids[0]))
+    lock = " FOR UPDATE" if eng.database.url.startswith("postgresql") else ""
+    db, fired = sa.create_engine(eng.database.url), 0
+    began = time.perf_counter()
+    with run._engine_time(eng.clock):  # SpiffWorkflow reads the bench's clock, as in the engine
+        for instance_id in ids:
+            with db.begin() as conn:
+                text = conn.execute(sa.text(f"SELECT state_json FROM process_instance WHERE id = :id{lock}"),
+                                    {"id": instance_id}).scalar_one()
+                workflow = serialization.load(text, loaded.spec, loaded.subprocess_specs)
+                workflow.refresh_timers()
+                workflow.do_engine_steps()
+                ready = workflow.get_tasks(state=TaskState.READY, manual=True)
+                fired += any(t.task_spec.bpmn_id == "explain_delay" for t in ready)
+                conn.execute(sa.text("UPDATE process_instance SET state_json = :s, version = version + 1 "
+                                     "WHERE id = :id"), {"s": serialization.dump(workflow), "id": instance_id})
+    elapsed = time.perf_counter() - began
+    db.dispose()
+    return elapsed, fired
+
+
+def main() -> None:
+    url = fresh_url()
+    clock = engine.SettableClock(START)
+    eng = engine.Engine(url, clock=clock, forms_dir=FORMS)
+    try:
+        first = waiting_instance(eng)
+        copies = clone(url, first, 2 * COUNT - 1)
+        bare_ids = copies[COUNT - 1:]  # the engine fires the first instance and the COUNT - 1 copies before these
+        db = sa.create_engine(url)
+        with db.begin() as conn:  # the bare set is fired by id, never by the engine's sweep
+            conn.execute(sa.text(f"DELETE FROM timer WHERE instance_id >= {bare_ids[0]}"))
+        db.dispose()
+        due = eng.next_due()
+        assert due is not None
+        clock.set(due + timedelta(seconds=1))
+        bare_seconds, bare_fired = bare(eng, bare_ids)
+        began = time.perf_counter()
+        done = eng.fire_due_timers()
+        engine_seconds = time.perf_counter() - began
+        per_bare, per_engine = 1000 * bare_seconds / COUNT, 1000 * engine_seconds / COUNT
+        print(f"firing due timers, engine against a bare prototype ({kind(url)}, {COUNT} instances of visit_demo):")
+        print(f"  bare prototype  : {per_bare:6.2f} ms per instance (moved on {bare_fired})")
+        print(f"  fire_due_timers : {per_engine:6.2f} ms per instance (woken {done.instances_woken}, "
+              f"fired {done.timers_fired})")
+        print(f"  ratio           : {per_engine / per_bare:6.2f}×  (goal ≤ {GOAL:.0f}×)")
+    finally:
+        eng.close()
+        drop(url)
+
+
+if __name__ == "__main__":
+    main()
