@@ -9,6 +9,10 @@ stored as a delta against its new parent). It keeps:
 - the root, every unfinished task and everything below it;
 - every finished task that is the parent of an unfinished one (joins and boundary events read the parent) or where
   the paths to two unfinished tasks part (parallel branches);
+- while a join waits (a parallel or inclusive gateway, or the end of a process whose other branches still run),
+  every task of that join with its parent: SpiffWorkflow cancels the join's earlier waiting tasks, counts an
+  incoming branch as arrived by the completed parent of such a cancelled task, and merges that parent's data when
+  the join fires;
 - the workflow's last task, the called processes still referenced, and ``protected`` tasks with their parent and
   siblings: the timers whose deadline may still be judged again (``protected_timers``);
 - completed tasks that a later act may still reopen or read: confirmations of a window (``confirms``) and
@@ -25,6 +29,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, or_, select
@@ -153,8 +158,9 @@ def _kept(top: BpmnWorkflow, sub: Any, protected: set[UUID], calls: set[UUID]) -
                                       or sum(open_below[c] for c in task._children) > 1):
             keep.add(task.id)
     last = getattr(sub.last_task, "id", None)
+    joining = {t.task_spec for t in order if isinstance(t.task_spec, UnstructuredJoin) and not t.has_state(FINISHED)}
     anchors = [t for t in order if t.id in protected or t.id in calls or t.id == last or _kept_by_property(t)
-               or (t.id in top.subprocesses and not top.subprocesses[t.id].completed)]
+               or (t.id in top.subprocesses and not top.subprocesses[t.id].completed) or t.task_spec in joining]
     for task in anchors:
         keep.add(task.id)
         if task._parent is not None:

@@ -16,6 +16,7 @@ from tests.scenarios import conftest as scenarios
 from tests.scenarios.conftest import at
 from tests.scenarios.test_contact_procedure import CONTACT
 from tests.scenarios.test_formal_reintegration import REQUEST, Trajectory, decision
+from tests.security.test_concurrency_parallel import start_parallel
 
 law = scenarios.law
 INSTANCE = sa.table("process_instance", sa.column("id"), sa.column("state_json"))
@@ -183,7 +184,9 @@ def keep_contact(law: engine.Engine, clock: engine.SettableClock, reference: str
 def test_a_contact_procedure_that_loops_keeps_its_state_and_its_trace(law, clock, monkeypatch):
     reader = overseer(law).id
     pruned, sizes = keep_contact(law, clock, "KC-PRUNED", 12)
-    assert sizes[-1] <= 1.05 * sizes[2], "from the first late contact on (its overdue branch waits at the end)"
+    # Each late contact's overdue branch ends and waits at the process's end join, which merges that branch's data
+    # when the procedure ends: those tasks stay (about 1.3 KB for each late contact); everything else of a contact goes.
+    assert sizes[-1] <= 1.4 * sizes[2], "only the ended overdue branches stay"
     trace = law.instance_trace(pruned, user_id=reader)
     monkeypatch.setattr(pruning, "ENABLED", False)
     whole, whole_sizes = keep_contact(law, clock, "KC-WHOLE", 12)
@@ -195,3 +198,15 @@ def test_a_contact_procedure_that_loops_keeps_its_state_and_its_trace(law, clock
         (v.deadline.rule, v.deadline.due_on, v.verdict, v.days) for v in trace.deadlines]
     assert [(e.action, e.task, e.at) for e in again.timeline] == [(e.action, e.task, e.at) for e in trace.timeline]
     assert "missed" in {v.verdict for v in trace.deadlines}
+
+
+def test_a_parallel_join_still_joins_when_its_branches_finish_one_by_one_with_pruning(eng):
+    """SpiffWorkflow cancels a join's earlier waiting tasks and counts a branch as arrived by their completed parent:
+    pruning them left the join waiting forever."""
+    instance = start_parallel(eng)
+    for n, item in enumerate(eng.work_items(role="occupational_physician")):
+        eng.complete(item.id, {"held_on": "2026-12-21"}, actor=f"oa{n}")
+    assert eng.instance(instance.id).state == "running"
+    eng.deliver(instance.case_id, "work_resumed", {"resumed_on": "2026-12-21"}, actor="hr1")
+    done = eng.instance(instance.id)
+    assert (done.state, done.end_event) == ("completed", "end")
