@@ -39,6 +39,8 @@ def copy_case(eng, case_id: int, instance_id: int) -> None:  # type: ignore[no-u
             "risk_due_on) SELECT n.id, n.case_id, w.task_id, w.bpmn_id, w.name, 'employer', w.form, w.state, "
             "w.created_at, w.risk_due_on FROM work_item w, process_instance n WHERE w.instance_id = :instance "
             "AND n.id <> :instance"), {"instance": instance_id})
+    with db.begin() as conn:  # as autovacuum would after such a load: the planner must know the tables' size
+        conn.execute(sa.text("ANALYZE case_file, process_instance, work_item"))
     db.dispose()
 
 
