@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
@@ -19,7 +18,7 @@ import engine
 @click.option("--force", is_flag=True, help="Replace FILE when it exists.")
 def backup(file: Path, force: bool) -> None:
     """Copy the SQLite database to FILE while the application and its workers run (PostgreSQL: pg_dump)."""
-    from .cli import database_url
+    from .cli import database_url, exit_with
 
     url = database_url()
     commands = engine.postgres_backup_commands(url, file)
@@ -30,7 +29,7 @@ def backup(file: Path, force: bool) -> None:
     try:
         made = engine.backup_database(url, file, may_overwrite=force)
     except engine.EngineError as err:
-        _refuse(err.message)
+        exit_with(err.message)
     click.echo(f"backup written to {made.path} ({made.size_bytes} bytes, migration {made.revision})")
 
 
@@ -40,7 +39,7 @@ def backup(file: Path, force: bool) -> None:
 def restore(file: Path, force: bool) -> None:
     """Check the backup FILE (intact, a known migration, its audit trail) and only then make it the SQLite database;
     a refused restore changes nothing (PostgreSQL: pg_restore)."""
-    from .cli import database_url
+    from .cli import database_url, exit_with
 
     url = database_url()
     commands = engine.postgres_backup_commands(url, file)
@@ -52,12 +51,7 @@ def restore(file: Path, force: bool) -> None:
     try:
         restored = engine.restore_database(file, url, may_overwrite=force, actor=os.environ.get("USER", "cli"))
     except engine.EngineError as err:
-        _refuse(f"{err.message}; the database was not changed")
+        exit_with(f"{err.message}; the database was not changed")
     migrated = f", migrated to {restored.migrated_to}" if restored.migrated_to else ""
     click.echo(f"restored {restored.path} from {file} (migration {restored.revision}{migrated}); "
                f"{restored.events_checked} audit event(s) verified: intact")
-
-
-def _refuse(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)

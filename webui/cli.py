@@ -64,7 +64,7 @@ def main() -> None:
     try:
         configure(log_format)
     except ValueError as err:
-        _exit_with(str(err))
+        exit_with(str(err))
 
 
 @main.command()
@@ -101,7 +101,7 @@ def _deploy_or_exit(eng: engine.Engine, files: list[Path], comment: str = "") ->
         click.echo(f"{len(err.problems)} problem(s); nothing was deployed", err=True)
         sys.exit(1)
     except engine.InvalidInput as err:
-        _exit_with(f"{err.message}; nothing was deployed")
+        exit_with(f"{err.message}; nothing was deployed")
     for warning in deployed.warnings:
         click.echo(f"warning: {warning}", err=True)
     return deployed
@@ -187,9 +187,9 @@ def create_admin(username: str, display_name: str, password: str) -> None:
         eng.create_user(username=username, password=password, display_name=display_name or username, roles=["admin"],
                         language="en", actor=os.environ.get("USER", "cli"), is_strength_checked=True)
     except engine.InvalidInput as err:
-        _exit_with("; ".join(f"{field}: {' '.join(messages)}" for field, messages in err.fields.items()))
+        exit_with("; ".join(f"{field}: {' '.join(messages)}" for field, messages in err.fields.items()))
     except engine.Conflict as err:
-        _exit_with(err.message)
+        exit_with(err.message)
     finally:
         eng.close()
     click.echo(f"admin {username} created")
@@ -266,12 +266,12 @@ def audit_checkpoint(directory: str | None) -> None:
     """Write every audit stream's head (count and last hash) to a new signed file outside the database."""
     store = anchor_store(directory)
     if store is None:
-        _exit_with("set REINTEGRA_AUDIT_ANCHOR_KEY and REINTEGRA_AUDIT_ANCHOR_DIR (or --dir)")
+        exit_with("set REINTEGRA_AUDIT_ANCHOR_KEY and REINTEGRA_AUDIT_ANCHOR_DIR (or --dir)")
     eng = _engine()
     try:
         checkpoint = eng.checkpoint_audit(store, actor=os.environ.get("USER", "cli"))
     except engine.NotAllowed as err:
-        _exit_with(err.message)
+        exit_with(err.message)
     finally:
         eng.close()
     click.echo(f"checkpoint of {checkpoint.streams} stream(s) written to {checkpoint.path}")
@@ -281,11 +281,11 @@ def audit_checkpoint(directory: str | None) -> None:
 def _anchor_key() -> bytes:
     key = os.environ.get("REINTEGRA_AUDIT_ANCHOR_KEY")
     if not key:
-        _exit_with("set REINTEGRA_AUDIT_ANCHOR_KEY to the key that signed the checkpoint")
+        exit_with("set REINTEGRA_AUDIT_ANCHOR_KEY to the key that signed the checkpoint")
     return key.encode()
 
 
-def _exit_with(message: str) -> NoReturn:
+def exit_with(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(2)
 
@@ -329,7 +329,7 @@ def access_log_retention_days() -> int:
     if not raw:
         return ACCESS_LOG_RETENTION_DAYS
     if not raw.isdigit() or int(raw) < 1:
-        _exit_with("REINTEGRA_ACCESS_LOG_RETENTION_DAYS must be a whole number of days, 1 or more")
+        exit_with("REINTEGRA_ACCESS_LOG_RETENTION_DAYS must be a whole number of days, 1 or more")
     return int(raw)
 
 
@@ -351,7 +351,7 @@ def access_log_purge(days: int | None) -> None:
     try:
         count = eng.access_reviews.purge_access_log(retention_days=retention, actor=os.environ.get("USER", "cli"))
     except engine.EngineError as err:
-        _exit_with(err.message)
+        exit_with(err.message)
     click.echo(f"{count} access log row(s) older than {retention} days deleted")
 
 

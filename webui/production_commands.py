@@ -20,12 +20,12 @@ import engine
 def serve(bind: str, workers: int, timeout: int) -> None:
     """Serve the web application under gunicorn with several processes and no timers (run `reintegra worker`)."""
     from . import serving
-    from .cli import _exit_with
+    from .cli import exit_with
 
     try:
         serving.serve(bind, workers, timeout)
     except RuntimeError as err:  # a configuration error, found before any web process starts
-        _exit_with(str(err))
+        exit_with(str(err))
 
 
 @click.command()
