@@ -20,10 +20,10 @@ from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from ..errors import InvalidInput
+from .paging import MAX_PER_PAGE
 
 PER_PAGE = 50
 """Rows on a page of a long list (the inbox, the case list) unless the reader asks for another number."""
-MAX_PER_PAGE = 200
 Row = TypeVar("Row")
 
 BIGGEST = 2**63 - 1
