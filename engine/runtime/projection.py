@@ -26,7 +26,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..casework import access
@@ -49,17 +49,40 @@ class Recorded:
 
 
 def project(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded],
-            now: datetime, actor: str = "engine", rules: Mapping[str, Rule] | None = None) -> None:
+            now: datetime, actor: str = "engine", rules: Mapping[str, Rule] | None = None, *,
+            listened: bool = True) -> Projected:
     """Bring every derived row of ``row`` in line with ``workflow`` (in the caller's transaction).
 
     ``actor`` is who caused the step: a verdict corrected by an act recorded in it is audited in their name.
-    ``rules`` (the version's) date the term of its procedure on a task with no term of its own.
+    ``rules`` (the version's) date the term of its procedure on a task with no term of its own. ``listened``: whether
+    the instance may have correlation rows (False when it waited for no message when it was loaded).
+    Each kind of row is read once and written by difference: the deadlines a step may touch in one query, the open
+    work items in another, the timers in a third.
     """
-    _add_deadlines(session, row, workflow, recorded, now)
-    _close_deadlines(session, row, workflow, now, actor)
-    _sync_work_items(session, row, workflow, now, rules or {})
-    _sync_timers(session, row, workflow)
-    _sync_correlations(session, row, workflow)
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    guards = {task_id: _boundary_timer_ids(task) for task_id, task in ready.items()}
+    touched = {e.task_id for e in recorded}.union(*guards.values())
+    deadlines = _read_deadlines(session, row.id, touched)
+    with session.no_autoflush:
+        _add_deadlines(session, row, workflow, recorded, now, deadlines)
+        _close_deadlines(session, row, workflow, now, actor, deadlines)
+        governed = {task_id: (task, _guarding_deadline(deadlines, guards[task_id])) for task_id, task in ready.items()}
+        _sync_work_items(session, row, workflow, governed, now, rules or {})
+        _sync_timers(session, row, workflow)
+        if listened or listening(workflow):
+            _sync_correlations(session, row, workflow)
+    return Projected(deadlines)
+
+
+@dataclass(frozen=True)
+class Projected:
+    """What ``project`` read and wrote of the deadlines: the ones a later act may still judge, among others."""
+
+    deadlines: list[Deadline]
+
+    def open_to_judgement(self) -> list[Deadline]:
+        """Pending deadlines, and missed ones with no act yet (a later act may still judge them)."""
+        return [d for d in self.deadlines if d.state == "pending" or _unjudged(d)]
 
 
 def timer_due(task: Task) -> datetime | None:
@@ -91,16 +114,34 @@ def _is_timer(task: Task) -> bool:
     return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
 
 
-def _known_deadline(session: Session, row: ProcessInstance, entry: Recorded, now: datetime) -> bool:
+def _read_deadlines(session: Session, instance_id: int, task_ids: set[str]) -> list[Deadline]:
+    """The deadlines a step may touch: pending ones, missed ones not yet judged by an act, and every one of
+    ``task_ids`` (the timers that computed a term in this step, and those guarding a ready task)."""
+    return list(session.scalars(_DEADLINES, {"instance_id": instance_id, "task_ids": sorted(task_ids)}))
+
+
+_UNJUDGED = and_(Deadline.state == "missed", Deadline.kind == "deadline", Deadline.act_on.is_(None))
+_DEADLINES = select(Deadline).where(Deadline.instance_id == bindparam("instance_id"), or_(
+    Deadline.state == "pending", _UNJUDGED, Deadline.task_id.in_(bindparam("task_ids", expanding=True))))
+"""Statements of the hot path are built once: building one costs more than running it on SQLite."""
+_OPEN_ITEMS = select(WorkItem).where(WorkItem.instance_id == bindparam("instance_id"), WorkItem.state == "ready")
+
+
+def _unjudged(deadline: Deadline) -> bool:
+    return (deadline.state, deadline.kind, deadline.act_on) == ("missed", "deadline", None)
+
+
+def _known_deadline(deadlines: list[Deadline], entry: Recorded, now: datetime) -> bool:
     """True when ``entry`` is already a row; a pending row computed differently (a timer re-armed by a
     migration) is closed as replaced."""
-    query = select(Deadline).where(Deadline.instance_id == row.id, Deadline.task_id == entry.task_id)
-    for deadline in session.scalars(query):
+    known = False
+    for deadline in (d for d in deadlines if d.task_id == entry.task_id):
         c = entry.computation
         if deadline.state != "pending" or (deadline.rule, deadline.expires_at) == (c.rule, c.expires_at):
-            return True
-        deadline.close("replaced", now)
-    return False
+            known = True
+        else:
+            deadline.close("replaced", now)
+    return known
 
 
 def _task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
@@ -112,20 +153,24 @@ def _task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
 
 
 def _add_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded],
-                   now: datetime) -> None:
+                   now: datetime, deadlines: list[Deadline]) -> None:
+    added = []
     for entry in recorded:
         task = _task(workflow, entry.task_id)
-        if task is None or not _is_timer(task) or _known_deadline(session, row, entry, now):
+        if task is None or not _is_timer(task) or _known_deadline(deadlines, entry, now):
             continue
         c = entry.computation
         parts = _explanation_parts(c, now)
-        session.add(Deadline(
+        added.append(Deadline(
             case_id=row.case_id, instance_id=row.id, task_id=entry.task_id, bpmn_id=entry.bpmn_id, rule=c.rule,
             kind=c.kind, legal_source=c.legal_source, start_event=entry.start_event, start_on=c.start_on,
             due_on=c.due_on, expires_at=c.expires_at, explanation=explanations.english(parts),
             explanation_parts=parts, state="pending", created_at=now,
         ))
-    session.flush()
+    if added:
+        session.add_all(added)
+        session.flush()  # work items refer to their deadline by id
+        deadlines.extend(added)
 
 
 def _explanation_parts(c: Computation, now: datetime) -> list[dict]:
@@ -144,11 +189,9 @@ _VERDICTS = {
 
 
 def _close_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, now: datetime,
-                     actor: str) -> None:
+                     actor: str, deadlines: list[Deadline]) -> None:
     """Give pending deadlines their verdict; judge again, by the act's date, a missed one whose act came later."""
-    unjudged = and_(Deadline.state == "missed", Deadline.kind == "deadline", Deadline.act_on.is_(None))
-    query = select(Deadline).where(Deadline.instance_id == row.id, or_(Deadline.state == "pending", unjudged))
-    for deadline in session.scalars(query):
+    for deadline in [d for d in deadlines if d.state == "pending" or _unjudged(d)]:
         timer = _task(workflow, deadline.task_id)
         if deadline.state == "pending":
             _give_verdict(deadline, timer, now)
@@ -194,37 +237,36 @@ def _guarded_task(timer: Task) -> Task | None:
     return next((t for t in timer.parent.children if not isinstance(t.task_spec, BoundaryEvent)), None)
 
 
-def _sync_work_items(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, now: datetime,
-                     rules: Mapping[str, Rule]) -> None:
-    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_items = session.scalars(select(WorkItem).where(WorkItem.instance_id == row.id, WorkItem.state == "ready"))
+def _sync_work_items(session: Session, row: ProcessInstance, workflow: BpmnWorkflow,
+                     ready: dict[str, tuple[Task, Deadline | None]], now: datetime, rules: Mapping[str, Rule]) -> None:
+    """Close the items whose task is no longer ready, add the new ones, refresh the others; ``ready`` holds each
+    ready task with the deadline that guards it."""
+    open_items = session.scalars(_OPEN_ITEMS, {"instance_id": row.id})
     known = set()
     for item in open_items:
         known.add(item.task_id)
         if item.task_id in ready:
-            _refresh(session, row, item, ready[item.task_id], rules)
+            _refresh(item, *ready[item.task_id], rules)
         else:
             task = _task(workflow, item.task_id)
             item.state = "completed" if task is not None and task.has_state(TaskState.COMPLETED) else "cancelled"
             item.ended_at = now
-    for task_id, task in ready.items():
-        if task_id not in known:
-            item = _new_work_item(task, row, now)
-            _refresh(session, row, item, task, rules)
-            session.add(item)
+    added = [_new_work_item(task, row, now) for task_id, (task, _) in ready.items() if task_id not in known]
+    for item in added:
+        _refresh(item, *ready[item.task_id], rules)
+    session.add_all(added)
 
 
-def _refresh(session: Session, row: ProcessInstance, item: WorkItem, task: Task, rules: Mapping[str, Rule]) -> None:
+def _refresh(item: WorkItem, task: Task, own: Deadline | None, rules: Mapping[str, Rule]) -> None:
     """Keep an item's name and legal term in line with its task (both change when an instance migrates); with
-    no term of its own, the term of its procedure that governs it."""
+    no term of its own (``own``), the term of its procedure that governs it."""
     item.name = task.task_spec.bpmn_name or item.bpmn_id
-    item.deadline_id = _guarding_deadline(session, row, task)
-    term = procedure_terms.governing(task, rules) if item.deadline_id is None and rules else None
+    item.deadline_id = own.id if own is not None else None
+    term = procedure_terms.governing(task, rules) if own is None and rules else None
     c = term.computation if term else None
     item.procedure_rule = term.rule if term else None
     item.procedure_start_on, item.procedure_due_on = (c.start_on, c.due_on) if c else (None, None)
     item.procedure_explanation = list(c.explanation_parts) if c else None
-    own = session.get(Deadline, item.deadline_id) if item.deadline_id is not None else None
     item.risk_due_on = own.due_on if own else (c.due_on if c and c.due_on and item.procedure_rule else None) or date.max
 
 
@@ -238,37 +280,54 @@ def _new_work_item(task: Task, row: ProcessInstance, now: datetime) -> WorkItem:
     )
 
 
-def _guarding_deadline(session: Session, row: ProcessInstance, task: Task) -> int | None:
-    """The deadline of a boundary timer on ``task`` or on a call activity around it: the earliest pending one,
-    else the earliest at all (a term that expired in the very step that created the task still governs it)."""
-    timer_ids = [str(t.id) for guarded in procedure_terms.enclosing(task) if guarded.parent is not None
-                 for t in guarded.parent.children if isinstance(t.task_spec, BoundaryEvent)]
-    if not timer_ids:
-        return None
-    query = (select(Deadline.id).where(Deadline.instance_id == row.id, Deadline.task_id.in_(timer_ids),
-                                       Deadline.state != "replaced")
-             .order_by(Deadline.state != "pending", Deadline.due_on).limit(1))
-    return session.scalar(query)
+def _boundary_timer_ids(task: Task) -> list[str]:
+    """The boundary events on ``task`` and on the call activities around it (their deadlines guard it)."""
+    return [str(t.id) for guarded in procedure_terms.enclosing(task) if guarded.parent is not None
+            for t in guarded.parent.children if isinstance(t.task_spec, BoundaryEvent)]
+
+
+def _guarding_deadline(deadlines: list[Deadline], timer_ids: list[str]) -> Deadline | None:
+    """The deadline of a boundary timer on the task or around it: the earliest pending one, else the earliest at
+    all (a term that expired in the very step that created the task still governs it)."""
+    guarding = [d for d in deadlines if d.task_id in timer_ids and d.state != "replaced"]
+    return min(guarding, key=lambda d: (d.state != "pending", d.due_on, d.id), default=None)
 
 
 def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
     """Delete the timer rows that no longer wait, add the new ones and move the moved ones; every timer added or
     moved is announced to the schedulers (``timer_wakes``), so that one due earlier than they expect fires on time."""
     waiting = {str(task.id): (task, due) for task, due in waiting_timers(workflow)}
-    for timer in session.scalars(select(Timer).where(Timer.instance_id == row.id)):
-        found = waiting.pop(timer.task_id, None)
+    gone, rows = [], session.connection()  # plain statements: no ORM object of a timer is loaded on this path
+    for timer_id, task_id, due_at in rows.execute(_TIMERS, {"instance_id": row.id}):
+        found = waiting.pop(task_id, None)
         if found is None:
-            session.delete(timer)
-        elif timer.due_at != found[1]:
-            timer.due_at = found[1]
+            gone.append(timer_id)
+        elif due_at != found[1]:
+            rows.execute(_MOVE_TIMER, {"timer_id": timer_id, "due_at": found[1]})
             timer_wakes.announce(session, found[1])
-    for task_id, (task, due) in waiting.items():
-        session.add(Timer(instance_id=row.id, task_id=task_id, bpmn_id=task.task_spec.bpmn_id, due_at=due))
+    if gone:
+        rows.execute(_DELETE_TIMERS, {"ids": gone})
+    if waiting:
+        rows.execute(insert(Timer), [{"instance_id": row.id, "task_id": task_id, "bpmn_id": task.task_spec.bpmn_id,
+                                         "due_at": due} for task_id, (task, due) in waiting.items()])
+    for _, due in waiting.values():
         timer_wakes.announce(session, due)
 
 
+_TIMERS = select(Timer.id, Timer.task_id, Timer.due_at).where(Timer.instance_id == bindparam("instance_id"))
+_MOVE_TIMER = update(Timer).where(Timer.id == bindparam("timer_id")).values(due_at=bindparam("due_at"))
+_DELETE_TIMERS = delete(Timer).where(Timer.id.in_(bindparam("ids", expanding=True)))
+_DELETE_CORRELATIONS = delete(Correlation).where(Correlation.instance_id == bindparam("instance_id"))
+
+
+def listening(workflow: BpmnWorkflow) -> bool:
+    """Whether the workflow waits for a message (it has correlation rows once saved)."""
+    return any(isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
+               for t in workflow.get_tasks(state=TaskState.WAITING))
+
+
 def _sync_correlations(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    session.execute(delete(Correlation).where(Correlation.instance_id == row.id))
+    session.connection().execute(_DELETE_CORRELATIONS, {"instance_id": row.id})
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, MessageEventDefinition):

@@ -32,8 +32,6 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
 
 from ..store.models import Deadline
 from . import history
@@ -45,21 +43,16 @@ KEPT_PROPERTIES = ("confirms", "irreversibleIf")
 """Task properties that make a completed task one a later act may reopen or read (``late_acts``)."""
 
 
-def protected_timers(session: Session, instance_id: int, workflow: BpmnWorkflow) -> set[str]:
-    """The timer tasks whose deadline a later act may still judge: pending ones, and missed ones without an act
-    whose guarded task is still open or whose rule a confirmation task of the diagram confirms."""
-    unjudged = and_(Deadline.state == "missed", Deadline.kind == "deadline", Deadline.act_on.is_(None))
-    query = select(Deadline.task_id, Deadline.rule, Deadline.state).where(
-        Deadline.instance_id == instance_id, or_(Deadline.state == "pending", unjudged))
-    rows = session.execute(query).all()
-    if not rows:
+def protected_timers(deadlines: Iterable[Deadline], workflow: BpmnWorkflow) -> set[str]:
+    """The timer tasks whose deadline a later act may still judge, among ``deadlines`` (pending ones, and missed
+    ones without an act: ``projection.Projected.open_to_judgement``): the pending ones, and the missed ones whose
+    guarded task is still open or whose rule a confirmation task of the diagram confirms."""
+    deadlines = list(deadlines)
+    if not deadlines:
         return set()
     confirmable = _confirmable_rules(workflow)
-    found = set()
-    for task_id, rule, state in rows:
-        if state == "pending" or rule in confirmable or _guarded_open(workflow, task_id):
-            found.add(task_id)
-    return found
+    return {d.task_id for d in deadlines
+            if d.state == "pending" or d.rule in confirmable or _guarded_open(workflow, d.task_id)}
 
 
 def _confirmable_rules(workflow: BpmnWorkflow) -> set[str]:

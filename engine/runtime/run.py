@@ -84,6 +84,8 @@ class Run:
     dated_facts: list[facts.Pending] = field(default_factory=list)
     thrown: list[BpmnEvent] = field(default_factory=list)
     """The messages the diagram threw that none of its own tasks caught, for the caller to route to the case."""
+    listened: bool = True
+    """Whether the instance may have correlation rows (it waited for a message when loaded, or was saved since)."""
 
     def steps(self, action: Callable[[], Any]) -> None:
         """Run ``action`` then engine steps, in engine time; script failures become ``InvalidModel``."""
@@ -213,6 +215,7 @@ def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, 
     workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
     workflow.task_tree.data.update(copy.deepcopy(data), **_case_context(session, case, calendar.legal_date(now)))
     run = _attach(row, loaded, workflow, clock)
+    run.listened = False
     run.steps(lambda: None)
     started = {"process_id": loaded.definition.process_id, "version": loaded.definition.version}
     save(session, run, actor=actor, action="started", after={**started, "data": data} if data else started)
@@ -229,7 +232,9 @@ def _case_context(session: Session, case: Case, today: date) -> dict:
 def load(session: Session, row: ProcessInstance, loaded: Loaded, clock: Clock) -> Run:
     """Restore the workflow of ``row`` with the engine's script functions attached."""
     workflow = serialization.load(row.state_json, loaded.spec, loaded.subprocess_specs)
-    return _attach(row, loaded, workflow, clock)
+    run = _attach(row, loaded, workflow, clock)
+    run.listened = projection.listening(workflow)
+    return run
 
 
 def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str, derived: dict | None = None) -> None:
@@ -300,20 +305,16 @@ def _refresh_due_timers(run: Run) -> None:
 
 def save(session: Session, run: Run, *, actor: str, action: str, task: str | None = None,
          before: dict | None = None, after: dict | None = None) -> None:
-    """Store the workflow state and every row derived from it, plus the audit event (caller commits)."""
+    """Store the workflow state and every row derived from it, plus the audit event (caller commits).
+
+    What the call changed before is flushed first, so the projection reads it; what the projection writes is
+    flushed once, by the audit event's query.
+    """
     now, row = run.clock.now(), run.row
-    state_before = row.state
-    row.state = "completed" if run.workflow.completed else "running"
-    if row.state == "completed" and row.ended_at is None:
-        row.ended_at = now
-        row.end_event, row.end_event_name = _end_reached(run.workflow)
-    row.withheld_from_employer = withheld.withheld(run.loaded.definition.process_id, _recorded(run, withheld.rules()),
-                                                   bool(row.withheld_from_employer))
-    projection.project(session, row, run.workflow, run.recorded, now, actor, run.loaded.rules)
-    run.recorded.clear()
-    if pruning.ENABLED:
-        pruning.prune(run.workflow, pruning.protected_timers(session, row.id, run.workflow))
-    row.state_json = serialization.dump(run.workflow)
+    session.flush()
+    with session.no_autoflush:
+        state_before = row.state
+        _store(session, run, now, actor)
     after = dict(after or {})
     if row.state != state_before:
         after["instance_state"] = row.state
@@ -321,6 +322,23 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
                  instance_id=row.id, task=task, before=before, after=after)
     facts.write(session, row, run.dated_facts, now)
     run.dated_facts.clear()
+
+
+def _store(session: Session, run: Run, now: datetime, actor: str) -> None:
+    row = run.row
+    row.state = "completed" if run.workflow.completed else "running"
+    if row.state == "completed" and row.ended_at is None:
+        row.ended_at = now
+        row.end_event, row.end_event_name = _end_reached(run.workflow)
+    row.withheld_from_employer = withheld.withheld(run.loaded.definition.process_id, _recorded(run, withheld.rules()),
+                                                   bool(row.withheld_from_employer))
+    projected = projection.project(session, row, run.workflow, run.recorded, now, actor, run.loaded.rules,
+                                   listened=run.listened)
+    run.recorded.clear()
+    run.listened = True
+    if pruning.ENABLED:
+        pruning.prune(run.workflow, pruning.protected_timers(projected.open_to_judgement(), run.workflow))
+    row.state_json = serialization.dump(run.workflow)
 
 
 def _recorded(run: Run, rules: dict[str, str]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ by item runs traced, under the time limit. ``list()``, ``tuple()`` and ``sorted(
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import re
@@ -228,8 +229,12 @@ def _sequence(build: Callable[..., Any]) -> Callable[..., Any]:
     return make
 
 
+@functools.cache
 def restricted_builtins() -> dict[str, Any]:
-    """Builtins for diagram code; no ``map`` or ``filter``, since a C function applied by C code runs untraced."""
+    """Builtins for diagram code; no ``map`` or ``filter``, since a C function applied by C code runs untraced.
+
+    Built once and shared by every script engine: diagram code cannot change them (no attribute or item assignment
+    reaches ``__builtins__``)."""
 
     def round_(number: Any, ndigits: int | None = None) -> Any:
         _check_size(abs(ndigits or 0), "round()", MAX_ROUND_DIGITS)  # round(n, -d) computes 10 ** d first

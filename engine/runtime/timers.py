@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_, select
+from sqlalchemy.orm import Session, contains_eager
 
 from ..store import audit, queries
 from ..store.models import ProcessInstance, Timer
@@ -41,17 +41,14 @@ def claim_due_instance(session: Session, now: datetime, skip: set[int],
             if instance_id in skip:
                 continue
             skip.add(instance_id)
-            lock = (select(ProcessInstance).where(ProcessInstance.id == instance_id, retry_is_due(now))
-                    .with_for_update(skip_locked=True))
-            row = session.scalars(lock).first()
+            row = session.scalars(_LOCK, {"instance_id": instance_id, "now": now}).first()
             if row is not None and still_due(session, instance_id, now):
                 return row
 
 
 def still_due(session: Session, instance_id: int, now: datetime) -> bool:
     """Re-read after taking the lock: another worker may have fired the timer just before."""
-    query = select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at <= now).limit(1)
-    return session.scalar(query) is not None
+    return session.connection().scalar(_STILL_DUE, {"instance_id": instance_id, "now": now}) is not None
 
 
 def record_failure(session: Session, instance_id: int, message: str, now: datetime, *, actor: str = "scheduler",
@@ -69,8 +66,16 @@ def _set_aside(now: datetime) -> Select:
     return select(Incident.instance_id).where(Incident.state == "open", waiting)
 
 
-def retry_is_due(now: datetime) -> ColumnElement[bool]:
+def retry_is_due(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """SQL condition on ``ProcessInstance``: running, or stopped with an open incident whose retry is due."""
     due = select(Incident.id).where(Incident.instance_id == ProcessInstance.id, Incident.state == "open",
                                     Incident.next_retry_at <= now)
     return or_(ProcessInstance.state == "running", and_(ProcessInstance.state == "error", due.exists()))
+
+
+_LOCK = (select(ProcessInstance).join(ProcessInstance.definition).options(contains_eager(ProcessInstance.definition))
+         .where(ProcessInstance.id == bindparam("instance_id"), retry_is_due(bindparam("now")))
+         .with_for_update(skip_locked=True, of=ProcessInstance))
+"""Lock a candidate instance whose timer path may run, with its (immutable) version in the same round trip."""
+_STILL_DUE = select(Timer.id).where(Timer.instance_id == bindparam("instance_id"),
+                                    Timer.due_at <= bindparam("now")).limit(1)

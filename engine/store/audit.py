@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -80,8 +80,8 @@ def append(
 
 def _locked_head(session: Session, stream: str, at: datetime) -> AuditHead:
     """The stream's head, locked (``FOR UPDATE``; SQLite serializes writers anyway); created when new."""
-    query = select(AuditHead).where(AuditHead.stream == stream).with_for_update()
-    head = session.scalars(query).first()
+    with session.no_autoflush:  # the head is written only through the session: nothing pending changes what it reads
+        head = session.scalars(_HEAD, {"stream": stream}).first()
     if head is not None:
         return head
     last = session.scalars(select(AuditEvent).where(AuditEvent.stream == stream)
@@ -90,7 +90,10 @@ def _locked_head(session: Session, stream: str, at: datetime) -> AuditHead:
     session.execute(insert(AuditHead).values(stream=stream, seq=last.seq if last else 0,
                                              hash=last.hash if last else GENESIS, updated_at=at)
                     .on_conflict_do_nothing())
-    return session.scalars(query.execution_options(populate_existing=True)).one()
+    return session.scalars(_HEAD.execution_options(populate_existing=True), {"stream": stream}).one()
+
+
+_HEAD = select(AuditHead).where(AuditHead.stream == bindparam("stream")).with_for_update()
 
 
 def payload_digest(actor: str, before: dict, after: dict) -> str:

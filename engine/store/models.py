@@ -22,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from ..law import calendar
 
@@ -141,6 +141,8 @@ class ProcessInstance(Base):
     error: Mapped[str | None] = mapped_column(Text)
     withheld_from_employer: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
     """The worker keeps this instance from the employer side (``casework.withheld``); derived from its data."""
+    definition: Mapped[ProcessDefinition] = relationship(viewonly=True)
+    """Its version as read with it (``definition_id`` is what changes it: a migration moves an instance)."""
     __mapper_args__ = {"version_id_col": version}
 
 
