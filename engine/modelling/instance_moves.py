@@ -164,6 +164,7 @@ class InstanceMoves(Wiring):
                 deadline.reopen()
         row.state_json, row.definition_id = migration.state_before, migration.from_definition_id
         run = runtime.load(session, row, self._loaded(session, row), self.clock)
+        run.stored = None  # the timer and correlation rows still mirror the migrated state: read them
         runtime.save(session, run, actor=actor, action="migration_reverted",
                      after={"migration": migration.id, "reason": reason, "restored": True})
 

@@ -28,6 +28,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..casework import access
 from ..law import calendar, explanations
@@ -50,14 +51,14 @@ class Recorded:
 
 def project(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded],
             now: datetime, actor: str = "engine", rules: Mapping[str, Rule] | None = None, *,
-            listened: bool = True) -> Projected:
+            stored: Mirrored | None = None) -> Projected:
     """Bring every derived row of ``row`` in line with ``workflow`` (in the caller's transaction).
 
     ``actor`` is who caused the step: a verdict corrected by an act recorded in it is audited in their name.
-    ``rules`` (the version's) date the term of its procedure on a task with no term of its own. ``listened``: whether
-    the instance may have correlation rows (False when it waited for no message when it was loaded).
-    Each kind of row is read once and written by difference: the deadlines a step may touch in one query, the open
-    work items in another, the timers in a third.
+    ``rules`` (the version's) date the term of its procedure on a task with no term of its own. ``stored``: what the
+    instance's timer and correlation rows mirror, known from the state they were saved with (None: read them).
+    Each kind of row is read at most once and written by difference: the deadlines a step may touch in one query,
+    the open work items in another.
     """
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     guards = {task_id: _boundary_timer_ids(task) for task_id, task in ready.items()}
@@ -68,10 +69,36 @@ def project(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, reco
         _close_deadlines(session, row, workflow, now, actor, deadlines)
         governed = {task_id: (task, _guarding_deadline(deadlines, guards[task_id])) for task_id, task in ready.items()}
         _sync_work_items(session, row, workflow, governed, now, rules or {})
-        _sync_timers(session, row, workflow)
-        if listened or listening(workflow):
+        now_stored = mirrored(workflow)
+        _sync_timers(session, row, workflow, now_stored.timers, None if stored is None else stored.timers)
+        if stored is None or stored.is_listening or now_stored.is_listening:
             _sync_correlations(session, row, workflow)
-    return Projected(deadlines)
+    return Projected(deadlines, now_stored)
+
+
+@dataclass(frozen=True)
+class Mirrored:
+    """What the timer and correlation rows of an instance hold: its waiting timers (task id → due instant), and
+    whether it waits for a message."""
+
+    timers: dict[str, datetime]
+    is_listening: bool
+
+
+NOTHING_STORED = Mirrored({}, is_listening=False)
+"""What a new instance has in the database before its first save."""
+
+
+def mirrored(workflow: BpmnWorkflow) -> Mirrored:
+    """What the rows of an instance hold when ``workflow`` is the state they were saved with."""
+    timers, is_listening = {}, False
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        due = timer_due(task)
+        if due is not None:
+            timers[str(task.id)] = due
+        is_listening = is_listening or isinstance(getattr(task.task_spec, "event_definition", None),
+                                                  MessageEventDefinition)
+    return Mirrored(timers, is_listening)
 
 
 @dataclass(frozen=True)
@@ -79,6 +106,7 @@ class Projected:
     """What ``project`` read and wrote of the deadlines: the ones a later act may still judge, among others."""
 
     deadlines: list[Deadline]
+    stored: Mirrored
 
     def open_to_judgement(self) -> list[Deadline]:
         """Pending deadlines, and missed ones with no act yet (a later act may still judge them)."""
@@ -124,7 +152,6 @@ _UNJUDGED = and_(Deadline.state == "missed", Deadline.kind == "deadline", Deadli
 _DEADLINES = select(Deadline).where(Deadline.instance_id == bindparam("instance_id"), or_(
     Deadline.state == "pending", _UNJUDGED, Deadline.task_id.in_(bindparam("task_ids", expanding=True))))
 """Statements of the hot path are built once: building one costs more than running it on SQLite."""
-_OPEN_ITEMS = select(WorkItem).where(WorkItem.instance_id == bindparam("instance_id"), WorkItem.state == "ready")
 
 
 def _unjudged(deadline: Deadline) -> bool:
@@ -240,44 +267,66 @@ def _guarded_task(timer: Task) -> Task | None:
 def _sync_work_items(session: Session, row: ProcessInstance, workflow: BpmnWorkflow,
                      ready: dict[str, tuple[Task, Deadline | None]], now: datetime, rules: Mapping[str, Rule]) -> None:
     """Close the items whose task is no longer ready, add the new ones, refresh the others; ``ready`` holds each
-    ready task with the deadline that guards it."""
-    open_items = session.scalars(_OPEN_ITEMS, {"instance_id": row.id})
-    known = set()
-    for item in open_items:
-        known.add(item.task_id)
-        if item.task_id in ready:
-            _refresh(item, *ready[item.task_id], rules)
+    ready task with the deadline that guards it. Plain statements; an item the session holds gets what they wrote."""
+    rows, known = session.connection(), set()
+    for item in rows.execute(_OPEN_ITEMS, {"of_instance": row.id}).mappings():
+        known.add(item["task_id"])
+        if item["task_id"] in ready:
+            wanted = _terms(*ready[item["task_id"]], rules)
+            wanted["name"] = wanted["name"] or item["bpmn_id"]
+            changed = {key: value for key, value in wanted.items() if item[key] != value}
+            if changed:
+                rows.execute(update(WorkItem).where(WorkItem.id == item["id"]).values(changed))
         else:
-            task = _task(workflow, item.task_id)
-            item.state = "completed" if task is not None and task.has_state(TaskState.COMPLETED) else "cancelled"
-            item.ended_at = now
-    added = [_new_work_item(task, row, now) for task_id, (task, _) in ready.items() if task_id not in known]
-    for item in added:
-        _refresh(item, *ready[item.task_id], rules)
-    session.add_all(added)
+            task = _task(workflow, item["task_id"])
+            changed = {"state": "completed" if task is not None and task.has_state(TaskState.COMPLETED)
+                       else "cancelled", "ended_at": now}
+            rows.execute(_END_ITEM, {"item_id": item["id"], "ended_state": changed["state"], "ended": now})
+        _written(session, item["id"], changed)
+    added = [{**_new_work_item(task, row, now), **_terms(task, own, rules)}
+             for task_id, (task, own) in ready.items() if task_id not in known]
+    if added:
+        rows.execute(insert(WorkItem), added)
 
 
-def _refresh(item: WorkItem, task: Task, own: Deadline | None, rules: Mapping[str, Rule]) -> None:
-    """Keep an item's name and legal term in line with its task (both change when an instance migrates); with
-    no term of its own (``own``), the term of its procedure that governs it."""
-    item.name = task.task_spec.bpmn_name or item.bpmn_id
-    item.deadline_id = own.id if own is not None else None
+def _written(session: Session, item_id: int, values: dict[str, Any]) -> None:
+    """Give the session's object of a work item, if it holds one, the values a plain statement wrote."""
+    loaded = session.identity_map.get(session.identity_key(WorkItem, item_id))
+    for key, value in values.items() if loaded is not None else ():
+        set_committed_value(loaded, key, value)
+
+
+_ITEM_TERMS = ("name", "deadline_id", "procedure_rule", "procedure_start_on", "procedure_due_on",
+               "procedure_explanation", "risk_due_on")
+_OPEN_ITEMS = select(WorkItem.id, WorkItem.task_id, WorkItem.bpmn_id, *(getattr(WorkItem, c) for c in _ITEM_TERMS)
+                     ).where(WorkItem.instance_id == bindparam("of_instance"), WorkItem.state == "ready")
+_END_ITEM = update(WorkItem).where(WorkItem.id == bindparam("item_id")).values(
+    state=bindparam("ended_state"), ended_at=bindparam("ended"))
+
+
+def _terms(task: Task, own: Deadline | None, rules: Mapping[str, Rule]) -> dict[str, Any]:
+    """An item's name and legal term as its task has them now (both change when an instance migrates); with no
+    term of its own (``own``), the term of its procedure that governs it."""
     term = procedure_terms.governing(task, rules) if own is None and rules else None
     c = term.computation if term else None
-    item.procedure_rule = term.rule if term else None
-    item.procedure_start_on, item.procedure_due_on = (c.start_on, c.due_on) if c else (None, None)
-    item.procedure_explanation = list(c.explanation_parts) if c else None
-    item.risk_due_on = own.due_on if own else (c.due_on if c and c.due_on and item.procedure_rule else None) or date.max
+    rule = term.rule if term else None
+    return {
+        "name": task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+        "deadline_id": own.id if own is not None else None,
+        "procedure_rule": rule,
+        "procedure_start_on": c.start_on if c else None,
+        "procedure_due_on": c.due_on if c else None,
+        "procedure_explanation": list(c.explanation_parts) if c else None,
+        "risk_due_on": own.due_on if own else (c.due_on if c and c.due_on and rule else None) or date.max,
+    }
 
 
-def _new_work_item(task: Task, row: ProcessInstance, now: datetime) -> WorkItem:
+def _new_work_item(task: Task, row: ProcessInstance, now: datetime) -> dict[str, Any]:
     spec: Any = task.task_spec
     properties = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
-    return WorkItem(
-        instance_id=row.id, case_id=row.case_id, task_id=str(task.id), bpmn_id=spec.bpmn_id,
-        name=spec.bpmn_name or spec.bpmn_id, role=access.role_for_lane(spec.lane), form=properties.get(FORM_PROPERTY),
-        state="ready", created_at=now,
-    )
+    return {"instance_id": row.id, "case_id": row.case_id, "task_id": str(task.id), "bpmn_id": spec.bpmn_id,
+            "role": access.role_for_lane(spec.lane), "form": properties.get(FORM_PROPERTY), "state": "ready",
+            "created_at": now}
 
 
 def _boundary_timer_ids(task: Task) -> list[str]:
@@ -293,37 +342,37 @@ def _guarding_deadline(deadlines: list[Deadline], timer_ids: list[str]) -> Deadl
     return min(guarding, key=lambda d: (d.state != "pending", d.due_on, d.id), default=None)
 
 
-def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
+def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, waiting: dict[str, datetime],
+                 stored: dict[str, datetime] | None) -> None:
     """Delete the timer rows that no longer wait, add the new ones and move the moved ones; every timer added or
-    moved is announced to the schedulers (``timer_wakes``), so that one due earlier than they expect fires on time."""
-    waiting = {str(task.id): (task, due) for task, due in waiting_timers(workflow)}
-    gone, rows = [], session.connection()  # plain statements: no ORM object of a timer is loaded on this path
-    for timer_id, task_id, due_at in rows.execute(_TIMERS, {"instance_id": row.id}):
-        found = waiting.pop(task_id, None)
-        if found is None:
-            gone.append(timer_id)
-        elif due_at != found[1]:
-            rows.execute(_MOVE_TIMER, {"timer_id": timer_id, "due_at": found[1]})
-            timer_wakes.announce(session, found[1])
+    moved is announced to the schedulers (``timer_wakes``), so that one due earlier than they expect fires on time.
+    ``waiting`` and ``stored`` map task ids to due instants: the timers waiting now, and what the rows hold (read
+    when not known)."""
+    rows = session.connection()  # plain statements: no ORM object of a timer is loaded on this path
+    if stored is None:
+        stored = {task_id: due_at for task_id, due_at in rows.execute(_TIMERS, {"of_instance": row.id})}
+    gone = [task_id for task_id in stored if task_id not in waiting]
     if gone:
-        rows.execute(_DELETE_TIMERS, {"ids": gone})
-    if waiting:
-        rows.execute(insert(Timer), [{"instance_id": row.id, "task_id": task_id, "bpmn_id": task.task_spec.bpmn_id,
-                                         "due_at": due} for task_id, (task, due) in waiting.items()])
-    for _, due in waiting.values():
-        timer_wakes.announce(session, due)
+        rows.execute(_DELETE_TIMERS, {"of_instance": row.id, "task_ids": gone})
+    for task_id, due in waiting.items():
+        if task_id in stored and stored[task_id] != due:
+            rows.execute(_MOVE_TIMER, {"of_instance": row.id, "of_task": task_id, "moved_to": due})
+            timer_wakes.announce(session, due)
+    added = [{"instance_id": row.id, "task_id": task_id, "due_at": due,
+              "bpmn_id": workflow.get_task_from_id(UUID(task_id)).task_spec.bpmn_id}
+             for task_id, due in waiting.items() if task_id not in stored]
+    if added:
+        rows.execute(insert(Timer), added)
+    for values in added:
+        timer_wakes.announce(session, values["due_at"])
 
 
-_TIMERS = select(Timer.id, Timer.task_id, Timer.due_at).where(Timer.instance_id == bindparam("instance_id"))
-_MOVE_TIMER = update(Timer).where(Timer.id == bindparam("timer_id")).values(due_at=bindparam("due_at"))
-_DELETE_TIMERS = delete(Timer).where(Timer.id.in_(bindparam("ids", expanding=True)))
+_OF_INSTANCE = Timer.instance_id == bindparam("of_instance")
+_TIMERS = select(Timer.task_id, Timer.due_at).where(_OF_INSTANCE)
+_MOVE_TIMER = update(Timer).where(_OF_INSTANCE, Timer.task_id == bindparam("of_task")).values(
+    due_at=bindparam("moved_to"))
+_DELETE_TIMERS = delete(Timer).where(_OF_INSTANCE, Timer.task_id.in_(bindparam("task_ids", expanding=True)))
 _DELETE_CORRELATIONS = delete(Correlation).where(Correlation.instance_id == bindparam("instance_id"))
-
-
-def listening(workflow: BpmnWorkflow) -> bool:
-    """Whether the workflow waits for a message (it has correlation rows once saved)."""
-    return any(isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
-               for t in workflow.get_tasks(state=TaskState.WAITING))
 
 
 def _sync_correlations(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:

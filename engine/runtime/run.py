@@ -84,8 +84,8 @@ class Run:
     dated_facts: list[facts.Pending] = field(default_factory=list)
     thrown: list[BpmnEvent] = field(default_factory=list)
     """The messages the diagram threw that none of its own tasks caught, for the caller to route to the case."""
-    listened: bool = True
-    """Whether the instance may have correlation rows (it waited for a message when loaded, or was saved since)."""
+    stored: projection.Mirrored | None = None
+    """What the instance's timer and correlation rows hold (from the state they were saved with; None: unknown)."""
 
     def steps(self, action: Callable[[], Any]) -> None:
         """Run ``action`` then engine steps, in engine time; script failures become ``InvalidModel``."""
@@ -215,7 +215,7 @@ def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, 
     workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
     workflow.task_tree.data.update(copy.deepcopy(data), **_case_context(session, case, calendar.legal_date(now)))
     run = _attach(row, loaded, workflow, clock)
-    run.listened = False
+    run.stored = projection.NOTHING_STORED
     run.steps(lambda: None)
     started = {"process_id": loaded.definition.process_id, "version": loaded.definition.version}
     save(session, run, actor=actor, action="started", after={**started, "data": data} if data else started)
@@ -233,7 +233,7 @@ def load(session: Session, row: ProcessInstance, loaded: Loaded, clock: Clock) -
     """Restore the workflow of ``row`` with the engine's script functions attached."""
     workflow = serialization.load(row.state_json, loaded.spec, loaded.subprocess_specs)
     run = _attach(row, loaded, workflow, clock)
-    run.listened = projection.listening(workflow)
+    run.stored = projection.mirrored(workflow)
     return run
 
 
@@ -307,8 +307,8 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
          before: dict | None = None, after: dict | None = None) -> None:
     """Store the workflow state and every row derived from it, plus the audit event (caller commits).
 
-    What the call changed before is flushed first, so the projection reads it; what the projection writes is
-    flushed once, by the audit event's query.
+    What the call changed before is flushed first, so the projection reads it; the projection and the audit
+    write most rows with plain statements, and the rest is flushed with the commit.
     """
     now, row = run.clock.now(), run.row
     session.flush()
@@ -333,9 +333,9 @@ def _store(session: Session, run: Run, now: datetime, actor: str) -> None:
     row.withheld_from_employer = withheld.withheld(run.loaded.definition.process_id, _recorded(run, withheld.rules()),
                                                    bool(row.withheld_from_employer))
     projected = projection.project(session, row, run.workflow, run.recorded, now, actor, run.loaded.rules,
-                                   listened=run.listened)
+                                   stored=run.stored)
     run.recorded.clear()
-    run.listened = True
+    run.stored = projected.stored
     if pruning.ENABLED:
         pruning.prune(run.workflow, pruning.protected_timers(projected.open_to_judgement(), run.workflow))
     row.state_json = serialization.dump(run.workflow)

@@ -42,13 +42,8 @@ def claim_due_instance(session: Session, now: datetime, skip: set[int],
                 continue
             skip.add(instance_id)
             row = session.scalars(_LOCK, {"instance_id": instance_id, "now": now}).first()
-            if row is not None and still_due(session, instance_id, now):
+            if row is not None:
                 return row
-
-
-def still_due(session: Session, instance_id: int, now: datetime) -> bool:
-    """Re-read after taking the lock: another worker may have fired the timer just before."""
-    return session.connection().scalar(_STILL_DUE, {"instance_id": instance_id, "now": now}) is not None
 
 
 def record_failure(session: Session, instance_id: int, message: str, now: datetime, *, actor: str = "scheduler",
@@ -73,9 +68,10 @@ def retry_is_due(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]
     return or_(ProcessInstance.state == "running", and_(ProcessInstance.state == "error", due.exists()))
 
 
+_STILL_DUE = select(Timer.id).where(Timer.instance_id == ProcessInstance.id, Timer.due_at <= bindparam("now")).exists()
+"""Checked with the lock: another worker may have fired the timer just before (should its commit slip in between, the
+state it saved is what the claim loads, and its timer no longer waits)."""
 _LOCK = (select(ProcessInstance).join(ProcessInstance.definition).options(contains_eager(ProcessInstance.definition))
-         .where(ProcessInstance.id == bindparam("instance_id"), retry_is_due(bindparam("now")))
+         .where(ProcessInstance.id == bindparam("instance_id"), retry_is_due(bindparam("now")), _STILL_DUE)
          .with_for_update(skip_locked=True, of=ProcessInstance))
 """Lock a candidate instance whose timer path may run, with its (immutable) version in the same round trip."""
-_STILL_DUE = select(Timer.id).where(Timer.instance_id == bindparam("instance_id"),
-                                    Timer.due_at <= bindparam("now")).limit(1)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -57,43 +57,49 @@ def append(
     after: dict | None = None,
     saved_rows: dict[str, str] | None = None,
 ) -> AuditEvent:
-    """Add the next event of ``stream`` to the session (the caller commits).
+    """Write the next event of ``stream`` in the session's transaction (the caller commits).
 
     ``saved_rows`` adds row hashes to those of the instance and task (a change to rows of several tasks).
     Locks the stream's head until the commit, so keep what follows an append short.
     """
-    head = _locked_head(session, stream, at)
+    seq, prev_hash = _locked_head(session, stream, at)
     saved = row_hashes.touched(session, instance_id, task) if instance_id is not None else None
     if saved_rows:
         saved = {**(saved or {}), **saved_rows}
     event = AuditEvent(
-        stream=stream, seq=head.seq + 1, at=at, actor=actor, action=action,
+        stream=stream, seq=seq + 1, at=at, actor=actor, action=action,
         case_id=case_id, instance_id=instance_id, task=task,
-        before=_plain(before or {}), after=_plain(after or {}), prev_hash=head.hash, row_hashes=saved,
+        before=_plain(before or {}), after=_plain(after or {}), prev_hash=prev_hash, row_hashes=saved,
     )
     event.payload_digest = payload_digest(event.actor, event.before, event.after)
     event.hash = digest(event)
-    head.seq, head.hash, head.updated_at = event.seq, event.hash, at
-    session.add(event)
+    connection = session.connection()  # plain statements: an append loads no ORM object
+    connection.execute(_MOVE_HEAD, {"of_stream": stream, "new_seq": event.seq, "new_hash": event.hash, "moved_at": at})
+    connection.execute(insert(AuditEvent), {c: getattr(event, c) for c in _EVENT_COLUMNS})
     return event
 
 
-def _locked_head(session: Session, stream: str, at: datetime) -> AuditHead:
-    """The stream's head, locked (``FOR UPDATE``; SQLite serializes writers anyway); created when new."""
-    with session.no_autoflush:  # the head is written only through the session: nothing pending changes what it reads
-        head = session.scalars(_HEAD, {"stream": stream}).first()
+def _locked_head(session: Session, stream: str, at: datetime) -> tuple[int, str]:
+    """The number and hash of the stream's last event, its head locked (``FOR UPDATE``; SQLite serializes writers
+    anyway); the head is created when new."""
+    connection = session.connection()
+    head = connection.execute(_HEAD, {"of_stream": stream}).first()
     if head is not None:
-        return head
+        return head.seq, head.hash
     last = session.scalars(select(AuditEvent).where(AuditEvent.stream == stream)
                            .order_by(AuditEvent.seq.desc()).limit(1)).first()
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(AuditHead).values(stream=stream, seq=last.seq if last else 0,
-                                             hash=last.hash if last else GENESIS, updated_at=at)
-                    .on_conflict_do_nothing())
-    return session.scalars(_HEAD.execution_options(populate_existing=True), {"stream": stream}).one()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(dialect.insert(AuditHead).values(stream=stream, seq=last.seq if last else 0,
+                                                        hash=last.hash if last else GENESIS, updated_at=at)
+                       .on_conflict_do_nothing())
+    head = connection.execute(_HEAD, {"of_stream": stream}).one()
+    return head.seq, head.hash
 
 
-_HEAD = select(AuditHead).where(AuditHead.stream == bindparam("stream")).with_for_update()
+_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.stream == bindparam("of_stream")).with_for_update()
+_MOVE_HEAD = update(AuditHead).where(AuditHead.stream == bindparam("of_stream")).values(
+    seq=bindparam("new_seq"), hash=bindparam("new_hash"), updated_at=bindparam("moved_at"))
+_EVENT_COLUMNS = [c.key for c in AuditEvent.__table__.columns if c.key not in ("id", "redacted_at")]
 
 
 def payload_digest(actor: str, before: dict, after: dict) -> str:

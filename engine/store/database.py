@@ -84,6 +84,7 @@ BUSY_TIMEOUT_SECONDS = 30
 READ_ONLY = "reintegra_read_only"
 """The execution option that marks the connections of read-only units of work."""
 _TURN = "reintegra_write_turn"
+_QUERY_ONLY = "reintegra_query_only"
 
 
 def _create_engine(url: str, turns: WriteTurns) -> SqlEngine:
@@ -102,16 +103,23 @@ def _sqlite_begin(turns: WriteTurns, connection: Connection) -> None:
     """Readers begin deferred (a WAL snapshot, no lock) and may not write; writers take their turn, then the write
     lock up front."""
     if connection.get_execution_options().get(READ_ONLY):
-        connection.exec_driver_sql("PRAGMA query_only=ON")
+        _query_only(connection, True)
         connection.exec_driver_sql("BEGIN")
         return
     connection.info[_TURN] = turns.take()
     try:
-        connection.exec_driver_sql("PRAGMA query_only=OFF")
+        _query_only(connection, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     except Exception:
         _end_turn(turns, connection)
         raise
+
+
+def _query_only(connection: Connection, is_on: bool) -> None:
+    """Set ``PRAGMA query_only`` when it changes: the setting lasts as long as the database connection."""
+    if connection.info.get(_QUERY_ONLY) is not is_on:
+        connection.exec_driver_sql(f"PRAGMA query_only={'ON' if is_on else 'OFF'}")
+        connection.info[_QUERY_ONLY] = is_on
 
 
 def _end_turn(turns: WriteTurns, connection: Connection) -> None:

@@ -1,0 +1,60 @@
+"""What firing a due timer costs in SQL statements: a few per instance, each kind of row read and written at most
+once, never one statement per row (issue 19: firing within 2x a bare load-fire-save loop)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from tests.engine.test_runtime import DEMO, open_case
+from tests.engine.test_timers import EXPIRES
+
+INSTANCES = 3
+BUDGET = 12
+"""Statements per woken instance: the claim, the deadlines and the open work items read, the timer, correlation and
+work item writes, the audit head read and written, the event, the deadline's verdict and the instance itself."""
+
+
+@contextmanager
+def statements(eng) -> Iterator[Counter]:  # type: ignore[no-untyped-def]
+    """Each statement sent while the block runs, as its verb and table (transaction control left out)."""
+    seen: Counter = Counter()
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        verb = statement.split(None, 1)[0].upper()
+        if verb not in ("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK"):
+            table = re.search(r"\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)", statement, re.IGNORECASE)
+            seen[(verb, table.group(1) if table else "")] += 1
+
+    sa.event.listen(eng.database.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(eng.database.engine, "before_cursor_execute", count)
+
+
+def waiting_visits(eng) -> None:  # type: ignore[no-untyped-def]
+    eng.deploy(DEMO, actor="owner")
+    for n in range(INSTANCES):
+        case = open_case(eng, f"C-{n}")
+        eng.start(case.id, "visit_demo", {}, actor="employee1")
+        [item] = eng.work_items(case_id=case.id)
+        eng.complete(item.id, {"request_received_on": "2026-12-23"}, actor="employee1")
+
+
+def test_firing_reads_and_writes_each_kind_of_row_once_per_instance(eng, clock):
+    waiting_visits(eng)
+    clock.set(EXPIRES)
+    with statements(eng) as seen:
+        run = eng.fire_due_timers()
+    assert (run.instances_woken, run.timers_fired) == (INSTANCES, INSTANCES)
+    sweep = {key: n for key, n in seen.items() if n < INSTANCES}  # the look-ups of the timer index
+    per_instance = {key: n for key, n in seen.items() if n >= INSTANCES}
+    assert all(n == INSTANCES for n in per_instance.values()), per_instance
+    assert len(per_instance) <= BUDGET, sorted(per_instance)
+    assert sum(sweep.values()) <= 3, sweep
+    assert ("SELECT", "timer") not in per_instance, "the rows of the timers are known from the state they mirror"
