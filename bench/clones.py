@@ -3,7 +3,7 @@ items pointing at their own copy's deadline, correlations) and the head of its o
 has no history): quick to make, and a real, wakeable instance each.
 
 ``clone`` puts the copies on the instance's own case; ``clone_cases`` copies the case too, one case per copy, with
-the head of the case's audit stream. Both take column overrides as SQL over the copy's aliases (see ``clone_cases``).
+the head of the case's audit stream, and takes column overrides in SQL (spread employers, due dates, roles).
 """
 
 from __future__ import annotations
@@ -58,14 +58,14 @@ def _new_ids(conn: sa.Connection, last: int) -> list[int]:
                              {"last": last}).scalars())
 
 
-def clone(url: str, instance_id: int, copies: int, overrides: Overrides | None = None) -> list[int]:
+def clone(url: str, instance_id: int, copies: int) -> list[int]:
     """Copy ``instance_id`` and its derived rows ``copies`` times on its own case; return the new instance ids."""
     db = sa.create_engine(url)
     with db.begin() as conn:
         last = _last_id(conn, "process_instance")
-        _insert_select(conn, ProcessInstance, (overrides or {}).get("process_instance", {}),
-                       f"FROM process_instance t, {_series(copies)} WHERE t.id = :id ORDER BY s.i", {"id": instance_id})
-        _derive(conn, instance_id, last, overrides or {})
+        _insert_select(conn, ProcessInstance, {}, f"FROM process_instance t, {_series(copies)} WHERE t.id = :id "
+                       "ORDER BY s.i", {"id": instance_id})
+        _derive(conn, instance_id, last, {})
         ids = _new_ids(conn, last)
     db.dispose()
     return ids
