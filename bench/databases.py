@@ -46,3 +46,16 @@ def drop(url: str) -> None:
 
 def kind(url: str) -> str:
     return url.split(":")[0].split("+")[0]
+
+
+def analyse(url: str) -> None:
+    """Give the planner statistics of what a bench loaded, as autovacuum would: ``VACUUM ANALYZE`` of the tables in
+    the bench's own schema on PostgreSQL (not the other benches' schemas), ``ANALYZE`` on SQLite."""
+    db = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with db.connect() as conn:
+        if kind(url) == "postgresql":
+            tables = conn.exec_driver_sql("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            conn.exec_driver_sql(f"VACUUM ANALYZE {', '.join(tables.scalars())}")
+        else:
+            conn.exec_driver_sql("ANALYZE")
+    db.dispose()

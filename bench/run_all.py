@@ -11,6 +11,7 @@ import completion  # noqa: E402
 import compliance  # noqa: E402
 import inbox  # noqa: E402
 import sqlite_reads  # noqa: E402
+import summary  # noqa: E402
 import throughput  # noqa: E402
 import timer_burst  # noqa: E402
 import timer_overhead  # noqa: E402
@@ -20,3 +21,5 @@ if __name__ == "__main__":
     for bench in (throughput, timers, timer_overhead, timer_burst, completion, compliance, sqlite_reads, inbox):
         bench.main()
         print()
+    print("Every figure with its goal (machine load makes them indicative):")
+    print(summary.table())

@@ -11,6 +11,7 @@ import os
 import time
 from datetime import datetime, timedelta
 
+import summary
 from clones import clone
 from common import FORMS, START
 from databases import drop, fresh_url
@@ -72,7 +73,14 @@ def main() -> None:
     two, fired_two = burst(2)
     print(f"  2 workers: {two:7.1f} s  ({fired_two} fired, {fired_two / two:6.1f} per second)  "
           f"(goal ≤ {GOAL_SECONDS} s)")
-    print(f"  2 workers against 1: {(fired_two / two) / (fired_one / one):5.2f}×  (goal ≥ {GOAL_SPEED_UP}×)")
+    speed_up = (fired_two / two) / (fired_one / one)
+    print(f"  2 workers against 1: {speed_up:5.2f}×  (goal ≥ {GOAL_SPEED_UP}×)")
+    bench = "timer_burst (postgresql)"
+    summary.figure(bench, f"{BURST:,} due timers, 1 worker", one, "s")
+    summary.figure(bench, f"{BURST:,} due timers, 2 workers", two, "s", f"<= {GOAL_SECONDS} s", two <= GOAL_SECONDS,
+                   f"{two / GOAL_SECONDS:.2f} of goal")
+    summary.figure(bench, "throughput, 2 workers against 1", speed_up, "x", f">= {GOAL_SPEED_UP}x",
+                   speed_up >= GOAL_SPEED_UP, f"{speed_up / GOAL_SPEED_UP:.2f} of goal")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 
 import sqlalchemy as sa
+import summary
 from clones import clone
 from common import DEMO, FORMS, START, open_case
 from databases import drop, fresh_url, kind
@@ -84,6 +85,10 @@ def main() -> None:
         print(f"  fire_due_timers : {per_engine:6.2f} ms per instance (woken {done.instances_woken}, "
               f"fired {done.timers_fired})")
         print(f"  ratio           : {per_engine / per_bare:6.2f}×  (goal ≤ {GOAL:.0f}×)")
+        bench = f"timer_overhead ({kind(url)})"
+        summary.figure(bench, "bare prototype, per instance", per_bare, "ms")
+        summary.figure(bench, "fire_due_timers, per instance", per_engine, "ms", f"<= {GOAL:.0f}x bare",
+                       per_engine / per_bare <= GOAL, f"{per_engine / per_bare:.2f}x bare")
     finally:
         eng.close()
         drop(url)

@@ -63,7 +63,7 @@ def record(session: Session, run: runtime.Run, item: WorkItem, data: dict, actor
     item.classifications = disclosure.recorded_classes(run.loaded.forms.get(item.form or "") or {})
     _reopen(run)
     runtime.save(session, run, actor=actor, action="late_act_recorded", task=item.bpmn_id, before=before,
-                 after=data)
+                 after=data, work_item=item)
 
 
 def _find(run: runtime.Run, task_id: str) -> Task | None:

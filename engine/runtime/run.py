@@ -255,7 +255,8 @@ def complete(session: Session, run: Run, item: WorkItem, data: dict, actor: str,
     run.steps(lambda: (task.set_data(**copy.deepcopy({**defaults, **data})), task.run()))
     item.completed_by, item.data = actor, copy.deepcopy(data)
     item.classifications = disclosure.recorded_classes(schema or {})
-    save(session, run, actor=actor, action="task_completed", task=item.bpmn_id, before=before, after=data)
+    save(session, run, actor=actor, action="task_completed", task=item.bpmn_id, before=before, after=data,
+         work_item=item)
 
 
 def recorded_labels(run: Run) -> dict[str, dict[str, str]]:
@@ -304,8 +305,9 @@ def _refresh_due_timers(run: Run) -> None:
 
 
 def save(session: Session, run: Run, *, actor: str, action: str, task: str | None = None,
-         before: dict | None = None, after: dict | None = None) -> None:
-    """Store the workflow state and every row derived from it, plus the audit event (caller commits).
+         before: dict | None = None, after: dict | None = None, work_item: WorkItem | None = None) -> None:
+    """Store the workflow state and every row derived from it, plus the audit event (caller commits); ``work_item``
+    is the one the step completed or changed (``audit.append``).
 
     What the call changed before is flushed first, so the projection reads it; the projection and the audit
     write most rows with plain statements, and the rest is flushed with the commit.
@@ -319,7 +321,7 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     if row.state != state_before:
         after["instance_state"] = row.state
     audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
-                 instance_id=row.id, task=task, before=before, after=after)
+                 instance_id=row.id, task=task, before=before, after=after, work_item=work_item)
     facts.write(session, row, run.dated_facts, now)
     run.dated_facts.clear()
 

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from . import row_hashes
 from .audit_models import AuditHead
-from .models import AuditEvent
+from .models import AuditEvent, WorkItem
 
 GENESIS = "0" * 64
 
@@ -56,14 +56,16 @@ def append(
     before: dict | None = None,
     after: dict | None = None,
     saved_rows: dict[str, str] | None = None,
+    work_item: WorkItem | None = None,
 ) -> AuditEvent:
     """Write the next event of ``stream`` in the session's transaction (the caller commits).
 
-    ``saved_rows`` adds row hashes to those of the instance and task (a change to rows of several tasks).
+    ``work_item``: the work item the event completed or whose completion it changed (its row hash is saved with the
+    instance's); ``saved_rows`` adds row hashes to those (a change to rows of several tasks).
     Locks the stream's head until the commit, so keep what follows an append short.
     """
     seq, prev_hash = _locked_head(session, stream, at)
-    saved = row_hashes.touched(session, instance_id, task) if instance_id is not None else None
+    saved = row_hashes.touched(session, instance_id, work_item) if instance_id is not None else None
     if saved_rows:
         saved = {**(saved or {}), **saved_rows}
     event = AuditEvent(

@@ -1,7 +1,9 @@
 """The content hashes of the business rows an audit event saves, so that editing them in the database is found.
 
 Every event appended with an instance records the SHA-256 of that instance as saved (its process version, state,
-serialized workflow) and, when it names a task, of that task's completed work items (data, who, state).
+serialized workflow) and, when it completed a work item or changed a completed one, of that work item (data, who,
+state): not of the task's earlier completions, which their own events recorded, so an event stays the same size
+however often its task looped.
 Verification recomputes the hash of each current row and compares it with the latest event that recorded it.
 """
 
@@ -19,14 +21,12 @@ from .models import AuditEvent, ProcessInstance, WorkItem
 INSTANCE, WORK_ITEM = "process_instance", "work_item"
 
 
-def touched(session: Session, instance_id: int, task: str | None) -> dict[str, str]:
-    """The hashes of the instance and of the completed work items of ``task``, as they are in the session."""
+def touched(session: Session, instance_id: int, work_item: WorkItem | None) -> dict[str, str]:
+    """The hashes of the instance and of ``work_item`` when it is completed, as they are in the session."""
     row = session.get(ProcessInstance, instance_id)
     hashes = {f"{INSTANCE}:{instance_id}": of_instance(row)} if row is not None else {}
-    if task is not None:
-        items = session.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id, WorkItem.bpmn_id == task,
-                                                       WorkItem.state == "completed"))
-        hashes.update({f"{WORK_ITEM}:{item.id}": of_work_item(item) for item in items})
+    if work_item is not None and work_item.state == "completed":
+        hashes[f"{WORK_ITEM}:{work_item.id}"] = of_work_item(work_item)
     return hashes
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from tests.engine import test_pruning
 from tests.engine.test_timers import requested
+
+looping = test_pruning.looping
+
+EVENT = sa.table("audit_event", sa.column("stream"), sa.column("seq"), sa.column("action"),
+                 sa.column("row_hashes", sa.JSON))
 
 
 def tamper(database_url: str, sql: str) -> None:
@@ -53,3 +59,20 @@ def test_swapped_rows_are_detected(eng, database_url):
     tamper(database_url, f"UPDATE audit_event SET seq = 1 WHERE stream = '{stream}' AND seq = 2")
     tamper(database_url, f"UPDATE audit_event SET seq = 2 WHERE stream = '{stream}' AND seq = 99")
     assert not eng.verify_audit(stream).is_intact
+
+
+def test_a_completion_saves_the_hash_of_its_own_work_item_however_often_its_task_looped(looping, database_url):
+    eng, case, instance = looping
+    done = []
+    for _ in range(5):
+        [item] = eng.work_items(case_id=case)
+        eng.complete(item.id, {"loop_again": True}, actor="bench")
+        done.append(item.id)
+    with eng.database.unit_of_work() as session:
+        saved = session.scalars(sa.select(EVENT.c.row_hashes).where(
+            EVENT.c.stream == f"instance:{instance}", EVENT.c.action == "task_completed").order_by(EVENT.c.seq))
+    assert [sorted(hashes) for hashes in saved] == [[f"process_instance:{instance}", f"work_item:{item}"]
+                                                    for item in done]
+    tamper(database_url, f"UPDATE work_item SET data = '{{\"loop_again\": false}}' WHERE id = {done[0]}")
+    result = eng.verify_audit(f"instance:{instance}")
+    assert not result.is_intact and f"work_item {done[0]}: the row differs" in (result.broken or "")

@@ -88,24 +88,28 @@ def test_a_pruned_trajectory_still_runs_to_its_end_with_its_timers(law, clock):
     assert (rit.state(), law.instance(rit.instance.id).end_event) == ("completed", "end_no_response")
 
 
-def test_after_200_loops_an_instance_stores_no_more_than_a_fresh_one_plus_a_fifth(database_url, clock):
+@pytest.fixture
+def looping(database_url, clock):  # type: ignore[no-untyped-def]
+    """An engine with the bench's loop started on a case of its own: the engine, the case's id, the instance's."""
     eng = engine.Engine(database_url, clock=clock, forms_dir=BENCH_FORMS)
-    try:
-        eng.deploy(LOOP, actor="bench")
-        case = eng.open_case(reference="LOOP-1", employee="Bench", employer="Bench NV",
-                             first_day_of_incapacity=date(2026, 9, 1), actor="bench")
-        instance = eng.start(case.id, "bench_loop", {}, actor="bench").id
-        sizes = []
-        for _ in range(200):
-            [item] = [i for i in eng.work_items(role="employer") if i.instance_id == instance]
-            eng.complete(item.id, {"loop_again": True}, actor="bench")
-            sizes.append(stored_size(eng, instance))
-        assert sizes[-1] <= 1.2 * sizes[0]
+    eng.deploy(LOOP, actor="bench")
+    case = eng.open_case(reference="LOOP-1", employee="Bench", employer="Bench NV",
+                         first_day_of_incapacity=date(2026, 9, 1), actor="bench")
+    yield eng, case.id, eng.start(case.id, "bench_loop", {}, actor="bench").id
+    eng.close()
+
+
+def test_after_200_loops_an_instance_stores_no_more_than_a_fresh_one_plus_a_fifth(looping):
+    eng, _, instance = looping
+    sizes = []
+    for _ in range(200):
         [item] = [i for i in eng.work_items(role="employer") if i.instance_id == instance]
-        eng.complete(item.id, {"loop_again": False}, actor="bench")
-        assert eng.instance(instance).state == "completed"
-    finally:
-        eng.close()
+        eng.complete(item.id, {"loop_again": True}, actor="bench")
+        sizes.append(stored_size(eng, instance))
+    assert sizes[-1] <= 1.2 * sizes[0]
+    [item] = [i for i in eng.work_items(role="employer") if i.instance_id == instance]
+    eng.complete(item.id, {"loop_again": False}, actor="bench")
+    assert eng.instance(instance).state == "completed"
 
 
 def test_a_pruned_trajectory_moves_to_a_new_version_and_runs_on(law, clock):
