@@ -50,27 +50,29 @@ class Recorded:
 
 def project(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded],
             now: datetime, actor: str = "engine", rules: Mapping[str, Rule] | None = None, *,
-            listened: bool = True) -> Projected:
+            listened: bool = True, fresh: bool = False) -> Projected:
     """Bring every derived row of ``row`` in line with ``workflow`` (in the caller's transaction).
 
     ``actor`` is who caused the step: a verdict corrected by an act recorded in it is audited in their name.
     ``rules`` (the version's) date the term of its procedure on a task with no term of its own. ``listened``: whether
-    the instance may have correlation rows (False when it waited for no message when it was loaded).
+    the instance may have correlation rows (False when it waited for no message when it was loaded). ``fresh``: the
+    instance was created in this call, so it has no derived row yet and none is read.
     Each kind of row is read once and written by difference: the deadlines a step may touch in one query, the open
-    work items in another, the timers in a third.
+    work items in another, the timers in a third. A deadline closed in the step that computed it is inserted closed.
     """
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     guards = {task_id: _boundary_timer_ids(task) for task_id, task in ready.items()}
     touched = {e.task_id for e in recorded}.union(*guards.values())
-    deadlines = _read_deadlines(session, row.id, touched)
+    deadlines = [] if fresh else _read_deadlines(session, row.id, touched)
     with session.no_autoflush:
-        _add_deadlines(session, row, workflow, recorded, now, deadlines)
+        added = _add_deadlines(row, workflow, recorded, now, deadlines)
         _close_deadlines(session, row, workflow, now, actor, deadlines)
+        _insert_deadlines(session, added)
         governed = {task_id: (task, _guarding_deadline(deadlines, guards[task_id])) for task_id, task in ready.items()}
-        _sync_work_items(session, row, workflow, governed, now, rules or {})
-        _sync_timers(session, row, workflow)
+        _sync_work_items(session, row, workflow, governed, now, rules or {}, fresh)
+        _sync_timers(session, row, workflow, fresh)
         if listened or listening(workflow):
-            _sync_correlations(session, row, workflow)
+            _sync_correlations(session, row, workflow, listened)
     return Projected(deadlines)
 
 
@@ -152,8 +154,9 @@ def _task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
         return None
 
 
-def _add_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded],
-                   now: datetime, deadlines: list[Deadline]) -> None:
+def _add_deadlines(row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded], now: datetime,
+                   deadlines: list[Deadline]) -> list[Deadline]:
+    """The deadlines computed in this step that are no rows yet, also added to ``deadlines``."""
     added = []
     for entry in recorded:
         task = _task(workflow, entry.task_id)
@@ -167,10 +170,25 @@ def _add_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflo
             due_on=c.due_on, expires_at=c.expires_at, explanation=explanations.english(parts),
             explanation_parts=parts, state="pending", created_at=now,
         ))
-    if added:
-        session.add_all(added)
-        session.flush()  # work items refer to their deadline by id
-        deadlines.extend(added)
+    deadlines.extend(added)
+    return added
+
+
+def _insert_deadlines(session: Session, added: list[Deadline]) -> None:
+    """Insert the deadlines computed in this step, verdicts included, in one statement, and give each its id (work
+    items refer to it). They stay out of the session: a later step of the same call reads them back."""
+    if not added:
+        return
+    rows = [{key: getattr(deadline, key) for key in _DEADLINE_COLUMNS} for deadline in added]
+    ids: dict[str, list[int]] = {}
+    for deadline_id, task_id in sorted(session.connection().execute(_INSERT_DEADLINES, rows)):
+        ids.setdefault(task_id, []).append(deadline_id)
+    for deadline in added:  # ids in the order of the rows, task by task
+        deadline.id = ids[deadline.task_id].pop(0)
+
+
+_DEADLINE_COLUMNS = tuple(c.key for c in Deadline.__table__.columns if c.key != "id")
+_INSERT_DEADLINES = insert(Deadline).returning(Deadline.id, Deadline.task_id)
 
 
 def _explanation_parts(c: Computation, now: datetime) -> list[dict]:
@@ -238,10 +256,11 @@ def _guarded_task(timer: Task) -> Task | None:
 
 
 def _sync_work_items(session: Session, row: ProcessInstance, workflow: BpmnWorkflow,
-                     ready: dict[str, tuple[Task, Deadline | None]], now: datetime, rules: Mapping[str, Rule]) -> None:
+                     ready: dict[str, tuple[Task, Deadline | None]], now: datetime, rules: Mapping[str, Rule],
+                     fresh: bool) -> None:
     """Close the items whose task is no longer ready, add the new ones, refresh the others; ``ready`` holds each
     ready task with the deadline that guards it."""
-    open_items = session.scalars(_OPEN_ITEMS, {"instance_id": row.id})
+    open_items = () if fresh else session.scalars(_OPEN_ITEMS, {"instance_id": row.id})
     known = set()
     for item in open_items:
         known.add(item.task_id)
@@ -254,7 +273,21 @@ def _sync_work_items(session: Session, row: ProcessInstance, workflow: BpmnWorkf
     added = [_new_work_item(task, row, now) for task_id, (task, _) in ready.items() if task_id not in known]
     for item in added:
         _refresh(item, *ready[item.task_id], rules)
-    session.add_all(added)
+    _insert_work_items(session, added)
+
+
+def _insert_work_items(session: Session, added: list[WorkItem]) -> None:
+    """Insert new work items with one statement per set of fields (the same for all of them in practice), with the
+    values they were given: unset fields stay NULL, as the session would insert them."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for item in added:
+        values = {key: value for key, value in vars(item).items() if key in _WORK_ITEM_COLUMNS}
+        groups.setdefault(tuple(sorted(values)), []).append(values)
+    for rows in groups.values():
+        session.connection().execute(insert(WorkItem), rows)
+
+
+_WORK_ITEM_COLUMNS = frozenset(c.key for c in WorkItem.__table__.columns if c.key != "id")
 
 
 def _refresh(item: WorkItem, task: Task, own: Deadline | None, rules: Mapping[str, Rule]) -> None:
@@ -293,12 +326,12 @@ def _guarding_deadline(deadlines: list[Deadline], timer_ids: list[str]) -> Deadl
     return min(guarding, key=lambda d: (d.state != "pending", d.due_on, d.id), default=None)
 
 
-def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
+def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, fresh: bool) -> None:
     """Delete the timer rows that no longer wait, add the new ones and move the moved ones; every timer added or
     moved is announced to the schedulers (``timer_wakes``), so that one due earlier than they expect fires on time."""
     waiting = {str(task.id): (task, due) for task, due in waiting_timers(workflow)}
     gone, rows = [], session.connection()  # plain statements: no ORM object of a timer is loaded on this path
-    for timer_id, task_id, due_at in rows.execute(_TIMERS, {"instance_id": row.id}):
+    for timer_id, task_id, due_at in () if fresh else rows.execute(_TIMERS, {"instance_id": row.id}):
         found = waiting.pop(task_id, None)
         if found is None:
             gone.append(timer_id)
@@ -326,8 +359,10 @@ def listening(workflow: BpmnWorkflow) -> bool:
                for t in workflow.get_tasks(state=TaskState.WAITING))
 
 
-def _sync_correlations(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    session.connection().execute(_DELETE_CORRELATIONS, {"instance_id": row.id})
+def _sync_correlations(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, listened: bool) -> None:
+    """Replace the instance's correlation rows by its waiting message events (``listened``: it may have rows)."""
+    if listened:
+        session.connection().execute(_DELETE_CORRELATIONS, {"instance_id": row.id})
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, MessageEventDefinition):

@@ -86,6 +86,8 @@ class Run:
     """The messages the diagram threw that none of its own tasks caught, for the caller to route to the case."""
     listened: bool = True
     """Whether the instance may have correlation rows (it waited for a message when loaded, or was saved since)."""
+    fresh: bool = False
+    """Whether the instance was created in this call and never saved: it has no derived rows nor audit stream yet."""
 
     def steps(self, action: Callable[[], Any]) -> None:
         """Run ``action`` then engine steps, in engine time; script failures become ``InvalidModel``."""
@@ -215,7 +217,7 @@ def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, 
     workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
     workflow.task_tree.data.update(copy.deepcopy(data), **_case_context(session, case, calendar.legal_date(now)))
     run = _attach(row, loaded, workflow, clock)
-    run.listened = False
+    run.listened, run.fresh = False, True
     run.steps(lambda: None)
     started = {"process_id": loaded.definition.process_id, "version": loaded.definition.version}
     save(session, run, actor=actor, action="started", after={**started, "data": data} if data else started)
@@ -308,9 +310,10 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     """Store the workflow state and every row derived from it, plus the audit event (caller commits).
 
     What the call changed before is flushed first, so the projection reads it; what the projection writes is
-    flushed once, by the audit event's query.
+    flushed once, with the audit event (or by its query of the stream's head). A new instance's first save reads
+    nothing back: it has no derived rows yet, nor an audit stream (``audit.open_stream``).
     """
-    now, row = run.clock.now(), run.row
+    now, row, fresh = run.clock.now(), run.row, run.fresh
     session.flush()
     with session.no_autoflush:
         state_before = row.state
@@ -318,6 +321,8 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     after = dict(after or {})
     if row.state != state_before:
         after["instance_state"] = row.state
+    if fresh:
+        audit.open_stream(session, f"instance:{row.id}", now)
     audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
                  instance_id=row.id, task=task, before=before, after=after)
     facts.write(session, row, run.dated_facts, now)
@@ -333,9 +338,9 @@ def _store(session: Session, run: Run, now: datetime, actor: str) -> None:
     row.withheld_from_employer = withheld.withheld(run.loaded.definition.process_id, _recorded(run, withheld.rules()),
                                                    bool(row.withheld_from_employer))
     projected = projection.project(session, row, run.workflow, run.recorded, now, actor, run.loaded.rules,
-                                   listened=run.listened)
+                                   listened=run.listened, fresh=run.fresh)
     run.recorded.clear()
-    run.listened = True
+    run.listened, run.fresh = True, False
     if pruning.ENABLED:
         pruning.prune(run.workflow, pruning.protected_timers(projected.open_to_judgement(), run.workflow))
     row.state_json = serialization.dump(run.workflow)

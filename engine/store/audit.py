@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -78,8 +78,23 @@ def append(
     return event
 
 
+def open_stream(session: Session, stream: str, at: datetime) -> None:
+    """Begin a stream that has no event yet (a new instance's): its head joins the session without a read, and the
+    appends of this transaction take it from there; it is inserted with their events, and fails for a stream that
+    exists already."""
+    head = AuditHead(stream=stream, seq=0, hash=GENESIS, updated_at=at)
+    session.add(head)
+    session.info.setdefault(_OPENED, {})[stream] = head
+
+
+_OPENED = "audit_opened_streams"
+
+
 def _locked_head(session: Session, stream: str, at: datetime) -> AuditHead:
     """The stream's head, locked (``FOR UPDATE``; SQLite serializes writers anyway); created when new."""
+    opened = session.info.get(_OPENED, {}).get(stream)
+    if opened is not None and inspect(opened).pending:
+        return opened
     with session.no_autoflush:  # the head is written only through the session: nothing pending changes what it reads
         head = session.scalars(_HEAD, {"stream": stream}).first()
     if head is not None:
