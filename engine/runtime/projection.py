@@ -64,15 +64,16 @@ def project(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, reco
     guards = {task_id: _boundary_timer_ids(task) for task_id, task in ready.items()}
     touched = {e.task_id for e in recorded}.union(*guards.values())
     deadlines = [] if fresh else _read_deadlines(session, row.id, touched)
+    waiting = workflow.get_tasks(state=TaskState.WAITING)
     with session.no_autoflush:
         added = _add_deadlines(row, workflow, recorded, now, deadlines)
         _close_deadlines(session, row, workflow, now, actor, deadlines)
         _insert_deadlines(session, added)
         governed = {task_id: (task, _guarding_deadline(deadlines, guards[task_id])) for task_id, task in ready.items()}
         _sync_work_items(session, row, workflow, governed, now, rules or {}, fresh)
-        _sync_timers(session, row, workflow, fresh)
-        if listened or listening(workflow):
-            _sync_correlations(session, row, workflow, listened)
+        _sync_timers(session, row, waiting, fresh)
+        if listened or listening(workflow, waiting):
+            _sync_correlations(session, row, waiting, listened)
     return Projected(deadlines)
 
 
@@ -104,8 +105,12 @@ def timer_due(task: Task) -> datetime | None:
 
 def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[Task, datetime]]:
     """Every waiting timer of the workflow (subprocesses included) with its due instant."""
+    return _timers_among(workflow.get_tasks(state=TaskState.WAITING))
+
+
+def _timers_among(waiting: list[Task]) -> list[tuple[Task, datetime]]:
     found = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in waiting:
         due = timer_due(task)
         if due is not None:
             found.append((task, due))
@@ -326,10 +331,10 @@ def _guarding_deadline(deadlines: list[Deadline], timer_ids: list[str]) -> Deadl
     return min(guarding, key=lambda d: (d.state != "pending", d.due_on, d.id), default=None)
 
 
-def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, fresh: bool) -> None:
+def _sync_timers(session: Session, row: ProcessInstance, waiting_tasks: list[Task], fresh: bool) -> None:
     """Delete the timer rows that no longer wait, add the new ones and move the moved ones; every timer added or
     moved is announced to the schedulers (``timer_wakes``), so that one due earlier than they expect fires on time."""
-    waiting = {str(task.id): (task, due) for task, due in waiting_timers(workflow)}
+    waiting = {str(task.id): (task, due) for task, due in _timers_among(waiting_tasks)}
     gone, rows = [], session.connection()  # plain statements: no ORM object of a timer is loaded on this path
     for timer_id, task_id, due_at in () if fresh else rows.execute(_TIMERS, {"instance_id": row.id}):
         found = waiting.pop(task_id, None)
@@ -353,17 +358,18 @@ _DELETE_TIMERS = delete(Timer).where(Timer.id.in_(bindparam("ids", expanding=Tru
 _DELETE_CORRELATIONS = delete(Correlation).where(Correlation.instance_id == bindparam("instance_id"))
 
 
-def listening(workflow: BpmnWorkflow) -> bool:
-    """Whether the workflow waits for a message (it has correlation rows once saved)."""
-    return any(isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
-               for t in workflow.get_tasks(state=TaskState.WAITING))
+def listening(workflow: BpmnWorkflow, waiting: list[Task] | None = None) -> bool:
+    """Whether the workflow waits for a message (it has correlation rows once saved); ``waiting``: its waiting tasks,
+    when the caller has them."""
+    tasks = waiting if waiting is not None else workflow.get_tasks(state=TaskState.WAITING)
+    return any(isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition) for t in tasks)
 
 
-def _sync_correlations(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, listened: bool) -> None:
+def _sync_correlations(session: Session, row: ProcessInstance, waiting: list[Task], listened: bool) -> None:
     """Replace the instance's correlation rows by its waiting message events (``listened``: it may have rows)."""
     if listened:
         session.connection().execute(_DELETE_CORRELATIONS, {"instance_id": row.id})
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in waiting:
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, MessageEventDefinition):
             session.add(Correlation(case_id=row.case_id, instance_id=row.id, message=definition.name,
