@@ -32,8 +32,8 @@ from engine.store.repository import Loaded
 FOLLOW_UP, SMALL = "incapacity_follow_up", "visit_demo"
 GOAL = 0.30
 BATCH = int(os.environ.get("REINTEGRA_BENCH_STARTS", "40"))
-ROUND = int(os.environ.get("REINTEGRA_BENCH_ROUND", "100"))
-PAIRS, ROUNDS = 3, 5
+ROUND = int(os.environ.get("REINTEGRA_BENCH_ROUND", "100"))  # a multiple of SLICES
+PAIRS, ROUNDS, SLICES = 3, 5, 4
 FIRST_DAY = date(2026, 9, 1)
 
 
@@ -121,15 +121,20 @@ def alternated(starts: Starts, raw: Raw, process_id: str) -> str:
 
 
 def rounds(starts: Starts, raw: Raw) -> list[str]:
-    """ROUNDS rounds of starts of the small diagram on one case, each beside a raw batch."""
-    case_id, lines, rates = starts.case(), [], []
+    """ROUNDS rounds of starts of the small diagram on one case, each alternated with raw batches of its size."""
+    case_id, lines, rates, ratios = starts.case(), [], [], []
     for number in range(1, ROUNDS + 1):
-        raw_seconds = raw.batch(ROUND)
-        seconds, count = starts.batch(SMALL, [case_id] * ROUND)
+        raw_seconds = seconds = count = 0.0
+        for _ in range(SLICES):  # alternate within the round too: the load changes by the second
+            raw_seconds += raw.batch(ROUND // SLICES)
+            spent, sent = starts.batch(SMALL, [case_id] * (ROUND // SLICES))
+            seconds, count = seconds + spent, count + sent
         rates.append(ROUND / seconds)
+        ratios.append(raw_seconds / seconds)
         lines.append(_line(f"round {number} (case holds {(number - 1) * ROUND:4d})", ROUND / raw_seconds,
                            rates[-1], count / ROUND))
-    lines.append(f"  last round / first round         : {rates[-1] / rates[0]:6.2f} (flat: independent of the case)")
+    lines.append(f"  last round / first round         : rate {rates[-1] / rates[0]:5.2f}, ratio to raw "
+                 f"{ratios[-1] / ratios[0]:5.2f} (1.00: independent of the case; the ratio discounts the load)")
     return lines
 
 
