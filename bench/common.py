@@ -16,6 +16,7 @@ import engine
 HERE = Path(__file__).parent
 DEMO = HERE.parent / "tests" / "fixtures" / "bpmn" / "visit_demo.bpmn"
 LOOP = HERE / "fixtures" / "loop.bpmn"
+PROCESSES = HERE.parent / "processes" / "bpmn"
 FORMS = HERE / "fixtures" / "forms"
 START = datetime(2026, 12, 21, 9, 0, tzinfo=ZoneInfo("Europe/Brussels"))
 

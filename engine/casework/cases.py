@@ -65,8 +65,7 @@ class CaseWork(Wiring):
         A procedure ``once_per_period`` starts again when none was started for the current period, running or not.
         """
         today = calendar.legal_date(self.clock.now())
-        running = {p.process_id for p in queries.facts(session, case, {}, today)
-                   .procedures if p.is_running} if only_if_not_running else set()
+        running = queries.procedures_run(session, case.id, running=True) if only_if_not_running else set()
         for procedure in self.catalogue.values():
             definition = repository.latest_or_none(session, procedure.process_id)
             if not procedure.starts_with_case or definition is None:
@@ -112,14 +111,15 @@ class CaseWork(Wiring):
 
     def _start_options(self, session: Session, case: Case, user: User) -> tuple[views.StartOption, ...]:
         options = []
-        today = calendar.legal_date(self.clock.now())
         roles = sorted(visibility.acting_roles(user, case))
+        known = queries.facts(session, case, {}, calendar.legal_date(self.clock.now()), self.policy)
+        run = {p.process_id for p in known.procedures}
         for procedure in self.catalogue.values():
             if repository.latest_or_none(session, procedure.process_id) is None:
                 continue
             for route, role in _routes_open_to(procedure, roles):
-                facts = queries.facts(session, case, _route_facts(procedure, route, role), today, self.policy)
-                if procedure.starts_with_case and any(p.process_id == procedure.process_id for p in facts.procedures):
+                facts = replace(known, data=_route_facts(procedure, route, role))
+                if procedure.starts_with_case and procedure.process_id in run:
                     continue  # 0.6: started with the case, and again by the engine alone
                 routes = _routes(procedure.process_id, role, facts)
                 refused = eligibility.refusal(procedure.process_id, facts)
@@ -180,16 +180,22 @@ class CaseWork(Wiring):
                 case, user = self._visible_case(session, case_id, user_id)
             checked, facts_data = self._start_data(session, process_id, dict(data or {}), route, case,
                                                    _acting(user, case), role)
-            today = calendar.legal_date(self.clock.now())
-            refused = eligibility.refusal(process_id, queries.facts(session, case, facts_data, today, self.policy))
-            if refused is not None:
-                raise refused
+            if eligibility.is_checked(process_id):
+                self._refuse_start(session, case, process_id, facts_data)
             loaded = self._specs.load(session, repository.latest(session, process_id))
             run = runtime.start(session, case, loaded, checked, actor, self.clock, facts_data.get("requested_by"))
             session.flush()
             result = queries.instance_view(session, run.row)
             session.commit()
         return result
+
+    def _refuse_start(self, session: Session, case: Case, process_id: str, data: dict) -> None:
+        """Raise ``NotAllowed`` when a rule forbids the start today; reads only the instances the rules look at."""
+        facts = queries.facts(session, case, data, calendar.legal_date(self.clock.now()), self.policy,
+                              reads=eligibility.READS.get(process_id, frozenset()))
+        refused = eligibility.refusal(process_id, facts)
+        if refused is not None:
+            raise refused
 
     def _start_data(self, session: Session, process_id: str, data: dict, route: str | None, case: Case,
                     roles: list[str] | None, role: str | None) -> tuple[dict, dict]:
@@ -203,7 +209,7 @@ class CaseWork(Wiring):
             role = self._require_starter(process_id, roles)
         procedure = self.catalogue.get(process_id)
         if procedure is not None and procedure.starts_with_case:
-            start_data.refuse_restart(procedure, [i.process_id for i in queries.instances(session, case.id)])
+            start_data.refuse_restart(procedure, queries.procedures_run(session, case.id))
         field, chosen = start_data.route_of(procedure, route, data)
         if chosen is not None and roles is not None:
             role = start_data.route_role(process_id, chosen, roles)

@@ -11,7 +11,7 @@ recorded request (``eligibility.RECORDED``): neither is start data.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -75,7 +75,7 @@ def starter_role(started_by: tuple[str, ...], roles: list[str]) -> str | None:
     return next((role for role in started_by if role in roles), None)
 
 
-def refuse_restart(procedure: Procedure, run_for_case: list[str]) -> None:
+def refuse_restart(procedure: Procedure, run_for_case: Collection[str]) -> None:
     """0.6: a procedure that starts with the case is started again by the engine alone, with a new period.
 
     ``run_for_case`` are the process ids of the instances the case has (running or ended).

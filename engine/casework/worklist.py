@@ -155,8 +155,9 @@ class WorkList(Wiring):
         except ValueError:
             return None  # the form's own validation names the field
         case = queries.get(session, Case, item.case_id, "case")
-        refused = eligibility.inadmissible(recorded, queries.facts(session, case, data, on, self.policy,
-                                                                   excluded=item.instance_id))
+        refused = eligibility.inadmissible(recorded, queries.facts(
+            session, case, data, on, self.policy, excluded=item.instance_id,
+            reads=eligibility.READS.get(run.loaded.definition.process_id, frozenset())))
         if recorded.outcome is None:
             if refused is not None:
                 raise InvalidInput(str(refused), {recorded.date_field: [str(refused)]})

@@ -72,6 +72,8 @@ class Facts:
     incapacity_events: tuple[tuple[str, date], ...] = ()
     policy: Policy = DEFAULT_POLICY
     estimates: tuple[tuple[date, str], ...] = ()
+    read: frozenset[str] | None = None
+    """The process ids whose instances ``procedures`` holds (``READS``); None: every one."""
 
     def potential_shown_on(self) -> date | None:
         """The first day on or before ``on``, in the current period, an estimate recorded work potential."""
@@ -82,7 +84,13 @@ class Facts:
         return self.running(process_id) is not None
 
     def running(self, process_id: str) -> Past | None:
-        return next((p for p in self.procedures if p.is_running and p.process_id == process_id), None)
+        return next((p for p in self.past(process_id) if p.is_running), None)
+
+    def past(self, process_id: str) -> tuple[Past, ...]:
+        """The instances of ``process_id`` run for the case; ``LookupError`` when they were not read (``READS``)."""
+        if self.read is not None and process_id not in self.read:
+            raise LookupError(f"the facts hold no instances of {process_id}: add it to eligibility.READS")
+        return tuple(p for p in self.procedures if p.process_id == process_id)
 
     @property
     def first_day(self) -> date:
@@ -96,6 +104,11 @@ Check = Callable[[Facts], NotAllowed | None]
 def refusal(process_id: str, facts: Facts) -> NotAllowed | None:
     """The first rule that forbids starting ``process_id`` on ``facts.on``, as an error to raise; None when allowed."""
     return _first(CHECKS.get(process_id, ()), facts)
+
+
+def is_checked(process_id: str) -> bool:
+    """Whether any rule judges a start of ``process_id`` (``refusal`` is None without reading any fact otherwise)."""
+    return process_id in CHECKS
 
 
 @dataclass(frozen=True)
@@ -208,8 +221,8 @@ def _employer_may_request(facts: Facts) -> NotAllowed | None:
 
 
 def _decision_c_refusal(facts: Facts) -> NotAllowed | None:
-    decided = [p.data.get("decided_on") for p in facts.procedures
-               if p.process_id == TRAJECTORY and not p.is_running and p.data.get("decision") == "C"]
+    decided = [p.data.get("decided_on") for p in facts.past(TRAJECTORY)
+               if not p.is_running and p.data.get("decision") == "C"]
     for decided_on in sorted(filter(None, decided), reverse=True)[:1]:
         allowed = deadlines.compute("T14", decided_on).due_on
         if facts.on < allowed:
@@ -247,8 +260,8 @@ def _force_majeure_threshold(facts: Facts) -> NotAllowed | None:
 
 def _not_after_abandoned(facts: Facts) -> NotAllowed | None:
     """T39: after a procedure abandoned for no response, a new one needs a new period of incapacity."""
-    for past in facts.procedures:
-        if past.process_id != FORCE_MAJEURE or past.end_event not in ABANDONED_ENDS:
+    for past in facts.past(FORCE_MAJEURE):
+        if past.end_event not in ABANDONED_ENDS:
             continue
         notified = past.data.get("notified_on")
         notified_on = date.fromisoformat(notified) if notified else past.started_on
@@ -282,6 +295,13 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     COORDINATOR_TRACK: (_route_c_needs_invalidity,),
 }
 """Process id → the rules checked, in order, before it may start (on the day of the start)."""
+
+READS: dict[str, frozenset[str]] = {
+    TRAJECTORY: frozenset({TRAJECTORY, FORCE_MAJEURE}),
+    FORCE_MAJEURE: frozenset({TRAJECTORY, FORCE_MAJEURE}),
+}
+"""Process id → the procedures whose instances the rules of its start and of its recorded acts read (``Facts.past``):
+a start or an act loads those instances of the case and no other, so what it costs does not grow with the case."""
 
 RECORDED: dict[tuple[str, str], Recorded] = {
     (TRAJECTORY, "record_request"): Recorded("request_received_on", (_employer_may_request, _recorded_after_decision_c),

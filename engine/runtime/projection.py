@@ -51,35 +51,37 @@ class Recorded:
 
 def project(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded],
             now: datetime, actor: str = "engine", rules: Mapping[str, Rule] | None = None, *,
-            stored: Mirrored | None = None) -> Projected:
+            stored: Mirrored | None = None, fresh: bool = False) -> Projected:
     """Bring every derived row of ``row`` in line with ``workflow`` (in the caller's transaction).
 
     ``actor`` is who caused the step: a verdict corrected by an act recorded in it is audited in their name.
     ``rules`` (the version's) date the term of its procedure on a task with no term of its own. ``stored``: what the
     instance's timer and correlation rows mirror, known from the state they were saved with (None: read them).
+    ``fresh``: the instance was created in this call, so it has no derived row yet and none is read.
     Each kind of row is read at most once and written by difference: the deadlines a step may touch in one query,
-    the open work items in another.
+    the open work items in another. A deadline closed in the step that computed it is inserted closed.
     """
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     guards = {task_id: _boundary_timer_ids(task) for task_id, task in ready.items()}
     touched = {e.task_id for e in recorded}.union(*guards.values())
-    deadlines = _read_deadlines(session, row.id, touched)
+    deadlines = [] if fresh else _read_deadlines(session, row.id, touched)
     with session.no_autoflush:
-        _add_deadlines(session, row, workflow, recorded, now, deadlines)
+        added = _add_deadlines(row, workflow, recorded, now, deadlines)
         _close_deadlines(session, row, workflow, now, actor, deadlines)
+        _insert_deadlines(session, added)
         governed = {task_id: (task, _guarding_deadline(deadlines, guards[task_id])) for task_id, task in ready.items()}
-        _sync_work_items(session, row, workflow, governed, now, rules or {})
+        _sync_work_items(session, row, workflow, governed, now, rules or {}, fresh)
         now_stored = mirrored(workflow)
         _sync_timers(session, row, workflow, now_stored.timers, None if stored is None else stored.timers)
-        if stored is None or stored.is_listening or now_stored.is_listening:
-            _sync_correlations(session, row, workflow)
+        may_have_rows = stored is None or stored.is_listening
+        if may_have_rows or now_stored.is_listening:
+            _sync_correlations(session, row, workflow, may_have_rows)
     return Projected(deadlines, now_stored)
 
 
 @dataclass(frozen=True)
 class Mirrored:
-    """What the timer and correlation rows of an instance hold: its waiting timers (task id → due instant), and
-    whether it waits for a message."""
+    """What an instance's timer and correlation rows hold: its waiting timers (task id → due), whether it listens."""
 
     timers: dict[str, datetime]
     is_listening: bool
@@ -179,8 +181,9 @@ def _task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
         return None
 
 
-def _add_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded],
-                   now: datetime, deadlines: list[Deadline]) -> None:
+def _add_deadlines(row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[Recorded], now: datetime,
+                   deadlines: list[Deadline]) -> list[Deadline]:
+    """The deadlines computed in this step that are no rows yet, also added to ``deadlines``."""
     added = []
     for entry in recorded:
         task = _task(workflow, entry.task_id)
@@ -194,10 +197,25 @@ def _add_deadlines(session: Session, row: ProcessInstance, workflow: BpmnWorkflo
             due_on=c.due_on, expires_at=c.expires_at, explanation=explanations.english(parts),
             explanation_parts=parts, state="pending", created_at=now,
         ))
-    if added:
-        session.add_all(added)
-        session.flush()  # work items refer to their deadline by id
-        deadlines.extend(added)
+    deadlines.extend(added)
+    return added
+
+
+def _insert_deadlines(session: Session, added: list[Deadline]) -> None:
+    """Insert the deadlines computed in this step, verdicts included, in one statement, and give each its id (work
+    items refer to it). They stay out of the session: a later step of the same call reads them back."""
+    if not added:
+        return
+    rows = [{key: getattr(deadline, key) for key in _DEADLINE_COLUMNS} for deadline in added]
+    ids: dict[str, list[int]] = {}
+    for deadline_id, task_id in sorted(session.connection().execute(_INSERT_DEADLINES, rows)):
+        ids.setdefault(task_id, []).append(deadline_id)
+    for deadline in added:  # ids in the order of the rows, task by task
+        deadline.id = ids[deadline.task_id].pop(0)
+
+
+_DEADLINE_COLUMNS = tuple(c.key for c in Deadline.__table__.columns if c.key != "id")
+_INSERT_DEADLINES = insert(Deadline).returning(Deadline.id, Deadline.task_id)
 
 
 def _explanation_parts(c: Computation, now: datetime) -> list[dict]:
@@ -265,11 +283,13 @@ def _guarded_task(timer: Task) -> Task | None:
 
 
 def _sync_work_items(session: Session, row: ProcessInstance, workflow: BpmnWorkflow,
-                     ready: dict[str, tuple[Task, Deadline | None]], now: datetime, rules: Mapping[str, Rule]) -> None:
+                     ready: dict[str, tuple[Task, Deadline | None]], now: datetime, rules: Mapping[str, Rule],
+                     fresh: bool) -> None:
     """Close the items whose task is no longer ready, add the new ones, refresh the others; ``ready`` holds each
-    ready task with the deadline that guards it. Plain statements; an item the session holds gets what they wrote."""
+    ready task with the deadline that guards it (``fresh``: the instance has no item yet). Plain statements; an item
+    the session holds gets what they wrote."""
     rows, known = session.connection(), set()
-    for item in rows.execute(_OPEN_ITEMS, {"of_instance": row.id}).mappings():
+    for item in () if fresh else rows.execute(_OPEN_ITEMS, {"of_instance": row.id}).mappings():
         known.add(item["task_id"])
         if item["task_id"] in ready:
             wanted = _terms(*ready[item["task_id"]], rules)
@@ -310,23 +330,18 @@ def _terms(task: Task, own: Deadline | None, rules: Mapping[str, Rule]) -> dict[
     term = procedure_terms.governing(task, rules) if own is None and rules else None
     c = term.computation if term else None
     rule = term.rule if term else None
-    return {
-        "name": task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-        "deadline_id": own.id if own is not None else None,
-        "procedure_rule": rule,
-        "procedure_start_on": c.start_on if c else None,
-        "procedure_due_on": c.due_on if c else None,
-        "procedure_explanation": list(c.explanation_parts) if c else None,
-        "risk_due_on": own.due_on if own else (c.due_on if c and c.due_on and rule else None) or date.max,
-    }
+    return {"name": task.task_spec.bpmn_name or task.task_spec.bpmn_id, "deadline_id": own.id if own else None,
+            "procedure_rule": rule, "procedure_start_on": c.start_on if c else None,
+            "procedure_due_on": c.due_on if c else None,
+            "procedure_explanation": list(c.explanation_parts) if c else None,
+            "risk_due_on": own.due_on if own else (c.due_on if c and c.due_on and rule else None) or date.max}
 
 
 def _new_work_item(task: Task, row: ProcessInstance, now: datetime) -> dict[str, Any]:
     spec: Any = task.task_spec
-    properties = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
+    form = getattr(spec, "extensions", {}).get("properties", {}).get(FORM_PROPERTY)
     return {"instance_id": row.id, "case_id": row.case_id, "task_id": str(task.id), "bpmn_id": spec.bpmn_id,
-            "role": access.role_for_lane(spec.lane), "form": properties.get(FORM_PROPERTY), "state": "ready",
-            "created_at": now}
+            "role": access.role_for_lane(spec.lane), "form": form, "state": "ready", "created_at": now}
 
 
 def _boundary_timer_ids(task: Task) -> list[str]:
@@ -344,10 +359,9 @@ def _guarding_deadline(deadlines: list[Deadline], timer_ids: list[str]) -> Deadl
 
 def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, waiting: dict[str, datetime],
                  stored: dict[str, datetime] | None) -> None:
-    """Delete the timer rows that no longer wait, add the new ones and move the moved ones; every timer added or
-    moved is announced to the schedulers (``timer_wakes``), so that one due earlier than they expect fires on time.
-    ``waiting`` and ``stored`` map task ids to due instants: the timers waiting now, and what the rows hold (read
-    when not known)."""
+    """Delete the timer rows that no longer wait, add the new ones, move the moved ones (``waiting``: task id → due
+    instant now; ``stored``: what the rows hold, read when None). Each timer added or moved is announced to the
+    schedulers (``timer_wakes``), so that one due earlier than they expect fires on time."""
     rows = session.connection()  # plain statements: no ORM object of a timer is loaded on this path
     if stored is None:
         stored = {task_id: due_at for task_id, due_at in rows.execute(_TIMERS, {"of_instance": row.id})}
@@ -375,8 +389,10 @@ _DELETE_TIMERS = delete(Timer).where(_OF_INSTANCE, Timer.task_id.in_(bindparam("
 _DELETE_CORRELATIONS = delete(Correlation).where(Correlation.instance_id == bindparam("instance_id"))
 
 
-def _sync_correlations(session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    session.connection().execute(_DELETE_CORRELATIONS, {"instance_id": row.id})
+def _sync_correlations(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, may_have_rows: bool) -> None:
+    """Replace the instance's correlation rows by its waiting message events (``may_have_rows``: it may have some)."""
+    if may_have_rows:
+        session.connection().execute(_DELETE_CORRELATIONS, {"instance_id": row.id})
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, MessageEventDefinition):

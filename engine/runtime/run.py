@@ -86,6 +86,8 @@ class Run:
     """The messages the diagram threw that none of its own tasks caught, for the caller to route to the case."""
     stored: projection.Mirrored | None = None
     """What the instance's timer and correlation rows hold (from the state they were saved with; None: unknown)."""
+    fresh: bool = False
+    """Whether the instance was created in this call and never saved: it has no derived rows nor audit stream yet."""
 
     def steps(self, action: Callable[[], Any]) -> None:
         """Run ``action`` then engine steps, in engine time; script failures become ``InvalidModel``."""
@@ -215,7 +217,7 @@ def start(session: Session, case: Case, loaded: Loaded, data: dict, actor: str, 
     workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
     workflow.task_tree.data.update(copy.deepcopy(data), **_case_context(session, case, calendar.legal_date(now)))
     run = _attach(row, loaded, workflow, clock)
-    run.stored = projection.NOTHING_STORED
+    run.stored, run.fresh = projection.NOTHING_STORED, True
     run.steps(lambda: None)
     started = {"process_id": loaded.definition.process_id, "version": loaded.definition.version}
     save(session, run, actor=actor, action="started", after={**started, "data": data} if data else started)
@@ -310,9 +312,10 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     is the one the step completed or changed (``audit.append``).
 
     What the call changed before is flushed first, so the projection reads it; the projection and the audit
-    write most rows with plain statements, and the rest is flushed with the commit.
+    write most rows with plain statements, and the rest is flushed with the commit. A new instance's first save
+    reads nothing back: it has no derived rows yet, nor an audit stream (``audit.open_stream``).
     """
-    now, row = run.clock.now(), run.row
+    now, row, fresh = run.clock.now(), run.row, run.fresh
     session.flush()
     with session.no_autoflush:
         state_before = row.state
@@ -320,6 +323,8 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     after = dict(after or {})
     if row.state != state_before:
         after["instance_state"] = row.state
+    if fresh:
+        audit.open_stream(session, f"instance:{row.id}")
     audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
                  instance_id=row.id, task=task, before=before, after=after, work_item=work_item)
     facts.write(session, row, run.dated_facts, now)
@@ -335,9 +340,9 @@ def _store(session: Session, run: Run, now: datetime, actor: str) -> None:
     row.withheld_from_employer = withheld.withheld(run.loaded.definition.process_id, _recorded(run, withheld.rules()),
                                                    bool(row.withheld_from_employer))
     projected = projection.project(session, row, run.workflow, run.recorded, now, actor, run.loaded.rules,
-                                   stored=run.stored)
+                                   stored=run.stored, fresh=run.fresh)
     run.recorded.clear()
-    run.stored = projected.stored
+    run.stored, run.fresh = projected.stored, False
     if pruning.ENABLED:
         pruning.prune(run.workflow, pruning.protected_timers(projected.open_to_judgement(), run.workflow))
     row.state_json = serialization.dump(run.workflow)

@@ -64,7 +64,8 @@ def append(
     instance's); ``saved_rows`` adds row hashes to those (a change to rows of several tasks).
     Locks the stream's head until the commit, so keep what follows an append short.
     """
-    seq, prev_hash = _locked_head(session, stream, at)
+    opened = _opened(session)
+    seq, prev_hash = (opened[stream] or (0, GENESIS)) if stream in opened else _locked_head(session, stream, at)
     saved = row_hashes.touched(session, instance_id, work_item) if instance_id is not None else None
     if saved_rows:
         saved = {**(saved or {}), **saved_rows}
@@ -76,9 +77,29 @@ def append(
     event.payload_digest = payload_digest(event.actor, event.before, event.after)
     event.hash = digest(event)
     connection = session.connection()  # plain statements: an append loads no ORM object
-    connection.execute(_MOVE_HEAD, {"of_stream": stream, "new_seq": event.seq, "new_hash": event.hash, "moved_at": at})
+    head = {"of_stream": stream, "new_seq": event.seq, "new_hash": event.hash, "moved_at": at}
+    connection.execute(_NEW_HEAD if opened.get(stream, ()) is None else _MOVE_HEAD, head)
     connection.execute(insert(AuditEvent), {c: getattr(event, c) for c in _EVENT_COLUMNS})
+    if stream in opened:
+        opened[stream] = (event.seq, event.hash)
     return event
+
+
+def open_stream(session: Session, stream: str) -> None:
+    """Begin a stream that has no event yet (a new instance's): its first append in this transaction inserts the
+    head instead of reading it (and fails, on the head's key, for a stream that exists already)."""
+    _opened(session)[stream] = None
+
+
+def _opened(session: Session) -> dict[str, tuple[int, str] | None]:
+    """The streams this transaction opened: None before their first event, then their head (number, hash)."""
+    transaction, held = session.get_transaction(), session.info.get(_OPENED)
+    if held is None or held[0] is not transaction:
+        held = session.info[_OPENED] = (transaction, {})
+    return held[1]
+
+
+_OPENED = "audit_opened_streams"
 
 
 def _locked_head(session: Session, stream: str, at: datetime) -> tuple[int, str]:
@@ -101,6 +122,8 @@ def _locked_head(session: Session, stream: str, at: datetime) -> tuple[int, str]
 _HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.stream == bindparam("of_stream")).with_for_update()
 _MOVE_HEAD = update(AuditHead).where(AuditHead.stream == bindparam("of_stream")).values(
     seq=bindparam("new_seq"), hash=bindparam("new_hash"), updated_at=bindparam("moved_at"))
+_NEW_HEAD = insert(AuditHead).values(stream=bindparam("of_stream"), seq=bindparam("new_seq"),
+                                     hash=bindparam("new_hash"), updated_at=bindparam("moved_at"))
 _EVENT_COLUMNS = [c.key for c in AuditEvent.__table__.columns if c.key not in ("id", "redacted_at")]
 
 

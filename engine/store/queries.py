@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
@@ -166,19 +167,41 @@ def audit_events(session: Session, stream: str) -> list[views.AuditEventView]:
 
 
 def facts(session: Session, case: Case, data: Mapping, on: date,
-          policy: eligibility.Policy = eligibility.DEFAULT_POLICY, *, excluded: int | None = None) -> eligibility.Facts:
+          policy: eligibility.Policy = eligibility.DEFAULT_POLICY, *, excluded: int | None = None,
+          reads: Collection[str] | None = None) -> eligibility.Facts:
     """What the cross-procedure rules need to know about a case for an act dated ``on``.
 
-    ``excluded`` leaves out one instance (the one whose own act is being judged).
+    ``excluded`` leaves out one instance (the one whose own act is being judged). ``reads`` limits the instances
+    read to those of these process ids (``eligibility.READS``; None: every one), so a start reads only what its
+    rules look at. An ended instance's data is read from its stored state; a running one's never.
     """
-    rows = session.execute(select(ProcessInstance, ProcessDefinition.process_id)
-                           .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
-                           .where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id))
-    past = tuple(eligibility.Past(process_id, row.state == "running", _final_data(row), row.id,
-                                  calendar.legal_date(row.started_at), row.end_event)
-                 for row, process_id in rows if row.id != excluded)
+    past = _past(session, case.id, reads, excluded) if reads is None or reads else ()
     return eligibility.Facts(case.first_day_of_incapacity, past, data, on, incapacity_events(session, case.id), policy,
-                             work_potential_estimates(session, case.id))
+                             work_potential_estimates(session, case.id), None if reads is None else frozenset(reads))
+
+
+def _past(session: Session, case_id: int, reads: Collection[str] | None,
+          excluded: int | None) -> tuple[eligibility.Past, ...]:
+    query = _PAST if reads is None else _PAST.where(ProcessDefinition.process_id.in_(sorted(reads)))
+    return tuple(eligibility.Past(process_id, state == "running", _final_data(state_json), instance_id,
+                                  calendar.legal_date(started_at), end_event)
+                 for instance_id, process_id, state, started_at, end_event, state_json
+                 in session.execute(query, {"case_id": case_id}) if instance_id != excluded)
+
+
+_PAST = (select(ProcessInstance.id, ProcessDefinition.process_id, ProcessInstance.state, ProcessInstance.started_at,
+                ProcessInstance.end_event,
+                sql_case((ProcessInstance.state == "running", None), else_=ProcessInstance.state_json))
+         .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
+         .where(ProcessInstance.case_id == bindparam("case_id")).order_by(ProcessInstance.id))
+
+
+def procedures_run(session: Session, case_id: int, *, running: bool = False) -> set[str]:
+    """The process ids of the instances of a case (with ``running``, of those still running): one row per procedure."""
+    query = (select(ProcessDefinition.process_id).distinct()
+             .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
+             .where(ProcessInstance.case_id == case_id))
+    return set(session.scalars(query.where(ProcessInstance.state == "running") if running else query))
 
 
 ESTIMATE_FORM = "work_potential_estimate.json"
@@ -223,11 +246,9 @@ def started_in_current_period(session: Session, case: Case, process_id: str, on:
     return session.scalar(query.limit(1)) is not None
 
 
-def _final_data(row: ProcessInstance) -> dict:
+def _final_data(state_json: str | None) -> dict:
     """The workflow data of an ended instance (what its end events left), read from its stored state."""
-    if row.state == "running":
-        return {}
-    return dict(json.loads(row.state_json).get("data", {}))
+    return dict(json.loads(state_json).get("data", {})) if state_json else {}
 
 
 def trace(session: Session, instance_id: int) -> views.Trace:
