@@ -160,8 +160,8 @@ def main() -> None:
         print(f"  {'user':38}" + "".join(f"{name:>20}" for name in (*(f"inbox {o}" for o in ORDERS), "case list")))
         nobody = user(eng, "nobody", ["employer"], ["Emp-None"])
         floor = p95_ms(lambda: _inbox(eng, nobody, "risk", None))
-        print(f"  floor: the inbox of a user with no case, p95 {floor:.1f} ms (what this machine's load adds to every "
-              "read)")
+        print(f"  floor: the inbox of a user with no case, p95 {floor:.1f} ms (the fixed cost of a read on this "
+              "machine as loaded now)")
         worst = 0.0
         for n, (label, (roles, organisations)) in enumerate(READERS.items()):
             reader = user(eng, f"reader{n}", roles, organisations)
