@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from ..law import deadlines as rules_module
 from ..store import estimates, keyset, queries, search_text, views
-from ..store.id_sets import id_set
 from ..store.models import Case, ProcessDefinition, User, WorkItem
 from . import case_scope
 
@@ -97,15 +96,14 @@ def page(session: Session, user: User, filters: Filters, *, today: date, rules: 
     order = known.get(filters.sort, known["risk"])
     start = keyset.cursor(cursor, order)
     query = select_items(user, filters, today)
-    cases = estimates.few(session, select(Case.id).where(case_scope.acting(user, _roles(user, filters)),
-                                                         search_text.condition(Case.search_text, filters.query)),
-                          few_cases)
-    if cases is None:
+    cases = select(Case.id).where(case_scope.acting(user, _roles(user, filters)),
+                                  search_text.condition(Case.search_text, filters.query))
+    if estimates.at_most(session, cases, few_cases):
+        mine = query.where(WorkItem.case_id.in_(cases))
+        read = functools.partial(keyset.paged_few, mine, order, limit=limit, row_id=WorkItem.id)
+    else:
         walked = query.add_columns(*(key.expression for key in order.keys))
         read = functools.partial(keyset.paged, walked, order, limit=limit)
-    else:
-        mine = query.where(WorkItem.case_id.in_(id_set(session, cases)))
-        read = functools.partial(keyset.paged_few, mine, order, limit=limit, row_id=WorkItem.id)
     kept = _urgency_kept(filters.urgency)
     found: list[tuple[tuple, views.WorkItemView]] = []
     position = start

@@ -2,31 +2,34 @@
 
 A list that shows a user the rows of the cases they may see reads best in one of two ways: walking an index in the
 list's order and keeping the visible rows until a page is full (quick when they are many), or reading the user's
-cases first and ordering only their rows (quick when they are few). ``few`` tells which without reading the
-rows: PostgreSQL's planner first (an estimate far above the bound settles it), then a read that stops one row past
-the bound and serves as the few rows' list.
+cases first and ordering only their rows (quick when they are few). ``at_most`` tells which without reading the
+rows: PostgreSQL's planner first (an estimate far above the bound settles it), then a count that stops one row past
+the bound.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-FEW = 4000
+FEW = 10_000
 """Up to this many cases, a list is read from the user's cases rather than by walking an index."""
 CLEARLY_MORE = 10
 """A planner estimate this many times the bound is trusted without counting."""
 
 
-def few(session: Session, query: Select, bound: int = FEW) -> list[Any] | None:
-    """The rows ``query`` finds when they are at most ``bound`` (it reads at most ``bound + 1``), else None."""
-    if session.get_bind().dialect.name == "postgresql" and planned_rows(session, query) > CLEARLY_MORE * bound:
-        return None
-    rows = list(session.scalars(query.limit(bound + 1)))
-    return rows if len(rows) <= bound else None
+def at_most(session: Session, query: Select, bound: int = FEW) -> bool:
+    """Whether ``query`` finds at most ``bound`` rows. It counts no further than ``bound + 1``, and not at all when
+    PostgreSQL's planner expects far more."""
+    if session.get_bind().dialect.name == "postgresql":
+        if planned_rows(session, query) > CLEARLY_MORE * bound:
+            return False
+        found = query.cte("found").prefix_with("MATERIALIZED")  # planned as a whole: a limit would make the
+        query = select(*found.c)  # planner scan the table hoping to meet the first rows early
+    counted = select(func.count()).select_from(query.limit(bound + 1).subquery())
+    return (session.scalar(counted) or 0) <= bound
 
 
 def planned_rows(session: Session, query: Select) -> float:
