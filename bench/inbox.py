@@ -1,12 +1,15 @@
-"""Inbox and case list pages with many open work items (issue 19: p95 < 50 ms at 1,000,000 on PostgreSQL).
+"""Inbox and case list pages with many open work items (issue 19: p95 < 50 ms at 1,000,000 on PostgreSQL, whatever
+the user's organisations).
 
 One case is opened, its visit started and its request recorded through the engine, so it waits on the occupational
 physician with a work item, a legal deadline, a timer and its correlations; then the case and every row derived from
-its instance are cloned in SQL (``INSERT ... SELECT`` over a series) with spread due dates, 1,000 employers and 20
-prevention services; every third copy's work item is given to the employer's HR, so both roles have an inbox.
-Audit events are not cloned: each stream is a hash chain a copy would break. The pages are read
-through the engine as the web page and the API read them: the first page and a page far down (by cursor), for users
-with one and with many organisations. REINTEGRA_BENCH_INBOX_ITEMS sets the number (default 1,000,000).
+its instance are cloned in SQL (``INSERT ... SELECT`` over a series) with spread due dates and creation times; every
+third copy's work item is given to the employer's HR, so both roles have an inbox. A tenth of the cases belong to one
+big employer, 20 to a small one and the rest to 1,000 employers; 20 cases name a small prevention service, the rest
+one of 20. Audit events are not cloned: each stream is a hash chain a copy would break. The tables are then vacuumed
+and analysed, as autovacuum would after such a load. The pages are read through the engine as the web page and the
+API read them, the first page and page 6 (by cursor), for users who see every case, many, some or very few: the inbox
+in each of its orders and the case list. REINTEGRA_BENCH_INBOX_ITEMS sets the number (default 1,000,000).
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import time
 from datetime import date
 
 import sqlalchemy as sa
-from common import DEMO, new_engine
+from common import DEMO, FORMS, START
+from databases import analysed, drop, fresh_url, kind
 
 import engine
 
@@ -26,6 +30,10 @@ ITEMS = int(os.environ.get("REINTEGRA_BENCH_INBOX_ITEMS", "1000000"))
 EMPLOYERS, SERVICES = 1000, 20
 GOAL_MS = 50.0
 RUNS = 20
+ORDERS = ("risk", "newest", "case")
+EMPLOYER = ("CASE WHEN s.i % 10 = 0 THEN 'Emp-Big' WHEN s.i % 50000 = 1 THEN 'Emp-Small' "
+            f"ELSE 'Emp-' || (s.i % {EMPLOYERS}) END")
+SERVICE = f"CASE WHEN s.i % 50000 = 2 THEN 'PS-Small' ELSE 'PS-' || (s.i % {SERVICES}) END"
 
 
 def template(eng: engine.Engine) -> tuple[int, int]:
@@ -50,17 +58,17 @@ def clone(eng: engine.Engine, case_id: int, instance_id: int, copies: int) -> No
     pg = db.dialect.name == "postgresql"
     series = ("generate_series(1, :n) AS s(i)" if pg else
               "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :n) SELECT i FROM n) s")
-    parties = ("json_build_object('prevention_service', 'PS-' || (s.i % {s}), 'employee_account', 'w' || s.i)" if pg
-               else "json_object('prevention_service', 'PS-' || (s.i % {s}), 'employee_account', 'w' || s.i)")
-    later = "c.opened_at + s.i * interval '1 second'" if pg else "datetime(c.opened_at, '+' || s.i || ' seconds')"
+    parties = ("json_build_object('prevention_service', {s}, 'employee_account', 'w' || s.i)" if pg
+               else "json_object('prevention_service', {s}, 'employee_account', 'w' || s.i)")
+    later = "{t} + {i} * interval '1 second'" if pg else "datetime({t}, '+' || {i} || ' seconds')"
     shifted = "d.due_on + (n.id % 61 - 30)" if pg else "date(d.due_on, (n.id % 61 - 30) || ' days')"
     with db.begin() as conn:
         last = {t: conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {t}")).scalar_one()
                 for t in ("case_file", "process_instance", "deadline")}
         names, values = _columns(conn, "case_file", {
-            "reference": "'B-' || s.i", "employer": f"'Emp-' || (s.i % {EMPLOYERS})",
-            "parties": parties.format(s=SERVICES), "opened_at": later,
-            "search_text": f"'b-' || s.i || ' bench emp-' || (s.i % {EMPLOYERS})"}, "c")
+            "reference": "'B-' || s.i", "employer": EMPLOYER, "parties": parties.format(s=SERVICE),
+            "opened_at": later.format(t="c.opened_at", i="s.i"),
+            "search_text": f"'b-' || s.i || ' bench ' || lower({EMPLOYER})"}, "c")
         conn.execute(sa.text(f"INSERT INTO case_file ({names}) SELECT {values} FROM case_file c, {series} "
                              "WHERE c.id = :case"), {"n": copies, "case": case_id})
         names, values = _columns(conn, "process_instance", {"case_id": "n.id"}, "p")
@@ -75,17 +83,15 @@ def clone(eng: engine.Engine, case_id: int, instance_id: int, copies: int) -> No
             conn.execute(sa.text(f"INSERT INTO {table} ({names}) SELECT {values} FROM {table} {alias}, "
                                  + fresh.format(a=alias)), {"instance": instance_id, "last": last["process_instance"]})
         names, values = _columns(conn, "work_item", {**derived, "deadline_id": "m.id", "risk_due_on": "m.due_on",
-                                                    "role": "CASE WHEN n.id % 3 = 0 THEN 'employer' ELSE w.role END"},
-                                 "w")
+                                                    "role": "CASE WHEN n.id % 3 = 0 THEN 'employer' ELSE w.role END",
+                                                    "created_at": later.format(t="w.created_at", i="n.id")}, "w")
         conn.execute(sa.text(
             f"INSERT INTO work_item ({names}) SELECT {values} FROM work_item w JOIN process_instance n ON n.id > :last "
             "JOIN deadline m ON m.instance_id = n.id AND m.id > :last_deadline "
             "WHERE w.instance_id = :instance AND w.state = 'ready' ORDER BY n.id"),
             {"instance": instance_id, "last": last["process_instance"], "last_deadline": last["deadline"]})
-    with db.begin() as conn:
-        if pg:
-            conn.execute(sa.text("ANALYZE"))
     db.dispose()
+    analysed(eng.database.url)
 
 
 def p95_ms(action, runs: int = RUNS) -> float:  # type: ignore[no-untyped-def]
@@ -118,34 +124,56 @@ def _cases(eng: engine.Engine, reader: int, cursor: str | None) -> engine.CasePa
     return eng.find_cases(reader, cursor=cursor)
 
 
-def measure(what: str, label: str, page_of) -> None:  # type: ignore[no-untyped-def]
-    """Print the p95 of the first page and of page 6 (by cursor) with the goal's ratio."""
+READERS = {
+    "sees all (physician, every service)": (["occupational_physician"], [f"PS-{n}" for n in range(SERVICES)]),
+    "one service of 20 (physician)": (["occupational_physician"], ["PS-1"]),
+    "one employer, many items (Emp-Big)": (["employer"], ["Emp-Big"]),
+    "100 employers (HR)": (["employer"], [f"Emp-{n}" for n in range(1, 101)]),
+    "10 employers (HR)": (["employer"], [f"Emp-{n}" for n in range(1, 11)]),
+    "one employer of 1,000 (HR)": (["employer"], ["Emp-1"]),
+    "employer, very few items": (["employer"], ["Emp-Small"]),
+    "service, very few items": (["occupational_physician"], ["PS-Small"]),
+}
+"""Users by what they see: (roles, organisations)."""
+
+
+def measure(page_of) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """The p95 of the first page and of page 6 (by cursor), in ms."""
     far = deep(page_of)
-    first, down = p95_ms(lambda: page_of(None)), p95_ms(lambda: page_of(far))
-    print(f"  {what:15} {label:38} first {first:7.1f} ms  page 6 {down:7.1f} ms  "
-          f"(ratio to goal {max(first, down) / GOAL_MS:.2f})")
+    return p95_ms(lambda: page_of(None)), p95_ms(lambda: page_of(far))
+
+
+def _verdict(ms: float) -> str:
+    return "met" if ms < GOAL_MS else "NOT"
 
 
 def main() -> None:
-    eng, clock = new_engine()
-    began = time.perf_counter()
-    case_id, instance_id = template(eng)
-    clone(eng, case_id, instance_id, ITEMS - 1)
-    kind = eng.database.url.split(":")[0]
-    print(f"Inbox and case list with {ITEMS:,} open work items ({kind}; set-up {time.perf_counter() - began:.1f} s; "
-          f"p95 of {RUNS} reads; goal {GOAL_MS:.0f} ms):")
-    readers = {
-        "occupational physician, 1 service": user(eng, "op1", ["occupational_physician"], ["PS-1"]),
-        f"occupational physician, {SERVICES} services": user(eng, "opn", ["occupational_physician"],
-                                                             [f"PS-{n}" for n in range(SERVICES)]),
-        "employer, 1 employer": user(eng, "hr1", ["employer"], ["Emp-1"]),
-        "employer, 100 employers": user(eng, "hrn", ["employer"], [f"Emp-{n}" for n in range(100)]),
-    }
-    for label, reader in readers.items():
-        for sort in ("risk", "newest", "case"):
-            measure(f"inbox ({sort})", label, functools.partial(_inbox, eng, reader, sort))
-        measure("case list", label, functools.partial(_cases, eng, reader))
-    eng.close()
+    url = fresh_url()
+    eng = engine.Engine(url, clock=engine.SettableClock(START), forms_dir=FORMS)
+    try:
+        began = time.perf_counter()
+        case_id, instance_id = template(eng)
+        clone(eng, case_id, instance_id, ITEMS - 1)
+        set_up = time.perf_counter() - began
+        print(f"Inbox and case list with {ITEMS:,} open work items ({kind(url)}; set-up {set_up:.0f} s including "
+              f"VACUUM ANALYZE; p95 of {RUNS} reads, first page / page 6, in ms; goal {GOAL_MS:.0f} ms):")
+        print(f"  {'user':38}" + "".join(f"{name:>20}" for name in (*(f"inbox {o}" for o in ORDERS), "case list")))
+        nobody = user(eng, "nobody", ["employer"], ["Emp-None"])
+        floor = p95_ms(lambda: _inbox(eng, nobody, "risk", None))
+        print(f"  floor: the inbox of a user with no case, p95 {floor:.1f} ms (the fixed cost of a read on this "
+              "machine as loaded now)")
+        worst = 0.0
+        for n, (label, (roles, organisations)) in enumerate(READERS.items()):
+            reader = user(eng, f"reader{n}", roles, organisations)
+            pages = [measure(functools.partial(_inbox, eng, reader, sort)) for sort in ORDERS]
+            pages.append(measure(functools.partial(_cases, eng, reader)))
+            worst = max(worst, *(max(pair) for pair in pages))
+            print(f"  {label:38}" + "".join(f"{first:6.1f} /{down:6.1f}{_verdict(max(first, down)):>6}"
+                                             for first, down in pages))
+        print(f"  worst p95 {worst:.1f} ms: ratio to goal {worst / GOAL_MS:.2f} ({_verdict(worst)})")
+    finally:
+        eng.close()
+        drop(url)
 
 
 if __name__ == "__main__":

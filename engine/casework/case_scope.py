@@ -61,15 +61,24 @@ def employer_side(user: Any) -> ColumnElement[bool]:
     return and_(not_(others), or_(as_employer, scoped))
 
 
+def acting_as(user: Any, role: str) -> ColumnElement[bool]:
+    """The cases on which ``role`` is one of the user's acting roles (``visibility.acting_roles``)."""
+    through = related(role, user.username, user.organisations)
+    if role in LANE_STAFF_ROLES:
+        through = or_(through, overseen(user.roles, user.organisations))
+    return through
+
+
+def acting(user: Any, roles: Iterable[str]) -> ColumnElement[bool]:
+    """The cases on which one of ``roles`` is an acting role of the user: those of every item ``actionable``
+    lets through (and perhaps a few more, whose items are all withheld)."""
+    return or_(false(), *(acting_as(user, role) for role in dict.fromkeys(roles)))
+
+
 def actionable(user: Any, roles: Iterable[str]) -> ColumnElement[bool]:
     """The work items (joined to their ``Case`` and ``ProcessInstance``) of ``roles`` that the user may act on:
     the item's role is one of their acting roles for its case (``visibility.acting_roles``), and its instance is
     not withheld from them (``withheld.hidden_instances``)."""
-    acting = []
-    for role in dict.fromkeys(roles):
-        through = related(role, user.username, user.organisations)
-        if role in LANE_STAFF_ROLES:
-            through = or_(through, overseen(user.roles, user.organisations))
-        acting.append(and_(WorkItem.role == role, through))
+    acting_roles = [and_(WorkItem.role == role, acting_as(user, role)) for role in dict.fromkeys(roles)]
     withheld = and_(ProcessInstance.withheld_from_employer.is_(True), employer_side(user))
-    return and_(or_(false(), *acting), not_(withheld))
+    return and_(or_(false(), *acting_roles), not_(withheld))

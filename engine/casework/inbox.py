@@ -5,19 +5,24 @@ Which items a user sees is ``case_scope.actionable`` (the rules of ``visibility`
 inbox offers (legal risk, newest, case), each ending with the item's id so every item has one place. Only the
 urgency filters count days the way each rule counts them (working days or calendar days): the database narrows the
 items to a window of due dates around today and Python keeps those the rule's count puts inside.
+
+A page is read one of two ways, which find the same items and cursors (``tests/engine/test_list_paths.py``): for a
+user who acts on few cases (``estimates.FEW``), from those cases' items, gathered and then ordered; for the others,
+by walking the order's index and keeping the items the user may act on until the page is full.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, false, true
+from sqlalchemy import Select, false, select, true
 from sqlalchemy.orm import Session
 
 from ..law import deadlines as rules_module
-from ..store import keyset, queries, search_text, views
+from ..store import estimates, keyset, queries, search_text, views
 from ..store.models import Case, ProcessDefinition, User, WorkItem
 from . import case_scope
 
@@ -60,8 +65,8 @@ def orders(dialect: str) -> dict[str, keyset.Order]:
 
 def select_items(user: User, filters: Filters, today: date) -> Select:
     """The ready items the user may act on that pass ``filters`` (urgency only roughly: see ``URGENCY_WINDOW``)."""
-    roles = [r for r in user.roles if filters.role in (None, r)]
-    query = queries.work_item_select().where(WorkItem.state == "ready", case_scope.actionable(user, roles),
+    query = queries.work_item_select().where(WorkItem.state == "ready",
+                                             case_scope.actionable(user, _roles(user, filters)),
                                              search_text.condition(Case.search_text, filters.query))
     if filters.process_id is not None:
         query = query.where(ProcessDefinition.process_id == filters.process_id)
@@ -75,19 +80,35 @@ def select_items(user: User, filters: Filters, today: date) -> Select:
     return query
 
 
+def _roles(user: User, filters: Filters) -> list[str]:
+    return [r for r in user.roles if filters.role in (None, r)]
+
+
 def page(session: Session, user: User, filters: Filters, *, today: date, rules: Mapping[str, rules_module.Rule],
-         cursor: str | None, limit: int) -> InboxPage:
-    """One page of the user's inbox from ``cursor``; ``InvalidInput`` for a refused cursor or limit."""
+         cursor: str | None, limit: int, few_cases: int = estimates.FEW) -> InboxPage:
+    """One page of the user's inbox from ``cursor``; ``InvalidInput`` for a refused cursor or limit.
+
+    When the user acts on at most ``few_cases`` cases (that match the search), the page is read from those cases'
+    items; otherwise by walking the items of the order's index, keeping those the user may act on. Either way
+    finds the same page."""
     keyset.check_limit(limit)
     known = orders(session.get_bind().dialect.name)
     order = known.get(filters.sort, known["risk"])
     start = keyset.cursor(cursor, order)
-    query = select_items(user, filters, today).add_columns(*(key.expression for key in order.keys))
+    query = select_items(user, filters, today)
+    cases = select(Case.id).where(case_scope.acting(user, _roles(user, filters)),
+                                  search_text.condition(Case.search_text, filters.query))
+    if estimates.at_most(session, cases, few_cases):
+        mine = query.where(WorkItem.case_id.in_(cases))
+        read = functools.partial(keyset.paged_few, mine, order, limit=limit, row_id=WorkItem.id)
+    else:
+        walked = query.add_columns(*(key.expression for key in order.keys))
+        read = functools.partial(keyset.paged, walked, order, limit=limit)
     kept = _urgency_kept(filters.urgency)
     found: list[tuple[tuple, views.WorkItemView]] = []
     position = start
     while True:
-        rows = session.execute(keyset.paged(query, order, position, limit)).all()
+        rows = session.execute(read(start=position)).all()
         items = queries.with_days_left(queries.work_item_views(session, (row[:5] for row in rows)), rules, today)
         found += [(tuple(row[5:]), item) for row, item in zip(rows, items, strict=True) if kept(item)]
         if len(found) > limit or len(rows) <= limit:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, tuple_
+from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from ..errors import InvalidInput
@@ -84,6 +84,13 @@ class Order:
             alternatives.append(and_(*equal, later))
         return or_(false(), *alternatives)
 
+    def from_first(self, values: Sequence[Any], *, is_reversed: bool = False) -> ColumnElement[bool]:
+        """The rows whose first key is not before that of the row with ``values``: implied by ``after``, but
+        said on one column, so an index on it (the case reference on another table than the id) starts there."""
+        first = self.keys[0]
+        bound = literal(values[0], first.expression.type)
+        return first.expression <= bound if first.is_descending != is_reversed else first.expression >= bound
+
 
 @dataclass(frozen=True)
 class Cursor:
@@ -124,8 +131,30 @@ def paged(query: Select, order: Order, start: Cursor | None, limit: int) -> Sele
     """``query`` in ``order`` from ``start``, one row more than ``limit`` (it tells whether more follow)."""
     is_before = start is not None and start.is_before
     if start is not None:
-        query = query.where(order.after(start.values, is_reversed=is_before))
+        query = query.where(order.after(start.values, is_reversed=is_before),
+                            order.from_first(start.values, is_reversed=is_before))
     return query.order_by(*order.clauses(is_reversed=is_before)).limit(limit + 1)
+
+
+def paged_few(query: Select, order: Order, start: Cursor | None, limit: int,
+              row_id: ColumnElement[int] | InstrumentedAttribute[int]) -> Select:
+    """``paged`` for a query that finds few rows: it gathers them all first (their ``row_id`` and keys, in a
+    materialized set), orders them and reads the page's rows, so the database never walks an index in the order's
+    direction looking for them, however it estimates their number. Its last columns are the keys, as ``paged``'s
+    with the keys added."""
+    keys = [key.expression.label(f"key_{n}") for n, key in enumerate(order.keys)]
+    found = query.with_only_columns(row_id.label("row_id"), *keys).cte("found").prefix_with("MATERIALIZED")
+    top = paged(select(found.c.row_id, *(found.c[k.name] for k in keys)), _on(order, found), start, limit)
+    chosen = top.subquery("chosen")
+    is_before = start is not None and start.is_before
+    return (query.join(chosen, row_id == chosen.c.row_id).add_columns(*(chosen.c[k.name] for k in keys))
+            .order_by(*_on(order, chosen).clauses(is_reversed=is_before)))
+
+
+def _on(order: Order, rows: Any) -> Order:
+    """``order`` on the keys as the columns ``key_0``, ``key_1``... of ``rows`` (a CTE or subquery) hold them."""
+    return Order(order.name, tuple(Key(rows.c[f"key_{n}"], key.kind, key.is_descending)
+                                   for n, key in enumerate(order.keys)))
 
 
 @dataclass(frozen=True)

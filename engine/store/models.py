@@ -97,7 +97,7 @@ class Case(Base):
     pseudonymised_at: Mapped[datetime | None]
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     """Reference, worker and employer as a search compares them (``search_text.of_case``)."""
-    __table_args__ = (Index(None, "employer"), Index(None, "opened_at", "id"))
+    __table_args__ = (Index(None, "employer", "opened_at", "id"), Index(None, "opened_at", "id"))
 
 
 CASE_PARTY_KEYS = ("employee_account", "treating_physician_account", "prevention_service", "sickness_fund",
@@ -105,6 +105,9 @@ CASE_PARTY_KEYS = ("employee_account", "treating_physician_account", "prevention
 """The parties through which a role reaches a case (``visibility``): indexed on PostgreSQL for the inbox."""
 for _key in CASE_PARTY_KEYS:
     Index(f"ix_case_file_party_{_key}", Case.parties[_key].as_string()).ddl_if(dialect="postgresql")
+Index("ix_case_file_reference_c", Case.reference, postgresql_ops={"reference": 'COLLATE "C"'})
+"""The case reference in byte order, as the inbox sorts by case (``inbox.orders``): on PostgreSQL in the "C"
+collation; on SQLite, whose text order is byte order, the same as the unique index."""
 
 
 class IncapacityEvent(Base):
@@ -151,11 +154,12 @@ class WorkItem(Base):
 
     __tablename__ = "work_item"
     __table_args__ = (UniqueConstraint("instance_id", "task_id"), Index(None, "state", "role"),
+                      Index(None, "case_id", "state", "role"),
                       Index(None, "state", "role", "created_at", "id"),
                       Index(None, "state", "role", "risk_due_on", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"))
     task_id: Mapped[str] = mapped_column(String(36))
     bpmn_id: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200))
