@@ -17,8 +17,9 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 import summary
+from clones import clone
 from common import DEMO, database_url, new_engine, open_case
-from timers import copy_instance, waiting
+from timers import waiting
 
 SWEEP = int(os.environ.get("REINTEGRA_BENCH_SWEEP", "300"))
 GOAL_MS = 100.0
@@ -70,7 +71,7 @@ def one_round(label: str) -> None:
         began = time.perf_counter()
         read()
         alone.append(1000 * (time.perf_counter() - began))
-    copy_instance(eng, waiting(eng, "visit_demo", "2026-12-23"), SWEEP - 1)
+    clone(eng.database.url, waiting(eng, "visit_demo", "2026-12-23"), SWEEP - 1)
     clock.set(datetime(2027, 1, 9, tzinfo=timezone.utc))
     fired: list[int] = []
     waits, sweep_ms = reads_during(lambda: fired.append(eng.fire_due_timers().timers_fired), read)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 
+import summary
 from common import DEMO, FORMS, PROCESSES, START
 from databases import drop, fresh_url, kind
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -117,7 +118,13 @@ def alternated(starts: Starts, raw: Raw, process_id: str) -> str:
         seconds, count = starts.batch(process_id, cases)
         ours_seconds, statements = ours_seconds + seconds, statements + count
     total = PAIRS * BATCH
+    _figure(starts, f"{process_id}, a new case each", total / raw_seconds, total / ours_seconds)
     return _line(f"{process_id} (new case each)", total / raw_seconds, total / ours_seconds, statements / total)
+
+
+def _figure(starts: Starts, name: str, raw: float, ours: float) -> None:
+    summary.figure(f"throughput ({kind(starts.eng.database.url)})", f"starts of {name}", ours, "/s",
+                   f">= {GOAL:.0%} of raw", ours / raw >= GOAL, f"{ours / raw:.1%} of raw")
 
 
 def rounds(starts: Starts, raw: Raw) -> list[str]:
@@ -133,6 +140,7 @@ def rounds(starts: Starts, raw: Raw) -> list[str]:
         ratios.append(raw_seconds / seconds)
         lines.append(_line(f"round {number} (case holds {(number - 1) * ROUND:4d})", ROUND / raw_seconds,
                            rates[-1], count / ROUND))
+    _figure(starts, f"{SMALL}, last of {ROUNDS} rounds on one case", ROUND / raw_seconds, rates[-1])
     lines.append(f"  last round / first round         : rate {rates[-1] / rates[0]:5.2f}, ratio to raw "
                  f"{ratios[-1] / ratios[0]:5.2f} (1.00: independent of the case; the ratio discounts the load)")
     return lines
