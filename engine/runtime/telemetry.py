@@ -20,11 +20,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, EngineError, InvalidInput, NotAllowed, NotFound
-from ..store.models import AuditEvent, Timer
+from ..store import audit
+from ..store.models import Timer
 from .incident_models import Incident
 
 T = TypeVar("T")
-AUDIT_COUNTS = "telemetry_audit_appends"
 """Where a session keeps the audit events it flushed, by stream kind, until it commits (``session.info``)."""
 OUTCOMES: tuple[tuple[type[EngineError], str], ...] = (
     (InvalidInput, "invalid_input"), (Conflict, "conflict"), (NotFound, "not_found"), (NotAllowed, "not_allowed"))
@@ -94,16 +94,11 @@ def _outcome(err: EngineError) -> str:
 def count_audit_appends(telemetry: Telemetry) -> dict[str, Callable[..., Any]]:
     """Session event listeners that report the audit events each unit of work commits (none when it rolls back)."""
 
-    def flushed(session: Session, _context: Any) -> None:
-        new = [stream_kind(obj.stream) for obj in session.new if isinstance(obj, AuditEvent)]
-        if new:
-            session.info.setdefault(AUDIT_COUNTS, Counter()).update(new)
-
     def committed(session: Session) -> None:
-        for kind, count in session.info.pop(AUDIT_COUNTS, Counter()).items():
+        for kind, count in Counter(stream_kind(s) for s in session.info.pop(audit.APPENDED, ())).items():
             telemetry.audit_appended(kind, count)
 
     def rolled_back(session: Session) -> None:
-        session.info.pop(AUDIT_COUNTS, None)
+        session.info.pop(audit.APPENDED, None)
 
-    return {"after_flush": flushed, "after_commit": committed, "after_rollback": rolled_back}
+    return {"after_commit": committed, "after_rollback": rolled_back}

@@ -82,6 +82,7 @@ def append(
     connection.execute(insert(AuditEvent), {c: getattr(event, c) for c in _EVENT_COLUMNS})
     if stream in opened:
         opened[stream] = (event.seq, event.hash)
+    session.info.setdefault(APPENDED, []).append(stream)
     return event
 
 
@@ -100,6 +101,8 @@ def _opened(session: Session) -> dict[str, tuple[int, str] | None]:
 
 
 _OPENED = "audit_opened_streams"
+APPENDED = "audit_appended_streams"
+"""``session.info``: the streams of the events appended since the last commit or rollback (what telemetry counts)."""
 
 
 def _locked_head(session: Session, stream: str, at: datetime) -> tuple[int, str]:
