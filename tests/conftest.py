@@ -23,6 +23,7 @@ POSTGRES_URL = os.environ.get(
     "REINTEGRA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres"
 )
 BRUSSELS = ZoneInfo("Europe/Brussels")
+STATEMENT_TIMEOUT = "120s"
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +40,8 @@ def fresh_postgres_schema() -> Iterator[str]:
     admin = sa.create_engine(POSTGRES_URL)
     with admin.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    # A statement running for minutes is a plan gone wrong: it fails its test instead of stalling the run.
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}%20-cstatement_timeout%3D{STATEMENT_TIMEOUT}"
     migrated = engine.Engine(url)
     migrated.upgrade_schema()
     migrated.close()
