@@ -18,8 +18,9 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+
+from ..store.database import libpq_uri
 
 log = logging.getLogger(__name__)
 CHANNEL = "reintegra_timers"
@@ -83,7 +84,7 @@ class Listener:
 
     def __init__(self, database_url: str, hear: Hearer, on_connect: Callable[[], None], *,
                  poll_seconds: float = 1.0) -> None:
-        self._conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self._conninfo = libpq_uri(database_url)
         self._hear, self._on_connect, self._poll_seconds = hear, on_connect, poll_seconds
         self._stopping = threading.Event()
         self._connection: psycopg.Connection | None = None

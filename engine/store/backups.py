@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 
 from ..clock import Clock, SystemClock
 from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
 from . import audit
-from .database import Database, migrations_config
+from .database import Database, libpq_uri, migrations_config
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,7 @@ def postgres_commands(url: str, file: Path) -> PostgresCommands | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql":
         return None
-    libpq = URL.create("postgresql", username=parsed.username, host=parsed.host, port=parsed.port,
-                       database=parsed.database, query=parsed.query)
-    target = shlex.quote(libpq.render_as_string(hide_password=False))
+    target = shlex.quote(libpq_uri(url, with_password=False))
     name = shlex.quote(str(file))
     return PostgresCommands(
         dump=f"pg_dump --format=custom --file={name} {target}",

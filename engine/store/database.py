@@ -14,11 +14,12 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -134,3 +135,15 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def libpq_uri(url: str, *, with_password: bool = True) -> str:
+    """A PostgreSQL URL as libpq (psycopg, ``pg_dump``) reads it. SQLAlchemy writes a space in a query value as
+    ``+``, which libpq keeps: ``options=-csearch_path=app -cstatement_timeout=30s`` would reach the server as one
+    search path. Here every value is percent-encoded."""
+    parsed = make_url(url)
+    base = URL.create("postgresql", username=parsed.username, password=parsed.password if with_password else None,
+                      host=parsed.host, port=parsed.port, database=parsed.database)
+    query = "&".join(f"{quote(key, safe='')}={quote(value, safe='')}" for key, values in parsed.query.items()
+                     for value in ((values,) if isinstance(values, str) else values))
+    return base.render_as_string(hide_password=False) + (f"?{query}" if query else "")

@@ -145,10 +145,12 @@ def test_a_backup_from_an_older_version_is_migrated_before_it_is_checked_and_res
 
 
 def test_postgresql_is_backed_up_with_pg_dump_by_commands_that_carry_no_password():
-    url = "postgresql+psycopg://reintegra:s3cret@db.example:5432/reintegra?options=-csearch_path%3Dprod"
+    url = ("postgresql+psycopg://reintegra:s3cret@db.example:5432/reintegra"
+           "?options=-csearch_path%3Dprod%20-cstatement_timeout%3D0")
     commands = engine.postgres_backup_commands(url, Path("/backups/reintegra nightly.dump"))
     assert commands is not None
-    target = "'postgresql://reintegra@db.example:5432/reintegra?options=-csearch_path%3Dprod'"
+    # the space between the two options stays a space for libpq (%20), not a "+" it would keep
+    target = "'postgresql://reintegra@db.example:5432/reintegra?options=-csearch_path%3Dprod%20-cstatement_timeout%3D0'"
     assert commands.dump == f"pg_dump --format=custom --file='/backups/reintegra nightly.dump' {target}"
     assert commands.restore == ("pg_restore --clean --if-exists --single-transaction --exit-on-error "
                                 f"--dbname={target} '/backups/reintegra nightly.dump'")
