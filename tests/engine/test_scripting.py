@@ -37,7 +37,7 @@ def evaluate(source: str, data: dict | None = None) -> Any:
     return ENGINE.environment.evaluate(source, dict(data or {}), {})
 
 
-def failure_of(action: Callable[[], Any], seconds: float = 5) -> BaseException | None:
+def failure_of(action: Callable[[], Any], seconds: float = 30) -> BaseException | None:
     """Run ``action`` in its own thread, so that a hang fails the test instead of stalling the run."""
     failures: list[BaseException] = []
 
