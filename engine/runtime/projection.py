@@ -26,7 +26,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -34,7 +34,7 @@ from ..casework import access
 from ..law import calendar, explanations
 from ..law.deadlines import Computation, Rule
 from ..store.models import Correlation, Deadline, ProcessInstance, Timer, WorkItem
-from . import procedure_terms, timer_wakes, verdicts
+from . import deadline_rows, procedure_terms, timer_wakes, verdicts
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 
@@ -64,11 +64,12 @@ def project(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, reco
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     guards = {task_id: _boundary_timer_ids(task) for task_id, task in ready.items()}
     touched = {e.task_id for e in recorded}.union(*guards.values())
-    deadlines = [] if fresh else _read_deadlines(session, row.id, touched)
+    deadlines, read_as = ([], {}) if fresh else deadline_rows.read(session, row.id, touched)
     with session.no_autoflush:
         added = _add_deadlines(row, workflow, recorded, now, deadlines)
         _close_deadlines(session, row, workflow, now, actor, deadlines)
-        _insert_deadlines(session, added)
+        deadline_rows.write_verdicts(session, deadlines, read_as)
+        deadline_rows.insert_new(session, added)
         governed = {task_id: (task, _guarding_deadline(deadlines, guards[task_id])) for task_id, task in ready.items()}
         _sync_work_items(session, row, workflow, governed, now, rules or {}, fresh)
         now_stored = mirrored(workflow)
@@ -144,18 +145,6 @@ def _is_timer(task: Task) -> bool:
     return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
 
 
-def _read_deadlines(session: Session, instance_id: int, task_ids: set[str]) -> list[Deadline]:
-    """The deadlines a step may touch: pending ones, missed ones not yet judged by an act, and every one of
-    ``task_ids`` (the timers that computed a term in this step, and those guarding a ready task)."""
-    return list(session.scalars(_DEADLINES, {"instance_id": instance_id, "task_ids": sorted(task_ids)}))
-
-
-_UNJUDGED = and_(Deadline.state == "missed", Deadline.kind == "deadline", Deadline.act_on.is_(None))
-_DEADLINES = select(Deadline).where(Deadline.instance_id == bindparam("instance_id"), or_(
-    Deadline.state == "pending", _UNJUDGED, Deadline.task_id.in_(bindparam("task_ids", expanding=True))))
-"""Statements of the hot path are built once: building one costs more than running it on SQLite."""
-
-
 def _unjudged(deadline: Deadline) -> bool:
     return (deadline.state, deadline.kind, deadline.act_on) == ("missed", "deadline", None)
 
@@ -199,23 +188,6 @@ def _add_deadlines(row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[
         ))
     deadlines.extend(added)
     return added
-
-
-def _insert_deadlines(session: Session, added: list[Deadline]) -> None:
-    """Insert the deadlines computed in this step, verdicts included, in one statement, and give each its id (work
-    items refer to it). They stay out of the session: a later step of the same call reads them back."""
-    if not added:
-        return
-    rows = [{key: getattr(deadline, key) for key in _DEADLINE_COLUMNS} for deadline in added]
-    ids: dict[str, list[int]] = {}
-    for deadline_id, task_id in sorted(session.connection().execute(_INSERT_DEADLINES, rows)):
-        ids.setdefault(task_id, []).append(deadline_id)
-    for deadline in added:  # ids in the order of the rows, task by task
-        deadline.id = ids[deadline.task_id].pop(0)
-
-
-_DEADLINE_COLUMNS = tuple(c.key for c in Deadline.__table__.columns if c.key != "id")
-_INSERT_DEADLINES = insert(Deadline).returning(Deadline.id, Deadline.task_id)
 
 
 def _explanation_parts(c: Computation, now: datetime) -> list[dict]:

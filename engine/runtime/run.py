@@ -27,7 +27,7 @@ from ..casework import disclosure, forms, withheld
 from ..clock import Clock, SystemClock
 from ..errors import Conflict, EngineError, InvalidInput, InvalidModel, Problem
 from ..law import calendar, deadlines
-from ..store import audit, employer_policy, queries
+from ..store import audit, employer_policy, instance_rows, queries
 from ..store.models import Case, ProcessInstance, WorkItem
 from ..store.repository import Loaded
 from . import facts, history, projection, pruning, run_limits, serialization
@@ -311,9 +311,9 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     """Store the workflow state and every row derived from it, plus the audit event (caller commits); ``work_item``
     is the one the step completed or changed (``audit.append``).
 
-    What the call changed before is flushed first, so the projection reads it; the projection and the audit
-    write most rows with plain statements, and the rest is flushed with the commit. A new instance's first save
-    reads nothing back: it has no derived rows yet, nor an audit stream (``audit.open_stream``).
+    What the call changed before is flushed first, so the projection reads it; the projection, the audit and
+    ``instance_rows`` write the rows with plain statements, and the rest is flushed with the commit. A new
+    instance's first save reads nothing back: it has no derived rows yet, nor an audit stream (``audit.open_stream``).
     """
     now, row, fresh = run.clock.now(), run.row, run.fresh
     session.flush()
@@ -327,6 +327,7 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
         audit.open_stream(session, f"instance:{row.id}")
     audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
                  instance_id=row.id, task=task, before=before, after=after, work_item=work_item)
+    instance_rows.write(session, row)
     facts.write(session, row, run.dated_facts, now)
     run.dated_facts.clear()
 

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import row_hashes
 from .audit_models import AuditHead
@@ -65,7 +66,8 @@ def append(
     Locks the stream's head until the commit, so keep what follows an append short.
     """
     opened = _opened(session)
-    seq, prev_hash = (opened[stream] or (0, GENESIS)) if stream in opened else _locked_head(session, stream, at)
+    held = opened.get(stream, ())
+    seq, prev_hash = _locked_head(session, stream, at) if held == () else (held or (0, GENESIS))[:2]
     saved = row_hashes.touched(session, instance_id, work_item) if instance_id is not None else None
     if saved_rows:
         saved = {**(saved or {}), **saved_rows}
@@ -78,8 +80,12 @@ def append(
     event.hash = digest(event)
     connection = session.connection()  # plain statements: an append loads no ORM object
     head = {"of_stream": stream, "new_seq": event.seq, "new_hash": event.hash, "moved_at": at}
-    connection.execute(_NEW_HEAD if opened.get(stream, ()) is None else _MOVE_HEAD, head)
-    connection.execute(insert(AuditEvent), {c: getattr(event, c) for c in _EVENT_COLUMNS})
+    if held and len(held) == 3:
+        if connection.execute(_SWAP_HEAD, {**head, "old_seq": seq}).rowcount != 1:
+            raise StaleDataError(f"the audit stream {stream} moved on since its head was read")
+    else:
+        connection.execute(_NEW_HEAD if held is None else _MOVE_HEAD, head)
+    connection.execute(_INSERT_EVENT, {c: getattr(event, c) for c in _EVENT_COLUMNS})
     if stream in opened:
         opened[stream] = (event.seq, event.hash)
     session.info.setdefault(APPENDED, []).append(stream)
@@ -92,8 +98,16 @@ def open_stream(session: Session, stream: str) -> None:
     _opened(session)[stream] = None
 
 
-def _opened(session: Session) -> dict[str, tuple[int, str] | None]:
-    """The streams this transaction opened: None before their first event, then their head (number, hash)."""
+def known_head(session: Session, stream: str, seq: int, hash_: str) -> None:
+    """The head of ``stream`` as this transaction read it without a lock (with the instance it claimed): the next
+    append moves it only if it is still that one (compare and set), instead of reading it again under a lock; if
+    another writer moved it meanwhile, the append fails as a lost race (``StaleDataError``)."""
+    _opened(session)[stream] = (seq, hash_, False)
+
+
+def _opened(session: Session) -> dict[str, tuple[int, str] | tuple[int, str, bool] | None]:
+    """The streams this transaction opened: None before their first event, then their head (number, hash); and those
+    whose head it read unlocked (``known_head``): (number, hash, False) until their first event."""
     transaction, held = session.get_transaction(), session.info.get(_OPENED)
     if held is None or held[0] is not transaction:
         held = session.info[_OPENED] = (transaction, {})
@@ -125,8 +139,10 @@ def _locked_head(session: Session, stream: str, at: datetime) -> tuple[int, str]
 _HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.stream == bindparam("of_stream")).with_for_update()
 _MOVE_HEAD = update(AuditHead).where(AuditHead.stream == bindparam("of_stream")).values(
     seq=bindparam("new_seq"), hash=bindparam("new_hash"), updated_at=bindparam("moved_at"))
+_SWAP_HEAD = _MOVE_HEAD.where(AuditHead.seq == bindparam("old_seq"))
 _NEW_HEAD = insert(AuditHead).values(stream=bindparam("of_stream"), seq=bindparam("new_seq"),
                                      hash=bindparam("new_hash"), updated_at=bindparam("moved_at"))
+_INSERT_EVENT = insert(AuditEvent)
 _EVENT_COLUMNS = [c.key for c in AuditEvent.__table__.columns if c.key not in ("id", "redacted_at")]
 
 
