@@ -284,9 +284,10 @@ def deliver(session: Session, run: Run, message: str, payload: dict, actor: str)
 
 
 def wake(session: Session, run: Run) -> list[datetime]:
-    """Fire the due timers of ``run``; return the due instants of the timers that fired."""
-    timers = projection.waiting_timers(run.workflow)
-    waiting, due_at = {str(t.id): t for t, _ in timers}, {str(t.id): due for t, due in timers}
+    """Fire the due timers of ``run`` (as loaded: its waiting timers are those its rows mirror); return the due
+    instants of the timers that fired."""
+    stored = run.stored if run.stored is not None else projection.mirrored(run.workflow)
+    waiting, due_at = dict(stored.waiting), dict(stored.timers)
     cycles = {key: copy.deepcopy(t.internal_data.get("event_value")) for key, t in waiting.items()
               if isinstance(t.task_spec.event_definition, spiff_timer.CycleTimerEventDefinition)}
     run.steps(lambda: _refresh_due_timers(run))
