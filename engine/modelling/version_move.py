@@ -20,8 +20,8 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from ..runtime import history
-from ..runtime.projection import FORM_PROPERTY
 from ..runtime.serialization import REGISTRY
+from ..runtime.work_item_rows import FORM_PROPERTY
 
 TOUCHED = TaskState.COMPLETED | TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
 OPEN = TaskState.READY | TaskState.STARTED | TaskState.WAITING

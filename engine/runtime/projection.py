@@ -9,9 +9,8 @@ events become correlation rows.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -26,17 +25,13 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
-from ..casework import access
 from ..law import calendar, explanations
 from ..law.deadlines import Computation, Rule
-from ..store.models import Correlation, Deadline, ProcessInstance, Timer, WorkItem
-from . import procedure_terms, timer_wakes, verdicts
-
-FORM_PROPERTY = "formJsonSchemaFilename"
+from ..store.models import Correlation, Deadline, ProcessInstance, Timer
+from . import deadline_rows, procedure_terms, timer_wakes, verdicts, work_item_rows
 
 
 @dataclass(frozen=True)
@@ -56,35 +51,43 @@ def project(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, reco
 
     ``actor`` is who caused the step: a verdict corrected by an act recorded in it is audited in their name.
     ``rules`` (the version's) date the term of its procedure on a task with no term of its own. ``stored``: what the
-    instance's timer and correlation rows mirror, known from the state they were saved with (None: read them).
+    instance's timer, correlation and work item rows mirror, known from the state they were saved with (None: read
+    them).
     ``fresh``: the instance was created in this call, so it has no derived row yet and none is read.
     Each kind of row is read at most once and written by difference: the deadlines a step may touch in one query,
-    the open work items in another. A deadline closed in the step that computed it is inserted closed.
+    the open work items in another (none when ``stored`` says the step ended them all, as a firing timer does). A
+    deadline closed in the step that computed it is inserted closed.
     """
-    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    ready, now_stored = _scan(workflow)
     guards = {task_id: _boundary_timer_ids(task) for task_id, task in ready.items()}
     touched = {e.task_id for e in recorded}.union(*guards.values())
-    deadlines = [] if fresh else _read_deadlines(session, row.id, touched)
+    deadlines, read_as = ([], {}) if fresh else deadline_rows.read(session, row.id, touched)
     with session.no_autoflush:
         added = _add_deadlines(row, workflow, recorded, now, deadlines)
         _close_deadlines(session, row, workflow, now, actor, deadlines)
-        _insert_deadlines(session, added)
+        deadline_rows.write_verdicts(session, deadlines, read_as)
+        deadline_rows.insert_new(session, added)
         governed = {task_id: (task, _guarding_deadline(deadlines, guards[task_id])) for task_id, task in ready.items()}
-        _sync_work_items(session, row, workflow, governed, now, rules or {}, fresh)
-        now_stored = mirrored(workflow)
-        _sync_timers(session, row, workflow, now_stored.timers, None if stored is None else stored.timers)
+        work_item_rows.sync(session, row, workflow, governed, now, rules or {},
+                            frozenset() if fresh else None if stored is None else stored.ready)
+        _sync_timers(session, row, now_stored, None if stored is None else stored.timers)
         may_have_rows = stored is None or stored.is_listening
         if may_have_rows or now_stored.is_listening:
-            _sync_correlations(session, row, workflow, may_have_rows)
+            _sync_correlations(session, row, now_stored.listening, may_have_rows)
     return Projected(deadlines, now_stored)
 
 
 @dataclass(frozen=True)
 class Mirrored:
-    """What an instance's timer and correlation rows hold: its waiting timers (task id → due), whether it listens."""
+    """What an instance's timer, correlation and work item rows hold: its waiting timers (task id → due), whether it
+    listens; with the tasks behind them (``waiting``: each timer's; ``listening``: the message events')."""
 
     timers: dict[str, datetime]
     is_listening: bool
+    waiting: dict[str, Task] = field(default_factory=dict)
+    listening: tuple[Task, ...] = ()
+    ready: frozenset[str] = frozenset()
+    """The ids of its ready user tasks: the tasks of its open work items."""
 
 
 NOTHING_STORED = Mirrored({}, is_listening=False)
@@ -93,14 +96,29 @@ NOTHING_STORED = Mirrored({}, is_listening=False)
 
 def mirrored(workflow: BpmnWorkflow) -> Mirrored:
     """What the rows of an instance hold when ``workflow`` is the state they were saved with."""
-    timers, is_listening = {}, False
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    return _scan(workflow)[1]
+
+
+def _scan(workflow: BpmnWorkflow) -> tuple[dict[str, Task], Mirrored]:
+    """The ready user tasks (by id) and what the rows mirror, in one walk of the task tree."""
+    ready, waiting = {}, []
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        if task.state != TaskState.READY:
+            waiting.append(task)
+        elif task.task_spec.manual:
+            ready[str(task.id)] = task
+    return ready, _mirror(waiting, frozenset(ready))
+
+
+def _mirror(waiting: list[Task], ready: frozenset[str]) -> Mirrored:
+    timers, tasks, listening = {}, {}, []
+    for task in waiting:
         due = timer_due(task)
         if due is not None:
-            timers[str(task.id)] = due
-        is_listening = is_listening or isinstance(getattr(task.task_spec, "event_definition", None),
-                                                  MessageEventDefinition)
-    return Mirrored(timers, is_listening)
+            timers[str(task.id)], tasks[str(task.id)] = due, task
+        if isinstance(getattr(task.task_spec, "event_definition", None), MessageEventDefinition):
+            listening.append(task)
+    return Mirrored(timers, bool(listening), tasks, tuple(listening), ready)
 
 
 @dataclass(frozen=True)
@@ -142,18 +160,6 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[Task, datetime]]:
 
 def _is_timer(task: Task) -> bool:
     return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
-
-
-def _read_deadlines(session: Session, instance_id: int, task_ids: set[str]) -> list[Deadline]:
-    """The deadlines a step may touch: pending ones, missed ones not yet judged by an act, and every one of
-    ``task_ids`` (the timers that computed a term in this step, and those guarding a ready task)."""
-    return list(session.scalars(_DEADLINES, {"instance_id": instance_id, "task_ids": sorted(task_ids)}))
-
-
-_UNJUDGED = and_(Deadline.state == "missed", Deadline.kind == "deadline", Deadline.act_on.is_(None))
-_DEADLINES = select(Deadline).where(Deadline.instance_id == bindparam("instance_id"), or_(
-    Deadline.state == "pending", _UNJUDGED, Deadline.task_id.in_(bindparam("task_ids", expanding=True))))
-"""Statements of the hot path are built once: building one costs more than running it on SQLite."""
 
 
 def _unjudged(deadline: Deadline) -> bool:
@@ -199,23 +205,6 @@ def _add_deadlines(row: ProcessInstance, workflow: BpmnWorkflow, recorded: list[
         ))
     deadlines.extend(added)
     return added
-
-
-def _insert_deadlines(session: Session, added: list[Deadline]) -> None:
-    """Insert the deadlines computed in this step, verdicts included, in one statement, and give each its id (work
-    items refer to it). They stay out of the session: a later step of the same call reads them back."""
-    if not added:
-        return
-    rows = [{key: getattr(deadline, key) for key in _DEADLINE_COLUMNS} for deadline in added]
-    ids: dict[str, list[int]] = {}
-    for deadline_id, task_id in sorted(session.connection().execute(_INSERT_DEADLINES, rows)):
-        ids.setdefault(task_id, []).append(deadline_id)
-    for deadline in added:  # ids in the order of the rows, task by task
-        deadline.id = ids[deadline.task_id].pop(0)
-
-
-_DEADLINE_COLUMNS = tuple(c.key for c in Deadline.__table__.columns if c.key != "id")
-_INSERT_DEADLINES = insert(Deadline).returning(Deadline.id, Deadline.task_id)
 
 
 def _explanation_parts(c: Computation, now: datetime) -> list[dict]:
@@ -282,68 +271,6 @@ def _guarded_task(timer: Task) -> Task | None:
     return next((t for t in timer.parent.children if not isinstance(t.task_spec, BoundaryEvent)), None)
 
 
-def _sync_work_items(session: Session, row: ProcessInstance, workflow: BpmnWorkflow,
-                     ready: dict[str, tuple[Task, Deadline | None]], now: datetime, rules: Mapping[str, Rule],
-                     fresh: bool) -> None:
-    """Close the items whose task is no longer ready, add the new ones, refresh the others; ``ready`` holds each
-    ready task with the deadline that guards it (``fresh``: the instance has no item yet). Plain statements; an item
-    the session holds gets what they wrote."""
-    rows, known = session.connection(), set()
-    for item in () if fresh else rows.execute(_OPEN_ITEMS, {"of_instance": row.id}).mappings():
-        known.add(item["task_id"])
-        if item["task_id"] in ready:
-            wanted = _terms(*ready[item["task_id"]], rules)
-            wanted["name"] = wanted["name"] or item["bpmn_id"]
-            changed = {key: value for key, value in wanted.items() if item[key] != value}
-            if changed:
-                rows.execute(update(WorkItem).where(WorkItem.id == item["id"]).values(changed))
-        else:
-            task = _task(workflow, item["task_id"])
-            changed = {"state": "completed" if task is not None and task.has_state(TaskState.COMPLETED)
-                       else "cancelled", "ended_at": now}
-            rows.execute(_END_ITEM, {"item_id": item["id"], "ended_state": changed["state"], "ended": now})
-        _written(session, item["id"], changed)
-    added = [{**_new_work_item(task, row, now), **_terms(task, own, rules)}
-             for task_id, (task, own) in ready.items() if task_id not in known]
-    if added:
-        rows.execute(insert(WorkItem), added)
-
-
-def _written(session: Session, item_id: int, values: dict[str, Any]) -> None:
-    """Give the session's object of a work item, if it holds one, the values a plain statement wrote."""
-    loaded = session.identity_map.get(session.identity_key(WorkItem, item_id))
-    for key, value in values.items() if loaded is not None else ():
-        set_committed_value(loaded, key, value)
-
-
-_ITEM_TERMS = ("name", "deadline_id", "procedure_rule", "procedure_start_on", "procedure_due_on",
-               "procedure_explanation", "risk_due_on")
-_OPEN_ITEMS = select(WorkItem.id, WorkItem.task_id, WorkItem.bpmn_id, *(getattr(WorkItem, c) for c in _ITEM_TERMS)
-                     ).where(WorkItem.instance_id == bindparam("of_instance"), WorkItem.state == "ready")
-_END_ITEM = update(WorkItem).where(WorkItem.id == bindparam("item_id")).values(
-    state=bindparam("ended_state"), ended_at=bindparam("ended"))
-
-
-def _terms(task: Task, own: Deadline | None, rules: Mapping[str, Rule]) -> dict[str, Any]:
-    """An item's name and legal term as its task has them now (both change when an instance migrates); with no
-    term of its own (``own``), the term of its procedure that governs it."""
-    term = procedure_terms.governing(task, rules) if own is None and rules else None
-    c = term.computation if term else None
-    rule = term.rule if term else None
-    return {"name": task.task_spec.bpmn_name or task.task_spec.bpmn_id, "deadline_id": own.id if own else None,
-            "procedure_rule": rule, "procedure_start_on": c.start_on if c else None,
-            "procedure_due_on": c.due_on if c else None,
-            "procedure_explanation": list(c.explanation_parts) if c else None,
-            "risk_due_on": own.due_on if own else (c.due_on if c and c.due_on and rule else None) or date.max}
-
-
-def _new_work_item(task: Task, row: ProcessInstance, now: datetime) -> dict[str, Any]:
-    spec: Any = task.task_spec
-    form = getattr(spec, "extensions", {}).get("properties", {}).get(FORM_PROPERTY)
-    return {"instance_id": row.id, "case_id": row.case_id, "task_id": str(task.id), "bpmn_id": spec.bpmn_id,
-            "role": access.role_for_lane(spec.lane), "form": form, "state": "ready", "created_at": now}
-
-
 def _boundary_timer_ids(task: Task) -> list[str]:
     """The boundary events on ``task`` and on the call activities around it (their deadlines guard it)."""
     return [str(t.id) for guarded in procedure_terms.enclosing(task) if guarded.parent is not None
@@ -357,12 +284,12 @@ def _guarding_deadline(deadlines: list[Deadline], timer_ids: list[str]) -> Deadl
     return min(guarding, key=lambda d: (d.state != "pending", d.due_on, d.id), default=None)
 
 
-def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, waiting: dict[str, datetime],
-                 stored: dict[str, datetime] | None) -> None:
-    """Delete the timer rows that no longer wait, add the new ones, move the moved ones (``waiting``: task id → due
-    instant now; ``stored``: what the rows hold, read when None). Each timer added or moved is announced to the
+def _sync_timers(session: Session, row: ProcessInstance, now_stored: Mirrored, stored: dict[str, datetime] | None
+                 ) -> None:
+    """Delete the timer rows that no longer wait, add the new ones, move the moved ones (``now_stored``: the timers
+    waiting now; ``stored``: what the rows hold, read when None). Each timer added or moved is announced to the
     schedulers (``timer_wakes``), so that one due earlier than they expect fires on time."""
-    rows = session.connection()  # plain statements: no ORM object of a timer is loaded on this path
+    rows, waiting = session.connection(), now_stored.timers  # plain statements: no ORM object of a timer is loaded
     if stored is None:
         stored = {task_id: due_at for task_id, due_at in rows.execute(_TIMERS, {"of_instance": row.id})}
     gone = [task_id for task_id in stored if task_id not in waiting]
@@ -373,7 +300,7 @@ def _sync_timers(session: Session, row: ProcessInstance, workflow: BpmnWorkflow,
             rows.execute(_MOVE_TIMER, {"of_instance": row.id, "of_task": task_id, "moved_to": due})
             timer_wakes.announce(session, due)
     added = [{"instance_id": row.id, "task_id": task_id, "due_at": due,
-              "bpmn_id": workflow.get_task_from_id(UUID(task_id)).task_spec.bpmn_id}
+              "bpmn_id": now_stored.waiting[task_id].task_spec.bpmn_id}
              for task_id, due in waiting.items() if task_id not in stored]
     if added:
         rows.execute(insert(Timer), added)
@@ -389,12 +316,11 @@ _DELETE_TIMERS = delete(Timer).where(_OF_INSTANCE, Timer.task_id.in_(bindparam("
 _DELETE_CORRELATIONS = delete(Correlation).where(Correlation.instance_id == bindparam("instance_id"))
 
 
-def _sync_correlations(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, may_have_rows: bool) -> None:
+def _sync_correlations(session: Session, row: ProcessInstance, listening: tuple[Task, ...], may_have_rows: bool
+                       ) -> None:
     """Replace the instance's correlation rows by its waiting message events (``may_have_rows``: it may have some)."""
     if may_have_rows:
         session.connection().execute(_DELETE_CORRELATIONS, {"instance_id": row.id})
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if isinstance(definition, MessageEventDefinition):
-            session.add(Correlation(case_id=row.case_id, instance_id=row.id, message=definition.name,
-                                    task_id=str(task.id), bpmn_id=task.task_spec.bpmn_id))
+    for task in listening:
+        session.add(Correlation(case_id=row.case_id, instance_id=row.id, message=task.task_spec.event_definition.name,
+                                task_id=str(task.id), bpmn_id=task.task_spec.bpmn_id))

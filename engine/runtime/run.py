@@ -27,7 +27,7 @@ from ..casework import disclosure, forms, withheld
 from ..clock import Clock, SystemClock
 from ..errors import Conflict, EngineError, InvalidInput, InvalidModel, Problem
 from ..law import calendar, deadlines
-from ..store import audit, employer_policy, queries
+from ..store import audit, employer_policy, instance_rows, queries
 from ..store.models import Case, ProcessInstance, WorkItem
 from ..store.repository import Loaded
 from . import facts, history, projection, pruning, run_limits, serialization
@@ -284,9 +284,10 @@ def deliver(session: Session, run: Run, message: str, payload: dict, actor: str)
 
 
 def wake(session: Session, run: Run) -> list[datetime]:
-    """Fire the due timers of ``run``; return the due instants of the timers that fired."""
-    timers = projection.waiting_timers(run.workflow)
-    waiting, due_at = {str(t.id): t for t, _ in timers}, {str(t.id): due for t, due in timers}
+    """Fire the due timers of ``run`` (as loaded: its waiting timers are those its rows mirror); return the due
+    instants of the timers that fired."""
+    stored = run.stored if run.stored is not None else projection.mirrored(run.workflow)
+    waiting, due_at = dict(stored.waiting), dict(stored.timers)
     cycles = {key: copy.deepcopy(t.internal_data.get("event_value")) for key, t in waiting.items()
               if isinstance(t.task_spec.event_definition, spiff_timer.CycleTimerEventDefinition)}
     run.steps(lambda: _refresh_due_timers(run))
@@ -311,9 +312,9 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     """Store the workflow state and every row derived from it, plus the audit event (caller commits); ``work_item``
     is the one the step completed or changed (``audit.append``).
 
-    What the call changed before is flushed first, so the projection reads it; the projection and the audit
-    write most rows with plain statements, and the rest is flushed with the commit. A new instance's first save
-    reads nothing back: it has no derived rows yet, nor an audit stream (``audit.open_stream``).
+    What the call changed before is flushed first, so the projection reads it; the projection, the audit and
+    ``instance_rows`` write the rows with plain statements, and the rest is flushed with the commit. A new
+    instance's first save reads nothing back: it has no derived rows yet, nor an audit stream (``audit.open_stream``).
     """
     now, row, fresh = run.clock.now(), run.row, run.fresh
     session.flush()
@@ -327,6 +328,7 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
         audit.open_stream(session, f"instance:{row.id}")
     audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
                  instance_id=row.id, task=task, before=before, after=after, work_item=work_item)
+    instance_rows.write(session, row)
     facts.write(session, row, run.dated_facts, now)
     run.dated_facts.clear()
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, String, and_, bindparam, cast, literal, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from ..store import audit, queries
+from ..store.audit_models import AuditHead
 from ..store.models import ProcessInstance, Timer
 from .incident_models import Incident
 
@@ -41,8 +42,11 @@ def claim_due_instance(session: Session, now: datetime, skip: set[int],
             if instance_id in skip:
                 continue
             skip.add(instance_id)
-            row = session.scalars(_LOCK, {"instance_id": instance_id, "now": now}).first()
-            if row is not None:
+            found = session.execute(_LOCK, {"instance_id": instance_id, "now": now}).first()
+            if found is not None:
+                row, head_seq, head_hash = found
+                if head_seq is not None:
+                    audit.known_head(session, _stream(instance_id), head_seq, head_hash)
                 return row
 
 
@@ -51,7 +55,7 @@ def record_failure(session: Session, instance_id: int, message: str, now: dateti
     """Mark an instance whose timer path failed as ``error`` and audit it with ``details`` (the caller commits)."""
     row = queries.get(session, ProcessInstance, instance_id, "instance")
     row.state, row.error = "error", message
-    audit.append(session, f"instance:{instance_id}", at=now, actor=actor, action="timer_failed",
+    audit.append(session, _stream(instance_id), at=now, actor=actor, action="timer_failed",
                  case_id=row.case_id, instance_id=instance_id, after={"error": message, **(details or {})})
 
 
@@ -71,7 +75,14 @@ def retry_is_due(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]
 _STILL_DUE = select(Timer.id).where(Timer.instance_id == ProcessInstance.id, Timer.due_at <= bindparam("now")).exists()
 """Checked with the lock: another worker may have fired the timer just before (should its commit slip in between, the
 state it saved is what the claim loads, and its timer no longer waits)."""
-_LOCK = (select(ProcessInstance).join(ProcessInstance.definition).options(contains_eager(ProcessInstance.definition))
+_LOCK = (select(ProcessInstance, AuditHead.seq, AuditHead.hash).join(ProcessInstance.definition)
+         .outerjoin(AuditHead, AuditHead.stream == literal("instance:") + cast(ProcessInstance.id, String))
+         .options(contains_eager(ProcessInstance.definition))
          .where(ProcessInstance.id == bindparam("instance_id"), retry_is_due(bindparam("now")), _STILL_DUE)
          .with_for_update(skip_locked=True, of=ProcessInstance))
-"""Lock a candidate instance whose timer path may run, with its (immutable) version in the same round trip."""
+"""Lock a candidate instance whose timer path may run, with its (immutable) version and the head of its audit stream
+in the same round trip (the head is not locked: the append moves it only if it is still the one read)."""
+
+
+def _stream(instance_id: int) -> str:
+    return f"instance:{instance_id}"

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import row_hashes
 from .audit_models import AuditHead
@@ -57,7 +58,7 @@ def append(
     after: dict | None = None,
     saved_rows: dict[str, str] | None = None,
     work_item: WorkItem | None = None,
-) -> AuditEvent:
+) -> None:
     """Write the next event of ``stream`` in the session's transaction (the caller commits).
 
     ``work_item``: the work item the event completed or whose completion it changed (its row hash is saved with the
@@ -65,25 +66,27 @@ def append(
     Locks the stream's head until the commit, so keep what follows an append short.
     """
     opened = _opened(session)
-    seq, prev_hash = (opened[stream] or (0, GENESIS)) if stream in opened else _locked_head(session, stream, at)
+    held = opened.get(stream, ())
+    seq, prev_hash = _locked_head(session, stream, at) if held == () else (held or (0, GENESIS))[:2]
     saved = row_hashes.touched(session, instance_id, work_item) if instance_id is not None else None
     if saved_rows:
         saved = {**(saved or {}), **saved_rows}
-    event = AuditEvent(
-        stream=stream, seq=seq + 1, at=at, actor=actor, action=action,
-        case_id=case_id, instance_id=instance_id, task=task,
-        before=_plain(before or {}), after=_plain(after or {}), prev_hash=prev_hash, row_hashes=saved,
-    )
-    event.payload_digest = payload_digest(event.actor, event.before, event.after)
-    event.hash = digest(event)
+    event = {"stream": stream, "seq": seq + 1, "at": at, "actor": actor, "action": action, "case_id": case_id,
+             "instance_id": instance_id, "task": task, "before": _plain(before or {}), "after": _plain(after or {}),
+             "prev_hash": prev_hash, "row_hashes": saved, "legacy_hash": None}
+    event["payload_digest"] = payload_digest(actor, event["before"], event["after"])
+    event["hash"] = _digest(event)
     connection = session.connection()  # plain statements: an append loads no ORM object
-    head = {"of_stream": stream, "new_seq": event.seq, "new_hash": event.hash, "moved_at": at}
-    connection.execute(_NEW_HEAD if opened.get(stream, ()) is None else _MOVE_HEAD, head)
-    connection.execute(insert(AuditEvent), {c: getattr(event, c) for c in _EVENT_COLUMNS})
+    head = {"of_stream": stream, "new_seq": event["seq"], "new_hash": event["hash"], "moved_at": at}
+    if held and len(held) == 3:
+        if connection.execute(_SWAP_HEAD, {**head, "old_seq": seq}).rowcount != 1:
+            raise StaleDataError(f"the audit stream {stream} moved on since its head was read")
+    else:
+        connection.execute(_NEW_HEAD if held is None else _MOVE_HEAD, head)
+    connection.execute(_INSERT_EVENT, event)
     if stream in opened:
-        opened[stream] = (event.seq, event.hash)
+        opened[stream] = (event["seq"], event["hash"])
     session.info.setdefault(APPENDED, []).append(stream)
-    return event
 
 
 def open_stream(session: Session, stream: str) -> None:
@@ -92,8 +95,16 @@ def open_stream(session: Session, stream: str) -> None:
     _opened(session)[stream] = None
 
 
-def _opened(session: Session) -> dict[str, tuple[int, str] | None]:
-    """The streams this transaction opened: None before their first event, then their head (number, hash)."""
+def known_head(session: Session, stream: str, seq: int, hash_: str) -> None:
+    """The head of ``stream`` as this transaction read it without a lock (with the instance it claimed): the next
+    append moves it only if it is still that one (compare and set), instead of reading it again under a lock; if
+    another writer moved it meanwhile, the append fails as a lost race (``StaleDataError``)."""
+    _opened(session)[stream] = (seq, hash_, False)
+
+
+def _opened(session: Session) -> dict[str, tuple[int, str] | tuple[int, str, bool] | None]:
+    """The streams this transaction opened: None before their first event, then their head (number, hash); and those
+    whose head it read unlocked (``known_head``): (number, hash, False) until their first event."""
     transaction, held = session.get_transaction(), session.info.get(_OPENED)
     if held is None or held[0] is not transaction:
         held = session.info[_OPENED] = (transaction, {})
@@ -125,9 +136,10 @@ def _locked_head(session: Session, stream: str, at: datetime) -> tuple[int, str]
 _HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.stream == bindparam("of_stream")).with_for_update()
 _MOVE_HEAD = update(AuditHead).where(AuditHead.stream == bindparam("of_stream")).values(
     seq=bindparam("new_seq"), hash=bindparam("new_hash"), updated_at=bindparam("moved_at"))
+_SWAP_HEAD = _MOVE_HEAD.where(AuditHead.seq == bindparam("old_seq"))
 _NEW_HEAD = insert(AuditHead).values(stream=bindparam("of_stream"), seq=bindparam("new_seq"),
                                      hash=bindparam("new_hash"), updated_at=bindparam("moved_at"))
-_EVENT_COLUMNS = [c.key for c in AuditEvent.__table__.columns if c.key not in ("id", "redacted_at")]
+_INSERT_EVENT = insert(AuditEvent)
 
 
 def payload_digest(actor: str, before: dict, after: dict) -> str:
@@ -140,16 +152,25 @@ def digest(event: AuditEvent) -> str:
     """The SHA-256 of an event's content (its payload by digest) and its predecessor's hash."""
     if event.payload_digest is None:
         return legacy_digest(event)
+    return _digest({key: getattr(event, key) for key in _HASHED})
+
+
+def _digest(event: dict[str, Any]) -> str:
+    """``digest`` of an event given as its column values."""
     content = {
-        "stream": event.stream, "seq": event.seq, "at": event.at.isoformat(), "action": event.action,
-        "case_id": event.case_id, "instance_id": event.instance_id, "task": event.task,
-        "payload": event.payload_digest, "prev_hash": event.prev_hash,
+        "stream": event["stream"], "seq": event["seq"], "at": event["at"].isoformat(), "action": event["action"],
+        "case_id": event["case_id"], "instance_id": event["instance_id"], "task": event["task"],
+        "payload": event["payload_digest"], "prev_hash": event["prev_hash"],
     }
-    if event.legacy_hash:
-        content["legacy_hash"] = event.legacy_hash
-    if event.row_hashes:
-        content["row_hashes"] = event.row_hashes
+    if event["legacy_hash"]:
+        content["legacy_hash"] = event["legacy_hash"]
+    if event["row_hashes"]:
+        content["row_hashes"] = event["row_hashes"]
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+_HASHED = ("stream", "seq", "at", "action", "case_id", "instance_id", "task", "payload_digest", "prev_hash",
+           "legacy_hash", "row_hashes")
 
 
 def legacy_digest(event: AuditEvent) -> str:
