@@ -8,6 +8,7 @@ error (no ``REINTEGRA_SECRET_KEY``) stops the command with one message instead o
 
 from __future__ import annotations
 
+import gc
 import signal
 from types import FrameType
 from typing import Any
@@ -32,7 +33,9 @@ class WebServer(BaseApplication):
     def load(self) -> Flask:
         from . import create_app
 
-        return create_app()
+        app = create_app()
+        settle_heap()
+        return app
 
 
 def serve(bind: str, workers: int, timeout: int) -> None:
@@ -50,12 +53,21 @@ def run_worker(scheduler: engine.TimerScheduler) -> None:
     """Run a blocking scheduler until SIGTERM or SIGINT, then shut it down: the running sweep finishes and the
     worker's heartbeat is deleted, so a worker stopped on purpose is never reported as dead."""
     signal.signal(signal.SIGTERM, _stop)
+    settle_heap()
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         scheduler.shutdown()
+
+
+def settle_heap() -> None:
+    """Put what the process built to start (deployed diagrams, forms, translations) out of the garbage collector's
+    reach: a full collection then scans only what requests and sweeps create. Without it one read in a few hundred
+    waited about 50 ms for a collection (bench/inbox.py)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
