@@ -6,7 +6,9 @@ JSON; nothing stored. The engine is ``Engine.start``: checks, run, every derived
 two alternate, so load on the shared machine weighs on both alike. Figures: the case's follow-up
 (``incapacity_follow_up`` with its called processes) and a small diagram (``visit_demo``), each started on a case of
 its own, then ROUNDS rounds of the small diagram on ONE case: a flat rate is a start that does not depend on how
-many instances the case holds. Goal: the engine at ≥ 30 % of raw.
+many instances the case holds. Goals (issue 19): the follow-up at ≥ 30 % of raw, and the last round on one case at
+≥ 0.9 of the first in its ratio to raw (the start does not depend on the case); the small diagram's ratio to raw is
+shown without a goal (its raw start is so cheap that the engine's fixed cost per start, its commit, dominates).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from engine.store.repository import Loaded
 
 FOLLOW_UP, SMALL = "incapacity_follow_up", "visit_demo"
 GOAL = 0.30
+FLAT = 0.9
 BATCH = int(os.environ.get("REINTEGRA_BENCH_STARTS", "40"))
 ROUND = int(os.environ.get("REINTEGRA_BENCH_ROUND", "100"))  # a multiple of SLICES
 PAIRS, ROUNDS, SLICES = 3, 5, 4
@@ -105,8 +108,7 @@ class Starts:
 
 def _line(label: str, raw: float, ours: float, statements: float | None = None) -> str:
     per = f", {statements:4.1f} statements a start" if statements is not None else ""
-    return (f"  {label:<32}: engine {ours:6.0f}/s, raw {raw:6.0f}/s, ratio {ours / raw:6.1%} "
-            f"(goal ≥ {GOAL:.0%}){per}")
+    return f"  {label:<32}: engine {ours:6.0f}/s, raw {raw:6.0f}/s, ratio {ours / raw:6.1%}{per}"
 
 
 def alternated(starts: Starts, raw: Raw, process_id: str) -> str:
@@ -118,13 +120,19 @@ def alternated(starts: Starts, raw: Raw, process_id: str) -> str:
         seconds, count = starts.batch(process_id, cases)
         ours_seconds, statements = ours_seconds + seconds, statements + count
     total = PAIRS * BATCH
-    _figure(starts, f"{process_id}, a new case each", total / raw_seconds, total / ours_seconds)
+    _figure(starts, process_id, total / raw_seconds, total / ours_seconds)
     return _line(f"{process_id} (new case each)", total / raw_seconds, total / ours_seconds, statements / total)
 
 
-def _figure(starts: Starts, name: str, raw: float, ours: float) -> None:
-    summary.figure(f"throughput ({kind(starts.eng.database.url)})", f"starts of {name}", ours, "/s",
-                   f">= {GOAL:.0%} of raw", ours / raw >= GOAL, f"{ours / raw:.1%} of raw")
+def _figure(starts: Starts, process_id: str, raw: float, ours: float) -> None:
+    has_goal = process_id == FOLLOW_UP
+    summary.figure(_bench(starts), f"starts of {process_id}, a new case each", ours, "/s",
+                   f">= {GOAL:.0%} of raw" if has_goal else "", ours / raw >= GOAL if has_goal else None,
+                   f"{ours / raw:.1%} of raw")
+
+
+def _bench(starts: Starts) -> str:
+    return f"throughput ({kind(starts.eng.database.url)})"
 
 
 def rounds(starts: Starts, raw: Raw) -> list[str]:
@@ -140,7 +148,9 @@ def rounds(starts: Starts, raw: Raw) -> list[str]:
         ratios.append(raw_seconds / seconds)
         lines.append(_line(f"round {number} (case holds {(number - 1) * ROUND:4d})", ROUND / raw_seconds,
                            rates[-1], count / ROUND))
-    _figure(starts, f"{SMALL}, last of {ROUNDS} rounds on one case", ROUND / raw_seconds, rates[-1])
+    flat = ratios[-1] / ratios[0]
+    summary.figure(_bench(starts), f"starts of {SMALL} on one case, last of {ROUNDS} rounds against the first", flat,
+                   "x", f">= {FLAT} (independent)", flat >= FLAT, f"case holds {(ROUNDS - 1) * ROUND} more")
     lines.append(f"  last round / first round         : rate {rates[-1] / rates[0]:5.2f}, ratio to raw "
                  f"{ratios[-1] / ratios[0]:5.2f} (1.00: independent of the case; the ratio discounts the load)")
     return lines
