@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, true, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from ..errors import InvalidInput
@@ -91,6 +91,14 @@ class Order:
         bound = literal(values[0], first.expression.type)
         return first.expression <= bound if first.is_descending != is_reversed else first.expression >= bound
 
+    def from_start(self) -> ColumnElement[bool]:
+        """Every row, said on the first key as ``from_first`` says it when that key is text: the first page then
+        walks the index the next pages walk (SQLite otherwise sorted every row of the list to show it)."""
+        first = self.keys[0]
+        if first.kind is str and not first.is_descending:
+            return first.expression >= literal("", first.expression.type)
+        return true()
+
 
 @dataclass(frozen=True)
 class Cursor:
@@ -133,6 +141,8 @@ def paged(query: Select, order: Order, start: Cursor | None, limit: int) -> Sele
     if start is not None:
         query = query.where(order.after(start.values, is_reversed=is_before),
                             order.from_first(start.values, is_reversed=is_before))
+    else:
+        query = query.where(order.from_start())
     return query.order_by(*order.clauses(is_reversed=is_before)).limit(limit + 1)
 
 
