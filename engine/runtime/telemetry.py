@@ -25,7 +25,6 @@ from ..store.models import Timer
 from .incident_models import Incident
 
 T = TypeVar("T")
-"""Where a session keeps the audit events it flushed, by stream kind, until it commits (``session.info``)."""
 OUTCOMES: tuple[tuple[type[EngineError], str], ...] = (
     (InvalidInput, "invalid_input"), (Conflict, "conflict"), (NotFound, "not_found"), (NotAllowed, "not_allowed"))
 

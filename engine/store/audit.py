@@ -66,45 +66,55 @@ def append(
     Locks the stream's head until the commit, so keep what follows an append short.
     """
     opened = _opened(session)
-    held = opened.get(stream, ())
-    seq, prev_hash = _locked_head(session, stream, at) if held == () else (held or (0, GENESIS))[:2]
+    head = opened.get(stream) or _Head(*_locked_head(session, stream, at), "move")
     saved = row_hashes.touched(session, instance_id, work_item) if instance_id is not None else None
     if saved_rows:
         saved = {**(saved or {}), **saved_rows}
-    event = {"stream": stream, "seq": seq + 1, "at": at, "actor": actor, "action": action, "case_id": case_id,
+    event = {"stream": stream, "seq": head.seq + 1, "at": at, "actor": actor, "action": action, "case_id": case_id,
              "instance_id": instance_id, "task": task, "before": _plain(before or {}), "after": _plain(after or {}),
-             "prev_hash": prev_hash, "row_hashes": saved, "legacy_hash": None}
+             "prev_hash": head.hash, "row_hashes": saved, "legacy_hash": None}
     event["payload_digest"] = payload_digest(actor, event["before"], event["after"])
     event["hash"] = _digest(event)
     connection = session.connection()  # plain statements: an append loads no ORM object
-    head = {"of_stream": stream, "new_seq": event["seq"], "new_hash": event["hash"], "moved_at": at}
-    if held and len(held) == 3:
-        if connection.execute(_SWAP_HEAD, {**head, "old_seq": seq}).rowcount != 1:
+    moved = {"of_stream": stream, "new_seq": event["seq"], "new_hash": event["hash"], "moved_at": at}
+    if head.how == "swap":
+        if connection.execute(_SWAP_HEAD, {**moved, "old_seq": head.seq}).rowcount != 1:
             raise StaleDataError(f"the audit stream {stream} moved on since its head was read")
     else:
-        connection.execute(_NEW_HEAD if held is None else _MOVE_HEAD, head)
+        connection.execute(_NEW_HEAD if head.how == "insert" else _MOVE_HEAD, moved)
     connection.execute(_INSERT_EVENT, event)
     if stream in opened:
-        opened[stream] = (event["seq"], event["hash"])
+        opened[stream] = _Head(event["seq"], event["hash"], "move")
     session.info.setdefault(APPENDED, []).append(stream)
 
 
 def open_stream(session: Session, stream: str) -> None:
     """Begin a stream that has no event yet (a new instance's): its first append in this transaction inserts the
     head instead of reading it (and fails, on the head's key, for a stream that exists already)."""
-    _opened(session)[stream] = None
+    _opened(session)[stream] = _Head(0, GENESIS, "insert")
 
 
 def known_head(session: Session, stream: str, seq: int, hash_: str) -> None:
     """The head of ``stream`` as this transaction read it without a lock (with the instance it claimed): the next
     append moves it only if it is still that one (compare and set), instead of reading it again under a lock; if
     another writer moved it meanwhile, the append fails as a lost race (``StaleDataError``)."""
-    _opened(session)[stream] = (seq, hash_, False)
+    _opened(session)[stream] = _Head(seq, hash_, "swap")
 
 
-def _opened(session: Session) -> dict[str, tuple[int, str] | tuple[int, str, bool] | None]:
-    """The streams this transaction opened: None before their first event, then their head (number, hash); and those
-    whose head it read unlocked (``known_head``): (number, hash, False) until their first event."""
+@dataclass(frozen=True)
+class _Head:
+    """A stream's head as this transaction knows it (the number and hash of its last event), and how the next append
+    writes it: ``insert`` (a new stream, no head row yet), ``swap`` (read unlocked: moved only if still the one read)
+    or ``move`` (this transaction holds it)."""
+
+    seq: int
+    hash: str
+    how: str
+
+
+def _opened(session: Session) -> dict[str, _Head]:
+    """The streams whose head this transaction knows without reading it under a lock (``open_stream``,
+    ``known_head``), with their head as it stands after its appends."""
     transaction, held = session.get_transaction(), session.info.get(_OPENED)
     if held is None or held[0] is not transaction:
         held = session.info[_OPENED] = (transaction, {})
