@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from ..law import calendar, explanations
 from ..law.deadlines import Computation, Rule
 from ..store.models import Correlation, Deadline, ProcessInstance, Timer
-from . import deadline_rows, procedure_terms, timer_wakes, verdicts, work_item_rows
+from . import deadline_rows, procedure_terms, task_walk, timer_wakes, verdicts, work_item_rows
 
 
 @dataclass(frozen=True)
@@ -102,10 +102,10 @@ def mirrored(workflow: BpmnWorkflow) -> Mirrored:
 def _scan(workflow: BpmnWorkflow) -> tuple[dict[str, Task], Mirrored]:
     """The ready user tasks (by id) and what the rows mirror, in one walk of the task tree."""
     ready, waiting = {}, []
-    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
-        if task.state != TaskState.READY:
+    for task in task_walk.definite(workflow):
+        if task.state == TaskState.WAITING:
             waiting.append(task)
-        elif task.task_spec.manual:
+        elif task.state == TaskState.READY and task.task_spec.manual:
             ready[str(task.id)] = task
     return ready, _mirror(waiting, frozenset(ready))
 

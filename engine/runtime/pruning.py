@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
@@ -56,9 +57,17 @@ def protected_timers(deadlines: Iterable[Deadline], workflow: BpmnWorkflow) -> s
 
 
 def _confirmable_rules(workflow: BpmnWorkflow) -> set[str]:
-    specs = [workflow.spec, *workflow.subprocess_specs.values()]
-    return {rule.strip() for spec in specs for s in spec.task_specs.values()
-            for rule in _properties(s).get("confirms", "").split(",") if rule.strip()}
+    """The rules a confirmation task of the diagram confirms (read once per parsed diagram: specs never change)."""
+    found = _CONFIRMABLE.get(workflow.spec)
+    if found is None:
+        specs = [workflow.spec, *workflow.subprocess_specs.values()]
+        found = _CONFIRMABLE[workflow.spec] = {rule.strip() for spec in specs for s in spec.task_specs.values()
+                                               for rule in _properties(s).get("confirms", "").split(",")
+                                               if rule.strip()}
+    return found
+
+
+_CONFIRMABLE: WeakKeyDictionary[Any, set[str]] = WeakKeyDictionary()
 
 
 def _guarded_open(workflow: BpmnWorkflow, task_id: str) -> bool:
@@ -114,7 +123,8 @@ def _calls_kept(top: BpmnWorkflow, protected: set[UUID]) -> set[UUID]:
 
 def _prune_tree(top: BpmnWorkflow, sub: Any, protected: set[UUID], calls: set[UUID], found: history.History) -> int:
     """Prune one task tree (the top workflow's or a called process's)."""
-    keep = _kept(top, sub, protected, calls)
+    order = _preorder(sub.task_tree)
+    keep = _kept(top, sub, order, protected, calls)
     if len(keep) == len(sub.tasks):
         return 0
     gone = [t for key, t in sub.tasks.items() if key not in keep]
@@ -127,16 +137,15 @@ def _prune_tree(top: BpmnWorkflow, sub: Any, protected: set[UUID], calls: set[UU
                 found.fold(inner)
     for task in grafted:
         found.grafted.add(str(task.id))
-    _relink(sub, keep)
+    _relink(sub, order, keep)
     for task in gone:
         del sub.tasks[task.id]
     return len(gone)
 
 
-def _kept(top: BpmnWorkflow, sub: Any, protected: set[UUID], calls: set[UUID]) -> set[UUID]:
-    """The ids of the tasks of ``sub`` that stay."""
+def _kept(top: BpmnWorkflow, sub: Any, order: list[Task], protected: set[UUID], calls: set[UUID]) -> set[UUID]:
+    """The ids of the tasks of ``sub`` (in ``order``: its tree depth first) that stay."""
     root = sub.task_tree
-    order = _preorder(root)
     open_below: dict[UUID, bool] = {}
     for task in reversed(order):
         open_below[task.id] = not task.has_state(FINISHED) or any(open_below[c] for c in task._children)
@@ -180,15 +189,16 @@ def _properties(spec: Any) -> dict[str, str]:
     return spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
 
 
-def _relink(sub: Any, keep: set[UUID]) -> None:
-    """Attach every kept task to its nearest kept ancestor, keeping the order of children."""
+def _relink(sub: Any, order: list[Task], keep: set[UUID]) -> None:
+    """Attach every kept task to its nearest kept ancestor, keeping the order of children (``order``: the tree
+    depth first, as before any change)."""
     def nearest(parent: UUID | None) -> UUID | None:
         while parent is not None and parent not in keep:
             parent = sub.tasks[parent]._parent
         return parent
 
     new_children: dict[UUID, list[UUID]] = {k: [] for k in keep}
-    for task in _preorder(sub.task_tree):
+    for task in order:
         if task.id in keep and task.id != sub.task_tree.id:
             task._parent = nearest(task._parent)
             assert task._parent is not None

@@ -30,7 +30,7 @@ from ..law import calendar, deadlines
 from ..store import audit, employer_policy, instance_rows, queries
 from ..store.models import Case, ProcessInstance, WorkItem
 from ..store.repository import Loaded
-from . import facts, history, projection, pruning, run_limits, serialization
+from . import facts, history, projection, pruning, run_limits, serialization, task_walk
 from .problem_codes import problem
 from .scripting import RestrictedScriptEngine, ScriptLimitExceeded, ScriptRejected, script_engine
 
@@ -104,7 +104,7 @@ class Run:
         budget = run_limits.StepBudget()
         for _ in range(MAX_STEP_ROUNDS):
             self.workflow.do_engine_steps(will_complete_task=budget.spend)
-            if not self.workflow.get_tasks(state=TaskState.READY, manual=False):
+            if not task_walk.has_ready_automatic(self.workflow):
                 return
         raise InvalidModel("the diagram keeps running without waiting", [Problem(None, "endless engine steps")])
 
