@@ -32,6 +32,11 @@ def related(role: str, username: str, organisations: Iterable[str]) -> ColumnEle
     return or_(false(), *conditions)
 
 
+def is_through_parties(user: Any) -> bool:
+    """Whether one of the user's roles relates them to cases through a party of the case (``Case.parties``)."""
+    return any(role in PERSON_PARTIES or role in ORGANISATION_PARTIES for role in user.roles)
+
+
 def overseen(roles: Iterable[str], organisations: Iterable[str]) -> ColumnElement[bool]:
     """The cases the user oversees: every case for an admin or an officer of no organisation, else the cases of
     the officer's employers."""

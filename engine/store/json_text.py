@@ -4,16 +4,20 @@ SQLAlchemy binds the key of ``column[key].as_string()``: SQLite reads ``JSON_EXT
 index on an expression only for a query that spells the very same expression, which a bound key never does. On
 SQLite ``JsonText`` writes the key into the statement, as the index's own definition does; on PostgreSQL it is the
 plain expression, whose indexes the planner already matches on the bound key.
+
+SQLite's statistics say only how many rows a key's value names on average, so it reads through such an index even
+for a value that names half the table; ``unindexed`` spells a statement's keys bound again for a read that should
+walk another index instead.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, SQLColumnExpression
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.sql.visitors import InternalTraversal, replacement_traverse
 
 
 class JsonText(ColumnElement[str]):
@@ -35,3 +39,12 @@ def _bound(element: JsonText, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(JsonText, "sqlite")
 def _written(element: JsonText, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.value, **{**kw, "literal_execute": True})
+
+
+def unindexed(statement: Select) -> Select:
+    """``statement`` with the key of each ``JsonText`` bound, so that no index on one serves it on SQLite."""
+    return cast(Select, replacement_traverse(statement, {}, _bound_key))
+
+
+def _bound_key(element: Any, **kw: Any) -> Any:
+    return element.value if isinstance(element, JsonText) else None
