@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from ..store import access_log, keyset, queries, search_text, views
+from ..store import access_log, estimates, json_text, keyset, queries, search_text, views
 from ..store.id_sets import id_set
 from ..store.models import Case, Deadline, ProcessDefinition, ProcessInstance, User, WorkItem
 from ..wiring import Wiring
@@ -103,13 +103,25 @@ class CaseList(Wiring):
             cursor = page.next_cursor
 
 
-def visible_cases(session: Session, user: User, query: str | None, cursor: str | None,
-                  limit: int) -> keyset.Window:
+def visible_cases(session: Session, user: User, query: str | None, cursor: str | None, limit: int,
+                  few_cases: int = estimates.FEW) -> keyset.Window:
     """A window of the cases the user may see that match ``query``, newest first, from ``cursor``."""
     keyset.check_limit(limit)
     start = keyset.cursor(cursor, NEWEST)
     found = select(Case).where(case_scope.has_case(user), search_text.condition(Case.search_text, query))
-    return keyset.window(list(session.scalars(keyset.paged(found, NEWEST, start, limit))), start, limit)
+    return keyset.window(list(session.scalars(_paged(session, user, found, start, limit, few_cases))), start, limit)
+
+
+def _paged(session: Session, user: User, found: Select, start: keyset.Cursor | None, limit: int,
+           few_cases: int) -> Select:
+    """A page of ``found`` as ``inbox.page`` reads one when the user reaches cases through their parties on SQLite,
+    whose planner cannot tell a party naming few cases from one naming many: gathered through the parties' indexes
+    when at most ``few_cases``, else by walking the newest (PostgreSQL's planner tells them apart itself)."""
+    if session.get_bind().dialect.name != "sqlite" or not case_scope.is_through_parties(user):
+        return keyset.paged(found, NEWEST, start, limit)
+    if estimates.at_most(session, found.with_only_columns(Case.id), few_cases):
+        return keyset.paged_few(found, NEWEST, start, limit, row_id=Case.id)
+    return keyset.paged(json_text.unindexed(found), NEWEST, start, limit)
 
 
 def cursors(shown: keyset.Window) -> tuple[str | None, str | None]:

@@ -14,26 +14,27 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, true
 
-from ..store.models import Case, ProcessInstance, WorkItem
+from ..store.models import Case, ProcessInstance, WorkItem, case_party
 from .access import LANE_STAFF_ROLES
 from .visibility import ORGANISATION_PARTIES, PERSON_PARTIES
-
-
-def _party(key: str) -> ColumnElement[str]:
-    return Case.parties[key].as_string()
 
 
 def related(role: str, username: str, organisations: Iterable[str]) -> ColumnElement[bool]:
     """The cases to which ``role`` held by the user relates them (``visibility.related``)."""
     if role in PERSON_PARTIES:
-        return _party(PERSON_PARTIES[role]) == username if username else false()
+        return case_party(PERSON_PARTIES[role]) == username if username else false()
     mine = sorted(set(organisations))
     if not mine:
         return false()
     through_employer = role in ("employer", "occupational_physician")
     conditions: list[ColumnElement[bool]] = [Case.employer.in_(mine)] if through_employer else []
-    conditions += [and_(_party(key).in_(mine), _party(key) != "") for key in ORGANISATION_PARTIES.get(role, ())]
+    conditions += [and_(case_party(key).in_(mine), case_party(key) != "") for key in ORGANISATION_PARTIES.get(role, ())]
     return or_(false(), *conditions)
+
+
+def is_through_parties(user: Any) -> bool:
+    """Whether one of the user's roles relates them to cases through a party of the case (``Case.parties``)."""
+    return any(role in PERSON_PARTIES or role in ORGANISATION_PARTIES for role in user.roles)
 
 
 def overseen(roles: Iterable[str], organisations: Iterable[str]) -> ColumnElement[bool]:

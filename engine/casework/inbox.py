@@ -8,7 +8,8 @@ items to a window of due dates around today and Python keeps those the rule's co
 
 A page is read one of two ways, which find the same items and cursors (``tests/engine/test_list_paths.py``): for a
 user who acts on few cases (``estimates.FEW``), from those cases' items, gathered and then ordered; for the others,
-by walking the order's index and keeping the items the user may act on until the page is full.
+by walking the order's index and keeping the items the user may act on until the page is full (SQLite, which cannot
+tell a party naming few cases from one naming many, is kept from the parties' indexes: ``json_text.unindexed``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy import Select, false, select, true
 from sqlalchemy.orm import Session
 
 from ..law import deadlines as rules_module
-from ..store import estimates, keyset, queries, search_text, views
+from ..store import estimates, json_text, keyset, queries, search_text, views
 from ..store.models import Case, ProcessDefinition, User, WorkItem
 from . import case_scope
 
@@ -102,7 +103,7 @@ def page(session: Session, user: User, filters: Filters, *, today: date, rules: 
         mine = query.where(WorkItem.case_id.in_(cases))
         read = functools.partial(keyset.paged_few, mine, order, limit=limit, row_id=WorkItem.id)
     else:
-        walked = query.add_columns(*(key.expression for key in order.keys))
+        walked = json_text.unindexed(query).add_columns(*(key.expression for key in order.keys))
         read = functools.partial(keyset.paged, walked, order, limit=limit)
     kept = _urgency_kept(filters.urgency)
     found: list[tuple[tuple, views.WorkItemView]] = []

@@ -32,6 +32,7 @@ from ..store.models import (
     ProcessInstance,
     User,
     WorkItem,
+    case_party,
 )
 from ..store.paper_models import CaseComment, CaseDocument
 from . import scope as oversight
@@ -110,7 +111,7 @@ def _subject_cases(session: Session, user: User, account: str | None, case_id: i
 
 
 def _cases_of(session: Session, account: str, overseer: User | None) -> list[Case]:
-    query = select(Case).where(Case.parties["employee_account"].as_string() == account).order_by(Case.id)
+    query = select(Case).where(case_party("employee_account") == account).order_by(Case.id)
     if overseer is not None:
         query = query.where(oversight.case_filter(overseer))
     return list(session.scalars(query))

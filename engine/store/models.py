@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -25,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from ..law import calendar
+from .json_text import JsonText
 
 
 class UTCDateTime(TypeDecorator):
@@ -102,9 +104,16 @@ class Case(Base):
 
 CASE_PARTY_KEYS = ("employee_account", "treating_physician_account", "prevention_service", "sickness_fund",
                    "regional_service", "inspectorate")
-"""The parties through which a role reaches a case (``visibility``): indexed on PostgreSQL for the inbox."""
+"""The parties through which a role reaches a case (``visibility``), each indexed for the inbox and the case list."""
+
+
+def case_party(key: str) -> ColumnElement[str]:
+    """The party ``key`` of a case as text, spelled as its index ``ix_case_file_party_<key>`` holds it."""
+    return JsonText(Case.parties, key)
+
+
 for _key in CASE_PARTY_KEYS:
-    Index(f"ix_case_file_party_{_key}", Case.parties[_key].as_string()).ddl_if(dialect="postgresql")
+    Index(f"ix_case_file_party_{_key}", case_party(_key))
 Index("ix_case_file_reference_c", Case.reference, postgresql_ops={"reference": 'COLLATE "C"'})
 """The case reference in byte order, as the inbox sorts by case (``inbox.orders``): on PostgreSQL in the "C"
 collation; on SQLite, whose text order is byte order, the same as the unique index."""
