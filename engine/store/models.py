@@ -162,8 +162,7 @@ class WorkItem(Base):
     """A READY user task as the inbox sees it."""
 
     __tablename__ = "work_item"
-    __table_args__ = (UniqueConstraint("instance_id", "task_id"), Index(None, "state", "role"),
-                      Index(None, "case_id", "state", "role"),
+    __table_args__ = (UniqueConstraint("instance_id", "task_id"), Index(None, "case_id", "state", "role"),
                       Index(None, "state", "role", "created_at", "id"),
                       Index(None, "state", "role", "risk_due_on", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
