@@ -9,6 +9,7 @@ PostgreSQL (``REINTEGRA_BENCH_DATABASE_URL``) the same figures are printed for c
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import threading
@@ -73,6 +74,8 @@ def one_round(label: str) -> None:
         alone.append(1000 * (time.perf_counter() - began))
     clone(eng.database.url, waiting(eng, "visit_demo", "2026-12-23"), SWEEP - 1)
     clock.set(datetime(2027, 1, 9, tzinfo=timezone.utc))
+    gc.collect()
+    gc.freeze()  # as `reintegra run` does once the application is loaded (webui.serving.settle_heap)
     fired: list[int] = []
     waits, sweep_ms = reads_during(lambda: fired.append(eng.fire_due_timers().timers_fired), read)
     print(line(label, waits) + f"; alone {statistics.median(alone):.1f} ms; the sweep fired {fired[0]} in "

@@ -145,7 +145,7 @@ DEMO_PASSWORD = "reintegra-demo"
 @click.option("--demo", is_flag=True, help="Demo accounts for every role (password reintegra-demo).")
 def run(host: str, port: int, demo: bool) -> None:
     """Start the web application with its timer scheduler, and say where things are."""
-    from . import create_app
+    from . import create_app, serving
     from . import demo as demo_data
     from .headers import QuietRequestHandler
 
@@ -163,6 +163,7 @@ def run(host: str, port: int, demo: bool) -> None:
     scheduler = engine.TimerScheduler(eng, anchors=anchor_store(), worker_name=engine.default_worker_name(),
                                       access_log_retention_days=access_log_retention_days(),
                                       **mailing(app, f"http://{host}:{port}"))
+    serving.settle_heap()
     scheduler.start()
     try:
         app.run(host=host, port=port, use_reloader=False, request_handler=QuietRequestHandler)
