@@ -61,6 +61,9 @@ class Processes:
         log.close()
         return code
 
+    def pid(self, name: str) -> int:
+        return self.running[name][0].pid
+
     def stop_all(self) -> None:
         for name in list(self.running):
             self.stop(name, signal.SIGKILL)
@@ -176,6 +179,7 @@ def burst_while_killing(database_url: str, running: Processes, names: list[str],
     for fifths in (1, 3):
         left = timers - timers * fifths // 5
         wait_until(partial(_at_most_left, database_url, left), f"the workers to fire {fifths} fifths of the timers")
+        wait_until(partial(_beating, database_url, names[0], running.pid(names[0])), f"{names[0]} to beat")
         assert running.stop(names[0], signal.SIGKILL) == -signal.SIGKILL
         print(f"{names[0]} killed with {timers_left(database_url)} timers left")
         if fifths == 1:
@@ -191,6 +195,12 @@ def burst_while_killing(database_url: str, running: Processes, names: list[str],
     verifier = engine.Engine(database_url)
     assert verifier.verify_audit().is_intact
     verifier.close()
+
+
+def _beating(database_url: str, name: str, pid: int) -> bool:
+    """Whether the worker process ``pid`` has beaten: one killed before its first beat leaves no heartbeat to report
+    (a loaded machine may start it slower than the others fire a fifth of the timers)."""
+    return scalar_rows(database_url, f"SELECT pid FROM worker_heartbeat WHERE name = '{name}'") == [(pid,)]
 
 
 def _stale(answer: tuple[int, dict] | None) -> tuple[int, dict] | None:
