@@ -29,7 +29,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 """Debian's Chromium (`.ci/ensure-chromium` installs it); Playwright's own browser downloads are not used."""
 PASSWORD = "correct horse battery"
 ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = 30_000
+"""How long an action, a page load or an expectation may wait: generous, for two loaded cores that also run the
+other half of the suite; a passing test never waits for it, so it bounds only how long a failure takes to report."""
 
 
 @dataclass
@@ -99,6 +101,7 @@ def browser() -> Iterator[Browser]:
         pytest.fail(f"{CHROMIUM} is missing: run `bash .ci/ensure-chromium` (make test does)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        expect.set_options(timeout=TIMEOUT_MS)
         yield chromium
         chromium.close()
 
