@@ -52,12 +52,15 @@ def get(session: Session, model: type, key: int, what: str):  # type: ignore[no-
 
 
 def work_item_select() -> Select:
-    """Work items with their own deadline, procedure id, case reference and worker: ``work_item_views`` reads it."""
+    """Work items with their own deadline, procedure id, case reference and worker: ``work_item_views`` reads it.
+
+    Every item has its instance and version (foreign keys); they are outer joins so that a query that reads neither
+    (a list gathering the keys of its items) has the database leave them out."""
     return (select(WorkItem, Deadline, ProcessDefinition.process_id, Case.reference, Case.employee)
             .outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)
             .join(Case, WorkItem.case_id == Case.id)
-            .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
-            .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id))
+            .outerjoin(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
+            .outerjoin(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id))
 
 
 def work_item_views(session: Session, rows: Iterable[Row | tuple]) -> list[views.WorkItemView]:
