@@ -76,7 +76,7 @@ def bare(eng: engine.Engine, ids: list[int], *, with_rows: bool = False) -> tupl
 
 _CLAIM_WITH_HEAD = ("SELECT i.state_json, i.case_id, h.seq, h.hash FROM process_instance i LEFT JOIN audit_head h "
                     "ON h.stream = 'instance:' || CAST(i.id AS VARCHAR) WHERE i.id = :id")
-_PENDING = sa.text("SELECT * FROM deadline WHERE instance_id = :id AND state = 'pending'")
+_PENDING = sa.text("SELECT id FROM deadline WHERE instance_id = :id AND state = 'pending'")
 _ROWS = [sa.text(statement) for statement in (
     "UPDATE deadline SET state = 'missed', closed_at = :now, closed_on = :today WHERE id = :deadline",
     "UPDATE work_item SET state = 'interrupted', ended_at = :now WHERE instance_id = :id AND state = 'ready'",
@@ -95,8 +95,7 @@ def _write_rows(conn: sa.Connection, instance_id: int, found: sa.Row, deadlines:
     after = json.dumps({"fired": ["term_expired"]})
     values = {"id": instance_id, "case": found.case_id, "task": f"floor-{instance_id}", "now": now,
               "today": now.date(), "after": after, "stream": f"instance:{instance_id}", "seq": (found.seq or 0) + 1,
-              "prev": found.hash or "",
-              "hash": hashlib.sha256(f"{found.hash}{after}".encode()).hexdigest()}
+              "prev": found.hash or "", "hash": hashlib.sha256(f"{found.hash}{after}".encode()).hexdigest()}
     for deadline in deadlines:
         conn.execute(_ROWS[0], {**values, "deadline": deadline})
     for statement in _ROWS[1:]:
