@@ -11,6 +11,7 @@ from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..store import write_batch
 from ..store.models import Deadline
 
 VERDICT_COLUMNS = ("state", "closed_at", "closed_on", "act_on", "first_state", "corrected_at", "corrected_by")
@@ -48,7 +49,7 @@ def write_verdicts(session: Session, deadlines: list[Deadline], read_as: Read) -
                for d in deadlines if d.id in read_as and read_as[d.id] != _verdict(d)]
     if not changed:
         return
-    session.connection().execute(_WRITE_VERDICT, changed)
+    write_batch.execute(session, _WRITE_VERDICT, changed)
     for values in changed:
         loaded = session.identity_map.get(session.identity_key(Deadline, values["of_id"]))
         for key in VERDICT_COLUMNS if loaded is not None else ():

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from ..law import calendar, explanations
 from ..law.deadlines import Computation, Rule
+from ..store import write_batch
 from ..store.models import Correlation, Deadline, ProcessInstance, Timer
 from . import deadline_rows, procedure_terms, task_walk, timer_wakes, verdicts, work_item_rows
 
@@ -289,21 +290,21 @@ def _sync_timers(session: Session, row: ProcessInstance, now_stored: Mirrored, s
     """Delete the timer rows that no longer wait, add the new ones, move the moved ones (``now_stored``: the timers
     waiting now; ``stored``: what the rows hold, read when None). Each timer added or moved is announced to the
     schedulers (``timer_wakes``), so that one due earlier than they expect fires on time."""
-    rows, waiting = session.connection(), now_stored.timers  # plain statements: no ORM object of a timer is loaded
+    waiting = now_stored.timers  # plain statements: no ORM object of a timer is loaded
     if stored is None:
-        stored = {task_id: due_at for task_id, due_at in rows.execute(_TIMERS, {"of_instance": row.id})}
+        stored = {task_id: due_at for task_id, due_at in session.connection().execute(_TIMERS, {"of_instance": row.id})}
     gone = [task_id for task_id in stored if task_id not in waiting]
     if gone:
-        rows.execute(_DELETE_TIMERS, {"of_instance": row.id, "task_ids": gone})
+        write_batch.execute(session, _DELETE_TIMERS, {"of_instance": row.id, "task_ids": gone})
     for task_id, due in waiting.items():
         if task_id in stored and stored[task_id] != due:
-            rows.execute(_MOVE_TIMER, {"of_instance": row.id, "of_task": task_id, "moved_to": due})
+            write_batch.execute(session, _MOVE_TIMER, {"of_instance": row.id, "of_task": task_id, "moved_to": due})
             timer_wakes.announce(session, due)
     added = [{"instance_id": row.id, "task_id": task_id, "due_at": due,
               "bpmn_id": now_stored.waiting[task_id].task_spec.bpmn_id}
              for task_id, due in waiting.items() if task_id not in stored]
     if added:
-        rows.execute(insert(Timer), added)
+        write_batch.execute(session, _INSERT_TIMERS, added)
     for values in added:
         timer_wakes.announce(session, values["due_at"])
 
@@ -313,6 +314,7 @@ _TIMERS = select(Timer.task_id, Timer.due_at).where(_OF_INSTANCE)
 _MOVE_TIMER = update(Timer).where(_OF_INSTANCE, Timer.task_id == bindparam("of_task")).values(
     due_at=bindparam("moved_to"))
 _DELETE_TIMERS = delete(Timer).where(_OF_INSTANCE, Timer.task_id.in_(bindparam("task_ids", expanding=True)))
+_INSERT_TIMERS = insert(Timer).inline()
 _DELETE_CORRELATIONS = delete(Correlation).where(Correlation.instance_id == bindparam("instance_id"))
 
 
@@ -320,7 +322,7 @@ def _sync_correlations(session: Session, row: ProcessInstance, listening: tuple[
                        ) -> None:
     """Replace the instance's correlation rows by its waiting message events (``may_have_rows``: it may have some)."""
     if may_have_rows:
-        session.connection().execute(_DELETE_CORRELATIONS, {"instance_id": row.id})
+        write_batch.execute(session, _DELETE_CORRELATIONS, {"instance_id": row.id})
     for task in listening:
         session.add(Correlation(case_id=row.case_id, instance_id=row.id, message=task.task_spec.event_definition.name,
                                 task_id=str(task.id), bpmn_id=task.task_spec.bpmn_id))

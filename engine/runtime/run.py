@@ -27,7 +27,7 @@ from ..casework import disclosure, forms, withheld
 from ..clock import Clock, SystemClock
 from ..errors import Conflict, EngineError, InvalidInput, InvalidModel, Problem
 from ..law import calendar, deadlines
-from ..store import audit, employer_policy, instance_rows, queries
+from ..store import audit, employer_policy, instance_rows, queries, write_batch
 from ..store.models import Case, ProcessInstance, WorkItem
 from ..store.repository import Loaded
 from . import facts, history, projection, pruning, run_limits, serialization, task_walk
@@ -318,18 +318,18 @@ def save(session: Session, run: Run, *, actor: str, action: str, task: str | Non
     """
     now, row, fresh = run.clock.now(), run.row, run.fresh
     session.flush()
-    with session.no_autoflush:
+    with write_batch.batched(session):
         state_before = row.state
         _store(session, run, now, actor)
-    after = dict(after or {})
-    if row.state != state_before:
-        after["instance_state"] = row.state
-    if fresh:
-        audit.open_stream(session, f"instance:{row.id}")
-    audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
-                 instance_id=row.id, task=task, before=before, after=after, work_item=work_item)
-    instance_rows.write(session, row)
-    facts.write(session, row, run.dated_facts, now)
+        after = dict(after or {})
+        if row.state != state_before:
+            after["instance_state"] = row.state
+        if fresh:
+            audit.open_stream(session, f"instance:{row.id}")
+        audit.append(session, f"instance:{row.id}", at=now, actor=actor, action=action, case_id=row.case_id,
+                     instance_id=row.id, task=task, before=before, after=after, work_item=work_item)
+        instance_rows.write(session, row)
+        facts.write(session, row, run.dated_facts, now)
     run.dated_facts.clear()
 
 

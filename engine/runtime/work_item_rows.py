@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..casework import access
 from ..law.deadlines import Rule
+from ..store import write_batch
 from ..store.models import Deadline, ProcessInstance, WorkItem
 from . import procedure_terms
 
@@ -34,7 +35,6 @@ def sync(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, ready: 
     """End the items whose task is no longer ready, add the new ones, refresh the others; ``ready`` holds each ready
     task with the deadline that guards it, ``stored`` the task ids of the open items (None: read them). Plain
     statements; an item the session holds gets what they wrote."""
-    rows = session.connection()
     if stored is not None and stored.isdisjoint(ready):
         _end(session, row, workflow, stored, now)
         known = set(stored)
@@ -43,24 +43,25 @@ def sync(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, ready: 
     added = [{**_new_work_item(task, row, now), **_terms(task, own, rules)}
              for task_id, (task, own) in ready.items() if task_id not in known]
     if added:
-        rows.execute(_INSERT, added)
+        write_batch.execute(session, _INSERT, added)
 
 
 def _refresh(session: Session, row: ProcessInstance, workflow: BpmnWorkflow,
              ready: dict[str, tuple[Task, Deadline | None]], now: datetime, rules: Mapping[str, Rule]) -> set[str]:
     """Read the open items: end those no longer ready, refresh the others; return the task ids of all of them."""
-    rows, known = session.connection(), set()
-    for item in rows.execute(_OPEN_ITEMS, {"of_instance": row.id}).mappings():
+    known = set()
+    for item in session.connection().execute(_OPEN_ITEMS, {"of_instance": row.id}).mappings().all():
         known.add(item["task_id"])
         if item["task_id"] in ready:
             wanted = _terms(*ready[item["task_id"]], rules)
             wanted["name"] = wanted["name"] or item["bpmn_id"]
             changed = {key: value for key, value in wanted.items() if item[key] != value}
             if changed:
-                rows.execute(update(WorkItem).where(WorkItem.id == item["id"]).values(changed))
+                write_batch.execute(session, update(WorkItem).where(WorkItem.id == item["id"]).values(changed))
         else:
             changed = {"state": _ended_state(workflow, item["task_id"]), "ended_at": now}
-            rows.execute(_END_ITEM, {"item_id": item["id"], "ended_state": changed["state"], "ended": now})
+            write_batch.execute(session, _END_ITEM, {"item_id": item["id"], "ended_state": changed["state"],
+                                                     "ended": now})
         _written(session.identity_map.get(session.identity_key(WorkItem, item["id"])), changed)
     return known
 
@@ -71,7 +72,7 @@ def _end(session: Session, row: ProcessInstance, workflow: BpmnWorkflow, task_id
     if not task_ids:
         return
     ended = {task_id: _ended_state(workflow, task_id) for task_id in sorted(task_ids)}
-    session.connection().execute(_END_TASK_ITEM, [
+    write_batch.execute(session, _END_TASK_ITEM, [
         {"of_instance": row.id, "of_task": task_id, "ended_state": state, "ended": now}
         for task_id, state in ended.items()])
     for held in [held for held in session.identity_map.values() if isinstance(held, WorkItem)]:
@@ -105,7 +106,7 @@ _END_ITEM = update(WorkItem).where(WorkItem.id == bindparam("item_id")).values(
 _END_TASK_ITEM = update(WorkItem).where(
     WorkItem.instance_id == bindparam("of_instance"), WorkItem.task_id == bindparam("of_task"),
     WorkItem.state == "ready").values(state=bindparam("ended_state"), ended_at=bindparam("ended"))
-_INSERT = insert(WorkItem)
+_INSERT = insert(WorkItem).inline()
 
 
 def _terms(task: Task, own: Deadline | None, rules: Mapping[str, Rule]) -> dict[str, Any]:

@@ -26,9 +26,8 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from . import row_hashes
+from . import row_hashes, write_batch
 from .audit_models import AuditHead
 from .models import AuditEvent, WorkItem
 
@@ -75,16 +74,14 @@ def append(
              "prev_hash": head.hash, "row_hashes": saved, "legacy_hash": None}
     event["payload_digest"] = payload_digest(actor, event["before"], event["after"])
     event["hash"] = _digest(event)
-    connection = session.connection()  # plain statements: an append loads no ORM object
     moved = {"of_stream": stream, "new_seq": event["seq"], "new_hash": event["hash"], "moved_at": at}
-    if head.how == "swap":
-        if connection.execute(_SWAP_HEAD, {**moved, "old_seq": head.seq}).rowcount != 1:
-            raise StaleDataError(f"the audit stream {stream} moved on since its head was read")
+    if head.how == "swap":  # plain statements (an append loads no ORM object), sent with the step's other writes
+        write_batch.execute(session, _SWAP_HEAD, {**moved, "old_seq": head.seq},
+                            stale=f"the audit stream {stream} moved on since its head was read")
     else:
-        connection.execute(_NEW_HEAD if head.how == "insert" else _MOVE_HEAD, moved)
-    connection.execute(_INSERT_EVENT, event)
-    if stream in opened:
-        opened[stream] = _Head(event["seq"], event["hash"], "move")
+        write_batch.execute(session, _NEW_HEAD if head.how == "insert" else _MOVE_HEAD, moved)
+    write_batch.execute(session, _INSERT_EVENT, event)
+    opened[stream] = _Head(event["seq"], event["hash"], "move")  # this transaction holds the head until it ends
     session.info.setdefault(APPENDED, []).append(stream)
 
 
@@ -113,8 +110,8 @@ class _Head:
 
 
 def _opened(session: Session) -> dict[str, _Head]:
-    """The streams whose head this transaction knows without reading it under a lock (``open_stream``,
-    ``known_head``), with their head as it stands after its appends."""
+    """The streams whose head this transaction knows without reading it (``open_stream``, ``known_head``, or its own
+    appends: their writes may still wait in a ``write_batch``), with their head as it stands after its appends."""
     transaction, held = session.get_transaction(), session.info.get(_OPENED)
     if held is None or held[0] is not transaction:
         held = session.info[_OPENED] = (transaction, {})
@@ -149,7 +146,7 @@ _MOVE_HEAD = update(AuditHead).where(AuditHead.stream == bindparam("of_stream"))
 _SWAP_HEAD = _MOVE_HEAD.where(AuditHead.seq == bindparam("old_seq"))
 _NEW_HEAD = insert(AuditHead).values(stream=bindparam("of_stream"), seq=bindparam("new_seq"),
                                      hash=bindparam("new_hash"), updated_at=bindparam("moved_at"))
-_INSERT_EVENT = insert(AuditEvent)
+_INSERT_EVENT = insert(AuditEvent).inline()
 
 
 def payload_digest(actor: str, before: dict, after: dict) -> str:

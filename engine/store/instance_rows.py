@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import bindparam, inspect, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
+from . import write_batch
 from .models import ProcessInstance
 
 SAVED_COLUMNS = ("state", "state_json", "ended_at", "end_event", "end_event_name", "withheld_from_employer")
@@ -16,15 +16,14 @@ SAVED_COLUMNS = ("state", "state_json", "ended_at", "end_event", "end_event_name
 def write(session: Session, row: ProcessInstance) -> None:
     """Write ``row``'s saved columns and its next ``version`` when they are all that changed since it was read
     (else the ORM flushes it at the commit, as any other change). A row someone else saved in between is a
-    ``StaleDataError``, as with the ORM; the object is left as read from the database."""
+    ``StaleDataError``, as with the ORM (when the step's writes are sent, in a ``write_batch``)."""
     state = inspect(row)
     changed = set(state.committed_state)
     if not changed or not changed <= _SAVED:
         return
     values = {f"new_{key}": getattr(row, key) for key in SAVED_COLUMNS}
-    written = session.connection().execute(_SAVE, {**values, "of_id": row.id, "of_version": row.version})
-    if written.rowcount != 1:
-        raise StaleDataError(f"process instance {row.id} was saved by someone else since it was read")
+    write_batch.execute(session, _SAVE, {**values, "of_id": row.id, "of_version": row.version},
+                        stale=f"process instance {row.id} was saved by someone else since it was read")
     for key in SAVED_COLUMNS:
         set_committed_value(row, key, values[f"new_{key}"])
     set_committed_value(row, "version", row.version + 1)
