@@ -17,6 +17,7 @@ DERIVED = (Timer, Deadline, Correlation, WorkItem)
 """Deadlines before work items, which point at them."""
 _OWN_DEADLINE = ("(SELECT d2.id FROM deadline d1, deadline d2 WHERE d1.id = t.deadline_id "
                  "AND d2.instance_id = p.id AND d2.task_id = d1.task_id)")
+_EMPLOYER = "(SELECT c.employer FROM case_file c WHERE c.id = p.case_id)"
 _SEARCHED = "replace(t.search_text, lower(t.reference), lower(t.reference) || '-' || s.i)"
 Overrides = dict[str, dict[str, str]]
 """Per table name, per column, the SQL its copies take instead of the original's value."""
@@ -44,7 +45,7 @@ def _last_id(conn: sa.Connection, table: str) -> int:
 def _derive(conn: sa.Connection, instance_id: int, last: int, overrides: Overrides) -> None:
     """Give every instance after ``last`` the derived rows of ``instance_id`` and an empty audit stream."""
     for model in DERIVED:
-        values = {"instance_id": "p.id", "case_id": "p.case_id", "deadline_id": _OWN_DEADLINE,
+        values = {"instance_id": "p.id", "case_id": "p.case_id", "deadline_id": _OWN_DEADLINE, "employer": _EMPLOYER,
                   **overrides.get(model.__tablename__, {})}
         _insert_select(conn, model, values, f"FROM process_instance p, {model.__tablename__} t "
                        "WHERE t.instance_id = :id AND p.id > :last ORDER BY p.id", {"id": instance_id, "last": last})

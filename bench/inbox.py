@@ -85,6 +85,8 @@ def clone(eng: engine.Engine, case_id: int, instance_id: int, copies: int) -> No
             conn.execute(sa.text(f"INSERT INTO {table} ({names}) SELECT {values} FROM {table} {alias}, "
                                  + fresh.format(a=alias)), {"instance": instance_id, "last": last["process_instance"]})
         names, values = _columns(conn, "work_item", {**derived, "deadline_id": "m.id", "risk_due_on": "m.due_on",
+                                                    "employer": "(SELECT c.employer FROM case_file c "
+                                                                "WHERE c.id = n.case_id)",
                                                     "role": "CASE WHEN n.id % 3 = 0 THEN 'employer' ELSE w.role END",
                                                     "created_at": later.format(t="w.created_at", i="n.id")}, "w")
         conn.execute(sa.text(

@@ -80,9 +80,9 @@ _PENDING = sa.text("SELECT id FROM deadline WHERE instance_id = :id AND state = 
 _ROWS = [sa.text(statement) for statement in (
     "UPDATE deadline SET state = 'missed', closed_at = :now, closed_on = :today WHERE id = :deadline",
     "UPDATE work_item SET state = 'interrupted', ended_at = :now WHERE instance_id = :id AND state = 'ready'",
-    "INSERT INTO work_item (instance_id, case_id, task_id, bpmn_id, name, role, form, state, created_at, risk_due_on) "
-    "VALUES (:id, :case, :task, 'explain_delay', 'Explain the delay', 'occupational_physician', 'explain_delay', "
-    "'ready', :now, :today)",
+    "INSERT INTO work_item (instance_id, case_id, employer, task_id, bpmn_id, name, role, form, state, created_at, "
+    "risk_due_on) VALUES (:id, :case, (SELECT employer FROM case_file WHERE id = :case), :task, 'explain_delay', "
+    "'Explain the delay', 'occupational_physician', 'explain_delay', 'ready', :now, :today)",
     "DELETE FROM timer WHERE instance_id = :id",
     "DELETE FROM correlation WHERE instance_id = :id",
     "UPDATE audit_head SET seq = :seq, hash = :hash, updated_at = :now WHERE stream = :stream AND seq = :seq - 1",

@@ -10,24 +10,33 @@ the user, never one per case.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..store.models import Case, ProcessInstance, WorkItem, case_party
 from .access import LANE_STAFF_ROLES
 from .visibility import ORGANISATION_PARTIES, PERSON_PARTIES
 
+Employer = InstrumentedAttribute[str]
+"""A case's employer as a query reads it: ``Case.employer``, or ``WorkItem.employer`` (the same value)."""
+MOST_APART = 32
+"""Up to this many employers, an HR user's inbox is read one employer at a time (``per_employer``)."""
 
-def related(role: str, username: str, organisations: Iterable[str]) -> ColumnElement[bool]:
-    """The cases to which ``role`` held by the user relates them (``visibility.related``)."""
+
+def related(role: str, username: str, organisations: Iterable[str],
+            employer: Employer = Case.employer) -> ColumnElement[bool]:
+    """The cases to which ``role`` held by the user relates them (``visibility.related``); ``employer`` is the
+    case's employer as the query holds it (on the case, or on a work item)."""
     if role in PERSON_PARTIES:
         return case_party(PERSON_PARTIES[role]) == username if username else false()
     mine = sorted(set(organisations))
     if not mine:
         return false()
     through_employer = role in ("employer", "occupational_physician")
-    conditions: list[ColumnElement[bool]] = [Case.employer.in_(mine)] if through_employer else []
+    conditions: list[ColumnElement[bool]] = [employer.in_(mine)] if through_employer else []
     conditions += [and_(case_party(key).in_(mine), case_party(key) != "") for key in ORGANISATION_PARTIES.get(role, ())]
     return or_(false(), *conditions)
 
@@ -37,13 +46,14 @@ def is_through_parties(user: Any) -> bool:
     return any(role in PERSON_PARTIES or role in ORGANISATION_PARTIES for role in user.roles)
 
 
-def overseen(roles: Iterable[str], organisations: Iterable[str]) -> ColumnElement[bool]:
+def overseen(roles: Iterable[str], organisations: Iterable[str],
+             employer: Employer = Case.employer) -> ColumnElement[bool]:
     """The cases the user oversees: every case for an admin or an officer of no organisation, else the cases of
     the officer's employers."""
     roles, mine = tuple(roles), sorted(set(organisations))
     if "admin" in roles or ("compliance_officer" in roles and not mine):
         return true()
-    return Case.employer.in_(mine) if "compliance_officer" in roles else false()
+    return employer.in_(mine) if "compliance_officer" in roles else false()
 
 
 def has_case(user: Any) -> ColumnElement[bool]:
@@ -52,21 +62,21 @@ def has_case(user: Any) -> ColumnElement[bool]:
                *(related(role, user.username, user.organisations) for role in user.roles))
 
 
-def employer_side(user: Any) -> ColumnElement[bool]:
+def employer_side(user: Any, employer: Employer = Case.employer) -> ColumnElement[bool]:
     """The cases the user sees only as the employer does (``Reader.employer_side``)."""
     roles, mine = tuple(user.roles), tuple(user.organisations)
-    others = or_(false(), *(related(r, user.username, mine) for r in roles if r != "employer"))
-    as_employer = related("employer", user.username, mine) if "employer" in roles else false()
+    others = or_(false(), *(related(r, user.username, mine, employer) for r in roles if r != "employer"))
+    as_employer = related("employer", user.username, mine, employer) if "employer" in roles else false()
     is_scoped = "compliance_officer" in roles and "admin" not in roles and bool(mine)
-    scoped = Case.employer.in_(sorted(set(mine))) if is_scoped else false()
+    scoped = employer.in_(sorted(set(mine))) if is_scoped else false()
     return and_(not_(others), or_(as_employer, scoped))
 
 
-def acting_as(user: Any, role: str) -> ColumnElement[bool]:
+def acting_as(user: Any, role: str, employer: Employer = Case.employer) -> ColumnElement[bool]:
     """The cases on which ``role`` is one of the user's acting roles (``visibility.acting_roles``)."""
-    through = related(role, user.username, user.organisations)
+    through = related(role, user.username, user.organisations, employer)
     if role in LANE_STAFF_ROLES:
-        through = or_(through, overseen(user.roles, user.organisations))
+        through = or_(through, overseen(user.roles, user.organisations, employer))
     return through
 
 
@@ -81,8 +91,29 @@ def actionable(user: Any, roles: Iterable[str]) -> ColumnElement[bool]:
     their acting roles for its case (``visibility.acting_roles``), and its instance is not withheld from them
     (``withheld.hidden_instances``).
 
-    Withheld instances are few: the database gathers their ids once (a hashed set on PostgreSQL) rather than reading
-    the instance of every item it considers."""
-    acting_roles = [and_(WorkItem.role == role, acting_as(user, role)) for role in dict.fromkeys(roles)]
+    The case's employer is read from the item, where an index serves it. Withheld instances are few: the database
+    gathers their ids once (a hashed set on PostgreSQL) rather than reading the instance of every item it considers.
+    """
+    acting_roles = [and_(WorkItem.role == role, acting_as(user, role, WorkItem.employer))
+                    for role in dict.fromkeys(roles)]
     withheld = WorkItem.instance_id.in_(select(ProcessInstance.id).where(ProcessInstance.withheld_from_employer))
-    return and_(or_(false(), *acting_roles), not_(and_(employer_side(user), withheld)))
+    return and_(or_(false(), *acting_roles), not_(and_(employer_side(user, WorkItem.employer), withheld)))
+
+
+@dataclass(frozen=True)
+class OneEmployer:
+    """A user of the employer role alone as one of their employers sees the cases."""
+
+    username: str
+    organisations: tuple[str]
+    roles: tuple[str, ...] = ("employer",)
+
+
+def per_employer(user: Any) -> list[OneEmployer] | None:
+    """The user as each of their employers, when the employer role is their only role and they have 2 to
+    ``MOST_APART`` employers: the items ``actionable`` lets such a user act on are those it lets each of these act
+    on, and no two of them share an item (an item has one employer). None for any other user."""
+    mine = sorted(set(user.organisations))
+    if tuple(user.roles) != ("employer",) or not 1 < len(mine) <= MOST_APART:
+        return None
+    return [OneEmployer(user.username, (organisation,)) for organisation in mine]

@@ -24,7 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..casework import access
 from ..law.deadlines import Rule
 from ..store import write_batch
-from ..store.models import Deadline, ProcessInstance, WorkItem
+from ..store.models import Case, Deadline, ProcessInstance, WorkItem
 from . import procedure_terms
 
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -106,7 +106,8 @@ _END_ITEM = update(WorkItem).where(WorkItem.id == bindparam("item_id")).values(
 _END_TASK_ITEM = update(WorkItem).where(
     WorkItem.instance_id == bindparam("of_instance"), WorkItem.task_id == bindparam("of_task"),
     WorkItem.state == "ready").values(state=bindparam("ended_state"), ended_at=bindparam("ended"))
-_INSERT = insert(WorkItem).inline()
+_INSERT = insert(WorkItem).inline().values(
+    employer=select(Case.employer).where(Case.id == bindparam("of_case")).scalar_subquery())
 
 
 def _terms(task: Task, own: Deadline | None, rules: Mapping[str, Rule]) -> dict[str, Any]:
@@ -125,5 +126,6 @@ def _terms(task: Task, own: Deadline | None, rules: Mapping[str, Rule]) -> dict[
 def _new_work_item(task: Task, row: ProcessInstance, now: datetime) -> dict[str, Any]:
     spec: Any = task.task_spec
     form = getattr(spec, "extensions", {}).get("properties", {}).get(FORM_PROPERTY)
-    return {"instance_id": row.id, "case_id": row.case_id, "task_id": str(task.id), "bpmn_id": spec.bpmn_id,
-            "role": access.role_for_lane(spec.lane), "form": form, "state": "ready", "created_at": now}
+    return {"instance_id": row.id, "case_id": row.case_id, "of_case": row.case_id, "task_id": str(task.id),
+            "bpmn_id": spec.bpmn_id, "role": access.role_for_lane(spec.lane), "form": form, "state": "ready",
+            "created_at": now}

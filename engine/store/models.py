@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -164,10 +165,15 @@ class WorkItem(Base):
     __tablename__ = "work_item"
     __table_args__ = (UniqueConstraint("instance_id", "task_id"), Index(None, "case_id", "state", "role"),
                       Index(None, "state", "role", "created_at", "id"),
-                      Index(None, "state", "role", "risk_due_on", "id"))
+                      Index(None, "state", "role", "risk_due_on", "id"),
+                      Index(None, "role", "employer", "risk_due_on", "id", postgresql_where=text("state = 'ready'"),
+                            sqlite_where=text("state = 'ready'")))
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"))
+    employer: Mapped[str] = mapped_column(String(200))
+    """Its case's employer (which never changes), kept on the item so that each employer's ready items have an index
+    in the inbox's order of legal risk (issue 19)."""
     task_id: Mapped[str] = mapped_column(String(36))
     bpmn_id: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200))

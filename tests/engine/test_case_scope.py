@@ -41,9 +41,10 @@ EDGES = [SimpleNamespace(roles=["occupational_physician", "treating_physician"],
          SimpleNamespace(roles=["compliance_officer", "admin"], organisations=["Beta"], username="x"),
          SimpleNamespace(roles=["employer", "advisory_physician"], organisations=["Beta", "CM"], username="bob"),
          SimpleNamespace(roles=["medical_inspector", "regional_counsellor"], organisations=["Acme", "VDAB"],
-                         username="doc")]
+                         username="doc"),
+         SimpleNamespace(roles=["employer"], organisations=["Beta", "", "Acme"], username="ann")]
 """Users the rules treat specially: an empty organisation or username, an officer who is also the employer or an
-admin, an employer who is also the fund's physician."""
+admin, an employer who is also the fund's physician, HR of several employers (an empty one among them)."""
 
 users = st.builds(SimpleNamespace, roles=st.lists(st.sampled_from(ROLES), unique=True, max_size=4),
                   organisations=st.lists(st.sampled_from(ORGANISATIONS), unique=True, max_size=3),
@@ -68,8 +69,9 @@ def world(eng):
                                     withheld_from_employer=is_withheld) for is_withheld in (True, False)]
             session.add_all(runs)
             session.flush()
-            session.add_all(WorkItem(instance_id=runs[(n + number) % 2].id, case_id=case.id, task_id=f"t{n}",
-                                     bpmn_id="task", name="Task", role=role, state="ready", created_at=AT)
+            session.add_all(WorkItem(instance_id=runs[(n + number) % 2].id, case_id=case.id, employer=employer,
+                                     task_id=f"t{n}", bpmn_id="task", name="Task", role=role, state="ready",
+                                     created_at=AT)
                             for n, role in enumerate((*CASE_ROLES, *LANE_STAFF_ROLES, "process_owner")))
         session.commit()
     analyse(eng)
@@ -112,6 +114,7 @@ def sql_items(session, user, roles) -> set[int]:
 @example(EDGES[2])
 @example(EDGES[3])
 @example(EDGES[4])
+@example(EDGES[5])
 def test_the_case_list_finds_in_sql_exactly_the_cases_visibility_lets_a_user_see(world, user):
     with world.database.unit_of_work() as session:
         assert set(session.scalars(select(Case.id).where(case_scope.has_case(user)))) == python_cases(session, user)
@@ -124,6 +127,7 @@ def test_the_case_list_finds_in_sql_exactly_the_cases_visibility_lets_a_user_see
 @example(EDGES[2], "compliance_officer")
 @example(EDGES[3], None)
 @example(EDGES[4], None)
+@example(EDGES[5], None)
 def test_the_inbox_finds_in_sql_exactly_the_work_items_a_user_may_act_on(world, user, role):
     roles = [r for r in user.roles if role in (None, r)]
     with world.database.unit_of_work() as session:

@@ -35,10 +35,10 @@ def copy_case(eng, case_id: int, instance_id: int) -> None:  # type: ignore[no-u
             "p.library_version, p.version, p.started_at, p.started_by, false FROM process_instance p, case_file n "
             "WHERE p.id = :instance AND n.id <> :case"), {"instance": instance_id, "case": case_id})
         conn.execute(sa.text(
-            "INSERT INTO work_item (instance_id, case_id, task_id, bpmn_id, name, role, form, state, created_at, "
-            "risk_due_on) SELECT n.id, n.case_id, w.task_id, w.bpmn_id, w.name, 'employer', w.form, w.state, "
-            "w.created_at, w.risk_due_on FROM work_item w, process_instance n WHERE w.instance_id = :instance "
-            "AND n.id <> :instance"), {"instance": instance_id})
+            "INSERT INTO work_item (instance_id, case_id, employer, task_id, bpmn_id, name, role, form, state, "
+            "created_at, risk_due_on) SELECT n.id, n.case_id, w.employer, w.task_id, w.bpmn_id, w.name, 'employer', "
+            "w.form, w.state, w.created_at, w.risk_due_on FROM work_item w, process_instance n "
+            "WHERE w.instance_id = :instance AND n.id <> :instance"), {"instance": instance_id})
     with db.begin() as conn:  # as autovacuum would after such a load: the planner must know the tables' size
         conn.execute(sa.text("ANALYZE case_file, process_instance, work_item"))
     db.dispose()
@@ -68,3 +68,18 @@ def test_items_open_before_revision_0026_are_ordered_by_the_due_date_of_their_te
     assert row.risk_due_on in (visit.due_on, visit.due_on.isoformat())
     later = migrated_again(database_url, "0025", sa.text(f"SELECT risk_due_on FROM work_item WHERE id = {request.id}"))
     assert later.risk_due_on in (date.max, date.max.isoformat())
+
+
+def test_a_work_item_carries_its_cases_employer_from_the_engine_and_from_revision_0030(eng, database_url):
+    """An HR user's inbox reads the employer on the item (an index of each employer's ready items): the engine
+    writes it with every item it adds, and revision 0030 fills it in for the items there were."""
+    case, _ = start_demo(eng)
+    [request] = eng.work_items(case_id=case.id)
+    eng.complete(request.id, {"request_received_on": "2026-12-23"}, actor="employee1")
+    with eng.database.engine.connect() as connection:
+        employers = set(connection.execute(sa.text(f"SELECT employer FROM work_item WHERE case_id = {case.id}"))
+                        .scalars())
+    assert employers == {case.employer} and len(eng.work_items(case_id=case.id)) == 1
+    eng.close()
+    row = migrated_again(database_url, "0029", sa.text(f"SELECT employer FROM work_item WHERE id = {request.id}"))
+    assert row.employer == case.employer
