@@ -10,7 +10,6 @@ the user, never one per case.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
@@ -22,8 +21,6 @@ from .visibility import ORGANISATION_PARTIES, PERSON_PARTIES
 
 Employer = InstrumentedAttribute[str]
 """A case's employer as a query reads it: ``Case.employer``, or ``WorkItem.employer`` (the same value)."""
-MOST_APART = 32
-"""Up to this many employers, an HR user's inbox is read one employer at a time (``per_employer``)."""
 
 
 def related(role: str, username: str, organisations: Iterable[str],
@@ -98,22 +95,3 @@ def actionable(user: Any, roles: Iterable[str]) -> ColumnElement[bool]:
                     for role in dict.fromkeys(roles)]
     withheld = WorkItem.instance_id.in_(select(ProcessInstance.id).where(ProcessInstance.withheld_from_employer))
     return and_(or_(false(), *acting_roles), not_(and_(employer_side(user, WorkItem.employer), withheld)))
-
-
-@dataclass(frozen=True)
-class OneEmployer:
-    """A user of the employer role alone as one of their employers sees the cases."""
-
-    username: str
-    organisations: tuple[str]
-    roles: tuple[str, ...] = ("employer",)
-
-
-def per_employer(user: Any) -> list[OneEmployer] | None:
-    """The user as each of their employers, when the employer role is their only role and they have 2 to
-    ``MOST_APART`` employers: the items ``actionable`` lets such a user act on are those it lets each of these act
-    on, and no two of them share an item (an item has one employer). None for any other user."""
-    mine = sorted(set(user.organisations))
-    if tuple(user.roles) != ("employer",) or not 1 < len(mine) <= MOST_APART:
-        return None
-    return [OneEmployer(user.username, (organisation,)) for organisation in mine]

@@ -6,13 +6,10 @@ inbox offers (legal risk, newest, case), each ending with the item's id so every
 urgency filters count days the way each rule counts them (working days or calendar days): the database narrows the
 items to a window of due dates around today and Python keeps those the rule's count puts inside.
 
-A page is read one of three ways, which find the same items and cursors (``tests/engine/test_list_paths.py``): for
-a user who acts on few cases (``estimates.FEW``), from those cases' items, gathered and then ordered, or, for HR with a
-few employers (``case_scope.per_employer``) in the order of legal risk, by walking each employer's items in that order
-and merging the walks; for
-the others, by walking the order's index and keeping the items the user may act on until the page is full (SQLite,
-which cannot tell a party naming few cases from one naming many, is kept from the parties' indexes:
-``json_text.unindexed``).
+A page is read one of two ways, which find the same items and cursors (``tests/engine/test_list_paths.py``): for a
+user who acts on few cases (``estimates.FEW``), from those cases' items, gathered and then ordered; for the others,
+by walking the order's index and keeping the items the user may act on until the page is full (SQLite, which cannot
+tell a party naming few cases from one naming many, is kept from the parties' indexes: ``json_text.unindexed``).
 """
 
 from __future__ import annotations
@@ -35,8 +32,6 @@ DUE_SOON_DAYS = 3
 URGENCY_WINDOW = {"overdue": (None, timedelta(0)), "due_soon": (timedelta(days=-10), timedelta(days=15))}
 """Due dates (from today; end excluded) that may hold an item of each urgency however its rule counts: no run of
 non-working days is longer than ten, nor do three working days span fifteen calendar days."""
-WALKED_PER_EMPLOYER = ("risk",)
-"""The orders in which an index walks one employer's ready items (``ix_work_item_role_employer_risk_due_on_id``)."""
 
 
 @dataclass(frozen=True)
@@ -71,12 +66,8 @@ def orders(dialect: str) -> dict[str, keyset.Order]:
 
 def select_items(user: User, filters: Filters, today: date) -> Select:
     """The ready items the user may act on that pass ``filters`` (urgency only roughly: see ``URGENCY_WINDOW``)."""
-    return _narrowed(user, filters, today).where(case_scope.actionable(user, _roles(user, filters)))
-
-
-def _narrowed(user: User, filters: Filters, today: date) -> Select:
-    """The ready items that pass ``filters``, whoever may act on them."""
     query = queries.work_item_select().where(WorkItem.state == "ready",
+                                             case_scope.actionable(user, _roles(user, filters)),
                                              search_text.condition(Case.search_text, filters.query))
     if filters.process_id is not None:
         query = query.where(ProcessDefinition.process_id == filters.process_id)
@@ -90,7 +81,7 @@ def _narrowed(user: User, filters: Filters, today: date) -> Select:
     return query
 
 
-def _roles(user: User | case_scope.OneEmployer, filters: Filters) -> list[str]:
+def _roles(user: User, filters: Filters) -> list[str]:
     return [r for r in user.roles if filters.role in (None, r)]
 
 
@@ -99,13 +90,21 @@ def page(session: Session, user: User, filters: Filters, *, today: date, rules: 
     """One page of the user's inbox from ``cursor``; ``InvalidInput`` for a refused cursor or limit.
 
     When the user acts on at most ``few_cases`` cases (that match the search), the page is read from those cases'
-    items, or from a walk of each of their employers' items; otherwise by walking the items of the order's index,
-    keeping those the user may act on. Every way finds the same page."""
+    items; otherwise by walking the items of the order's index, keeping those the user may act on. Either way
+    finds the same page."""
     keyset.check_limit(limit)
     known = orders(session.get_bind().dialect.name)
     order = known.get(filters.sort, known["risk"])
     start = keyset.cursor(cursor, order)
-    read = _reader(session, user, filters, today, order, limit, few_cases)
+    query = select_items(user, filters, today)
+    cases = select(Case.id).where(case_scope.acting(user, _roles(user, filters)),
+                                  search_text.condition(Case.search_text, filters.query))
+    if estimates.at_most(session, cases, few_cases):
+        mine = query.where(WorkItem.case_id.in_(cases))
+        read = functools.partial(keyset.paged_few, mine, order, limit=limit, row_id=WorkItem.id)
+    else:
+        walked = json_text.unindexed(query).add_columns(*(key.expression for key in order.keys))
+        read = functools.partial(keyset.paged, walked, order, limit=limit)
     kept = _urgency_kept(filters.urgency)
     found: list[tuple[tuple, views.WorkItemView]] = []
     position = start
@@ -122,25 +121,6 @@ def page(session: Session, user: User, filters: Filters, *, today: date, rules: 
                      else None,
                      keyset.Cursor(order.name, shown.rows[-1][0]).token() if shown.has_after and shown.rows else None,
                      limit)
-
-
-def _reader(session: Session, user: User, filters: Filters, today: date, order: keyset.Order, limit: int,
-            few_cases: int) -> Callable[..., Select]:
-    """How ``page`` reads: a statement for each page start, by one of the three ways the module names."""
-    cases = select(Case.id).where(case_scope.acting(user, _roles(user, filters)),
-                                  search_text.condition(Case.search_text, filters.query))
-    apart = case_scope.per_employer(user) if order.name in WALKED_PER_EMPLOYER else None
-    if not estimates.at_most(session, cases, few_cases):
-        walked = json_text.unindexed(select_items(user, filters, today))
-        return functools.partial(keyset.paged, walked.add_columns(*(key.expression for key in order.keys)), order,
-                                 limit=limit)
-    if apart is not None:
-        narrowed = _narrowed(user, filters, today)
-        parts = [narrowed.where(case_scope.actionable(one, _roles(one, filters))) for one in apart]
-        return functools.partial(keyset.paged_apart, queries.work_item_select(), parts, order, limit=limit,
-                                 row_id=WorkItem.id)
-    mine = select_items(user, filters, today).where(WorkItem.case_id.in_(cases))
-    return functools.partial(keyset.paged_few, mine, order, limit=limit, row_id=WorkItem.id)
 
 
 def _urgency_kept(urgency: str | None) -> Callable[[views.WorkItemView], bool]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, true, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, true, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from ..errors import InvalidInput
@@ -152,31 +152,10 @@ def paged_few(query: Select, order: Order, start: Cursor | None, limit: int,
     materialized set), orders them and reads the page's rows, so the database never walks an index in the order's
     direction looking for them, however it estimates their number. Its last columns are the keys, as ``paged``'s
     with the keys added."""
-    found = _keyed(query, order, row_id).cte("found").prefix_with("MATERIALIZED")
-    return _page_of(query, found, order, start, limit, row_id)
-
-
-def paged_apart(query: Select, parts: Sequence[Select], order: Order, start: Cursor | None, limit: int,
-                row_id: ColumnElement[int] | InstrumentedAttribute[int]) -> Select:
-    """``paged`` for the rows of ``parts``, queries that share no row and each of which an index walks in ``order``
-    (one employer's items): each walk stops at the page's end, and the page is read, with ``query``'s columns, from
-    the rows they found. Its last columns are the keys, as ``paged_few``'s."""
-    walks = [paged(_keyed(part, order, row_id), order, start, limit).subquery() for part in parts]
-    found = union_all(*(select(*walk.c) for walk in walks)).cte("found")
-    return _page_of(query, found, order, start, limit, row_id)
-
-
-def _keyed(query: Select, order: Order, row_id: ColumnElement[int] | InstrumentedAttribute[int]) -> Select:
-    """The rows of ``query`` as their ``row_id`` and the keys of ``order`` (``key_0``, ``key_1``...)."""
     keys = [key.expression.label(f"key_{n}") for n, key in enumerate(order.keys)]
-    return query.with_only_columns(row_id.label("row_id"), *keys)
-
-
-def _page_of(query: Select, found: Any, order: Order, start: Cursor | None, limit: int,
-             row_id: ColumnElement[int] | InstrumentedAttribute[int]) -> Select:
-    """The page from ``start`` among the rows ``found`` holds (ids and keys), read with ``query``'s columns."""
-    keys = [found.c[f"key_{n}"] for n in range(len(order.keys))]
-    chosen = paged(select(found.c.row_id, *keys), _on(order, found), start, limit).subquery("chosen")
+    found = query.with_only_columns(row_id.label("row_id"), *keys).cte("found").prefix_with("MATERIALIZED")
+    top = paged(select(found.c.row_id, *(found.c[k.name] for k in keys)), _on(order, found), start, limit)
+    chosen = top.subquery("chosen")
     is_before = start is not None and start.is_before
     return (query.join(chosen, row_id == chosen.c.row_id).add_columns(*(chosen.c[k.name] for k in keys))
             .order_by(*_on(order, chosen).clauses(is_reversed=is_before)))

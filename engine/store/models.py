@@ -172,8 +172,8 @@ class WorkItem(Base):
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"))
     employer: Mapped[str] = mapped_column(String(200))
-    """Its case's employer (which never changes), kept on the item so that each employer's ready items have an index
-    in the inbox's order of legal risk (issue 19)."""
+    """Its case's employer (which never changes), kept on the item so that an employer's ready items have an index of
+    their own, in the inbox's order of legal risk (issue 19)."""
     task_id: Mapped[str] = mapped_column(String(36))
     bpmn_id: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200))

@@ -1,6 +1,6 @@
-"""Keep a case's employer on its work items (issue 19): an HR user's inbox then walks, for each of their employers,
-an index of that employer's ready items in the inbox's order, rather than reading the items of every case of theirs
-to order them. A case's employer never changes, so the items of the cases there are get it once here.
+"""Keep a case's employer on its work items (issue 19): an HR user's inbox then finds their employers' ready items in
+an index of their own (by role, employer and legal risk), rather than looking up the items of each of their cases
+one by one. A case's employer never changes, so the items there are get it once here.
 
 Revision ID: 0030
 Revises: 0029
