@@ -108,6 +108,8 @@ _END_TASK_ITEM = update(WorkItem).where(
     WorkItem.state == "ready").values(state=bindparam("ended_state"), ended_at=bindparam("ended"))
 _INSERT = insert(WorkItem).inline().values(
     employer=select(Case.employer).where(Case.id == bindparam("of_case")).scalar_subquery())
+"""A new item, with its case's employer (``of_case``: the case id again; the insert's own parameters are its
+columns')."""
 
 
 def _terms(task: Task, own: Deadline | None, rules: Mapping[str, Rule]) -> dict[str, Any]:

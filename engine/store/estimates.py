@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 FEW = 10_000
 """Up to this many cases, a list is read from the user's cases rather than by walking an index."""
-CLEARLY_MORE = 10
-"""A planner estimate this many times the bound is trusted without counting."""
+CLEARLY_MORE = 3
+"""A planner estimate this many times the bound is trusted without counting: counting the 10,001 cases of a
+physician whose service has 50,000 took 13 ms at a million items, a third of their inbox page (issue 19)."""
 
 
 def at_most(session: Session, query: Select, bound: int = FEW) -> bool:
