@@ -48,18 +48,6 @@ def drop(url: str) -> None:
     admin.dispose()
 
 
-def analysed(url: str) -> None:
-    """VACUUM ANALYZE this database's own tables after a load (SQLite: ANALYZE), as autovacuum would: the planner
-    then knows their size. Only its own: the other schemas of a shared PostgreSQL database are left alone."""
-    db = sa.create_engine(url)
-    with db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        if db.dialect.name != "postgresql":
-            conn.exec_driver_sql("ANALYZE")
-        for table in sa.inspect(conn).get_table_names() if db.dialect.name == "postgresql" else ():
-            conn.exec_driver_sql(f'VACUUM ANALYZE "{table}"')
-    db.dispose()
-
-
 def kind(url: str) -> str:
     return url.split(":")[0].split("+")[0]
 

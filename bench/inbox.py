@@ -26,7 +26,7 @@ from datetime import date
 import sqlalchemy as sa
 import summary
 from common import DEMO, FORMS, START
-from databases import analysed, drop, fresh_url, kind
+from databases import analyse, drop, fresh_url, kind
 
 import engine
 
@@ -97,7 +97,7 @@ def clone(eng: engine.Engine, case_id: int, instance_id: int, copies: int) -> No
             "WHERE w.instance_id = :instance AND w.state = 'ready' ORDER BY n.id"),
             {"instance": instance_id, "last": last["process_instance"], "last_deadline": last["deadline"]})
     db.dispose()
-    analysed(eng.database.url)
+    analyse(eng.database.url)
 
 
 def p95_ms(action, runs: int = RUNS) -> float:  # type: ignore[no-untyped-def]

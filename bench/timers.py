@@ -20,7 +20,7 @@ import sqlalchemy as sa
 import summary
 from clones import clone
 from common import DEMO, FORMS, START, open_case
-from databases import analysed, drop, fresh_url, kind
+from databases import analyse, drop, fresh_url, kind
 
 import engine
 
@@ -58,7 +58,7 @@ def populate(eng: engine.Engine) -> datetime:
     with db.begin() as conn:
         conn.execute(sa.text("UPDATE timer SET due_at = :later"), {"later": FAR_FUTURE})
     db.dispose()
-    analysed(eng.database.url)
+    analyse(eng.database.url)
     return real_due
 
 
@@ -99,7 +99,7 @@ def poisoned() -> None:
         healthy = waiting(eng, "visit_demo", "2026-12-23")
         bad = waiting(eng, "visit_poisoned", "2026-12-22")
         clone(eng.database.url, healthy, DUE - 2)
-        analysed(eng.database.url)
+        analyse(eng.database.url)
         clock.set(datetime(2027, 1, 9, tzinfo=timezone.utc))
         began = time.perf_counter()
         run = eng.fire_due_timers()
