@@ -59,12 +59,11 @@ def batched(session: Session) -> Iterator[None]:
             yield
     finally:
         del session.info[_QUEUE]
-    _send(session.connection(), queue)
+    if queue:
+        _send(session.connection(), queue)
 
 
 def _send(connection: Connection, queue: list[_Write]) -> None:
-    if not queue:
-        return
     driver = connection.connection.driver_connection
     pipelined = connection.dialect.driver == "psycopg" and len(queue) > 1
     sent = []
