@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Executable
-from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+
+from . import prepared
 
 _QUEUE = "write_batch_queue"
 
@@ -39,7 +41,7 @@ def execute(session: Session, statement: Executable, params: Any = None, *, stal
     write = _Write(statement, params, stale)
     queue = session.info.get(_QUEUE)
     if queue is None:
-        _check(write, session.connection().execute(statement, params))
+        _check(write, session.connection().execute(statement, params).context.cursor)
     else:
         queue.append(write)
 
@@ -70,15 +72,15 @@ def _send(connection: Connection, queue: list[_Write]) -> None:
     try:
         with driver.pipeline() if pipelined else nullcontext():  # type: ignore[union-attr]
             for write in queue:
-                sent.append((write, connection.execute(write.statement, write.params)))
+                sent.append((write, prepared.execute(connection, write.statement, write.params)))
     except connection.dialect.loaded_dbapi.Error as err:  # the driver's own, raised when the answers came in
         raise DBAPIError.instance("(the queued writes)", None, err, connection.dialect.loaded_dbapi.Error) from err
-    for write, result in sent:
-        _check(write, result)
+    for write, cursor in sent:
+        _check(write, cursor)
 
 
-def _check(write: _Write, result: CursorResult) -> None:
+def _check(write: _Write, cursor: Any) -> None:
     """A compare and set that changed no row lost its race (the count is read from the driver's cursor, which holds
     it once the pipeline's answers are in)."""
-    if write.stale is not None and result.context.cursor.rowcount != 1:
+    if write.stale is not None and cursor.rowcount != 1:
         raise StaleDataError(write.stale)
