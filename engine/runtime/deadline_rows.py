@@ -24,7 +24,8 @@ def read(session: Session, instance_id: int, task_ids: set[str]) -> tuple[list[D
     """The deadlines a step may touch: pending ones, missed ones not yet judged by an act, and every one of
     ``task_ids`` (the timers that computed a term in this step, and those guarding a ready task); with their
     verdict columns as read."""
-    rows = session.connection().execute(_DEADLINES, {"instance_id": instance_id, "task_ids": sorted(task_ids)})
+    statement, params = (_DEADLINES, {"task_ids": sorted(task_ids)}) if task_ids else (_OPEN, {})
+    rows = session.connection().execute(statement, {"instance_id": instance_id, **params})
     deadlines = [Deadline(**row) for row in rows.mappings()]
     return deadlines, {d.id: _verdict(d) for d in deadlines}
 
@@ -61,9 +62,12 @@ def _verdict(deadline: Deadline) -> tuple:
 
 
 UNJUDGED = and_(Deadline.state == "missed", Deadline.kind == "deadline", Deadline.act_on.is_(None))
-_DEADLINES = select(*Deadline.__table__.columns).where(Deadline.instance_id == bindparam("instance_id"), or_(
-    Deadline.state == "pending", UNJUDGED, Deadline.task_id.in_(bindparam("task_ids", expanding=True))))
-"""Statements of the hot path are built once: building one costs more than running it on SQLite."""
+_OF_INSTANCE = select(*Deadline.__table__.columns).where(Deadline.instance_id == bindparam("instance_id"))
+_OPEN = _OF_INSTANCE.where(or_(Deadline.state == "pending", UNJUDGED))
+_DEADLINES = _OF_INSTANCE.where(or_(Deadline.state == "pending", UNJUDGED,
+                                    Deadline.task_id.in_(bindparam("task_ids", expanding=True))))
+"""Statements of the hot path are built once: building one costs more than running it on SQLite. ``_OPEN`` serves a
+step with no task to add (a firing, mostly), with no list of ids to expand at each execution."""
 _COLUMNS = tuple(c.key for c in Deadline.__table__.columns if c.key != "id")
 _INSERT = insert(Deadline).returning(Deadline.id, Deadline.task_id)
 _WRITE_VERDICT = update(Deadline).where(Deadline.id == bindparam("of_id")).values(

@@ -294,7 +294,9 @@ def _sync_timers(session: Session, row: ProcessInstance, now_stored: Mirrored, s
     if stored is None:
         stored = {task_id: due_at for task_id, due_at in session.connection().execute(_TIMERS, {"of_instance": row.id})}
     gone = [task_id for task_id in stored if task_id not in waiting]
-    if gone:
+    if len(gone) == len(stored) > 0:  # as when the one timer fired: no list of ids (``prepared`` takes no list)
+        write_batch.execute(session, _DELETE_ALL_TIMERS, {"of_instance": row.id})
+    elif gone:
         write_batch.execute(session, _DELETE_TIMERS, {"of_instance": row.id, "task_ids": gone})
     for task_id, due in waiting.items():
         if task_id in stored and stored[task_id] != due:
@@ -314,6 +316,7 @@ _TIMERS = select(Timer.task_id, Timer.due_at).where(_OF_INSTANCE)
 _MOVE_TIMER = update(Timer).where(_OF_INSTANCE, Timer.task_id == bindparam("of_task")).values(
     due_at=bindparam("moved_to"))
 _DELETE_TIMERS = delete(Timer).where(_OF_INSTANCE, Timer.task_id.in_(bindparam("task_ids", expanding=True)))
+_DELETE_ALL_TIMERS = delete(Timer).where(_OF_INSTANCE)
 _INSERT_TIMERS = insert(Timer).inline()
 _DELETE_CORRELATIONS = delete(Correlation).where(Correlation.instance_id == bindparam("instance_id"))
 
