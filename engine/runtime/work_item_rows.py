@@ -56,8 +56,9 @@ def _refresh(session: Session, row: ProcessInstance, workflow: BpmnWorkflow,
             wanted = _terms(*ready[item["task_id"]], rules)
             wanted["name"] = wanted["name"] or item["bpmn_id"]
             changed = {key: value for key, value in wanted.items() if item[key] != value}
-            if changed:
-                write_batch.execute(session, update(WorkItem).where(WorkItem.id == item["id"]).values(changed))
+            if changed:  # every term written, so that the statement is always the same one
+                write_batch.execute(session, _REFRESH_ITEM, {"item_id": item["id"],
+                                                             **{f"new_{key}": wanted[key] for key in _ITEM_TERMS}})
         else:
             changed = {"state": _ended_state(workflow, item["task_id"]), "ended_at": now}
             write_batch.execute(session, _END_ITEM, {"item_id": item["id"], "ended_state": changed["state"],
@@ -101,6 +102,8 @@ _ITEM_TERMS = ("name", "deadline_id", "procedure_rule", "procedure_start_on", "p
                "procedure_explanation", "risk_due_on")
 _OPEN_ITEMS = select(WorkItem.id, WorkItem.task_id, WorkItem.bpmn_id, *(getattr(WorkItem, c) for c in _ITEM_TERMS)
                      ).where(WorkItem.instance_id == bindparam("of_instance"), WorkItem.state == "ready")
+_REFRESH_ITEM = update(WorkItem).where(WorkItem.id == bindparam("item_id")).values(
+    {key: bindparam(f"new_{key}") for key in _ITEM_TERMS})
 _END_ITEM = update(WorkItem).where(WorkItem.id == bindparam("item_id")).values(
     state=bindparam("ended_state"), ended_at=bindparam("ended"))
 _END_TASK_ITEM = update(WorkItem).where(

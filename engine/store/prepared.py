@@ -6,6 +6,8 @@ and the names of its parameters, its values are converted by its types' own bind
 and it goes to a cursor of the driver. What SQLAlchemy must work out at each execution (a default computed in Python,
 an expanding ``IN`` list, rows returned) has no prepared form: such a statement is sent through SQLAlchemy, as is
 every statement while a listener watches the cursor (the tests' statement counts) or the engine echoes its SQL.
+A statement is prepared once per statement object: the callers build theirs once, at import (one built per call would
+be compiled at each call).
 """
 
 from __future__ import annotations
