@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..store import write_batch
+from ..store import prepared, write_batch
 from ..store.models import Deadline
 
 VERDICT_COLUMNS = ("state", "closed_at", "closed_on", "act_on", "first_state", "corrected_at", "corrected_by")
@@ -25,8 +25,8 @@ def read(session: Session, instance_id: int, task_ids: set[str]) -> tuple[list[D
     ``task_ids`` (the timers that computed a term in this step, and those guarding a ready task); with their
     verdict columns as read."""
     statement, params = (_DEADLINES, {"task_ids": sorted(task_ids)}) if task_ids else (_OPEN, {})
-    rows = session.connection().execute(statement, {"instance_id": instance_id, **params})
-    deadlines = [Deadline(**row) for row in rows.mappings()]
+    deadlines = [Deadline(**row) for row in prepared.rows(session.connection(), statement,
+                                                          {"instance_id": instance_id, **params})]
     return deadlines, {d.id: _verdict(d) for d in deadlines}
 
 

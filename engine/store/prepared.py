@@ -1,9 +1,11 @@
-"""Writes compiled once and sent on the driver's own cursor: the step's queued writes (``write_batch``).
+"""Statements compiled once and sent on the driver's own cursor: a step's queued writes (``write_batch``), and its
+read of the deadlines it may touch (``deadline_rows``).
 
 Around each statement SQLAlchemy spends some 25 µs of Python (its cache key, an execution context, a result): more
 than SQLite takes to run a step's small writes. A statement sent here is compiled once for the connection's dialect
 and the names of its parameters, its values are converted by its types' own bind processors (as SQLAlchemy would),
-and it goes to a cursor of the driver. What SQLAlchemy must work out at each execution (a default computed in Python,
+and it goes to a cursor of the driver; the values of the rows a read returns go through its columns' own result
+processors. What SQLAlchemy must work out at each execution (a default computed in Python,
 an expanding ``IN`` list, rows returned) has no prepared form: such a statement is sent through SQLAlchemy, as is
 every statement while a listener watches the cursor (the tests' statement counts) or the engine echoes its SQL.
 A statement is prepared once per statement object: the callers build theirs once, at import (one built per call would
@@ -12,13 +14,15 @@ be compiled at each call).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Executable
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -30,6 +34,19 @@ class _Prepared:
     processors: dict[str, Callable[[Any], Any]]
     order: tuple[str, ...] | None
     """The parameters' names in the order of the driver's placeholders; None: it takes them by name."""
+    columns: tuple[tuple[str, Any], ...] = ()
+    """What a read selects: each column's key and type."""
+    _readers: dict[tuple, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
+
+    def readers(self, dialect: Dialect, description: Sequence[Sequence[Any]]) -> tuple[tuple[str, Any], ...]:
+        """Each column's key and result processor (or None), for the column types the driver described."""
+        codes = tuple(column[1] for column in description)
+        found = self._readers.get(codes)
+        if found is None:
+            found = self._readers[codes] = tuple(
+                (key, type_.dialect_impl(dialect).result_processor(dialect, code))
+                for (key, type_), code in zip(self.columns, codes, strict=True))
+        return found
 
     def values(self, params: Mapping[str, Any]) -> Any:
         bound = self.compiled.construct_params(params)
@@ -47,11 +64,39 @@ def execute(connection: Connection, statement: Executable, params: Any) -> Any:
     if found is None:
         return connection.execute(statement, params).context.cursor
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    if many:
-        cursor.executemany(found.sql, [found.values(row) for row in params])
-    else:
-        cursor.execute(found.sql, found.values(params or {}))
+    with _as_sqlalchemy_errors(connection, found.sql):
+        if many:
+            cursor.executemany(found.sql, [found.values(row) for row in params])
+        else:
+            cursor.execute(found.sql, found.values(params or {}))
     return cursor
+
+
+def rows(connection: Connection, statement: Executable, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The rows ``statement`` (a select) reads, each a dict by column key, valued as SQLAlchemy values them."""
+    keys = tuple(sorted(params))
+    found = _prepared(statement, connection.dialect, keys, False) if _is_quiet(connection) else None
+    if found is None or not found.columns:
+        return [dict(row) for row in connection.execute(statement, params).mappings()]
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with _as_sqlalchemy_errors(connection, found.sql):
+            cursor.execute(found.sql, found.values(params))
+        readers = found.readers(connection.dialect, cursor.description)
+        return [{key: value if read is None else read(value) for (key, read), value in zip(readers, row, strict=True)}
+                for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+@contextmanager
+def _as_sqlalchemy_errors(connection: Connection, sql: str) -> Iterator[None]:
+    """The driver's errors as SQLAlchemy raises them (``database_errors`` translates those)."""
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except dbapi_error as err:
+        raise DBAPIError.instance(sql, None, err, dbapi_error) from err
 
 
 def _is_quiet(connection: Connection) -> bool:
@@ -75,4 +120,5 @@ def _prepared(statement: Executable, dialect: Dialect, keys: tuple[str, ...], ma
         if process is not None:
             processors[compiled.escaped_bind_names.get(name, name)] = process
     order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup is not None else None
-    return _Prepared(compiled.string, compiled, processors, order)
+    selected = getattr(statement, "selected_columns", ())
+    return _Prepared(compiled.string, compiled, processors, order, tuple((c.key, c.type) for c in selected))

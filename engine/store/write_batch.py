@@ -77,6 +77,7 @@ def _send(connection: Connection, queue: list[_Write]) -> None:
         raise DBAPIError.instance("(the queued writes)", None, err, connection.dialect.loaded_dbapi.Error) from err
     for write, cursor in sent:
         _check(write, cursor)
+        cursor.close()
 
 
 def _check(write: _Write, cursor: Any) -> None:

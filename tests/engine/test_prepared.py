@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
+from engine.errors import ConcurrentUpdate
 from engine.store import prepared
-from engine.store.models import WorkItem
+from engine.store.models import Deadline, WorkItem
 from tests.engine.test_firing_cost import waiting_visits
 
 _CHANGE = sa.update(WorkItem).where(WorkItem.id == sa.bindparam("of_id")).values(
     data=sa.bindparam("new_data"), ended_at=sa.bindparam("new_ended_at"), procedure_due_on=sa.bindparam("new_due_on"),
     procedure_explanation=sa.bindparam("new_explanation"), completed_by=sa.bindparam("new_by"),
     assignee=sa.literal("hr") + sa.literal("-desk"))  # values the statement holds
+_COPIED = (WorkItem.id, WorkItem.instance_id, WorkItem.case_id, WorkItem.employer, WorkItem.task_id, WorkItem.bpmn_id,
+           WorkItem.name, WorkItem.state, WorkItem.created_at, WorkItem.risk_due_on)
+"""A work item's columns with its id: inserting them again is a duplicate key."""
 _STORED = (WorkItem.data, WorkItem.ended_at, WorkItem.procedure_due_on, WorkItem.procedure_explanation,
            WorkItem.completed_by, WorkItem.assignee)
 
@@ -98,3 +103,27 @@ def test_while_a_listener_watches_the_cursor_a_write_goes_through_sqlalchemy_so_
     finally:
         sa.event.remove(eng.database.engine, "before_cursor_execute", note)
     assert "UPDATE" in seen
+
+
+def test_a_prepared_read_values_each_column_as_sqlalchemy_does(eng, clock):
+    waiting_visits(eng)
+    every_column = sa.select(*Deadline.__table__.columns).where(Deadline.instance_id == sa.bindparam("of_instance"))
+    with eng.database.unit_of_work(is_read_only=True) as session:
+        instance = session.scalar(sa.select(Deadline.instance_id).where(Deadline.explanation_parts.is_not(None)))
+        connection = session.connection()
+        assert prepared._prepared(every_column, connection.dialect, ("of_instance",), False) is not None
+        read = prepared.rows(connection, every_column, {"of_instance": instance})
+        expected = [dict(row) for row in connection.execute(every_column, {"of_instance": instance}).mappings()]
+    assert read == expected and read
+    assert isinstance(read[0]["due_on"], date) and read[0]["expires_at"].tzinfo is not None
+    assert isinstance(read[0]["explanation_parts"], list)
+
+
+def test_a_write_the_database_refuses_on_the_driver_fails_as_sqlalchemy_would_and_the_unit_of_work_says_why(eng, clock):
+    waiting_visits(eng)
+    [item, *_] = item_ids(eng)
+    twice = sa.insert(WorkItem).from_select(list(_COPIED), sa.select(*_COPIED).where(WorkItem.id == sa.bindparam("of")))
+    with pytest.raises(ConcurrentUpdate), eng.database.unit_of_work() as session:
+        connection = session.connection()
+        assert prepared._prepared(twice, connection.dialect, ("of",), False) is not None
+        prepared.execute(connection, twice, {"of": item})
