@@ -29,6 +29,8 @@ from sqlalchemy.sql.elements import ClauseElement
 
 @dataclass(frozen=True)
 class _Prepared:
+    """One statement as the driver takes it: its SQL, and how its parameters and the columns it reads are converted."""
+
     sql: str
     compiled: SQLCompiler
     processors: dict[str, Callable[[Any], Any]]
