@@ -80,3 +80,22 @@ def test_an_audit_head_moved_since_the_claim_read_it_fails_the_firing_as_a_lost_
     assert eng.fire_due_timers().instances_woken == INSTANCES
     with eng.database.unit_of_work(is_read_only=True) as session:
         assert audit.verify(session).is_intact
+
+
+def test_a_firing_writes_of_its_instance_only_the_columns_it_changed(eng, clock):
+    waiting_visits(eng)
+    clock.set(EXPIRES)
+    saved: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.startswith("UPDATE process_instance"):
+            saved.append(statement.split(" WHERE ")[0])
+
+    sa.event.listen(eng.database.engine, "before_cursor_execute", note)
+    try:
+        assert eng.fire_due_timers().timers_fired == INSTANCES
+    finally:
+        sa.event.remove(eng.database.engine, "before_cursor_execute", note)
+    assert len(saved) == INSTANCES
+    assert all("state_json=" in s and "version=" in s for s in saved), saved
+    assert not any(column in s for s in saved for column in ("state=", "end_event", "ended_at", "withheld")), saved
