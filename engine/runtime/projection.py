@@ -294,7 +294,7 @@ def _sync_timers(session: Session, row: ProcessInstance, now_stored: Mirrored, s
     if stored is None:
         stored = {task_id: due_at for task_id, due_at in session.connection().execute(_TIMERS, {"of_instance": row.id})}
     gone = [task_id for task_id in stored if task_id not in waiting]
-    if len(gone) == len(stored) > 0:  # as when the one timer fired: no list of ids (``prepared`` takes no list)
+    if gone and len(gone) == len(stored):  # as when the one timer fired: no list of ids (``prepared`` takes no list)
         write_batch.execute(session, _DELETE_ALL_TIMERS, {"of_instance": row.id})
     elif gone:
         write_batch.execute(session, _DELETE_TIMERS, {"of_instance": row.id, "task_ids": gone})

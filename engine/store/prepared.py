@@ -66,7 +66,7 @@ def execute(connection: Connection, statement: Executable, params: Any) -> Any:
     if found is None:
         return connection.execute(statement, params).context.cursor
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with _as_sqlalchemy_errors(connection, found.sql):
+    with as_sqlalchemy_errors(connection, found.sql):
         if many:
             cursor.executemany(found.sql, [found.values(row) for row in params])
         else:
@@ -82,7 +82,7 @@ def rows(connection: Connection, statement: Executable, params: Mapping[str, Any
         return [dict(row) for row in connection.execute(statement, params).mappings()]
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        with _as_sqlalchemy_errors(connection, found.sql):
+        with as_sqlalchemy_errors(connection, found.sql):
             cursor.execute(found.sql, found.values(params))
         readers = found.readers(connection.dialect, cursor.description)
         return [{key: value if read is None else read(value) for (key, read), value in zip(readers, row, strict=True)}
@@ -92,7 +92,7 @@ def rows(connection: Connection, statement: Executable, params: Mapping[str, Any
 
 
 @contextmanager
-def _as_sqlalchemy_errors(connection: Connection, sql: str) -> Iterator[None]:
+def as_sqlalchemy_errors(connection: Connection, sql: str) -> Iterator[None]:
     """The driver's errors as SQLAlchemy raises them (``database_errors`` translates those)."""
     dbapi_error = connection.dialect.loaded_dbapi.Error
     try:

@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import Executable
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -69,12 +68,10 @@ def _send(connection: Connection, queue: list[_Write]) -> None:
     driver = connection.connection.driver_connection
     pipelined = connection.dialect.driver == "psycopg" and len(queue) > 1
     sent = []
-    try:
+    with prepared.as_sqlalchemy_errors(connection, "(the queued writes)"):  # the pipeline's, raised as it ends
         with driver.pipeline() if pipelined else nullcontext():  # type: ignore[union-attr]
             for write in queue:
                 sent.append((write, prepared.execute(connection, write.statement, write.params)))
-    except connection.dialect.loaded_dbapi.Error as err:  # the driver's own, raised when the answers came in
-        raise DBAPIError.instance("(the queued writes)", None, err, connection.dialect.loaded_dbapi.Error) from err
     for write, cursor in sent:
         _check(write, cursor)
         cursor.close()
