@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BindParameter, ColumnElement, Select, String, and_, bindparam, cast, literal, or_, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
-from ..store import audit, queries
+from ..store import audit, instance_rows, prepared, queries
 from ..store.audit_models import AuditHead
-from ..store.models import ProcessInstance, Timer
+from ..store.models import ProcessDefinition, ProcessInstance, Timer
 from .incident_models import Incident
 
 CANDIDATES = 50
@@ -42,12 +42,21 @@ def claim_due_instance(session: Session, now: datetime, skip: set[int],
             if instance_id in skip:
                 continue
             skip.add(instance_id)
-            found = session.execute(_LOCK, {"instance_id": instance_id, "now": now}).first()
-            if found is not None:
-                row, head_seq, head_hash = found
-                if head_seq is not None:
-                    audit.known_head(session, _stream(instance_id), head_seq, head_hash)
-                return row
+            found = prepared.rows(session.connection(), _LOCK, {"instance_id": instance_id, "now": now})
+            if found:
+                return _claimed(session, found[0])
+
+
+def _claimed(session: Session, found: dict) -> ProcessInstance:
+    """The locked instance and its version as the session's objects, the head of its audit stream known. The instance
+    holds its version as its loaded ``definition`` (the session holds its objects weakly)."""
+    definition = instance_rows.attached(session, ProcessDefinition,
+                                        {c.key: found[_DEFINED + c.key] for c in _DEFINITION.c})
+    row = instance_rows.attached(session, ProcessInstance,
+                                 {**{c.key: found[c.key] for c in _INSTANCE.c}, "definition": definition})
+    if found["head_seq"] is not None:
+        audit.known_head(session, _stream(row.id), found["head_seq"], found["head_hash"])
+    return row
 
 
 def record_failure(session: Session, instance_id: int, message: str, now: datetime, *, actor: str = "scheduler",
@@ -75,13 +84,17 @@ def retry_is_due(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]
 _STILL_DUE = select(Timer.id).where(Timer.instance_id == ProcessInstance.id, Timer.due_at <= bindparam("now")).exists()
 """Checked with the lock: another worker may have fired the timer just before (should its commit slip in between, the
 state it saved is what the claim loads, and its timer no longer waits)."""
-_LOCK = (select(ProcessInstance, AuditHead.seq, AuditHead.hash).join(ProcessInstance.definition)
-         .outerjoin(AuditHead, AuditHead.stream == literal("instance:") + cast(ProcessInstance.id, String))
-         .options(contains_eager(ProcessInstance.definition))
-         .where(ProcessInstance.id == bindparam("instance_id"), retry_is_due(bindparam("now")), _STILL_DUE)
-         .with_for_update(skip_locked=True, of=ProcessInstance))
+_INSTANCE, _DEFINITION, _DEFINED = ProcessInstance.__table__, ProcessDefinition.__table__, "definition__"
+_LOCK = (select(*_INSTANCE.c, *(c.label(_DEFINED + c.key) for c in _DEFINITION.c), AuditHead.seq.label("head_seq"),
+                AuditHead.hash.label("head_hash"))
+         .join_from(_INSTANCE, _DEFINITION, _DEFINITION.c.id == _INSTANCE.c.definition_id)
+         .outerjoin(AuditHead, AuditHead.stream == literal("instance:") + cast(_INSTANCE.c.id, String))
+         .where(_INSTANCE.c.id == bindparam("instance_id"), retry_is_due(bindparam("now")), _STILL_DUE)
+         .with_for_update(skip_locked=True, of=_INSTANCE))
 """Lock a candidate instance whose timer path may run, with its (immutable) version and the head of its audit stream
-in the same round trip (the head is not locked: the append moves it only if it is still the one read)."""
+in the same round trip (the head is not locked: the append moves it only if it is still the one read). A plain
+statement, sent prepared, whose row ``_claimed`` makes the session's objects: on SQLite the same read as an ORM query
+took some 0.15 ms more, a twentieth of a firing."""
 
 
 def _stream(instance_id: int) -> str:

@@ -1,12 +1,15 @@
-"""Save a process instance's row with one plain UPDATE rather than the ORM's flush, keeping its optimistic lock."""
+"""A process instance's row with plain statements: saved with one UPDATE rather than the ORM's flush, keeping its
+optimistic lock; and a row read with a plain statement made the session's object, as a query would have loaded it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
+from typing import Any, TypeVar
 
 from sqlalchemy import Update, bindparam, inspect, update
-from sqlalchemy.orm import InstanceState, Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import InstanceState, Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from . import write_batch
 from .models import ProcessInstance
@@ -33,12 +36,27 @@ def write(session: Session, row: ProcessInstance) -> None:
     state._commit_all(state.dict, session.identity_map)  # nothing left to flush: the commit skips the ORM's flush
 
 
+def attached(session: Session, model: type[Model], values: Mapping[str, Any]) -> Model:
+    """The session's object of the ``model`` row whose columns are ``values`` (read with a plain statement, by
+    ``prepared``), as a query would have loaded it: an ORM query costs more than the read itself on SQLite. When the
+    session holds the row already, it is that object, refreshed."""
+    present = session.identity_map.get(session.identity_key(model, values["id"]))
+    if present is not None:
+        return session.get(model, values["id"], populate_existing=True)  # type: ignore[return-value]
+    row = inspect(model).class_manager.new_instance()
+    instance_state(row).dict.update(values)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
+
+
 def _differs(state: InstanceState, key: str) -> bool:
     """Whether the step gave ``key`` another value than the one read (setting the same value changes nothing)."""
     return key in state.committed_state and state.committed_state[key] != state.dict.get(key)
 
 
 _SAVED = frozenset(SAVED_COLUMNS)
+Model = TypeVar("Model")
 
 
 @cache  # one statement per set of columns (32 at most): each is prepared once (``prepared``)

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.runtime import timers
 from engine.store import audit
 from engine.store.audit_models import AuditHead
+from engine.store.models import ProcessInstance
 from tests.engine.test_runtime import DEMO, open_case
 from tests.engine.test_timers import EXPIRES
 
@@ -64,15 +65,22 @@ def test_firing_reads_and_writes_each_kind_of_row_once_per_instance(eng, clock):
     assert sum(sweep.values()) <= 3, sweep
     assert ("SELECT", "timer") not in per_instance, "the rows of the timers are known from the state they mirror"
     assert ("SELECT", "audit_head") not in per_instance, "the claim reads the head of the instance's audit stream"
+    assert ("SELECT", "process_definition") not in per_instance, "the claim reads the instance's version with it"
     assert ("SELECT", "work_item") not in per_instance, "the open items are the ready tasks of the state as saved"
+
+
+def claimed(session, clock) -> ProcessInstance:  # type: ignore[no-untyped-def]
+    """The instance a sweep claims first, once the visits' terms expired."""
+    clock.set(EXPIRES)
+    row = timers.claim_due_instance(session, clock.now(), set())
+    assert row is not None
+    return row
 
 
 def test_an_audit_head_moved_since_the_claim_read_it_fails_the_firing_as_a_lost_race(eng, clock):
     waiting_visits(eng)
-    clock.set(EXPIRES)
     with eng.database.unit_of_work() as session:
-        row = timers.claim_due_instance(session, clock.now(), set())
-        assert row is not None
+        row = claimed(session, clock)
         stream = f"instance:{row.id}"
         session.execute(sa.update(AuditHead).where(AuditHead.stream == stream).values(seq=AuditHead.seq + 1))
         with pytest.raises(StaleDataError):
@@ -99,3 +107,33 @@ def test_a_firing_writes_of_its_instance_only_the_columns_it_changed(eng, clock)
     assert len(saved) == INSTANCES
     assert all("state_json=" in s and "version=" in s for s in saved), saved
     assert not any(column in s for s in saved for column in ("state=", "end_event", "ended_at", "withheld")), saved
+
+
+def test_a_claimed_instance_is_the_sessions_object_as_a_query_would_load_it(eng, clock):
+    waiting_visits(eng)
+    columns = [c.key for c in ProcessInstance.__table__.c]
+    with eng.database.unit_of_work() as session:
+        row = claimed(session, clock)
+        assert session.get(ProcessInstance, row.id) is row
+        read, version = {key: getattr(row, key) for key in columns}, row.definition
+        row.error = "noted by the test"  # a column no step saves: the ORM's flush writes it, with the lock
+        session.commit()
+    with eng.database.unit_of_work(is_read_only=True) as session:
+        queried = session.get(ProcessInstance, read["id"])
+        assert {key: getattr(queried, key) for key in columns} == {
+            **read, "error": "noted by the test", "version": read["version"] + 1}
+        assert (version.id, version.process_id, version.version) == (
+            queried.definition.id, "visit_demo", queried.definition.version)
+
+
+def test_a_claim_in_a_session_that_holds_the_instance_gives_that_object_as_it_is_now(eng, clock):
+    waiting_visits(eng)
+    with eng.database.unit_of_work() as session:
+        instance_id = claimed(session, clock).id
+    table = ProcessInstance.__table__
+    with eng.database.unit_of_work() as session:
+        held = session.get(ProcessInstance, instance_id)
+        session.execute(sa.update(table).where(table.c.id == instance_id).values(error="written behind its back"))
+        assert held.error is None
+        row = timers.claim_due_instance(session, clock.now(), set())
+        assert row is held and row.error == "written behind its back"
