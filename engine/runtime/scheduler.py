@@ -71,11 +71,14 @@ class TimerScheduler:
         self._armed_at: datetime | None = None
         """The engine instant of the armed wake-up (None: nothing armed)."""
         self._arming = threading.Lock()
+        self._stopping = False
+        """Set by ``shutdown`` (under ``_arming``): a sweep that ends after it no longer re-arms."""
         self._listener: Listener | None = None
         self._scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=timezone.utc)
 
     def start(self, *, paused: bool = False) -> None:
         """Start the scheduler (a blocking one returns only when shut down)."""
+        self._stopping = False
         self._scheduler.add_job(self.wake, "interval", seconds=self.sweep_seconds, id=SWEEP_JOB,
                                 coalesce=True, max_instances=1)
         if self.worker_name is not None:
@@ -104,6 +107,8 @@ class TimerScheduler:
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+        with self._arming:  # APScheduler's shutdown holds its job stores while it waits for the running jobs, so a
+            self._stopping = True  # sweep that re-armed after it began would wait on it for ever
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
         if self.worker_name is None:
@@ -204,6 +209,8 @@ class TimerScheduler:
         """Schedule a one-off wake-up at the next due timer (replacing the previous one)."""
         due = self.engine.next_due()
         with self._arming:
+            if self._stopping:
+                return
             if due is None:
                 self._armed_at = None
                 if self._scheduler.get_job(NEXT_TIMER_JOB):
@@ -215,7 +222,7 @@ class TimerScheduler:
     def hear(self, due: datetime) -> None:
         """A timer due at ``due`` was committed: wake up then if that is earlier than the armed wake-up."""
         with self._arming:
-            if self._armed_at is None or due < self._armed_at:
+            if not self._stopping and (self._armed_at is None or due < self._armed_at):
                 self._arm_at(due)
 
     def _rearm(self) -> None:

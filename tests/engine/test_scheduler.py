@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime, timedelta
 
@@ -74,3 +75,45 @@ def _fired(eng, instance_id, *, bound_seconds):
         if time.monotonic() >= give_up:
             return False
         time.sleep(0.05)
+
+
+def test_a_shutdown_during_a_sweep_stops_once_the_sweep_is_over(eng, clock):
+    """The sweep re-arms the scheduler as it ends, while the scheduler's shutdown holds its job stores and waits for
+    the running jobs: a worker stopped (SIGTERM) in the middle of a sweep stopped for ever."""
+    requested(eng)
+    scheduler = engine.TimerScheduler(eng, sweep_seconds=3600)
+    sweeping, go_on = threading.Event(), threading.Event()
+    fire = eng.fire_due_timers
+
+    def held_sweep(*args, **kwargs):  # type: ignore[no-untyped-def]
+        sweeping.set()
+        go_on.wait(30)
+        return fire(*args, **kwargs)
+
+    eng.fire_due_timers = held_sweep
+    clock.set(EXPIRES + timedelta(minutes=1))
+    scheduler.start()  # a timer is due: it arms its wake-up at once, which runs as the scheduler's job
+    assert sweeping.wait(30)
+    job_stores = scheduler._scheduler._jobstores_lock
+    with job_stores:  # the scheduler handed the sweep over (a shutdown begun before meets a race of APScheduler's)
+        pass
+    stopping = threading.Thread(target=scheduler.shutdown, daemon=True)
+    stopping.start()
+    wait_for(lambda: _held_by_another_thread(job_stores), "the shutdown to hold the job stores")
+    go_on.set()
+    stopping.join(30)  # a guard against the hang, not a measurement
+    assert not stopping.is_alive(), "the shutdown still waits on the sweep, which waits on the shutdown"
+
+
+def _held_by_another_thread(lock) -> bool:  # type: ignore[no-untyped-def]
+    if lock.acquire(blocking=False):
+        lock.release()
+        return False
+    return True
+
+
+def wait_for(condition, what: str) -> None:  # type: ignore[no-untyped-def]
+    give_up = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < give_up, f"still waiting for {what}"
+        time.sleep(0.01)
