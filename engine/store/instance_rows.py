@@ -30,8 +30,6 @@ def write(session: Session, row: ProcessInstance) -> None:
     sent = {f"new_{key}": getattr(row, key) for key in written}
     write_batch.execute(session, _save(written), {**sent, "of_id": row.id, "of_version": row.version},
                         stale=f"process instance {row.id} was saved by someone else since it was read")
-    for key in SAVED_COLUMNS:
-        set_committed_value(row, key, getattr(row, key))
     set_committed_value(row, "version", row.version + 1)
     state._commit_all(state.dict, session.identity_map)  # nothing left to flush: the commit skips the ORM's flush
 
