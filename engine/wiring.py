@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from .casework import visibility
@@ -60,12 +61,18 @@ class Wiring:
         row = queries.get(session, ProcessInstance, instance_id, "instance")
         if expected_version is not None and row.version != expected_version:
             raise Conflict(problem("run.instance_changed", instance=instance_id, version=expected_version))
+        return self._run(session, row)
+
+    def _run(self, session: Session, row: ProcessInstance) -> runtime.Run:
+        """The loaded run of ``row``, when it is running."""
         if row.state != "running":
-            raise Conflict(problem("run.instance_not_running", instance=instance_id, state=row.state))
+            raise Conflict(problem("run.instance_not_running", instance=row.id, state=row.state))
         return runtime.load(session, row, self._loaded(session, row), self.clock)
 
     def _loaded(self, session: Session, row: ProcessInstance) -> repository.Loaded:
-        definition = queries.get(session, ProcessDefinition, row.definition_id, "definition")
+        definition = inspect(row).dict.get("definition")  # read with the row by a sweep's claim
+        if definition is None or definition.id != row.definition_id:  # none read, or the instance moved since
+            definition = queries.get(session, ProcessDefinition, row.definition_id, "definition")
         return self._specs.load(session, definition)
 
     def _visible_case(self, session: Session, case_id: int, user_id: int) -> tuple[Case, User]:

@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..store import prepared, write_batch
+from ..store import instance_rows, prepared, write_batch
 from ..store.models import Deadline
 
 VERDICT_COLUMNS = ("state", "closed_at", "closed_on", "act_on", "first_state", "corrected_at", "corrected_by")
@@ -23,10 +23,10 @@ Read = dict[int, tuple]
 def read(session: Session, instance_id: int, task_ids: set[str]) -> tuple[list[Deadline], Read]:
     """The deadlines a step may touch: pending ones, missed ones not yet judged by an act, and every one of
     ``task_ids`` (the timers that computed a term in this step, and those guarding a ready task); with their
-    verdict columns as read."""
+    verdict columns as read. Each holds what a verdict reads, not how its term was counted (``_EXPLAINING``)."""
     statement, params = (_DEADLINES, {"task_ids": sorted(task_ids)}) if task_ids else (_OPEN, {})
-    deadlines = [Deadline(**row) for row in prepared.rows(session.connection(), statement,
-                                                          {"instance_id": instance_id, **params})]
+    deadlines = [instance_rows.unattached(Deadline, row) for row in prepared.rows(
+        session.connection(), statement, {"instance_id": instance_id, **params})]
     return deadlines, {d.id: _verdict(d) for d in deadlines}
 
 
@@ -62,7 +62,10 @@ def _verdict(deadline: Deadline) -> tuple:
 
 
 UNJUDGED = and_(Deadline.state == "missed", Deadline.kind == "deadline", Deadline.act_on.is_(None))
-_OF_INSTANCE = select(*Deadline.__table__.columns).where(Deadline.instance_id == bindparam("instance_id"))
+_EXPLAINING = frozenset({"legal_source", "start_event", "explanation", "explanation_parts", "created_at"})
+"""What a step never reads of a deadline it judges (how the term was counted, for people): left out of the read."""
+_OF_INSTANCE = select(*(c for c in Deadline.__table__.columns if c.key not in _EXPLAINING)).where(
+    Deadline.instance_id == bindparam("instance_id"))
 _OPEN = _OF_INSTANCE.where(or_(Deadline.state == "pending", UNJUDGED))
 _DEADLINES = _OF_INSTANCE.where(or_(Deadline.state == "pending", UNJUDGED,
                                     Deadline.task_id.in_(bindparam("task_ids", expanding=True))))

@@ -121,7 +121,7 @@ def _wake(wiring: Wiring, session: Session, row: ProcessInstance, actor: str, re
     incident = open_incident(session, row.id) if row.state == "error" else None
     if row.state == "error":
         row.state, row.error = "running", None
-    fired = runtime.wake(session, wiring._load(session, row.id))
+    fired = runtime.wake(session, wiring._run(session, row))
     if incident is not None:
         _resolve(session, row, incident, actor, "retried", reason, wiring.clock.now())
     return fired

@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import database_errors
+from . import database_errors, prepared
 from .write_turns import WriteTurns
 
 
@@ -105,12 +105,12 @@ def _sqlite_begin(turns: WriteTurns, connection: Connection) -> None:
     lock up front."""
     if connection.get_execution_options().get(READ_ONLY):
         _query_only(connection, True)
-        connection.exec_driver_sql("BEGIN")
+        _control(connection, "BEGIN")
         return
     connection.info[_TURN] = turns.take()
     try:
         _query_only(connection, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        _control(connection, "BEGIN IMMEDIATE")
     except Exception:
         _end_turn(turns, connection)
         raise
@@ -119,8 +119,18 @@ def _sqlite_begin(turns: WriteTurns, connection: Connection) -> None:
 def _query_only(connection: Connection, is_on: bool) -> None:
     """Set ``PRAGMA query_only`` when it changes: the setting lasts as long as the database connection."""
     if connection.info.get(_QUERY_ONLY) is not is_on:
-        connection.exec_driver_sql(f"PRAGMA query_only={'ON' if is_on else 'OFF'}")
+        _control(connection, f"PRAGMA query_only={'ON' if is_on else 'OFF'}")
         connection.info[_QUERY_ONLY] = is_on
+
+
+def _control(connection: Connection, sql: str) -> None:
+    """Send a statement of transaction control on the driver's connection, as ``prepared`` sends the writes (through
+    SQLAlchemy while someone watches the statements)."""
+    if not prepared.is_quiet(connection):
+        connection.exec_driver_sql(sql)
+        return
+    with prepared.as_sqlalchemy_errors(connection, sql):
+        connection.connection.driver_connection.execute(sql).close()  # type: ignore[union-attr]
 
 
 def _end_turn(turns: WriteTurns, connection: Connection) -> None:

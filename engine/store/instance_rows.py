@@ -1,5 +1,6 @@
 """A process instance's row with plain statements: saved with one UPDATE rather than the ORM's flush, keeping its
-optimistic lock; and a row read with a plain statement made the session's object, as a query would have loaded it."""
+optimistic lock; and a row read with a plain statement made an object of its model, the session's (as a query would
+have loaded it) or one left out of it."""
 
 from __future__ import annotations
 
@@ -46,6 +47,15 @@ def attached(session: Session, model: type[Model], values: Mapping[str, Any]) ->
     make_transient_to_detached(row)
     session.add(row)
     return row
+
+
+def unattached(model: type[Model], values: Mapping[str, Any]) -> Model:
+    """An object of the ``model`` row whose columns are ``values`` (read with a plain statement) that stays out of the
+    session, built without the ORM's constructor: a version read with its instance, deadlines judged and written with
+    plain statements (``deadline_rows``)."""
+    row = inspect(model).class_manager.new_instance()
+    instance_state(row).dict.update(values)
+    return row  # type: ignore[no-any-return]
 
 
 def _differs(state: InstanceState, key: str) -> bool:

@@ -3,11 +3,12 @@ read of the deadlines it may touch (``deadline_rows``).
 
 Around each statement SQLAlchemy spends some 25 µs of Python (its cache key, an execution context, a result): more
 than SQLite takes to run a step's small writes. A statement sent here is compiled once for the connection's dialect
-and the names of its parameters, its values are converted by its types' own bind processors (as SQLAlchemy would),
-and it goes to a cursor of the driver; the values of the rows a read returns go through its columns' own result
-processors. What SQLAlchemy must work out at each execution (a default computed in Python,
-an expanding ``IN`` list, rows returned) has no prepared form: such a statement is sent through SQLAlchemy, as is
-every statement while a listener watches the cursor (the tests' statement counts) or the engine echoes its SQL.
+and the names of its parameters; its values are taken by name and converted by its types' own bind processors (as
+SQLAlchemy would; a value the statement holds is converted once), and it goes to a cursor of the driver; the values
+of the rows a read returns go through its columns' own result processors. What SQLAlchemy must work out at each
+execution (a default computed in Python, an expanding ``IN`` list, rows returned) has no prepared form: such a
+statement is sent through SQLAlchemy, as is every statement while a listener watches the cursor (the tests' statement
+counts) or the engine echoes its SQL. SQLite's transaction control goes the same way (``database``).
 A statement is prepared once per statement object: the callers build theirs once, at import (one built per call would
 be compiled at each call).
 """
@@ -32,10 +33,12 @@ class _Prepared:
     """One statement as the driver takes it: its SQL, and how its parameters and the columns it reads are converted."""
 
     sql: str
-    compiled: SQLCompiler
-    processors: dict[str, Callable[[Any], Any]]
-    order: tuple[str, ...] | None
-    """The parameters' names in the order of the driver's placeholders; None: it takes them by name."""
+    sources: tuple[tuple[str, str | None, Any, Callable[[Any], Any] | None], ...]
+    """Each parameter of the statement (in the order of its placeholders, when the driver takes them by position):
+    its name in the SQL, the key of the value given (None: a value the statement holds, then that value, converted
+    once) and its type's bind processor."""
+    positional: bool
+    """Whether the driver takes the parameters by position (a list) rather than by name (a dict)."""
     columns: tuple[tuple[str, Any], ...] = ()
     """What a read selects: each column's key and type."""
     _readers: dict[tuple, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
@@ -51,18 +54,22 @@ class _Prepared:
         return found
 
     def values(self, params: Mapping[str, Any]) -> Any:
-        bound = self.compiled.construct_params(params)
-        for name, process in self.processors.items():
-            bound[name] = process(bound[name])
-        return bound if self.order is None else tuple(bound[name] for name in self.order)
+        """The statement's parameters as the driver takes them: a list in the order of its placeholders, or a dict."""
+        if self.positional:
+            return [held if key is None else params[key] if process is None else process(params[key])
+                    for _, key, held, process in self.sources]
+        return {name: held if key is None else params[key] if process is None else process(params[key])
+                for name, key, held, process in self.sources}
 
 
-def execute(connection: Connection, statement: Executable, params: Any) -> Any:
+def execute(connection: Connection, statement: Executable, params: Any, *, quiet: bool | None = None) -> Any:
     """Send ``statement`` with ``params`` (one mapping, or a list for many rows) in the connection's transaction;
-    the driver's cursor, whose ``rowcount`` tells how many rows it changed."""
+    the driver's cursor, whose ``rowcount`` tells how many rows it changed. ``quiet``: ``is_quiet(connection)``, when
+    the caller sending several statements knows it."""
     many = isinstance(params, Sequence) and not isinstance(params, Mapping)
     keys = tuple(sorted(params[0] if many else params or {}))
-    found = _prepared(statement, connection.dialect, keys, many) if _is_quiet(connection) else None
+    quiet = is_quiet(connection) if quiet is None else quiet
+    found = _prepared(statement, connection.dialect, keys, many) if quiet else None
     if found is None:
         return connection.execute(statement, params).context.cursor
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -77,7 +84,7 @@ def execute(connection: Connection, statement: Executable, params: Any) -> Any:
 def rows(connection: Connection, statement: Executable, params: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The rows ``statement`` (a select) reads, each a dict by column key, valued as SQLAlchemy values them."""
     keys = tuple(sorted(params))
-    found = _prepared(statement, connection.dialect, keys, False) if _is_quiet(connection) else None
+    found = _prepared(statement, connection.dialect, keys, False) if is_quiet(connection) else None
     if found is None or not found.columns:
         return [dict(row) for row in connection.execute(statement, params).mappings()]
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -101,7 +108,7 @@ def as_sqlalchemy_errors(connection: Connection, sql: str) -> Iterator[None]:
         raise DBAPIError.instance(sql, None, err, dbapi_error) from err
 
 
-def _is_quiet(connection: Connection) -> bool:
+def is_quiet(connection: Connection) -> bool:
     """No one listens to the cursor nor logs the statements (what SQLAlchemy's own path would serve)."""
     dispatch = connection.dispatch
     return not (dispatch.before_cursor_execute or dispatch.after_cursor_execute or connection.engine.echo)
@@ -116,11 +123,19 @@ def _prepared(statement: Executable, dialect: Dialect, keys: tuple[str, ...], ma
     if (compiled.insert_prefetch or compiled.update_prefetch or compiled.literal_execute_params
             or compiled.post_compile_params or compiled.effective_returning):
         return None
-    processors: dict[str, Callable[[Any], Any]] = {}
+    sources = []
     for bind, name in compiled.bind_names.items():
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-        if process is not None:
-            processors[compiled.escaped_bind_names.get(name, name)] = process
-    order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup is not None else None
+        key = bind.key if bind.key in keys else name if name in keys else None
+        if key is None and (bind.callable is not None or bind.required):
+            return None  # a value worked out at each execution, or one missing: SQLAlchemy says what is wrong
+        held = None
+        if key is None:  # a value the statement holds (a literal), converted once
+            held, process = bind.value if process is None else process(bind.value), None
+        sources.append((compiled.escaped_bind_names.get(name, name), key, held, process))
+    positional = compiled.positional and compiled.positiontup is not None
+    if positional:  # one source per placeholder, in their order (a parameter may be used twice)
+        by_name = {source[0]: source for source in sources}
+        sources = [by_name[name] for name in compiled.positiontup or ()]
     selected = getattr(statement, "selected_columns", ())
-    return _Prepared(compiled.string, compiled, processors, order, tuple((c.key, c.type) for c in selected))
+    return _Prepared(compiled.string, tuple(sources), positional, tuple((c.key, c.type) for c in selected))

@@ -67,11 +67,11 @@ def batched(session: Session) -> Iterator[None]:
 def _send(connection: Connection, queue: list[_Write]) -> None:
     driver = connection.connection.driver_connection
     pipelined = connection.dialect.driver == "psycopg" and len(queue) > 1
-    sent = []
+    quiet, sent = prepared.is_quiet(connection), []
     with prepared.as_sqlalchemy_errors(connection, "(the queued writes)"):  # the pipeline's, raised as it ends
         with driver.pipeline() if pipelined else nullcontext():  # type: ignore[union-attr]
             for write in queue:
-                sent.append((write, prepared.execute(connection, write.statement, write.params)))
+                sent.append((write, prepared.execute(connection, write.statement, write.params, quiet=quiet)))
     for write, cursor in sent:
         _check(write, cursor)
         cursor.close()

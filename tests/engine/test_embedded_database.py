@@ -13,7 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 import engine
+from engine.errors import Conflict
 from engine.runtime import incidents
+from engine.store import database
 from engine.store.models import Case, Timer
 from engine.store.write_turns import WriteTurns
 from tests.engine.test_runtime import open_case
@@ -51,6 +53,23 @@ def test_a_write_in_a_read_only_unit_of_work_is_refused_and_the_next_writer_is_n
             session.execute(sa.update(Case).where(Case.id == case.id).values(reference="C-changed"))
     assert eng.case(case.id).reference == "C-1"
     assert open_case(eng, "C-2").reference == "C-2"  # the same pooled connection writes again
+
+
+def test_a_writer_kept_waiting_past_the_busy_timeout_is_told_the_database_is_busy_then_writes_once_it_is_free(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.2)
+    path = tmp_path / "busy.sqlite"
+    eng = engine.Engine(f"sqlite:///{path}")
+    eng.upgrade_schema()
+    try:
+        with closing(sqlite3.connect(path, isolation_level=None)) as other:
+            other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+            with pytest.raises(Conflict, match="busy"):
+                open_case(eng)
+            other.execute("ROLLBACK")
+        assert open_case(eng).reference == "C-1"
+    finally:
+        eng.close()
 
 
 class WorkerDied(BaseException):

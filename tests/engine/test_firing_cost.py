@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.runtime import timers
 from engine.store import audit
 from engine.store.audit_models import AuditHead
-from engine.store.models import ProcessInstance
+from engine.store.models import Deadline, ProcessInstance
 from tests.engine.test_runtime import DEMO, open_case
 from tests.engine.test_timers import EXPIRES
 
@@ -67,6 +67,25 @@ def test_firing_reads_and_writes_each_kind_of_row_once_per_instance(eng, clock):
     assert ("SELECT", "audit_head") not in per_instance, "the claim reads the head of the instance's audit stream"
     assert ("SELECT", "process_definition") not in per_instance, "the claim reads the instance's version with it"
     assert ("SELECT", "work_item") not in per_instance, "the open items are the ready tasks of the state as saved"
+
+
+def test_a_firing_gives_each_deadline_its_verdict_and_keeps_how_its_term_was_counted(eng, clock):
+    waiting_visits(eng)
+    explaining = (Deadline.legal_source, Deadline.start_event, Deadline.explanation, Deadline.explanation_parts,
+                  Deadline.created_at)
+
+    def deadlines() -> list:
+        with eng.database.unit_of_work(is_read_only=True) as session:
+            return list(session.execute(sa.select(Deadline.state, *explaining).order_by(Deadline.id)))
+
+    before = deadlines()
+    clock.set(EXPIRES)
+    assert eng.fire_due_timers().timers_fired == INSTANCES
+    after = deadlines()
+    assert [row.state for row in before] == ["pending"] * INSTANCES
+    assert [row.state for row in after] == ["missed"] * INSTANCES
+    assert [tuple(row)[1:] for row in after] == [tuple(row)[1:] for row in before]
+    assert all(row.explanation and row.explanation_parts for row in after)
 
 
 def claimed(session, clock) -> ProcessInstance:  # type: ignore[no-untyped-def]

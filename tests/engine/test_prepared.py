@@ -127,3 +127,18 @@ def test_a_write_the_database_refuses_on_the_driver_fails_as_sqlalchemy_would_an
         connection = session.connection()
         assert prepared._prepared(twice, connection.dialect, ("of",), False) is not None
         prepared.execute(connection, twice, {"of": item})
+
+
+def test_a_value_the_statement_works_out_at_each_execution_is_worked_out_again_each_time(eng, clock):
+    waiting_visits(eng)
+    [item, *_] = item_ids(eng)
+    names = iter(["first", "second"])
+    stamp = sa.update(WorkItem).where(WorkItem.id == sa.bindparam("of_id")).values(
+        completed_by=sa.bindparam("by", callable_=lambda: next(names)))
+    with eng.database.unit_of_work() as session:
+        connection = session.connection()
+        assert prepared._prepared(stamp, connection.dialect, ("of_id",), False) is None
+        for _ in range(2):
+            prepared.execute(connection, stamp, {"of_id": item})
+        session.commit()
+    assert stored(eng, item)[0][4] == "second"
