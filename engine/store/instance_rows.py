@@ -42,8 +42,7 @@ def attached(session: Session, model: type[Model], values: Mapping[str, Any]) ->
     present = session.identity_map.get(session.identity_key(model, values["id"]))
     if present is not None:
         return session.get(model, values["id"], populate_existing=True)  # type: ignore[return-value]
-    row = inspect(model).class_manager.new_instance()
-    instance_state(row).dict.update(values)
+    row = unattached(model, values)
     make_transient_to_detached(row)
     session.add(row)
     return row
