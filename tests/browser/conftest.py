@@ -54,23 +54,46 @@ class LiveServer:
         return self.eng.fire_due_timers()
 
 
-def closing_answers(app: WSGIApplication) -> WSGIApplication:
-    """``app`` whose every answer is closed, even when the browser resets the connection while it is sent.
+class Answering:
+    """``app`` whose every answer is closed, and which knows when no request is being answered.
 
     Werkzeug's server closes an answer after draining the socket; when that read meets a reset connection (a page
     left while a script loads) it skips the close, and the static file's handle is left to the garbage collector:
     a ResourceWarning, an error under ``filterwarnings = error``. Closing the generator closes the answer.
+
+    The server's request threads are daemon threads that ``shutdown`` does not wait for: a request the browser
+    abandoned may still be running (and holding a database connection) when the test ends. ``wait_idle`` waits
+    for it, so the connection count the fixture checks is the one every request left behind.
     """
 
-    def answer(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        chunks = app(environ, start_response)
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+        self.answering = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        with self.idle:
+            self.answering += 1
+        try:
+            chunks = self.app(environ, start_response)
+        finally:
+            with self.idle:
+                self.answering -= 1
+                self.idle.notify_all()
+        return self._closing(chunks)
+
+    @staticmethod
+    def _closing(chunks: Iterable[bytes]) -> Iterator[bytes]:
         try:
             yield from chunks
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()
 
-    return answer
+    def wait_idle(self) -> bool:
+        """Whether every request has been answered, waiting at most ``TIMEOUT_MS`` for the last ones."""
+        with self.idle:
+            return self.idle.wait_for(lambda: self.answering == 0, timeout=TIMEOUT_MS / 1000)
 
 
 @pytest.fixture
@@ -80,17 +103,20 @@ def live_server(database_url: str, clock: engine.SettableClock) -> Iterator[Live
                       "SECRET_KEY": "browser-test-secret"})
     eng: engine.Engine = app.extensions["reintegra"]
     eng.deploy(sorted(PROCESSES.glob("*.bpmn")), actor="process_owner")
-    server = make_server("127.0.0.1", 0, closing_answers(app), threaded=True)
+    answering = Answering(app)
+    server = make_server("127.0.0.1", 0, answering, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield LiveServer(f"http://127.0.0.1:{server.server_port}", eng, clock)
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
+    idle = answering.wait_idle()
     pool = eng.database.engine.pool
     checked_out = pool.checkedout() if hasattr(pool, "checkedout") else 0
     eng.close()
     assert not thread.is_alive(), "the live server did not stop"
+    assert idle, "a request was still being answered after the test"
     assert checked_out == 0, "a request left a database connection (and its transaction) open"
 
 
