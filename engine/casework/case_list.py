@@ -104,7 +104,7 @@ class CaseList(Wiring):
 
 
 def visible_cases(session: Session, user: User, query: str | None, cursor: str | None, limit: int,
-                  few_cases: int = estimates.FEW) -> keyset.Window:
+                  few_cases: int | None = None) -> keyset.Window:
     """A window of the cases the user may see that match ``query``, newest first, from ``cursor``."""
     keyset.check_limit(limit)
     start = keyset.cursor(cursor, NEWEST)
@@ -113,13 +113,13 @@ def visible_cases(session: Session, user: User, query: str | None, cursor: str |
 
 
 def _paged(session: Session, user: User, found: Select, start: keyset.Cursor | None, limit: int,
-           few_cases: int) -> Select:
+           few_cases: int | None) -> Select:
     """A page of ``found`` as ``inbox.page`` reads one when the user reaches cases through their parties on SQLite,
     whose planner cannot tell a party naming few cases from one naming many: gathered through the parties' indexes
     when at most ``few_cases``, else by walking the newest (PostgreSQL's planner tells them apart itself)."""
     if session.get_bind().dialect.name != "sqlite" or not case_scope.is_through_parties(user):
         return keyset.paged(found, NEWEST, start, limit)
-    if estimates.at_most(session, found.with_only_columns(Case.id), few_cases):
+    if estimates.at_most(session, found.with_only_columns(Case.id), few_cases, through_parties=True):
         return keyset.paged_few(found, NEWEST, start, limit, row_id=Case.id)
     return keyset.paged(json_text.unindexed(found), NEWEST, start, limit)
 

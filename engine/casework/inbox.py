@@ -86,7 +86,7 @@ def _roles(user: User, filters: Filters) -> list[str]:
 
 
 def page(session: Session, user: User, filters: Filters, *, today: date, rules: Mapping[str, rules_module.Rule],
-         cursor: str | None, limit: int, few_cases: int = estimates.FEW) -> InboxPage:
+         cursor: str | None, limit: int, few_cases: int | None = None) -> InboxPage:
     """One page of the user's inbox from ``cursor``; ``InvalidInput`` for a refused cursor or limit.
 
     When the user acts on at most ``few_cases`` cases (that match the search), the page is read from those cases'
@@ -99,7 +99,7 @@ def page(session: Session, user: User, filters: Filters, *, today: date, rules: 
     query = select_items(user, filters, today)
     cases = select(Case.id).where(case_scope.acting(user, _roles(user, filters)),
                                   search_text.condition(Case.search_text, filters.query))
-    if estimates.at_most(session, cases, few_cases):
+    if estimates.at_most(session, cases, few_cases, through_parties=case_scope.is_through_parties(user)):
         mine = query.where(WorkItem.case_id.in_(cases))
         read = functools.partial(keyset.paged_few, mine, order, limit=limit, row_id=WorkItem.id)
     else:
