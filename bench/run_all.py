@@ -15,10 +15,12 @@ import summary  # noqa: E402
 import throughput  # noqa: E402
 import timer_burst  # noqa: E402
 import timer_overhead  # noqa: E402
+import timer_wakes  # noqa: E402
 import timers  # noqa: E402
 
 if __name__ == "__main__":
-    for bench in (throughput, timers, timer_overhead, timer_burst, completion, compliance, sqlite_reads, inbox):
+    for bench in (throughput, timers, timer_wakes, timer_overhead, timer_burst, completion, compliance, sqlite_reads,
+                  inbox):
         bench.main()
         print()
     print("Every figure with its goal (machine load makes them indicative):")
