@@ -19,8 +19,9 @@ from ..store.models import Case, ProcessInstance, WorkItem, case_party
 from .access import LANE_STAFF_ROLES
 from .visibility import ORGANISATION_PARTIES, PERSON_PARTIES
 
-Employer = InstrumentedAttribute[str]
-"""A case's employer as a query reads it: ``Case.employer``, or ``WorkItem.employer`` (the same value)."""
+Employer = InstrumentedAttribute[str] | ColumnElement[Any]
+"""A case's employer as a query reads it: ``Case.employer``, or ``WorkItem.employer`` (the same value), or an
+expression of either."""
 
 
 def related(role: str, username: str, organisations: Iterable[str],
@@ -83,15 +84,15 @@ def acting(user: Any, roles: Iterable[str]) -> ColumnElement[bool]:
     return or_(false(), *(acting_as(user, role) for role in dict.fromkeys(roles)))
 
 
-def actionable(user: Any, roles: Iterable[str]) -> ColumnElement[bool]:
+def actionable(user: Any, roles: Iterable[str], employer: Employer = WorkItem.employer) -> ColumnElement[bool]:
     """The work items (joined to their ``Case``) of ``roles`` that the user may act on: the item's role is one of
     their acting roles for its case (``visibility.acting_roles``), and its instance is not withheld from them
     (``withheld.hidden_instances``).
 
-    The case's employer is read from the item, where an index serves it. Withheld instances are few: the database
-    gathers their ids once (a hashed set on PostgreSQL) rather than reading the instance of every item it considers.
+    The case's employer is read from the item (``employer``), where an index serves it. Withheld instances are few:
+    the database gathers their ids once (a hashed set on PostgreSQL) rather than reading the instance of every item
+    it considers.
     """
-    acting_roles = [and_(WorkItem.role == role, acting_as(user, role, WorkItem.employer))
-                    for role in dict.fromkeys(roles)]
+    acting_roles = [and_(WorkItem.role == role, acting_as(user, role, employer)) for role in dict.fromkeys(roles)]
     withheld = WorkItem.instance_id.in_(select(ProcessInstance.id).where(ProcessInstance.withheld_from_employer))
-    return and_(or_(false(), *acting_roles), not_(and_(employer_side(user, WorkItem.employer), withheld)))
+    return and_(or_(false(), *acting_roles), not_(and_(employer_side(user, employer), withheld)))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..errors import NotFound
 from ..law import calendar, eligibility, periods
 from ..law import deadlines as rules_module
-from . import views
+from . import join_order, views
 from .id_sets import id_set
 from .models import AuditEvent, Case, Deadline, IncapacityEvent, ProcessDefinition, ProcessInstance, Timer, WorkItem
 
@@ -51,15 +51,21 @@ def get(session: Session, model: type, key: int, what: str):  # type: ignore[no-
     return row
 
 
-def work_item_select() -> Select:
+def work_item_select(*, cases_first: bool = False) -> Select:
     """Work items with their own deadline, procedure id, case reference and worker: ``work_item_views`` reads it.
 
     Every item has its instance and version (foreign keys); they are outer joins so that a query that reads neither
-    (a list gathering the keys of its items) has the database leave them out."""
-    return (select(WorkItem, Deadline, ProcessDefinition.process_id, Case.reference, Case.employee)
-            .outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)
-            .join(Case, WorkItem.case_id == Case.id)
-            .outerjoin(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
+    (a list gathering the keys of its items) has the database leave them out. ``cases_first``: SQLite reads the cases
+    first, then their items (``join_order``)."""
+    columns = select(WorkItem, Deadline, ProcessDefinition.process_id, Case.reference, Case.employee)
+    if cases_first:
+        query = (columns.select_from(join_order.OuterFirst(Case.__table__, WorkItem.__table__,
+                                                           WorkItem.case_id == Case.id))
+                 .outerjoin(Deadline, WorkItem.deadline_id == Deadline.id))
+    else:
+        query = (columns.outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)
+                 .join(Case, WorkItem.case_id == Case.id))
+    return (query.outerjoin(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
             .outerjoin(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id))
 
 
