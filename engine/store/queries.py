@@ -51,16 +51,20 @@ def get(session: Session, model: type, key: int, what: str):  # type: ignore[no-
     return row
 
 
+CASES_ITEMS = "ix_work_item_case_id_state_role"
+"""The index of a case's items by state and role."""
+
+
 def work_item_select(*, cases_first: bool = False) -> Select:
     """Work items with their own deadline, procedure id, case reference and worker: ``work_item_views`` reads it.
 
     Every item has its instance and version (foreign keys); they are outer joins so that a query that reads neither
     (a list gathering the keys of its items) has the database leave them out. ``cases_first``: SQLite reads the cases
-    first, then their items (``join_order``)."""
+    first, then each case's items through ``CASES_ITEMS`` (``join_order``)."""
     columns = select(WorkItem, Deadline, ProcessDefinition.process_id, Case.reference, Case.employee)
     if cases_first:
         query = (columns.select_from(join_order.OuterFirst(Case.__table__, WorkItem.__table__,
-                                                           WorkItem.case_id == Case.id))
+                                                           WorkItem.case_id == Case.id, CASES_ITEMS))
                  .outerjoin(Deadline, WorkItem.deadline_id == Deadline.id))
     else:
         query = (columns.outerjoin(Deadline, WorkItem.deadline_id == Deadline.id)

@@ -252,3 +252,5 @@ def test_on_sqlite_a_walk_follows_the_index_of_its_order_rather_than_sorting_wha
     for steps in walk_plans(spread, user, sort):
         assert walked in steps[0], steps
         assert not any(step.endswith("TEMP B-TREE FOR ORDER BY") for step in steps), steps
+        if sort == "case":  # each case's items looked up, not the role's items scanned once per case
+            assert "work_item USING INDEX ix_work_item_case_id_state_role (case_id=?" in steps[1], steps
